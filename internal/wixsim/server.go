@@ -1,0 +1,224 @@
+// Package wixsim is a strict, in-memory simulator of the slice of Wix's REST
+// API that the provider uses: OAuth client-credentials tokens and the
+// automations event endpoints (report, cancel, bulk-cancel). It answers in
+// Wix's wire format, including its error envelope and x-wix-request-id
+// header, and lets tests inject faults, rate limits and expired tokens.
+package wixsim
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Demo identity, built into every New() server so `make demo` and tests work
+// with no setup.
+const (
+	DemoAppID      = "5f3c8d2e-1a4b-4c6d-8e9f-0a1b2c3d4e5f"
+	DemoAppSecret  = "sim-demo-app-secret-not-a-real-secret" //nolint:gosec // G101: a published simulator constant, not a credential
+	DemoInstanceID = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"
+	DemoTriggerKey = "form_submitted" // owned by DemoAppID
+)
+
+// API paths, as on the real host.
+const (
+	oauthPath       = "/oauth2/token"
+	cancelPath      = "/automations/v1/events/cancel"
+	bulkCancelPath  = "/automations/v1/events/bulk-cancel"
+	reportPath      = "/automations/v1/events/report"
+	requestIDHeader = "x-wix-request-id"
+	defaultTokenTTL = 4 * time.Hour
+)
+
+// Options tune a Server. The zero value is a fast server with no rate limit
+// and 4-hour tokens.
+type Options struct {
+	TokenTTL            time.Duration // default 4h (expires_in 14400)
+	RateLimitPerMinute  int           // per app instance; 0 = no limit. Over the limit -> 429 in Wix error format.
+	RateLimitRetryAfter bool          // when true, 429s from the rate limiter carry a Retry-After header (seconds, integer, >=1)
+	Latency             time.Duration // added to every call, the token endpoint included
+}
+
+// Server is the simulator. It is an http.Handler and safe for concurrent use.
+type Server struct {
+	tokenTTL time.Duration
+	latency  time.Duration
+
+	mu            sync.Mutex
+	apps          map[string]*app   // by app id
+	owners        map[string]string // trigger key -> owning app id
+	tokens        map[string]*token // by access token
+	faults        []*Fault
+	bulkFailures  map[eventKey]bool
+	requests      []*RecordedRequest
+	cancellations []Cancellation
+	pending       map[pendingKey]int
+	idempotency   map[idempotencyKey]idempotencyEntry
+	limiter       rateLimiter
+
+	conns connStats
+}
+
+type app struct {
+	secret    string
+	instances map[string]bool
+}
+
+// eventKey names events across all sites: what tests ask about.
+type eventKey struct{ triggerKey, entityID string }
+
+// pendingKey scopes pending events to one installation, because a cancel
+// from one site must not touch another site's events.
+type pendingKey struct {
+	appID, instanceID string
+	eventKey
+}
+
+// New returns a simulator that already knows the demo app, its installation
+// and its trigger key.
+func New(opts Options) *Server {
+	if opts.TokenTTL <= 0 {
+		opts.TokenTTL = defaultTokenTTL
+	}
+	s := &Server{
+		tokenTTL:     opts.TokenTTL,
+		latency:      opts.Latency,
+		apps:         map[string]*app{},
+		owners:       map[string]string{},
+		tokens:       map[string]*token{},
+		bulkFailures: map[eventKey]bool{},
+		pending:      map[pendingKey]int{},
+		idempotency:  map[idempotencyKey]idempotencyEntry{},
+		limiter:      newRateLimiter(opts.RateLimitPerMinute, opts.RateLimitRetryAfter),
+		conns:        connStats{open: map[net.Conn]bool{}},
+	}
+	s.AddApp(DemoAppID, DemoAppSecret, DemoInstanceID)
+	s.OwnTriggerKey(DemoAppID, DemoTriggerKey)
+	return s
+}
+
+// AddApp registers an app (or replaces its secret) and installs it on the
+// given instances.
+func (s *Server) AddApp(appID, secret string, instanceIDs ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.apps[appID]
+	if a == nil {
+		a = &app{instances: map[string]bool{}}
+		s.apps[appID] = a
+	}
+	a.secret = secret
+	for _, id := range instanceIDs {
+		a.instances[id] = true
+	}
+}
+
+// OwnTriggerKey makes appID the only app allowed to report and cancel events
+// for triggerKey, as the app that defines a trigger is on Wix.
+func (s *Server) OwnTriggerKey(appID, triggerKey string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.owners[triggerKey] = appID
+}
+
+// ServeHTTP answers one call: record it, apply latency and any injected
+// fault, then route it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	reqID := newGUID()
+	w.Header().Set(requestIDHeader, reqID)
+	body, readErr := readBody(r)
+	rec := s.record(r, body, reqID)
+	sw := &statusWriter{ResponseWriter: w}
+	// Deferred so that the status is stored even when a dropped connection
+	// unwinds the handler.
+	defer func() { s.setStatus(rec, sw.status) }()
+
+	if !sleep(r.Context(), s.latency) {
+		return
+	}
+	if f := s.takeFault(r.URL.Path); f != nil && !s.applyFault(sw, w, r, f) {
+		return
+	}
+	if readErr != nil {
+		writeAppError(sw, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", readErr.Error())
+		return
+	}
+	s.route(sw, r, body)
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request, body []byte) {
+	switch r.URL.Path {
+	case oauthPath:
+		s.handleToken(w, r, body)
+	case cancelPath:
+		s.api(w, r, body, s.handleCancel)
+	case bulkCancelPath:
+		s.api(w, r, body, s.handleBulkCancel)
+	case reportPath:
+		s.api(w, r, body, s.handleReport)
+	default:
+		writeAppError(w, http.StatusNotFound, "NOT_FOUND", "no API at "+r.URL.Path)
+	}
+}
+
+// caller is the identity a token stands for.
+type caller struct{ appID, instanceID string }
+
+// api runs the checks every event endpoint shares, in the order a gateway
+// would: method, authentication, throttling, then body shape.
+func (s *Server) api(w http.ResponseWriter, r *http.Request, body []byte,
+	h func(http.ResponseWriter, caller, *fields)) {
+	if !requirePOST(w, r) {
+		return
+	}
+	c, ok := s.authenticate(w, r)
+	if !ok || !s.allow(w, c) || !requireJSON(w, r) {
+		return
+	}
+	obj, ok := decodeObject(w, body)
+	if !ok {
+		return
+	}
+	h(w, c, newFields(obj))
+}
+
+// sleep waits d, giving up early (false) when ctx is done so that a client
+// that stops waiting also frees the handler.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// statusWriter remembers the status written, for the request record.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
