@@ -1,0 +1,61 @@
+package wix
+
+import (
+	"context"
+	"time"
+)
+
+// Logger receives the client's structured logs. The provider forwards them to
+// tflog; the interface keeps Terraform out of this package.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Trace(ctx context.Context, msg string, fields map[string]any)
+}
+
+type nopLogger struct{}
+
+func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Trace(context.Context, string, map[string]any) {}
+
+// redacted stands in for anything secret. The Authorization header is never
+// passed to the logger at all, and the bodies of the token call (the app
+// secret going out, the access token coming back) are replaced by this.
+const redacted = "[redacted]"
+
+func (c *Client) logRequest(ctx context.Context, op operation, payload []byte, attempt int) {
+	fields := map[string]any{
+		"operation": op.name,
+		"method":    "POST",
+		"url":       c.baseURL + op.path,
+		"attempt":   attempt,
+		"body":      logBody(op, payload),
+	}
+	c.log.Debug(ctx, "Sending Wix API request", fields)
+}
+
+func (c *Client) logResponse(ctx context.Context, op operation, res *response, attempt int, took time.Duration) {
+	fields := map[string]any{
+		"operation":        op.name,
+		"status":           res.status,
+		"attempt":          attempt,
+		"x_wix_request_id": res.requestID,
+		"duration_ms":      took.Milliseconds(),
+		"body":             logBody(op, res.body),
+	}
+	c.log.Debug(ctx, "Received Wix API response", fields)
+}
+
+func (c *Client) logTransportError(ctx context.Context, op operation, attempt int, err error) {
+	c.log.Debug(ctx, "Wix API request failed before an answer", map[string]any{
+		"operation": op.name,
+		"attempt":   attempt,
+		"error":     err.Error(),
+	})
+}
+
+func logBody(op operation, body []byte) string {
+	if op.sensitive {
+		return redacted
+	}
+	return truncate(string(body), 2000)
+}
