@@ -1,0 +1,280 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+)
+
+const defaultCreateTimeout = 5 * time.Minute
+
+var (
+	_ resource.Resource                   = (*automationEventCancellationResource)(nil)
+	_ resource.ResourceWithConfigure      = (*automationEventCancellationResource)(nil)
+	_ resource.ResourceWithImportState    = (*automationEventCancellationResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*automationEventCancellationResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*automationEventCancellationResource)(nil)
+)
+
+// NewAutomationEventCancellationResource is the factory the provider registers.
+func NewAutomationEventCancellationResource() resource.Resource {
+	return &automationEventCancellationResource{}
+}
+
+// automationEventCancellationResource runs Wix's Cancel Event once, on create.
+// A cancellation can be neither read back nor undone, so Read and Delete make
+// no API call.
+type automationEventCancellationResource struct {
+	data *providerData
+}
+
+type automationEventCancellationModel struct {
+	ID               types.String   `tfsdk:"id"`
+	TriggerKey       types.String   `tfsdk:"trigger_key"`
+	ExternalEntityID types.String   `tfsdk:"external_entity_id"`
+	Triggers         types.Map      `tfsdk:"triggers"`
+	CanceledAt       types.String   `tfsdk:"canceled_at"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *automationEventCancellationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_automation_event_cancellation"
+}
+
+func (r *automationEventCancellationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Cancels the pending events of a Wix automation trigger for one external entity, with Wix's " +
+			"Cancel Event API: every remaining action (emails, tasks, reminders) of the flows they started stops. " +
+			"The cancellation runs once, on create. It cannot be read back or undone: destroy only removes it from state.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<trigger_key>/<external_entity_id>`, also the import id.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"trigger_key": schema.StringAttribute{
+				MarkdownDescription: "The trigger key the events were reported with, such as `form_submitted`: 1 to 100 characters. " +
+					"Only the app that created the trigger key may cancel its events. Changing it forces a new cancellation.",
+				Required:      true,
+				Validators:    []validator.String{triggerKeyValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"external_entity_id": schema.StringAttribute{
+				MarkdownDescription: "The GUID of the external entity the events were reported with (`externalEntityId`). " +
+					"Changing it forces a new cancellation.",
+				Required:      true,
+				Validators:    []validator.String{guidValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"triggers": schema.MapAttribute{
+				MarkdownDescription: "Arbitrary values that, when changed, force a new cancellation, so that Cancel Event runs " +
+					"again (for example after new events were reported for the same entity).",
+				ElementType:   types.StringType,
+				Optional:      true,
+				PlanModifiers: []planmodifier.Map{triggersRequireReplace()},
+			},
+			"canceled_at": schema.StringAttribute{
+				MarkdownDescription: "The RFC 3339 time at which Wix accepted the cancellation. Null after import, where the time is not known.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+				Create:            true,
+				CreateDescription: "How long create may take, retries and pacing included, as a duration such as `\"10m\"`. Defaults to `\"5m\"`.",
+			}),
+		},
+	}
+}
+
+// triggersRequireReplace forces a new cancellation when triggers change,
+// except on the first apply after an import: an imported cancellation has no
+// triggers and no canceled_at, and adopting it must not cancel again.
+func triggersRequireReplace() planmodifier.Map {
+	return mapplanmodifier.RequiresReplaceIf(
+		func(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+			var canceledAt types.String
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("canceled_at"), &canceledAt)...)
+			adopting := req.StateValue.IsNull() && canceledAt.IsNull()
+			resp.RequiresReplace = !adopting
+		},
+		"Changing triggers forces a new cancellation (except right after import).",
+		"Changing `triggers` forces a new cancellation (except right after import).",
+	)
+}
+
+func (r *automationEventCancellationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider: please report it.", req.ProviderData))
+		return
+	}
+	r.data = data
+}
+
+// ValidateConfig has nothing beyond the attribute validators today; it is
+// where cross-attribute checks belong.
+func (r *automationEventCancellationResource) ValidateConfig(context.Context, resource.ValidateConfigRequest, *resource.ValidateConfigResponse) {
+}
+
+// ModifyPlan fails the plan when it would call Wix without credentials, so
+// that the error comes at plan and not halfway through an apply. Plans that
+// call nothing (refresh, destroy, no changes) need no credentials.
+func (r *automationEventCancellationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil || r.data.credentials != credentialsMissing {
+		return
+	}
+	if !req.State.Raw.IsNull() && !r.replacementPlanned(ctx, req, resp) {
+		return
+	}
+	resp.Diagnostics.AddError("Missing Wix credentials", missingCredentialsDetail)
+}
+
+// replacementPlanned mirrors the RequiresReplace modifiers: the framework
+// does not tell ModifyPlan which replacements they asked for.
+func (r *automationEventCancellationResource) replacementPlanned(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) bool {
+	var plan, state automationEventCancellationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return false
+	}
+	if !plan.TriggerKey.Equal(state.TriggerKey) || !plan.ExternalEntityID.Equal(state.ExternalEntityID) {
+		return true
+	}
+	adopting := state.Triggers.IsNull() && state.CanceledAt.IsNull()
+	return !plan.Triggers.Equal(state.Triggers) && !adopting
+}
+
+func (r *automationEventCancellationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan automationEventCancellationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	createTimeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data == nil || r.data.client == nil {
+		resp.Diagnostics.AddError("Missing Wix credentials", missingCredentialsDetail)
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, createTimeout)
+	defer cancel()
+
+	triggerKey, entityID := plan.TriggerKey.ValueString(), plan.ExternalEntityID.ValueString()
+	ctx = tflog.SetField(ctx, "trigger_key", triggerKey)
+	ctx = tflog.SetField(ctx, "external_entity_id", entityID)
+	if err := r.data.client.Cancel(ctx, triggerKey, entityID); err != nil {
+		summary, detail := cancelErrorDiagnostic(err, triggerKey, entityID, createTimeout)
+		resp.Diagnostics.AddError(summary, detail)
+		return
+	}
+	plan.ID = types.StringValue(importID(triggerKey, entityID))
+	plan.CanceledAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+	tflog.Debug(ctx, "Cancelled Wix automation events")
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// Read makes no API call: Wix cannot tell whether a cancellation happened,
+// so the state stays as it is and plans after apply are empty.
+func (r *automationEventCancellationResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
+}
+
+// Update only ever changes timeouts, or records triggers on an adopted
+// import: everything else forces replacement.
+func (r *automationEventCancellationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state automationEventCancellationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.ID = state.ID
+	plan.CanceledAt = state.CanceledAt
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// Delete makes no API call: a cancellation cannot be undone. It only
+// removes the resource from state.
+func (r *automationEventCancellationResource) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
+	tflog.Debug(ctx, "Removing the cancellation from state; Wix has no way to undo a cancellation")
+}
+
+// ImportState adopts a cancellation done earlier, without an API call.
+func (r *automationEventCancellationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	triggerKey, entityID, problem := parseImportID(req.ID)
+	if problem != "" {
+		resp.Diagnostics.AddError("Invalid import id for wix_automation_event_cancellation",
+			fmt.Sprintf("The import id %q %s.\n\nUse <trigger_key>/<external_entity_id>, for example "+
+				"form_submitted/16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c.", req.ID, problem))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importID(triggerKey, entityID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("trigger_key"), triggerKey)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("external_entity_id"), entityID)...)
+}
+
+func importID(triggerKey, entityID string) string {
+	return triggerKey + "/" + entityID
+}
+
+// parseImportID splits at the last "/": GUIDs have none, so a trigger key
+// may. It returns a description of the problem, or "".
+func parseImportID(id string) (triggerKey, entityID, problem string) {
+	i := strings.LastIndex(id, "/")
+	if i < 0 {
+		return "", "", "has no \"/\" between the trigger key and the external entity id"
+	}
+	triggerKey, entityID = id[:i], id[i+1:]
+	if p := checkTriggerKey(triggerKey); p != "" {
+		return "", "", "has a trigger key that " + p
+	}
+	if p := checkGUID(entityID); p != "" {
+		return "", "", "ends in " + p
+	}
+	return triggerKey, entityID, ""
+}
+
+// cancelErrorDiagnostic says what happened, why, and what to do.
+func cancelErrorDiagnostic(err error, triggerKey, entityID string, timeout time.Duration) (string, string) {
+	what := fmt.Sprintf("Wix did not confirm the cancellation of the events of trigger key %q for external entity %s, "+
+		"so nothing was saved to state; the next apply tries again.\n\n", triggerKey, entityID)
+	var apiErr *wix.APIError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "Timed out cancelling Wix automation events", what + err.Error() +
+			fmt.Sprintf("\n\nThe create timeout of %s ran out (retries and request pacing count towards it). "+
+				"Raise it in the resource with timeouts { create = \"10m\" }, or lower the load on the app instance.", timeout)
+	case errors.As(err, &apiErr) && apiErr.StatusCode == 401:
+		return "Wix rejected the credentials", what + err.Error() +
+			"\n\nCheck app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, WIX_INSTANCE_ID), " +
+			"or supply a fresh access_token (WIX_ACCESS_TOKEN)."
+	case errors.As(err, &apiErr) && apiErr.StatusCode == 403:
+		return "Wix denied the cancellation", what + err.Error() +
+			"\n\nOnly the app that created the trigger key can cancel its events, and the app needs the " +
+			"\"Manage Your App\" permission (SCOPE.DC.MANAGE-YOUR-APP) on this instance."
+	case errors.As(err, &apiErr) && apiErr.Retryable():
+		return "Wix is unavailable", what + err.Error() +
+			"\n\nWix asked to try again later and the retries ran out. Apply again later, or raise max_retries in the provider block."
+	}
+	return "Could not cancel Wix automation events", what + err.Error()
+}

@@ -1,0 +1,57 @@
+package provider
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+)
+
+// batchingBlock is named and shaped like the Google provider's `batching`
+// block, which is what Terraform users know request batching by.
+func batchingBlock() schema.SingleNestedBlock {
+	return schema.SingleNestedBlock{
+		MarkdownDescription: "How concurrent creates of `wix_automation_event_cancellation` that share a trigger key " +
+			"are coalesced into Bulk Cancel Event calls (up to 100 ids each). Batching is on by default and adds no " +
+			"fixed wait: cancellations that arrive while a call is in flight, or waiting for pacing, leave together in " +
+			"the next call, and a lone cancellation leaves at once. Each resource still succeeds or fails on its own result.",
+		Attributes: map[string]schema.Attribute{
+			"enable_batching": schema.BoolAttribute{
+				MarkdownDescription: "Coalesce concurrent cancellations into Bulk Cancel Event calls. Defaults to `true`; " +
+					"`false` makes one Cancel Event call per resource.",
+				Optional: true,
+			},
+			"send_after": schema.StringAttribute{
+				MarkdownDescription: "An extra wait before each batch is sent, to gather more cancellations into it, " +
+					"as a Go duration such as `\"500ms\"`. Defaults to `\"0s\"`: no wait.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator{max: maxSendAfter}},
+			},
+			"max_batch_size": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("The most external entity ids sent in one Bulk Cancel Event call, from 1 to %d "+
+					"(Wix's limit, and the default).", wix.MaxBulkCancelIDs),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, wix.MaxBulkCancelIDs)},
+			},
+		},
+	}
+}
+
+// resolveBatching: batching is on unless the block turns it off.
+func resolveBatching(m *batchingModel) wix.BatchingConfig {
+	cfg := wix.BatchingConfig{Enabled: true}
+	if m == nil {
+		return cfg
+	}
+	if !m.EnableBatching.IsNull() && !m.EnableBatching.IsUnknown() {
+		cfg.Enabled = m.EnableBatching.ValueBool()
+	}
+	cfg.SendAfter = durationOrZero(m.SendAfter)
+	if !m.MaxBatchSize.IsNull() && !m.MaxBatchSize.IsUnknown() {
+		cfg.MaxBatchSize = int(m.MaxBatchSize.ValueInt64())
+	}
+	return cfg
+}

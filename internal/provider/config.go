@@ -1,0 +1,216 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+)
+
+// Environment variables behind the provider block's attributes.
+const (
+	envAppID             = "WIX_APP_ID"
+	envAppSecret         = "WIX_APP_SECRET"
+	envInstanceID        = "WIX_INSTANCE_ID"
+	envAccessToken       = "WIX_ACCESS_TOKEN"
+	envBaseURL           = "WIX_BASE_URL"
+	envRequestsPerMinute = "WIX_REQUESTS_PER_MINUTE"
+	envMaxRetries        = "WIX_MAX_RETRIES"
+)
+
+// credentialState says whether API calls can be made.
+type credentialState int
+
+const (
+	// credentialsMissing: neither set is configured. Not an error until an
+	// API call is planned, so that refresh, import and destroy need none.
+	credentialsMissing credentialState = iota
+	// credentialsUnknown: some value comes from a resource not yet applied;
+	// it is checked when the provider is configured again at apply.
+	credentialsUnknown
+	credentialsConfigured
+)
+
+// missingCredentialsDetail is shared by the plan-time and apply-time errors.
+const missingCredentialsDetail = "Creating a wix_automation_event_cancellation calls Wix's Cancel Event API, " +
+	"and the provider has no credentials to call it with.\n\n" +
+	"Configure either app_id, app_secret and instance_id (or the environment variables " +
+	"WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID), or access_token (or WIX_ACCESS_TOKEN), " +
+	"in the provider \"wix\" block."
+
+type diagnosticAdder interface {
+	AddError(summary, detail string)
+	AddAttributeError(p path.Path, summary, detail string)
+}
+
+// setting is one provider attribute after merging with its env var.
+type setting struct {
+	attribute string
+	env       string
+	value     string
+	fromEnv   bool
+	unknown   bool
+}
+
+func (s setting) set() bool { return s.value != "" }
+
+// name is how errors refer to the setting: the attribute, and the env var
+// when that is where the value came from.
+func (s setting) name() string {
+	if s.fromEnv {
+		return fmt.Sprintf("%s (from %s)", s.attribute, s.env)
+	}
+	return s.attribute
+}
+
+func (s setting) both() string { return fmt.Sprintf("%s (%s)", s.attribute, s.env) }
+
+// resolveString: a known value in the block wins; a null one falls back to
+// the env var. An empty env var counts as unset, as shells export them.
+func resolveString(attribute, env string, v types.String) setting {
+	s := setting{attribute: attribute, env: env}
+	switch {
+	case v.IsUnknown():
+		s.unknown = true
+	case !v.IsNull():
+		s.value = v.ValueString()
+	default:
+		s.value, s.fromEnv = os.Getenv(env), true
+	}
+	return s
+}
+
+// resolvedConfig is the provider block merged with the environment.
+type resolvedConfig struct {
+	client      wix.Config
+	credentials credentialState
+}
+
+func resolveConfig(m wixProviderModel, diags *diag.Diagnostics) resolvedConfig {
+	appID := resolveString("app_id", envAppID, m.AppID)
+	appSecret := resolveString("app_secret", envAppSecret, m.AppSecret)
+	instanceID := resolveString("instance_id", envInstanceID, m.InstanceID)
+	accessToken := resolveString("access_token", envAccessToken, m.AccessToken)
+	baseURL := resolveString("base_url", envBaseURL, m.BaseURL)
+
+	cfg := resolvedConfig{client: wix.Config{
+		AppID: appID.value, AppSecret: appSecret.value, InstanceID: instanceID.value,
+		AccessToken: accessToken.value, BaseURL: baseURL.value,
+	}}
+	checkBaseURL(baseURL, diags)
+	cfg.client.RequestsPerMinute = resolveCount("requests_per_minute", envRequestsPerMinute, m.RequestsPerMinute, wix.DefaultRequestsPerMinute, diags)
+	cfg.client.MaxRetries = resolveCount("max_retries", envMaxRetries, m.MaxRetries, wix.DefaultMaxRetries, diags)
+	cfg.client.Batching = resolveBatching(m.Batching)
+	cfg.credentials = checkCredentials(appID, appSecret, instanceID, accessToken, diags)
+	return cfg
+}
+
+func checkBaseURL(s setting, diags diagnosticAdder) {
+	if s.unknown || s.value == "" {
+		return
+	}
+	if err := wix.ValidateBaseURL(s.value); err != nil {
+		diags.AddAttributeError(path.Root("base_url"), "Invalid Wix base URL",
+			fmt.Sprintf("The %s value is not usable: %s.\n\nSet it to an https:// URL such as %s, or leave it unset.", s.name(), err, wix.DefaultBaseURL))
+	}
+}
+
+// resolveCount merges a non-negative whole number with its env var. Unknown
+// values take the default for now: nothing is called at plan, and the
+// provider is configured again with the known value at apply.
+func resolveCount(attribute, env string, v types.Int64, def int, diags diagnosticAdder) int {
+	if v.IsUnknown() {
+		return def
+	}
+	if !v.IsNull() {
+		// The schema validator rejects negative block values before this.
+		return int(v.ValueInt64())
+	}
+	raw := strings.TrimSpace(os.Getenv(env))
+	if raw == "" {
+		return def
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 0 {
+		diags.AddAttributeError(path.Root(attribute), "Invalid "+env+" environment variable",
+			fmt.Sprintf("%s sets %s to %q, which is not a whole number of 0 or more.\n\nFix or unset %s, or set %s in the provider block.", env, attribute, raw, env, attribute))
+		return def
+	}
+	return n
+}
+
+// checkCredentials accepts exactly one credential set, or none at all.
+func checkCredentials(appID, appSecret, instanceID, accessToken setting, diags diagnosticAdder) credentialState {
+	app := []setting{appID, appSecret, instanceID}
+	for _, s := range append(app, accessToken) {
+		if s.unknown {
+			return credentialsUnknown
+		}
+	}
+	var appSet, appUnset []string
+	for _, s := range app {
+		if s.set() {
+			appSet = append(appSet, s.name())
+		} else {
+			appUnset = append(appUnset, s.both())
+		}
+	}
+	switch {
+	case accessToken.set() && len(appSet) > 0:
+		diags.AddAttributeError(path.Root("access_token"), "Conflicting Wix credentials",
+			fmt.Sprintf("Both %s and %s are set. The provider authenticates either with a ready access token "+
+				"or with the app's OAuth credentials, not both.\n\nRemove access_token (%s), or remove app_id, app_secret "+
+				"and instance_id (%s, %s, %s) from the provider block and the environment.",
+				accessToken.name(), strings.Join(appSet, ", "), envAccessToken, envAppID, envAppSecret, envInstanceID))
+		return credentialsMissing
+	case accessToken.set() || len(appUnset) == 0:
+		return credentialsConfigured
+	case len(appSet) > 0:
+		diags.AddAttributeError(path.Root(firstUnset(app).attribute), "Incomplete Wix app credentials",
+			fmt.Sprintf("%s is set, but %s is not. App authentication needs all three of app_id (%s), "+
+				"app_secret (%s) and instance_id (%s).\n\nSet the missing ones, or use access_token (%s) instead.",
+				strings.Join(appSet, ", "), strings.Join(appUnset, " and "), envAppID, envAppSecret, envInstanceID, envAccessToken))
+		return credentialsMissing
+	}
+	return credentialsMissing
+}
+
+func firstUnset(settings []setting) setting {
+	for _, s := range settings {
+		if !s.set() {
+			return s
+		}
+	}
+	return settings[0]
+}
+
+func logProviderConfigured(ctx context.Context, cfg wix.Config) {
+	mode := "app credentials"
+	if cfg.AccessToken != "" {
+		mode = "access token"
+	}
+	newTFLogger(cfg.AppSecret, cfg.AccessToken).Debug(ctx, "Configured the Wix API client", map[string]any{
+		"base_url":            cfg.BaseURL,
+		"auth":                mode,
+		"requests_per_minute": cfg.RequestsPerMinute,
+		"max_retries":         cfg.MaxRetries,
+		"batching":            cfg.Batching.Enabled,
+	})
+}
+
+// durationOrZero parses a duration the schema validator already accepted.
+func durationOrZero(v types.String) time.Duration {
+	if v.IsNull() || v.IsUnknown() {
+		return 0
+	}
+	d, _ := time.ParseDuration(v.ValueString())
+	return d
+}

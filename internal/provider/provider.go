@@ -1,0 +1,168 @@
+// Package provider implements the Wix Terraform provider with
+// terraform-plugin-framework.
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+)
+
+var _ provider.Provider = (*wixProvider)(nil)
+
+// wixProvider is the provider. clientOverrides lets tests adjust the client
+// configuration (shorter backoff, an instrumented HTTP client); it is nil in
+// the released binary.
+type wixProvider struct {
+	version         string
+	clientOverrides func(*wix.Config)
+}
+
+// New returns the provider factory that main and the tests serve.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &wixProvider{version: version}
+	}
+}
+
+// wixProviderModel is the provider block.
+type wixProviderModel struct {
+	AppID             types.String   `tfsdk:"app_id"`
+	AppSecret         types.String   `tfsdk:"app_secret"`
+	InstanceID        types.String   `tfsdk:"instance_id"`
+	AccessToken       types.String   `tfsdk:"access_token"`
+	BaseURL           types.String   `tfsdk:"base_url"`
+	RequestsPerMinute types.Int64    `tfsdk:"requests_per_minute"`
+	MaxRetries        types.Int64    `tfsdk:"max_retries"`
+	Batching          *batchingModel `tfsdk:"batching"`
+}
+
+type batchingModel struct {
+	EnableBatching types.Bool   `tfsdk:"enable_batching"`
+	SendAfter      types.String `tfsdk:"send_after"`
+	MaxBatchSize   types.Int64  `tfsdk:"max_batch_size"`
+}
+
+func (p *wixProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "wix"
+	resp.Version = p.version
+}
+
+func (p *wixProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Calls Wix's REST APIs as a Wix app. Authenticate with the app's OAuth client " +
+			"credentials (`app_id`, `app_secret`, `instance_id`) or with a ready `access_token`; every " +
+			"attribute can also come from its `WIX_*` environment variable, and a value in the block wins.",
+		Attributes: map[string]schema.Attribute{
+			"app_id": schema.StringAttribute{
+				MarkdownDescription: "The Wix app's ID (its OAuth client ID). Falls back to `WIX_APP_ID`. Needs `app_secret` and `instance_id`.",
+				Optional:            true,
+				Validators:          nonEmpty,
+			},
+			"app_secret": schema.StringAttribute{
+				MarkdownDescription: "The Wix app's secret key (OAuth client secret). Falls back to `WIX_APP_SECRET`. Never written to state or logs.",
+				Optional:            true,
+				Sensitive:           true,
+				Validators:          nonEmpty,
+			},
+			"instance_id": schema.StringAttribute{
+				MarkdownDescription: "The app instance (the app's installation on a site) to act for. Falls back to `WIX_INSTANCE_ID`.",
+				Optional:            true,
+				Validators:          nonEmpty,
+			},
+			"access_token": schema.StringAttribute{
+				MarkdownDescription: "A ready Wix access token, used instead of `app_id`, `app_secret` and `instance_id` " +
+					"(for example one minted by a CI secret store). Falls back to `WIX_ACCESS_TOKEN`. Never written to state or logs.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: nonEmpty,
+			},
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "The Wix API endpoint. Falls back to `WIX_BASE_URL`, then `" + wix.DefaultBaseURL + "`. " +
+					"Tokens come from `<base_url>/oauth2/token`. Must be `https://`; plain `http://` is accepted only for " +
+					"loopback hosts (127.0.0.0/8, ::1, localhost), such as a local simulator.",
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator{}},
+			},
+			"requests_per_minute": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Client-side pacing of API calls, retries included. Falls back to `WIX_REQUESTS_PER_MINUTE`, "+
+					"then %d (Wix's documented limit per app instance). `0` turns pacing off.", wix.DefaultRequestsPerMinute),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a retryable failure (429, 500, 502, 503, 504, a reset or refused "+
+					"connection) is retried after the first attempt, with exponential backoff and jitter, within the "+
+					"resource's create timeout. Falls back to `WIX_MAX_RETRIES`, then %d.", wix.DefaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"batching": batchingBlock(),
+		},
+	}
+}
+
+func (p *wixProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var model wixProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg := resolveConfig(model, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := &providerData{credentials: cfg.credentials}
+	if cfg.credentials == credentialsConfigured {
+		data.client = p.newClient(ctx, cfg, req.TerraformVersion, &resp.Diagnostics)
+	}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func (p *wixProvider) newClient(ctx context.Context, cfg resolvedConfig, terraformVersion string, diags diagnosticAdder) *wix.Client {
+	clientCfg := cfg.client
+	clientCfg.UserAgent = fmt.Sprintf("terraform-provider-wix/%s terraform/%s", p.version, terraformVersion)
+	clientCfg.Logger = newTFLogger(clientCfg.AppSecret, clientCfg.AccessToken)
+	if p.clientOverrides != nil {
+		p.clientOverrides(&clientCfg)
+	}
+	client, err := wix.New(clientCfg)
+	if err != nil {
+		// resolveConfig checked everything wix.New checks; this is a bug.
+		diags.AddError("Could not create the Wix API client", err.Error())
+		return nil
+	}
+	logProviderConfigured(ctx, clientCfg)
+	return client
+}
+
+func (p *wixProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewAutomationEventCancellationResource,
+	}
+}
+
+func (p *wixProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return nil
+}
+
+// providerData is what resources receive from Configure.
+type providerData struct {
+	// client is nil unless credentials are configured and known.
+	client      *wix.Client
+	credentials credentialState
+}

@@ -1,0 +1,44 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+)
+
+// tfLogger forwards the Wix client's logs to tflog. The client never hands it
+// a secret, and as a second line of defence every message and field is
+// masked for the configured secrets, so nothing leaks at any TF_LOG level.
+type tfLogger struct {
+	secrets []string
+}
+
+var _ wix.Logger = tfLogger{}
+
+func newTFLogger(secrets ...string) tfLogger {
+	var nonEmpty []string
+	for _, s := range secrets {
+		if s != "" {
+			nonEmpty = append(nonEmpty, s)
+		}
+	}
+	return tfLogger{secrets: nonEmpty}
+}
+
+func (l tfLogger) mask(ctx context.Context) context.Context {
+	if len(l.secrets) == 0 {
+		return ctx
+	}
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, l.secrets...)
+	return tflog.MaskMessageStrings(ctx, l.secrets...)
+}
+
+func (l tfLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(l.mask(ctx), msg, fields)
+}
+
+func (l tfLogger) Trace(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Trace(l.mask(ctx), msg, fields)
+}
