@@ -10,10 +10,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
@@ -221,4 +221,190 @@ resource "wix_automation_event_cancellation" "one" {
 		})
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), Steps: steps})
+}
+
+// Import adopts a cancellation without an API call, by CLI and by import
+// block, and a malformed id is refused with the expected form.
+func TestAccAutomationEventCancellation_import(t *testing.T) {
+	env := newAccEnv(t)
+	id := entityIDs(1)[0]
+	address := "wix_automation_event_cancellation.env[0]"
+	config := env.providerBlock() + cancellationsConfig(env.triggerKey, []string{id})
+	var cancelsAfterCreate int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: config, Check: func(*terraform.State) error {
+				if env.sim != nil {
+					cancelsAfterCreate = len(env.cancellationRequests())
+				}
+				return nil
+			}},
+			{
+				ResourceName:            address,
+				ImportState:             true,
+				ImportStateId:           env.triggerKey + "/" + id,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"canceled_at"},
+				Config:                  config,
+			},
+			{
+				ResourceName:    address,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   env.triggerKey + "/" + id,
+				Config:          config,
+			},
+			{ResourceName: address, ImportState: true, ImportStateId: id, Config: config,
+				ExpectError: expectWords(`has no "/"`, "<trigger_key>/<external_entity_id>")},
+			{ResourceName: address, ImportState: true, ImportStateId: env.triggerKey + "/not-a-guid", Config: config,
+				ExpectError: expectWords(`"not-a-guid" is not a GUID`, "form_submitted/16ef8c9c")},
+			{ResourceName: address, ImportState: true, ImportStateId: "/" + id, Config: config,
+				ExpectError: expectWords("trigger key that must not be empty")},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if env.sim != nil && len(env.cancellationRequests()) != cancelsAfterCreate {
+				return fmt.Errorf("import or destroy called Wix: %d cancel calls, want %d", len(env.cancellationRequests()), cancelsAfterCreate)
+			}
+			return nil
+		},
+	})
+}
+
+// Importing with no credentials at all works: import makes no API call, and
+// adopting triggers from the configuration does not cancel again.
+func TestAccAutomationEventCancellation_importWithoutCredentials(t *testing.T) {
+	env := newAccEnv(t)
+	env.needsSimulator()
+	id := entityIDs(1)[0]
+	config := bareProviderBlock(env.baseURLLine()) + fmt.Sprintf(`
+import {
+  to = wix_automation_event_cancellation.adopted
+  id = "%[1]s/%[2]s"
+}
+
+resource "wix_automation_event_cancellation" "adopted" {
+  trigger_key        = %[1]q
+  external_entity_id = %[2]q
+  triggers           = { release = "v1" }
+}
+`, env.triggerKey, id)
+	address := "wix_automation_event_cancellation.adopted"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(env.triggerKey+"/"+id)),
+				statecheck.ExpectKnownValue(address, tfjsonpath.New("canceled_at"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(address, tfjsonpath.New("triggers"), knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v1")})),
+			},
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(env.sim.Requests()); n != 0 {
+				return fmt.Errorf("import, apply and destroy without credentials made %d API calls, want 0", n)
+			}
+			return nil
+		},
+	})
+}
+
+// Refresh, an empty plan and destroy of existing cancellations need no
+// credentials; a planned create without them fails at plan, before any call.
+func TestAccAutomationEventCancellation_credentialsOnlyWhenCalling(t *testing.T) {
+	env := newAccEnv(t)
+	env.needsSimulator()
+	ids := entityIDs(2)
+	withCredentials := env.providerBlock() + cancellationsConfig(env.triggerKey, ids[:1])
+	noCredentials := bareProviderBlock(env.baseURLLine())
+	var requestsAfterCreate int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: withCredentials, Check: func(*terraform.State) error {
+				requestsAfterCreate = len(env.sim.Requests())
+				return nil
+			}},
+			// The same resources, no credentials: refresh and plan are empty.
+			{Config: noCredentials + cancellationsConfig(env.triggerKey, ids[:1]), PlanOnly: true},
+			// One more resource needs an API call: the plan fails and names
+			// every attribute and environment variable.
+			{
+				Config:      noCredentials + cancellationsConfig(env.triggerKey, ids),
+				PlanOnly:    true,
+				ExpectError: expectWords("Missing Wix credentials", "app_id, app_secret and instance_id", "WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID", "access_token (or WIX_ACCESS_TOKEN)"),
+			},
+			// A replacement is an API call too.
+			{
+				Config:      noCredentials + cancellationsConfig(env.triggerKey, ids[:1], `triggers = { release = "v2" }`),
+				PlanOnly:    true,
+				ExpectError: expectWords("Missing Wix credentials"),
+			},
+			// Destroy (the test's final step) runs with this configuration.
+			{Config: noCredentials + cancellationsConfig(env.triggerKey, ids[:1]), PlanOnly: true},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(env.sim.Requests()); n != requestsAfterCreate {
+				return fmt.Errorf("plans and destroy without credentials made %d API calls, want 0", n-requestsAfterCreate)
+			}
+			return nil
+		},
+	})
+}
+
+// Bad resource input fails at plan, naming the attribute and what was
+// expected, before any API call.
+func TestAccAutomationEventCancellation_planTimeValidation(t *testing.T) {
+	env := newAccEnv(t)
+	cases := map[string]struct {
+		triggerKey, entityID string
+		want                 []string
+	}{
+		"not a GUID":         {env.triggerKey, "16ef8c9c-413e-4d5f-b77d", []string{"Invalid external_entity_id", "is not a GUID", "8-4-4-4-12"}},
+		"empty trigger key":  {"", entityIDs(1)[0], []string{"Invalid trigger_key", "must not be empty"}},
+		"long trigger key":   {strings.Repeat("k", 101), entityIDs(1)[0], []string{"Invalid trigger_key", "101 characters long", "at most 100"}},
+		"padded trigger key": {" form_submitted", entityIDs(1)[0], []string{"Invalid trigger_key", "leading or trailing spaces"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			config := env.providerBlock() + fmt.Sprintf(`
+resource "wix_automation_event_cancellation" "bad" {
+  trigger_key        = %q
+  external_entity_id = %q
+}
+`, tc.triggerKey, tc.entityID)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.factories(),
+				Steps:                    []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: expectWords(tc.want...)}},
+			})
+		})
+	}
+	if env.sim != nil && len(env.sim.Requests()) != 0 {
+		t.Fatalf("invalid input reached Wix: %d requests", len(env.sim.Requests()))
+	}
+}
+
+func TestParseImportID(t *testing.T) {
+	guid := "16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c"
+	cases := []struct {
+		id, key, entity, problem string
+	}{
+		{"form_submitted/" + guid, "form_submitted", guid, ""},
+		{"ns/form_submitted/" + guid, "ns/form_submitted", guid, ""},
+		{"form_submitted/" + strings.ToUpper(guid), "form_submitted", strings.ToUpper(guid), ""},
+		{guid, "", "", `has no "/"`},
+		{"/" + guid, "", "", "must not be empty"},
+		{"form_submitted/", "", "", "is not a GUID"},
+		{"form_submitted/" + guid + "/", "", "", "is not a GUID"},
+		{strings.Repeat("k", 101) + "/" + guid, "", "", "at most 100"},
+	}
+	for _, tc := range cases {
+		key, entity, problem := parseImportID(tc.id)
+		if key != tc.key || entity != tc.entity || !strings.Contains(problem, tc.problem) || (tc.problem == "") != (problem == "") {
+			t.Errorf("parseImportID(%q) = %q, %q, %q; want %q, %q, a problem containing %q", tc.id, key, entity, problem, tc.key, tc.entity, tc.problem)
+		}
+	}
 }

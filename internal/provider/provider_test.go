@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -195,4 +196,14 @@ resource "wix_automation_event_cancellation" "env" {
   %s
 }
 `, strings.Join(quoted, ", "), triggerKey, strings.Join(extraAttributes, "\n  "))
+}
+
+// expectWords matches diagnostics however Terraform wraps them: spaces in
+// each phrase match any whitespace, and phrases may have text between them.
+func expectWords(phrases ...string) *regexp.Regexp {
+	quoted := make([]string, len(phrases))
+	for i, p := range phrases {
+		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
 }
