@@ -2,7 +2,7 @@
 // loopback address, for the demo and for acceptance tests run against a
 // real process. It knows the demo app out of the box (see wixsim.Demo*).
 //
-//	wixsim [-addr 127.0.0.1:0] [-addr-file PATH] [-rpm N] [-retry-after] [-latency DURATION]
+//	wixsim [-addr 127.0.0.1:0] [-addr-file PATH] [-env-file PATH] [-rpm N] [-retry-after] [-latency DURATION]
 package main
 
 import (
@@ -31,6 +31,7 @@ const shutdownGrace = 5 * time.Second
 type config struct {
 	addr       string
 	addrFile   string
+	envFile    string
 	rpm        int
 	retryAfter bool
 	latency    time.Duration
@@ -79,6 +80,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// A stale file would point the next reader at a dead port.
 		defer os.Remove(cfg.addrFile)
 	}
+	if cfg.envFile != "" {
+		if err := writeFileAtomic(cfg.envFile, demoEnv(baseURL)); err != nil {
+			_ = srv.Close()
+			return err
+		}
+		defer os.Remove(cfg.envFile)
+	}
 	fmt.Fprintf(stdout, "wixsim listening on %s (demo app_id=%s instance_id=%s trigger_key=%s)\n",
 		baseURL, wixsim.DemoAppID, wixsim.DemoInstanceID, wixsim.DemoTriggerKey)
 
@@ -99,6 +107,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:0", "loopback `host:port` to listen on (port 0 picks a free one)")
 	fs.StringVar(&cfg.addrFile, "addr-file", "", "write the base URL to this `file` once listening")
+	fs.StringVar(&cfg.envFile, "env-file", "", "write WIX_* variables for the demo app (shell syntax) to this `file` once listening")
 	fs.IntVar(&cfg.rpm, "rpm", 0, "rate limit in requests per minute per app instance (0 = none)")
 	fs.BoolVar(&cfg.retryAfter, "retry-after", false, "send Retry-After on rate-limited (429) answers")
 	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every call")
@@ -139,6 +148,13 @@ func listenLoopback(addr string) (net.Listener, error) {
 		return nil, fmt.Errorf("%w: -addr %q resolved to non-loopback %s", errUsage, addr, ln.Addr())
 	}
 	return ln, nil
+}
+
+// demoEnv configures the provider for the simulator's demo app, so that a
+// script can `source` it instead of repeating the demo credentials.
+func demoEnv(baseURL string) []byte {
+	return fmt.Appendf(nil, "WIX_BASE_URL=%s\nWIX_APP_ID=%s\nWIX_APP_SECRET=%s\nWIX_INSTANCE_ID=%s\n",
+		baseURL, wixsim.DemoAppID, wixsim.DemoAppSecret, wixsim.DemoInstanceID)
 }
 
 // writeFileAtomic writes through a temporary file and a rename, so that a

@@ -50,17 +50,23 @@ func waitForFile(t *testing.T, path string) string {
 
 func TestRunServesAndStopsCleanly(t *testing.T) {
 	addrFile := filepath.Join(t.TempDir(), "addr")
+	envFile := filepath.Join(t.TempDir(), "env")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stdout syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr-file", addrFile, "-rpm", "100", "-retry-after"}, &stdout, io.Discard)
+		done <- run(ctx, []string{"-addr-file", addrFile, "-env-file", envFile, "-rpm", "100", "-retry-after"}, &stdout, io.Discard)
 	}()
 
 	base := waitForFile(t, addrFile)
 	if !strings.HasPrefix(base, "http://127.0.0.1:") || strings.ContainsAny(base, "\n ") {
 		t.Fatalf("addr file holds %q", base)
+	}
+	wantEnv := fmt.Sprintf("WIX_BASE_URL=%s\nWIX_APP_ID=%s\nWIX_APP_SECRET=%s\nWIX_INSTANCE_ID=%s\n",
+		base, wixsim.DemoAppID, wixsim.DemoAppSecret, wixsim.DemoInstanceID)
+	if got := waitForFile(t, envFile); got != wantEnv {
+		t.Fatalf("env file holds %q, want %q", got, wantEnv)
 	}
 	body := fmt.Sprintf(`{"grant_type":"client_credentials","client_id":%q,"client_secret":%q,"instance_id":%q}`,
 		wixsim.DemoAppID, wixsim.DemoAppSecret, wixsim.DemoInstanceID)
@@ -91,8 +97,10 @@ func TestRunServesAndStopsCleanly(t *testing.T) {
 	if strings.Contains(out, wixsim.DemoAppSecret) {
 		t.Error("output prints the secret")
 	}
-	if _, err := os.Stat(addrFile); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("addr file left behind: %v", err)
+	for _, f := range []string{addrFile, envFile} {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s left behind: %v", f, err)
+		}
 	}
 }
 
