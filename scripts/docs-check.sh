@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Check that the committed docs/ is what scripts/docs.sh generates from the
+# current schema, templates/ and examples/, that tfplugindocs validate
+# passes, and that the examples are formatted with `terraform fmt`.
+#
+# Usage: scripts/docs-check.sh
+#
+# It regenerates docs/ in the working tree (so after a failure, the diff
+# to commit is already there) and finds Terraform the way scripts/docs.sh
+# does: $TERRAFORM, else PATH, else $DEFAULT_TERRAFORM.
+set -euo pipefail
+
+DEFAULT_TERRAFORM="${HOME}/.cache/tfbin/terraform"
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+fail() {
+  echo >&2
+  echo "docs-check: $*" >&2
+  exit 1
+}
+
+if ! "$repo_root/scripts/docs.sh"; then
+  fail "generating or validating the docs failed (see above)."
+fi
+
+echo "==> docs/ is up to date"
+if ! git diff --compact-summary --exit-code -- docs/; then
+  fail "docs/ is out of date: run scripts/docs.sh and commit the result (edit templates/, examples/ or the schema descriptions, never docs/ directly)."
+fi
+untracked="$(git status --porcelain --untracked-files=all -- docs/)"
+if [[ -n "$untracked" ]]; then
+  echo "$untracked" >&2
+  fail "scripts/docs.sh generated files under docs/ that are not committed: add and commit them."
+fi
+
+echo "==> terraform fmt -check -recursive examples"
+terraform_bin="${TERRAFORM:-$(command -v terraform || true)}"
+if [[ -z "$terraform_bin" && -x "$DEFAULT_TERRAFORM" ]]; then
+  terraform_bin="$DEFAULT_TERRAFORM"
+fi
+[[ -n "$terraform_bin" ]] || fail "no Terraform CLI found for terraform fmt (tried \$TERRAFORM, PATH and $DEFAULT_TERRAFORM)."
+# terraform fmt needs no CLI configuration: do not let a TF_CLI_CONFIG_FILE
+# naming a missing file add a warning to its output.
+if [[ -n "${TF_CLI_CONFIG_FILE:-}" && ! -f "$TF_CLI_CONFIG_FILE" ]]; then
+  unset TF_CLI_CONFIG_FILE
+fi
+if ! CHECKPOINT_DISABLE=1 "$terraform_bin" fmt -check -recursive -diff examples; then
+  fail "examples/ is not formatted: run 'terraform fmt -recursive examples' and commit the result."
+fi
+
+echo "docs-check: OK"

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Regenerate the registry documentation in docs/ from the provider's schema,
+# templates/ and examples/, then validate it. docs/ is generated: edit the
+# templates, the examples or the schema descriptions in internal/provider,
+# never docs/ itself.
+#
+# Usage: scripts/docs.sh
+#
+# tfplugindocs is pinned in go.mod as a Go tool (`go tool tfplugindocs`). It
+# reads the provider schema through the Terraform CLI, which it would
+# download if none were on PATH; this script never lets it: it uses
+#   $TERRAFORM, else `terraform` on PATH, else $DEFAULT_TERRAFORM,
+# and fails if none of them exists. Any Terraform 1.x works.
+set -euo pipefail
+
+DEFAULT_TERRAFORM="${HOME}/.cache/tfbin/terraform"
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+die() {
+  echo "docs.sh: $*" >&2
+  exit 1
+}
+
+terraform_bin="${TERRAFORM:-}"
+if [[ -z "$terraform_bin" ]]; then
+  terraform_bin="$(command -v terraform || true)"
+fi
+if [[ -z "$terraform_bin" && -x "$DEFAULT_TERRAFORM" ]]; then
+  terraform_bin="$DEFAULT_TERRAFORM"
+fi
+[[ -n "$terraform_bin" && -x "$terraform_bin" ]] ||
+  die "no Terraform CLI found (tried \$TERRAFORM, PATH and $DEFAULT_TERRAFORM); install Terraform 1.x and put it on PATH, or set TERRAFORM=/path/to/terraform"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# tfplugindocs looks for a binary named exactly `terraform` on PATH: put the
+# chosen one first under that name.
+mkdir -p "$work/bin"
+ln -s "$(cd "$(dirname "$terraform_bin")" && pwd)/$(basename "$terraform_bin")" "$work/bin/terraform"
+export PATH="$work/bin:$PATH"
+
+# No version check calls from the Terraform CLI, and no warning (or, with
+# some versions, failure) when TF_CLI_CONFIG_FILE names a missing file: the
+# schema export needs no CLI configuration.
+export CHECKPOINT_DISABLE=1
+if [[ -n "${TF_CLI_CONFIG_FILE:-}" && ! -f "$TF_CLI_CONFIG_FILE" ]]; then
+  : >"$work/terraformrc"
+  export TF_CLI_CONFIG_FILE="$work/terraformrc"
+fi
+
+echo "==> tfplugindocs generate (Terraform: $("$work/bin/terraform" version | head -n 1))"
+go tool tfplugindocs generate --provider-name wix --website-temp-dir "$work/website"
+
+echo "==> tfplugindocs validate"
+go tool tfplugindocs validate --provider-name wix
