@@ -190,7 +190,7 @@ func (r *automationEventCancellationResource) Create(ctx context.Context, req re
 	}
 	plan.ID = types.StringValue(importID(triggerKey, entityID))
 	plan.CanceledAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
-	tflog.Debug(ctx, "Cancelled Wix automation events")
+	tflog.Debug(ctx, "Canceled Wix automation events")
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
@@ -261,7 +261,7 @@ func cancelErrorDiagnostic(err error, triggerKey, entityID string, timeout time.
 	var apiErr *wix.APIError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return "Timed out cancelling Wix automation events", what + err.Error() +
+		return "Timed out canceling Wix automation events", what + err.Error() +
 			fmt.Sprintf("\n\nThe create timeout of %s ran out (retries and request pacing count towards it). "+
 				"Raise it in the resource with timeouts { create = \"10m\" }, or lower the load on the app instance.", timeout)
 	case errors.As(err, &apiErr) && apiErr.StatusCode == 401:

@@ -116,7 +116,7 @@ func checkWireOfApply(env *accEnv, ids []string) error {
 	}
 	for _, id := range ids {
 		if !seen[id] || env.sim.CancelCount(env.triggerKey, id) != 1 {
-			return fmt.Errorf("entity %s: cancelled %d times, want once", id, env.sim.CancelCount(env.triggerKey, id))
+			return fmt.Errorf("entity %s: canceled %d times, want once", id, env.sim.CancelCount(env.triggerKey, id))
 		}
 	}
 	return nil

@@ -15,7 +15,10 @@ import (
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 )
 
-// Environment variables behind the provider block's attributes.
+// Environment variables behind the provider block's attributes: names, not
+// secrets.
+//
+//nolint:gosec // G101 takes WIX_APP_SECRET's name for a credential.
 const (
 	envAppID             = "WIX_APP_ID"
 	envAppSecret         = "WIX_APP_SECRET"

@@ -175,7 +175,7 @@ func TestAccProvider_malformedConfiguration(t *testing.T) {
 	}
 }
 
-// expectCancelled checks that Wix saw each entity cancelled.
+// expectCancelled checks that Wix saw each entity canceled.
 func (e *accEnv) expectCancelled(ids ...string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if e.sim == nil {
@@ -183,7 +183,7 @@ func (e *accEnv) expectCancelled(ids ...string) resource.TestCheckFunc {
 		}
 		for _, id := range ids {
 			if e.sim.CancelCount(e.triggerKey, id) == 0 {
-				return fmt.Errorf("Wix never saw %s/%s cancelled", e.triggerKey, id)
+				return fmt.Errorf("Wix never saw %s/%s canceled", e.triggerKey, id)
 			}
 		}
 		return nil

@@ -9,7 +9,7 @@ import (
 )
 
 // tfLogger forwards the Wix client's logs to tflog. The client never hands it
-// a secret, and as a second line of defence every message and field is
+// a secret, and as a second line of defense every message and field is
 // masked for the configured secrets, so nothing leaks at any TF_LOG level.
 type tfLogger struct {
 	secrets []string
