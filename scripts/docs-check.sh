@@ -7,7 +7,7 @@
 #
 # It regenerates docs/ in the working tree (so after a failure, the diff
 # to commit is already there) and finds Terraform the way scripts/docs.sh
-# does: $TERRAFORM, else PATH, else $DEFAULT_TERRAFORM.
+# does: $TERRAFORM, else PATH, else $DEFAULT_TERRAFORM, else scripts/cli-path.sh.
 set -euo pipefail
 
 DEFAULT_TERRAFORM="${HOME}/.cache/tfbin/terraform"
@@ -40,7 +40,10 @@ terraform_bin="${TERRAFORM:-$(command -v terraform || true)}"
 if [[ -z "$terraform_bin" && -x "$DEFAULT_TERRAFORM" ]]; then
   terraform_bin="$DEFAULT_TERRAFORM"
 fi
-[[ -n "$terraform_bin" ]] || fail "no Terraform CLI found for terraform fmt (tried \$TERRAFORM, PATH and $DEFAULT_TERRAFORM)."
+if [[ -z "$terraform_bin" && -x scripts/cli-path.sh ]]; then
+  terraform_bin="$(scripts/cli-path.sh terraform)"
+fi
+[[ -n "$terraform_bin" ]] || fail "no Terraform CLI found for terraform fmt (tried \$TERRAFORM, PATH, $DEFAULT_TERRAFORM and scripts/cli-path.sh)."
 # terraform fmt needs no CLI configuration: do not let a TF_CLI_CONFIG_FILE
 # naming a missing file add a warning to its output.
 if [[ -n "${TF_CLI_CONFIG_FILE:-}" && ! -f "$TF_CLI_CONFIG_FILE" ]]; then

@@ -9,8 +9,9 @@
 # tfplugindocs is pinned in go.mod as a Go tool (`go tool tfplugindocs`). It
 # reads the provider schema through the Terraform CLI, which it would
 # download if none were on PATH; this script never lets it: it uses
-#   $TERRAFORM, else `terraform` on PATH, else $DEFAULT_TERRAFORM,
-# and fails if none of them exists. Any Terraform 1.x works.
+#   $TERRAFORM, else `terraform` on PATH, else $DEFAULT_TERRAFORM, else the
+#   one scripts/cli-path.sh builds from its Go module,
+# and fails if there is none. Any Terraform 1.x works.
 set -euo pipefail
 
 DEFAULT_TERRAFORM="${HOME}/.cache/tfbin/terraform"
@@ -30,8 +31,12 @@ fi
 if [[ -z "$terraform_bin" && -x "$DEFAULT_TERRAFORM" ]]; then
   terraform_bin="$DEFAULT_TERRAFORM"
 fi
+if [[ -z "$terraform_bin" && -x scripts/cli-path.sh ]]; then
+  # Builds the pinned Terraform from its Go module once, into a cache.
+  terraform_bin="$(scripts/cli-path.sh terraform)"
+fi
 [[ -n "$terraform_bin" && -x "$terraform_bin" ]] ||
-  die "no Terraform CLI found (tried \$TERRAFORM, PATH and $DEFAULT_TERRAFORM); install Terraform 1.x and put it on PATH, or set TERRAFORM=/path/to/terraform"
+  die "no Terraform CLI found (tried \$TERRAFORM, PATH, $DEFAULT_TERRAFORM and scripts/cli-path.sh); install Terraform 1.x and put it on PATH, or set TERRAFORM=/path/to/terraform"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
