@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Run the acceptance tests under OpenTofu instead of Terraform.
+#
+# Usage: scripts/testacc-tofu.sh [extra go test flags...]
+#   e.g. scripts/testacc-tofu.sh -v -run TestAccAutomationEventCancellation
+#
+# OpenTofu is taken from $TOFU, else `tofu` on PATH, else $DEFAULT_TOFU, else
+# scripts/cli-path.sh builds the pinned version once. The tests run against
+# the Wix API simulator unless the real-API variables are set (README.md,
+# "Testing against the real Wix API").
+set -euo pipefail
+
+DEFAULT_TOFU="${HOME}/.cache/tfbin/tofu"
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+die() {
+  echo "testacc-tofu.sh: $*" >&2
+  exit 1
+}
+
+tofu="${TOFU:-}"
+if [[ -z "$tofu" ]]; then
+  tofu="$(command -v tofu || true)"
+fi
+if [[ -z "$tofu" && -x "$DEFAULT_TOFU" ]]; then
+  tofu="$DEFAULT_TOFU"
+fi
+if [[ -z "$tofu" && -x scripts/cli-path.sh ]]; then
+  tofu="$(scripts/cli-path.sh tofu)"
+fi
+[[ -n "$tofu" && -x "$tofu" ]] ||
+  die "no OpenTofu CLI found (tried \$TOFU, PATH and $DEFAULT_TOFU); set TOFU=/path/to/tofu"
+
+# A TF_CLI_CONFIG_FILE that names a missing file only earns a warning from
+# OpenTofu 1.6.3, but the tests need no CLI configuration: TestMain in
+# internal/provider gives them an empty one when this is unset.
+if [[ -n "${TF_CLI_CONFIG_FILE:-}" && ! -f "$TF_CLI_CONFIG_FILE" ]]; then
+  unset TF_CLI_CONFIG_FILE
+fi
+
+version="$("$tofu" version 2>/dev/null | head -n 1 || true)"
+[[ "$version" == OpenTofu* ]] ||
+  die "$tofu is not OpenTofu (its version says: ${version:-nothing}); set TOFU=/path/to/tofu"
+echo "Using $version at $tofu"
+
+# terraform-plugin-testing runs the provider in-process and tells the CLI to
+# use it under TF_ACC_PROVIDER_HOST; OpenTofu rejects the default
+# registry.terraform.io/hashicorp address, so the provider is served under
+# the OpenTofu registry host. TF_ACC_TERRAFORM_VERSION would make
+# plugin-testing download Terraform instead.
+unset TF_ACC_TERRAFORM_VERSION
+export TF_ACC=1
+export TF_ACC_TERRAFORM_PATH="$tofu"
+export TF_ACC_PROVIDER_HOST="registry.opentofu.org"
+export CHECKPOINT_DISABLE=1
+
+go test -count=1 -timeout 30m "$@" ./internal/provider/...
