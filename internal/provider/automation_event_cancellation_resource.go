@@ -63,7 +63,7 @@ func (r *automationEventCancellationResource) Schema(ctx context.Context, _ reso
 			"The cancellation runs once, on create. It cannot be read back or undone: destroy only removes it from state.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "`<trigger_key>/<external_entity_id>`, also the import id.",
+				MarkdownDescription: "The cancellation's id, `<trigger_key>/<external_entity_id>`; also the import id.",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -83,7 +83,8 @@ func (r *automationEventCancellationResource) Schema(ctx context.Context, _ reso
 			},
 			"triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values that, when changed, force a new cancellation, so that Cancel Event runs " +
-					"again (for example after new events were reported for the same entity).",
+					"again (for example after new events were reported for the same entity). The first apply after an import " +
+					"only records them, without canceling again.",
 				ElementType:   types.StringType,
 				Optional:      true,
 				PlanModifiers: []planmodifier.Map{triggersRequireReplace()},
@@ -95,12 +96,25 @@ func (r *automationEventCancellationResource) Schema(ctx context.Context, _ reso
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{
-				Create:            true,
-				CreateDescription: "How long create may take, retries and pacing included, as a duration such as `\"10m\"`. Defaults to `\"5m\"`.",
-			}),
+			"timeouts": timeoutsBlock(ctx),
 		},
 	}
+}
+
+// timeoutsBlock is the framework's timeouts block with a description of its
+// own: only create can be set, since nothing else calls Wix.
+func timeoutsBlock(ctx context.Context) schema.Block {
+	block := timeouts.Block(ctx, timeouts.Opts{
+		Create:            true,
+		CreateDescription: "How long create may take, retries and pacing included, as a duration such as `\"10m\"`. Defaults to `\"5m\"`.",
+	})
+	nested, ok := block.(schema.SingleNestedBlock)
+	if !ok {
+		return block
+	}
+	nested.MarkdownDescription = "How long operations may take. Only `create` can be set: read, update and delete make no API call."
+	nested.Description = nested.MarkdownDescription
+	return nested
 }
 
 // triggersRequireReplace forces a new cancellation when triggers change,

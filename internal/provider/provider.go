@@ -63,7 +63,7 @@ func (p *wixProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Calls Wix's REST APIs as a Wix app. Authenticate with the app's OAuth client " +
 			"credentials (`app_id`, `app_secret`, `instance_id`) or with a ready `access_token`; every " +
-			"attribute can also come from its `WIX_*` environment variable, and a value in the block wins.",
+			"attribute except the `batching` block can also come from its `WIX_*` environment variable, and a value in the block wins.",
 		Attributes: map[string]schema.Attribute{
 			"app_id": schema.StringAttribute{
 				MarkdownDescription: "The Wix app's ID (its OAuth client ID). Falls back to `WIX_APP_ID`. Needs `app_secret` and `instance_id`.",
@@ -96,7 +96,7 @@ func (p *wixProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Validators: []validator.String{baseURLValidator{}},
 			},
 			"requests_per_minute": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("Client-side pacing of API calls, retries included. Falls back to `WIX_REQUESTS_PER_MINUTE`, "+
+				MarkdownDescription: fmt.Sprintf("Client-side pacing of Cancel Event and Bulk Cancel Event calls, retries included (token requests are not paced). Falls back to `WIX_REQUESTS_PER_MINUTE`, "+
 					"then %d (Wix's documented limit per app instance). `0` turns pacing off.", wix.DefaultRequestsPerMinute),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
