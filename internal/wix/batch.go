@@ -58,6 +58,10 @@ type batchItem struct {
 	ctx  context.Context
 	id   string
 	done chan error
+	// finished is set once the item has its outcome, so that an item that
+	// failed while its context is still alive (it could not wait for its
+	// turn) leaves the queue instead of leading it again and again.
+	finished atomic.Bool
 }
 
 func newBatcher(c *Client, cfg BatchingConfig) *batcher {
@@ -111,7 +115,7 @@ func (b *batcher) send(triggerKey string, q *batchQueue) {
 	}
 }
 
-// lead returns the oldest live item, or nil after marking the queue idle
+// lead returns the oldest waiting item, or nil after marking the queue idle
 // when there is none (under the lock, so no item is ever stranded).
 func (b *batcher) lead(triggerKey string, q *batchQueue) *batchItem {
 	b.mu.Lock()
@@ -215,19 +219,23 @@ func latestDeadline(batch []*batchItem) (time.Time, bool) {
 }
 
 func (item *batchItem) finish(err error) {
+	item.finished.Store(true)
 	select {
 	case item.done <- err:
 	default:
 	}
 }
 
+// dropFinished keeps the items still waiting for an outcome: not given up
+// by their caller, and not already answered.
 func dropFinished(items []*batchItem) []*batchItem {
 	live := items[:0]
 	for _, item := range items {
-		if item.ctx.Err() == nil {
+		if item.ctx.Err() == nil && !item.finished.Load() {
 			live = append(live, item)
 		}
 	}
+	clear(items[len(live):]) // let the dropped items be collected
 	return live
 }
 

@@ -1,0 +1,690 @@
+package wix
+
+// Unit tests of the group-commit batcher: the real client against the
+// strict simulator over real HTTP. Concurrency is made deterministic by
+// holding a call at the server (a gate) while the test queues more
+// cancellations and waits until the batcher has them, so nothing here
+// depends on timing.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
+)
+
+const batchKey = wixsim.DemoTriggerKey
+
+// batchIDs are distinct GUIDs, prefixed so that tests can tell sets apart.
+func batchIDs(prefix, n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("16ef8c9c-413e-4d5f-%04x-%012x", prefix, i+1)
+	}
+	return ids
+}
+
+// gate holds the first call to path at the server until release is called,
+// and says when it arrived.
+type gate struct {
+	path     string
+	arrived  chan struct{}
+	released chan struct{}
+	once     sync.Once
+	rel      sync.Once
+}
+
+func newGate(path string) *gate {
+	return &gate{path: path, arrived: make(chan struct{}), released: make(chan struct{})}
+}
+
+func (g *gate) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == g.path {
+			first := false
+			g.once.Do(func() { first = true })
+			if first {
+				close(g.arrived)
+				<-g.released
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (g *gate) release() { g.rel.Do(func() { close(g.released) }) }
+
+func (g *gate) waitArrived(t *testing.T) {
+	t.Helper()
+	select {
+	case <-g.arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no call to %s reached the server", g.path)
+	}
+}
+
+type batchEnv struct {
+	sim    *wixsim.Server
+	client *Client
+	gate   *gate
+}
+
+// newBatchEnv serves the simulator (behind a gate on Cancel Event, the
+// first call of every test that batches) and builds a client with batching
+// on, no pacing and fast retries; tweak adjusts the Config.
+func newBatchEnv(t *testing.T, tweak ...func(*Config)) *batchEnv {
+	t.Helper()
+	sim := wixsim.New(wixsim.Options{})
+	g := newGate(PathCancel)
+	server := httptest.NewServer(g.wrap(sim))
+	t.Cleanup(server.Close)
+	t.Cleanup(g.release) // before server.Close, which waits for handlers
+	cfg := Config{
+		BaseURL:    server.URL,
+		AppID:      wixsim.DemoAppID,
+		AppSecret:  wixsim.DemoAppSecret,
+		InstanceID: wixsim.DemoInstanceID,
+		MaxRetries: DefaultMaxRetries,
+		MinBackoff: 5 * time.Millisecond,
+		MaxBackoff: 20 * time.Millisecond,
+		Batching:   BatchingConfig{Enabled: true},
+	}
+	for _, f := range tweak {
+		f(&cfg)
+	}
+	client, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return &batchEnv{sim: sim, client: client, gate: g}
+}
+
+// cancelAsync starts Cancel for each id and returns the channel of outcomes.
+func (e *batchEnv) cancelAsync(ctx context.Context, triggerKey string, ids []string) map[string]<-chan error {
+	out := make(map[string]<-chan error, len(ids))
+	for _, id := range ids {
+		ch := make(chan error, 1)
+		out[id] = ch
+		go func() { ch <- e.client.Cancel(ctx, triggerKey, id) }()
+	}
+	return out
+}
+
+// waitQueued waits until n cancellations wait in the batcher (in the queues
+// of all trigger keys: the tests queue one key at a time).
+func (e *batchEnv) waitQueued(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if got := e.queued(); got >= n {
+			return
+		} else if time.Now().After(deadline) {
+			t.Fatalf("%d cancellations queued, want %d", got, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func (e *batchEnv) queued() int {
+	b := e.client.batcher
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, q := range b.queues {
+		n += len(q.items)
+	}
+	return n
+}
+
+// startHeldLead sends one cancellation and holds its call at the server.
+func (e *batchEnv) startHeldLead(t *testing.T, triggerKey, id string) <-chan error {
+	t.Helper()
+	lead := e.cancelAsync(context.Background(), triggerKey, []string{id})[id]
+	e.gate.waitArrived(t)
+	return lead
+}
+
+func wait(t *testing.T, ch <-chan error) error {
+	t.Helper()
+	select {
+	case err := <-ch:
+		return err
+	case <-time.After(20 * time.Second):
+		t.Fatal("a cancellation did not return")
+		return nil
+	}
+}
+
+func waitAll(t *testing.T, outcomes map[string]<-chan error) map[string]error {
+	t.Helper()
+	got := make(map[string]error, len(outcomes))
+	for id, ch := range outcomes {
+		got[id] = wait(t, ch)
+	}
+	return got
+}
+
+// call is one Cancel Event or Bulk Cancel Event as the simulator saw it.
+type call struct {
+	bulk       bool
+	triggerKey string
+	ids        []string
+	status     int
+}
+
+func (e *batchEnv) calls(t *testing.T) []call {
+	t.Helper()
+	var out []call
+	for _, r := range e.sim.Requests() {
+		var body struct {
+			TriggerKey        string   `json:"triggerKey"`
+			ExternalEntityID  string   `json:"externalEntityId"`
+			ExternalEntityIDs []string `json:"externalEntityIds"`
+		}
+		switch r.Path {
+		case PathCancel:
+			if err := json.Unmarshal(r.Body, &body); err != nil {
+				t.Fatalf("Cancel Event body %s: %v", r.Body, err)
+			}
+			out = append(out, call{triggerKey: body.TriggerKey, ids: []string{body.ExternalEntityID}, status: r.Status})
+		case PathBulkCancel:
+			if err := json.Unmarshal(r.Body, &body); err != nil {
+				t.Fatalf("Bulk Cancel Event body %s: %v", r.Body, err)
+			}
+			out = append(out, call{bulk: true, triggerKey: body.TriggerKey, ids: body.ExternalEntityIDs, status: r.Status})
+		}
+	}
+	return out
+}
+
+func sorted(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return out
+}
+
+func (e *batchEnv) requireCancelledOnce(t *testing.T, triggerKey string, ids []string) {
+	t.Helper()
+	for _, id := range ids {
+		if n := e.sim.CancelCount(triggerKey, id); n != 1 {
+			t.Errorf("%s/%s cancelled %d times, want once", triggerKey, id, n)
+		}
+	}
+}
+
+// A lone cancellation leaves at once as a plain Cancel Event, so an apply
+// of one resource looks the same on the wire as with batching off, and it
+// is not held back for company.
+func TestBatch_loneCancellationIsAPlainCancelEvent(t *testing.T) {
+	e := newBatchEnv(t)
+	e.gate.release()
+	id := batchIDs(1, 1)[0]
+	if err := e.client.Cancel(context.Background(), batchKey, id); err != nil {
+		t.Fatalf("Cancel: %v", err)
+	}
+	calls := e.calls(t)
+	if len(calls) != 1 || calls[0].bulk || calls[0].ids[0] != id {
+		t.Fatalf("calls = %+v, want one Cancel Event for %s", calls, id)
+	}
+	if len(e.sim.RequestsTo(PathBulkCancel)) != 0 {
+		t.Fatal("a lone cancellation used Bulk Cancel Event")
+	}
+}
+
+// While one call is in flight, later cancellations queue, and all leave
+// together in the next call: one Bulk Cancel Event, whatever their number.
+func TestBatch_cancellationsQueuedDuringACallLeaveTogether(t *testing.T) {
+	e := newBatchEnv(t)
+	leadID := batchIDs(1, 1)[0]
+	lead := e.startHeldLead(t, batchKey, leadID)
+	rest := batchIDs(2, 9)
+	outcomes := e.cancelAsync(context.Background(), batchKey, rest)
+	e.waitQueued(t, len(rest))
+	e.gate.release()
+
+	if err := wait(t, lead); err != nil {
+		t.Fatalf("lead: %v", err)
+	}
+	for id, err := range waitAll(t, outcomes) {
+		if err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+	calls := e.calls(t)
+	if len(calls) != 2 {
+		t.Fatalf("calls = %+v, want the lead's Cancel Event and one Bulk Cancel Event", calls)
+	}
+	if calls[0].bulk || calls[0].ids[0] != leadID {
+		t.Errorf("first call = %+v, want Cancel Event of the lead %s", calls[0], leadID)
+	}
+	if !calls[1].bulk || !slices.Equal(sorted(calls[1].ids), sorted(rest)) {
+		t.Errorf("second call = %+v, want Bulk Cancel Event of the 9 queued ids", calls[1])
+	}
+	e.requireCancelledOnce(t, batchKey, append(rest, leadID))
+}
+
+// No call carries more than max_batch_size ids (nor Wix's 100): the queue
+// drains in calls of at most that size, oldest first.
+func TestBatch_batchesAreCappedAtMaxBatchSize(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		max     int
+		queued  int
+		wantCap int
+	}{
+		{"max_batch_size 10", 10, 25, 10},
+		{"default is Wix's limit of 100", 0, 250, MaxBulkCancelIDs},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newBatchEnv(t, func(c *Config) { c.Batching.MaxBatchSize = tc.max })
+			lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
+			rest := batchIDs(2, tc.queued)
+			outcomes := e.cancelAsync(context.Background(), batchKey, rest)
+			e.waitQueued(t, len(rest))
+			e.gate.release()
+			if err := wait(t, lead); err != nil {
+				t.Fatal(err)
+			}
+			for id, err := range waitAll(t, outcomes) {
+				if err != nil {
+					t.Errorf("%s: %v", id, err)
+				}
+			}
+			var sizes []int
+			for _, c := range e.calls(t)[1:] {
+				sizes = append(sizes, len(c.ids))
+			}
+			var want []int
+			for left := tc.queued; left > 0; left -= tc.wantCap {
+				want = append(want, min(left, tc.wantCap))
+			}
+			if !slices.Equal(sizes, want) {
+				t.Fatalf("batch sizes after the lead = %v, want %v", sizes, want)
+			}
+			e.requireCancelledOnce(t, batchKey, rest)
+		})
+	}
+}
+
+// Trigger keys never share a call, and one key's call in flight does not
+// hold back another key's.
+func TestBatch_triggerKeysAreBatchedSeparately(t *testing.T) {
+	e := newBatchEnv(t)
+	const otherKey = "booking_confirmed"
+	e.sim.OwnTriggerKey(wixsim.DemoAppID, otherKey)
+
+	lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
+	queuedA := batchIDs(2, 5)
+	outA := e.cancelAsync(context.Background(), batchKey, queuedA)
+	e.waitQueued(t, len(queuedA))
+
+	// The other key goes through while the first key's call is held.
+	otherIDs := batchIDs(3, 4)
+	for id, err := range waitAll(t, e.cancelAsync(context.Background(), otherKey, otherIDs)) {
+		if err != nil {
+			t.Fatalf("%s/%s while %s was held: %v", otherKey, id, batchKey, err)
+		}
+	}
+	e.gate.release()
+	if err := wait(t, lead); err != nil {
+		t.Fatal(err)
+	}
+	for id, err := range waitAll(t, outA) {
+		if err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+
+	byKey := map[string][]string{}
+	for _, c := range e.calls(t) {
+		for _, id := range c.ids {
+			if strings.HasPrefix(id, "16ef8c9c-413e-4d5f-0003") != (c.triggerKey == otherKey) {
+				t.Errorf("call %+v mixes entities of the two trigger keys", c)
+			}
+		}
+		byKey[c.triggerKey] = append(byKey[c.triggerKey], c.ids...)
+	}
+	if got := sorted(byKey[otherKey]); !slices.Equal(got, sorted(otherIDs)) {
+		t.Errorf("%s ids sent = %v, want %v", otherKey, got, otherIDs)
+	}
+	e.requireCancelledOnce(t, batchKey, queuedA)
+	e.requireCancelledOnce(t, otherKey, otherIDs)
+}
+
+// A 200 answer with success:false for one id fails exactly that
+// cancellation, with Wix's code and description; the rest succeed.
+func TestBatch_perItemFailureFailsOnlyThatItem(t *testing.T) {
+	e := newBatchEnv(t)
+	lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
+	rest := batchIDs(2, 6)
+	bad := rest[3]
+	e.sim.FailBulkItems(batchKey, bad)
+	outcomes := e.cancelAsync(context.Background(), batchKey, rest)
+	e.waitQueued(t, len(rest))
+	e.gate.release()
+	if err := wait(t, lead); err != nil {
+		t.Fatal(err)
+	}
+	for id, err := range waitAll(t, outcomes) {
+		if id != bad {
+			if err != nil {
+				t.Errorf("%s: %v, want success", id, err)
+			}
+			continue
+		}
+		var itemErr *ItemError
+		if !errors.As(err, &itemErr) {
+			t.Fatalf("%s: error %v (%T), want an *ItemError", id, err, err)
+		}
+		bulk := e.sim.RequestsTo(PathBulkCancel)
+		for _, want := range []string{bad, "CANCEL_EVENT_FAILED", "simulated failure to cancel events for " + bad, "x-wix-request-id: " + bulk[len(bulk)-1].RequestID} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("item error %q does not contain %q", err, want)
+			}
+		}
+	}
+	if n := len(e.sim.RequestsTo(PathBulkCancel)); n != 1 {
+		t.Errorf("Bulk Cancel Event calls = %d, want 1: a per-item failure is not retried as a whole", n)
+	}
+}
+
+// A Bulk Cancel Event that fails as a whole with a retryable status is
+// retried like any call, with the same ids, and then every item succeeds.
+func TestBatch_wholeBatch503IsRetried(t *testing.T) {
+	e := newBatchEnv(t)
+	lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
+	rest := batchIDs(2, 7)
+	e.sim.InjectFault(wixsim.Fault{Path: PathBulkCancel, Status: http.StatusServiceUnavailable})
+	outcomes := e.cancelAsync(context.Background(), batchKey, rest)
+	e.waitQueued(t, len(rest))
+	e.gate.release()
+	if err := wait(t, lead); err != nil {
+		t.Fatal(err)
+	}
+	for id, err := range waitAll(t, outcomes) {
+		if err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+	bulk := e.calls(t)[1:]
+	if len(bulk) != 2 || bulk[0].status != http.StatusServiceUnavailable || bulk[1].status != http.StatusOK {
+		t.Fatalf("bulk calls = %+v, want a 503 and then a 200", bulk)
+	}
+	if !slices.Equal(bulk[0].ids, bulk[1].ids) || !slices.Equal(sorted(bulk[1].ids), sorted(rest)) {
+		t.Fatalf("the retry sent %v after %v, want the same 7 ids", bulk[1].ids, bulk[0].ids)
+	}
+	e.requireCancelledOnce(t, batchKey, rest)
+}
+
+// A whole-batch failure that retrying cannot fix fails every item of the
+// batch with Wix's answer, and only those.
+func TestBatch_wholeBatchPermanentFailureFailsEveryItem(t *testing.T) {
+	e := newBatchEnv(t)
+	lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
+	rest := batchIDs(2, 4)
+	e.sim.InjectFault(wixsim.Fault{Path: PathBulkCancel, Status: http.StatusForbidden, Message: "permission denied for this app"})
+	outcomes := e.cancelAsync(context.Background(), batchKey, rest)
+	e.waitQueued(t, len(rest))
+	e.gate.release()
+	if err := wait(t, lead); err != nil {
+		t.Fatalf("the lead was not in the failed batch, yet: %v", err)
+	}
+	for id, err := range waitAll(t, outcomes) {
+		if !IsStatus(err, http.StatusForbidden) || !strings.Contains(err.Error(), "permission denied for this app") {
+			t.Errorf("%s: %v, want the 403 with Wix's message", id, err)
+		}
+	}
+	if n := len(e.sim.RequestsTo(PathBulkCancel)); n != 1 {
+		t.Errorf("Bulk Cancel Event calls = %d, want 1 (403 is not retried)", n)
+	}
+}
+
+// Two resources naming the same entity: Wix gets the id once, and both get
+// its result.
+func TestBatch_duplicateIDsAreSentOnce(t *testing.T) {
+	e := newBatchEnv(t)
+	lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
+	id := batchIDs(2, 1)[0]
+	others := batchIDs(3, 2)
+	first := e.cancelAsync(context.Background(), batchKey, []string{id})
+	second := e.cancelAsync(context.Background(), batchKey, []string{id})
+	rest := e.cancelAsync(context.Background(), batchKey, others)
+	e.waitQueued(t, 4)
+	e.gate.release()
+	for _, ch := range []<-chan error{lead, first[id], second[id], rest[others[0]], rest[others[1]]} {
+		if err := wait(t, ch); err != nil {
+			t.Error(err)
+		}
+	}
+	bulk := e.calls(t)[1:]
+	if len(bulk) != 1 || !slices.Equal(sorted(bulk[0].ids), sorted(append([]string{id}, others...))) {
+		t.Fatalf("bulk calls = %+v, want one with %s once and the two others", bulk, id)
+	}
+}
+
+// A queued cancellation whose context ends returns at once with its own
+// error, is not sent, and does not disturb the others.
+func TestBatch_cancelledWhileQueuedIsNotSent(t *testing.T) {
+	e := newBatchEnv(t)
+	lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
+	keep := batchIDs(2, 3)
+	gone := batchIDs(3, 1)[0]
+	outcomes := e.cancelAsync(context.Background(), batchKey, keep)
+	ctx, cancel := context.WithCancel(context.Background())
+	goneOut := e.cancelAsync(ctx, batchKey, []string{gone})[gone]
+	e.waitQueued(t, 4)
+	cancel()
+	if err := wait(t, goneOut); !errors.Is(err, context.Canceled) {
+		t.Fatalf("the cancelled one returned %v, want context.Canceled", err)
+	}
+	e.gate.release()
+	if err := wait(t, lead); err != nil {
+		t.Fatal(err)
+	}
+	for id, err := range waitAll(t, outcomes) {
+		if err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+	for _, c := range e.calls(t) {
+		if slices.Contains(c.ids, gone) {
+			t.Fatalf("call %+v carried the cancelled cancellation", c)
+		}
+	}
+	e.requireCancelledOnce(t, batchKey, keep)
+}
+
+// The batch's call outlives any one member: the context of the item that
+// led the batch ending mid-call does not abort the call for the others.
+func TestBatch_leadLeavingDoesNotAbortTheBatch(t *testing.T) {
+	sim := wixsim.New(wixsim.Options{})
+	cancelGate, bulkGate := newGate(PathCancel), newGate(PathBulkCancel)
+	server := httptest.NewServer(cancelGate.wrap(bulkGate.wrap(sim)))
+	t.Cleanup(server.Close)
+	t.Cleanup(cancelGate.release)
+	t.Cleanup(bulkGate.release)
+	client, err := New(Config{BaseURL: server.URL, AppID: wixsim.DemoAppID, AppSecret: wixsim.DemoAppSecret,
+		InstanceID: wixsim.DemoInstanceID, Batching: BatchingConfig{Enabled: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &batchEnv{sim: sim, client: client, gate: cancelGate}
+	held := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
+
+	ids := batchIDs(2, 4)
+	leadCtx, cancelLead := context.WithCancel(context.Background())
+	leadOut := e.cancelAsync(leadCtx, batchKey, ids[:1])[ids[0]]
+	e.waitQueued(t, 1) // ids[0] is the oldest: it leads the next batch
+	rest := e.cancelAsync(context.Background(), batchKey, ids[1:])
+	e.waitQueued(t, 4)
+	cancelGate.release()
+	if err := wait(t, held); err != nil {
+		t.Fatal(err)
+	}
+	bulkGate.waitArrived(t)
+	cancelLead()
+	if err := wait(t, leadOut); !errors.Is(err, context.Canceled) {
+		t.Fatalf("lead returned %v, want context.Canceled", err)
+	}
+	bulkGate.release()
+	for id, err := range waitAll(t, rest) {
+		if err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+	bulk := sim.RequestsTo(PathBulkCancel)
+	if len(bulk) != 1 || bulk[0].Status != http.StatusOK {
+		t.Fatalf("bulk calls = %d (first status %v), want one answered 200", len(bulk), bulk)
+	}
+	e.requireCancelledOnce(t, batchKey, ids)
+}
+
+// send_after holds the first batch back to gather company: with it, even
+// the first cancellations leave together.
+func TestBatch_sendAfterGathersTheFirstBatch(t *testing.T) {
+	e := newBatchEnv(t, func(c *Config) { c.Batching.SendAfter = 300 * time.Millisecond })
+	e.gate.release()
+	ids := batchIDs(1, 5)
+	var outcomes map[string]<-chan error
+	start := time.Now()
+	outcomes = e.cancelAsync(context.Background(), batchKey, ids)
+	for id, err := range waitAll(t, outcomes) {
+		if err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+	calls := e.calls(t)
+	if len(calls) != 1 || !calls[0].bulk || len(calls[0].ids) != 5 {
+		t.Fatalf("calls = %+v, want one Bulk Cancel Event of all 5", calls)
+	}
+	if waited := time.Since(start); waited < 300*time.Millisecond {
+		t.Errorf("the batch left after %s, before send_after", waited)
+	}
+}
+
+// Pacing counts calls, not ids: 30 queued cancellations in batches of 10
+// take three paced calls, one pacing interval apart (were ids counted, ten
+// intervals apart).
+func TestBatch_pacingCountsCallsNotIDs(t *testing.T) {
+	const rpm = 120 // one call per 500ms
+	interval := time.Minute / rpm
+	e := newBatchEnv(t, func(c *Config) {
+		c.RequestsPerMinute = rpm
+		c.Batching.MaxBatchSize = 10
+	})
+	lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
+	rest := batchIDs(2, 30)
+	outcomes := e.cancelAsync(context.Background(), batchKey, rest)
+	e.waitQueued(t, len(rest))
+	e.gate.release()
+	if err := wait(t, lead); err != nil {
+		t.Fatal(err)
+	}
+	for id, err := range waitAll(t, outcomes) {
+		if err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+	var times []time.Time
+	for _, r := range e.sim.Requests() {
+		if r.Path == PathCancel || r.Path == PathBulkCancel {
+			times = append(times, r.Time)
+		}
+	}
+	if len(times) != 4 {
+		t.Fatalf("calls = %d, want 4 (the lead and three batches of 10)", len(times))
+	}
+	// Arrival times at the server, between the three batches (the lead's
+	// arrival is late by the token fetch it made after its turn). The bounds
+	// are wide: scheduling between the limiter and the wire varies on a
+	// loaded machine, and what is tested is no pacing (gap near 0) versus
+	// per-call pacing (one interval) versus per-id pacing (ten).
+	for i := 2; i < len(times); i++ {
+		if gap := times[i].Sub(times[i-1]); gap < interval/2 || gap > 5*interval {
+			t.Errorf("batch %d came %s after the previous one, want about the pacing interval %s", i, gap, interval)
+		}
+	}
+}
+
+// A cancellation that cannot wait for its turn (its deadline comes before
+// the pacing allows a call) fails at once and leaves the queue: the next
+// one takes the lead immediately, instead of the sender spinning on the
+// failed one until its deadline passes.
+func TestBatch_itemThatCannotWaitLeavesTheQueue(t *testing.T) {
+	e := newBatchEnv(t, func(c *Config) { c.RequestsPerMinute = 10 }) // one call per 6s
+	e.gate.release()
+	ids := batchIDs(1, 3)
+	// The first call takes the only pacing token at once.
+	if err := e.client.Cancel(context.Background(), batchKey, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	hurried, cancelHurried := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancelHurried()
+	hurriedOut := e.cancelAsync(hurried, batchKey, ids[1:2])[ids[1]]
+	if err := wait(t, hurriedOut); err == nil || !strings.Contains(err.Error(), "pacing") {
+		t.Fatalf("the hurried cancellation returned %v, want a pacing/deadline error", err)
+	}
+	patient, cancelPatient := context.WithCancel(context.Background())
+	patientOut := e.cancelAsync(patient, batchKey, ids[2:3])[ids[2]]
+	// Long before the hurried one's deadline, only the patient one is queued.
+	deadline := time.Now().Add(time.Second)
+	for {
+		b := e.client.batcher
+		b.mu.Lock()
+		var queued []string
+		if q := b.queues[batchKey]; q != nil {
+			for _, it := range q.items {
+				queued = append(queued, it.id)
+			}
+		}
+		b.mu.Unlock()
+		if slices.Equal(queued, []string{ids[2]}) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("queue = %v a second after the hurried cancellation failed, want only %s", queued, ids[2])
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancelPatient()
+	if err := wait(t, patientOut); !errors.Is(err, context.Canceled) {
+		t.Fatalf("patient: %v", err)
+	}
+	if n := e.sim.CancelCount(batchKey, ids[1]); n != 0 {
+		t.Fatalf("the failed cancellation was sent anyway")
+	}
+}
+
+// Batching off: Cancel is exactly CancelEvent, one call per cancellation.
+func TestBatch_offMeansOneCallPerCancellation(t *testing.T) {
+	e := newBatchEnv(t, func(c *Config) { c.Batching = BatchingConfig{} })
+	e.gate.release()
+	if e.client.batcher != nil {
+		t.Fatal("batcher built with batching off")
+	}
+	ids := batchIDs(1, 20)
+	for id, err := range waitAll(t, e.cancelAsync(context.Background(), batchKey, ids)) {
+		if err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+	calls := e.calls(t)
+	if len(calls) != len(ids) {
+		t.Fatalf("calls = %d, want %d", len(calls), len(ids))
+	}
+	for _, c := range calls {
+		if c.bulk {
+			t.Fatalf("Bulk Cancel Event used with batching off: %+v", c)
+		}
+	}
+	e.requireCancelledOnce(t, batchKey, ids)
+}
