@@ -210,7 +210,10 @@ func (c *Client) do(ctx context.Context, op operation) error {
 		if ctx.Err() != nil {
 			return stoppedError(ctx, op, attempt, failure.err)
 		}
-		if failure.unauthorized && c.tokens.refreshable() && !reauthorized {
+		// Only a call that sent a token can have had it rejected: a 401
+		// from the token endpoint itself means wrong app credentials, which
+		// no new token (nor a second try) can fix.
+		if failure.unauthorized && op.authenticated && c.tokens.refreshable() && !reauthorized {
 			// One new token and one more try: a token can expire or be
 			// revoked between our clock's check and Wix's.
 			reauthorized = true
@@ -218,8 +221,8 @@ func (c *Client) do(ctx context.Context, op operation) error {
 			c.log.Debug(ctx, "Wix rejected the access token; fetching a new one and retrying once", map[string]any{"operation": op.name})
 			continue
 		}
-		if failure.unauthorized && reauthorized {
-			return fmt.Errorf("%w (a freshly fetched token was rejected too: check that the app is installed on instance and has the needed permission)", failure.err)
+		if failure.unauthorized && op.authenticated && reauthorized {
+			return fmt.Errorf("%w (a freshly fetched token was rejected too: check that the app is still installed on the instance and has the permission %s needs)", failure.err, op.name)
 		}
 		if !failure.retryable || retries >= c.maxRetries {
 			return failure.err

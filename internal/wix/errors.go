@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 )
 
 // APIError is a non-200 answer from Wix, decoded from Wix's error format.
@@ -134,9 +135,16 @@ func IsStatus(err error, status int) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status
 }
 
+// truncate shortens s to at most limit bytes plus an ellipsis, cutting
+// between characters: a message cut inside a multi-byte character would be
+// invalid UTF-8, which Terraform's diagnostics and logs replace or reject.
 func truncate(s string, limit int) string {
 	if len(s) <= limit {
 		return s
 	}
-	return s[:limit] + "…"
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

@@ -65,16 +65,29 @@ func isRetryableTransportError(err error) bool {
 		errors.Is(err, io.ErrUnexpectedEOF)
 }
 
+// maxRetryAfter caps what a Retry-After header can ask for. Larger values
+// would overflow time.Duration (seconds times 1e9, or the jitter added to a
+// far-away date) into a short or negative wait, retrying at once against a
+// server that asked for rest. A day is beyond any create timeout anyway, so
+// the retry loop reports that the next attempt would miss the deadline.
+const maxRetryAfter = 24 * time.Hour
+
 // parseRetryAfter reads both forms of Retry-After: seconds, or an HTTP date.
 func parseRetryAfter(value string, now time.Time) time.Duration {
 	if value == "" {
 		return 0
 	}
-	if seconds, err := strconv.Atoi(value); err == nil && seconds > 0 {
+	seconds, err := strconv.ParseInt(value, 10, 64)
+	switch {
+	case errors.Is(err, strconv.ErrRange) && seconds > 0, err == nil && seconds > int64(maxRetryAfter/time.Second):
+		return maxRetryAfter
+	case err == nil && seconds > 0:
 		return time.Duration(seconds) * time.Second
+	case err == nil:
+		return 0
 	}
 	if at, err := http.ParseTime(value); err == nil && at.After(now) {
-		return at.Sub(now)
+		return min(at.Sub(now), maxRetryAfter)
 	}
 	return 0
 }
@@ -105,9 +118,15 @@ func (b backoffPolicy) delay(retry int, retryAfter time.Duration) time.Duration 
 	if retryAfter > 0 {
 		return retryAfter + rand.N(retryAfter/10+time.Millisecond)
 	}
-	step := b.min << min(retry, 30)
-	if step <= 0 || step > b.max {
-		step = b.max
+	// Doubling stops at the maximum, so a large minimum or a far retry
+	// cannot overflow into a short wait.
+	step := b.min
+	for i := 0; i < retry && step < b.max; i++ {
+		if step > b.max/2 {
+			step = b.max
+		} else {
+			step *= 2
+		}
 	}
 	half := step / 2
 	return half + rand.N(half+1)
