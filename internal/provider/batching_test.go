@@ -1,0 +1,426 @@
+package provider
+
+// Acceptance tests of batching through a real Terraform CLI: concurrent
+// creates that share a trigger key go out as Bulk Cancel Event calls, each
+// resource still succeeds or fails on its own item, and turning batching off
+// restores one Cancel Event per resource. They assert on what reached the
+// simulator, never on how long anything took.
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
+)
+
+// terraformParallelism is Terraform's default -parallelism, which the
+// plugin-testing harness leaves alone: no more creates run at once, so no
+// batch can be bigger.
+const terraformParallelism = 10
+
+// sendAfter gathers the first batch: with it, a test knows every resource of
+// a small apply shares one Bulk Cancel Event (Terraform starts all ten
+// creates at once, well within it), and which entity lands in a bulk call no
+// longer depends on which create happened to come first.
+const sendAfter = "batching {\n    send_after = \"2s\"\n  }"
+
+// apiCall is one Cancel Event or Bulk Cancel Event as the simulator saw it.
+type apiCall struct {
+	bulk       bool
+	triggerKey string
+	ids        []string
+	status     int
+}
+
+func (c apiCall) String() string {
+	kind := "Cancel Event"
+	if c.bulk {
+		kind = "Bulk Cancel Event"
+	}
+	return fmt.Sprintf("%s %s %v -> %d", kind, c.triggerKey, c.ids, c.status)
+}
+
+// apiCalls are the cancellation calls made so far, in arrival order.
+func (e *accEnv) apiCalls() ([]apiCall, error) {
+	var out []apiCall
+	for _, r := range e.cancellationRequests() {
+		var body struct {
+			TriggerKey        string   `json:"triggerKey"`
+			ExternalEntityID  string   `json:"externalEntityId"`
+			ExternalEntityIDs []string `json:"externalEntityIds"`
+		}
+		if err := json.Unmarshal(r.Body, &body); err != nil {
+			return nil, fmt.Errorf("%s body %s: %w", r.Path, r.Body, err)
+		}
+		c := apiCall{bulk: r.Path == wix.PathBulkCancel, triggerKey: body.TriggerKey, ids: body.ExternalEntityIDs, status: r.Status}
+		if !c.bulk {
+			c.ids = []string{body.ExternalEntityID}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// cancelledOnce checks that Wix saw each entity of triggerKey cancelled
+// exactly once.
+func (e *accEnv) cancelledOnce(triggerKey string, ids []string) error {
+	for _, id := range ids {
+		if n := e.sim.CancelCount(triggerKey, id); n != 1 {
+			return fmt.Errorf("%s/%s was cancelled %d times, want once", triggerKey, id, n)
+		}
+	}
+	return nil
+}
+
+// savedChecks expect every resource of cancellationsConfig in state with
+// its id and canceled_at.
+func savedChecks(triggerKey string, ids []string) []statecheck.StateCheck {
+	var checks []statecheck.StateCheck
+	for i, id := range ids {
+		address := fmt.Sprintf("wix_automation_event_cancellation.env[%d]", i)
+		checks = append(checks,
+			statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(triggerKey+"/"+id)),
+			statecheck.ExpectKnownValue(address, tfjsonpath.New("canceled_at"), recentRFC3339{}))
+	}
+	return checks
+}
+
+// With the defaults, concurrent creates are coalesced: far fewer calls
+// than resources, no call bigger than the parallelism, each entity
+// cancelled once, one token, and no more connections than the parallelism.
+func TestAccBatching_defaultCoalescesConcurrentCreates(t *testing.T) {
+	env := newAccEnv(t)
+	ids := entityIDs(30)
+	check := func(*terraform.State) error {
+		if env.sim == nil {
+			return nil
+		}
+		calls, err := env.apiCalls()
+		if err != nil {
+			return err
+		}
+		bulk := 0
+		for _, c := range calls {
+			if c.bulk {
+				bulk++
+			}
+			if len(c.ids) > terraformParallelism {
+				return fmt.Errorf("%v carries more ids than Terraform runs creates at once (%d)", c, terraformParallelism)
+			}
+			if c.status != http.StatusOK {
+				return fmt.Errorf("%v was not answered 200", c)
+			}
+		}
+		if bulk == 0 || len(calls) > len(ids)/3 {
+			return fmt.Errorf("%d resources took %d calls (%d of them Bulk Cancel Event), want them coalesced into at most %d: %v",
+				len(ids), len(calls), bulk, len(ids)/3, calls)
+		}
+		if n := len(env.sim.RequestsTo(wix.PathToken)); n != 1 {
+			return fmt.Errorf("token requests = %d, want 1", n)
+		}
+		if peak := env.sim.PeakOpenConnections(); peak > terraformParallelism {
+			return fmt.Errorf("%d connections open at once, want at most the parallelism %d", peak, terraformParallelism)
+		}
+		return env.cancelledOnce(env.triggerKey, ids)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config:            env.providerBlock() + cancellationsConfig(env.triggerKey, ids),
+			ConfigStateChecks: savedChecks(env.triggerKey, ids),
+			Check:             check,
+		}},
+	})
+}
+
+// Cancellations of different trigger keys run concurrently but never share
+// a call: a bulk call names one trigger key, so an entity sent with the
+// wrong key would be cancelled for the wrong trigger.
+func TestAccBatching_mixedTriggerKeysNeverShareACall(t *testing.T) {
+	env := newAccEnv(t)
+	env.needsSimulator()
+	const otherKey = "booking_confirmed"
+	env.sim.OwnTriggerKey(wixsim.DemoAppID, otherKey)
+	all := entityIDs(24)
+	idsOf := map[string][]string{env.triggerKey: all[:12], otherKey: all[12:]}
+	config := env.providerBlock() + fmt.Sprintf(`
+locals {
+  groups = [
+    { key = %q, ids = [%s] },
+    { key = %q, ids = [%s] },
+  ]
+  pairs = flatten([for g in local.groups : [for id in g.ids : { key = g.key, id = id }]])
+}
+
+resource "wix_automation_event_cancellation" "mixed" {
+  count              = length(local.pairs)
+  trigger_key        = local.pairs[count.index].key
+  external_entity_id = local.pairs[count.index].id
+}
+`, env.triggerKey, quoteAll(idsOf[env.triggerKey]), otherKey, quoteAll(idsOf[otherKey]))
+	check := func(*terraform.State) error {
+		calls, err := env.apiCalls()
+		if err != nil {
+			return err
+		}
+		bulkByKey := map[string]int{}
+		for _, c := range calls {
+			for _, id := range c.ids {
+				if !slices.Contains(idsOf[c.triggerKey], id) {
+					return fmt.Errorf("%v sends %s, an entity of the other trigger key", c, id)
+				}
+			}
+			if c.bulk {
+				bulkByKey[c.triggerKey]++
+			}
+		}
+		for key, ids := range idsOf {
+			if bulkByKey[key] == 0 {
+				return fmt.Errorf("no Bulk Cancel Event for %s: %v", key, calls)
+			}
+			if err := env.cancelledOnce(key, ids); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: resource.ComposeTestCheckFunc(check,
+				resource.TestCheckResourceAttr("wix_automation_event_cancellation.mixed.0", "trigger_key", env.triggerKey),
+				resource.TestCheckResourceAttr("wix_automation_event_cancellation.mixed.12", "trigger_key", otherKey)),
+		}},
+	})
+}
+
+func quoteAll(ids []string) string {
+	quoted := make([]string, len(ids))
+	for i, id := range ids {
+		quoted[i] = fmt.Sprintf("%q", id)
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// A per-item failure inside a 200 answer fails exactly that resource, with
+// Wix's code and description; the others of the same call are saved. The
+// next apply cancels only the failed one.
+func TestAccBatching_perItemFailureFailsOnlyThatResource(t *testing.T) {
+	env := newAccEnv(t)
+	env.needsSimulator()
+	ids := entityIDs(terraformParallelism)
+	const bad = 6
+	env.sim.FailBulkItems(env.triggerKey, ids[bad])
+	config := env.providerBlock(sendAfter) + cancellationsConfig(env.triggerKey, ids)
+	badAddress := fmt.Sprintf("wix_automation_event_cancellation.env.%d", bad)
+
+	var planChecks []plancheck.PlanCheck
+	for i := range ids {
+		action := plancheck.ResourceActionNoop
+		if i == bad {
+			action = plancheck.ResourceActionCreate
+		}
+		planChecks = append(planChecks, plancheck.ExpectResourceAction(fmt.Sprintf("wix_automation_event_cancellation.env[%d]", i), action))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ExpectError: expectWords("Could not cancel Wix automation events", ids[bad],
+					"CANCEL_EVENT_FAILED", "simulated failure to cancel events for "+ids[bad], "x-wix-request-id"),
+			},
+			{
+				// What the failed apply left in state: every resource but the
+				// failed one, which the next apply creates again.
+				PreConfig: func() {
+					calls, err := env.apiCalls()
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(calls) != 1 || !calls[0].bulk || len(calls[0].ids) != len(ids) {
+						t.Fatalf("calls = %v, want one Bulk Cancel Event of all %d (send_after gathers them)", calls, len(ids))
+					}
+					for i, id := range ids {
+						want := 1
+						if i == bad {
+							want = 0
+						}
+						if got := env.sim.CancelCount(env.triggerKey, id); got != want {
+							t.Fatalf("%s cancelled %d times, want %d", id, got, want)
+						}
+					}
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: planChecks},
+			},
+			{
+				PreConfig: env.sim.ClearFaults,
+				Config:    config,
+				Check: resource.ComposeTestCheckFunc(
+					resource.TestCheckResourceAttr(badAddress, "id", env.triggerKey+"/"+ids[bad]),
+					func(*terraform.State) error {
+						calls, _ := env.apiCalls()
+						if len(calls) != 2 || calls[1].bulk || !slices.Equal(calls[1].ids, ids[bad:bad+1]) {
+							return fmt.Errorf("calls = %v, want the retry of the failed one alone as Cancel Event", calls)
+						}
+						return env.cancelledOnce(env.triggerKey, ids)
+					}),
+			},
+		},
+	})
+}
+
+// A Bulk Cancel Event that fails as a whole with 503 is retried like any
+// call, with the same ids, and then every resource is saved.
+func TestAccBatching_wholeBatch503IsRetried(t *testing.T) {
+	env := newAccEnv(t)
+	env.needsSimulator()
+	ids := entityIDs(terraformParallelism)
+	env.sim.InjectFault(wixsim.Fault{Path: wix.PathBulkCancel, Status: http.StatusServiceUnavailable})
+	check := func(*terraform.State) error {
+		calls, err := env.apiCalls()
+		if err != nil {
+			return err
+		}
+		var bulk []apiCall
+		for _, c := range calls {
+			if c.bulk {
+				bulk = append(bulk, c)
+			}
+		}
+		if len(bulk) < 2 || bulk[0].status != http.StatusServiceUnavailable || bulk[1].status != http.StatusOK ||
+			!slices.Equal(bulk[0].ids, bulk[1].ids) {
+			return fmt.Errorf("bulk calls = %v, want a 503 and then the same ids answered 200", bulk)
+		}
+		return env.cancelledOnce(env.triggerKey, ids)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config:            env.providerBlock() + cancellationsConfig(env.triggerKey, ids),
+			ConfigStateChecks: savedChecks(env.triggerKey, ids),
+			Check:             check,
+		}},
+	})
+}
+
+// A cancellation created alone (here, added to a configuration already
+// applied) goes out at once as a plain Cancel Event, not as a bulk call of
+// one, and waits for no company.
+func TestAccBatching_straggler(t *testing.T) {
+	env := newAccEnv(t)
+	env.needsSimulator()
+	ids := entityIDs(terraformParallelism + 1)
+	first, straggler := ids[:terraformParallelism], ids[terraformParallelism]
+	callsBefore := 0
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerBlock() + cancellationsConfig(env.triggerKey, first),
+				Check: func(*terraform.State) error {
+					calls, err := env.apiCalls()
+					callsBefore = len(calls)
+					return err
+				},
+			},
+			{
+				Config:            env.providerBlock() + cancellationsConfig(env.triggerKey, ids),
+				ConfigStateChecks: savedChecks(env.triggerKey, ids),
+				Check: func(*terraform.State) error {
+					calls, err := env.apiCalls()
+					if err != nil {
+						return err
+					}
+					added := calls[callsBefore:]
+					if len(added) != 1 || added[0].bulk || added[0].ids[0] != straggler {
+						return fmt.Errorf("the lone create made %v, want one Cancel Event for %s", added, straggler)
+					}
+					return env.cancelledOnce(env.triggerKey, ids)
+				},
+			},
+		},
+	})
+}
+
+// max_batch_size caps every call.
+func TestAccBatching_maxBatchSize(t *testing.T) {
+	env := newAccEnv(t)
+	env.needsSimulator()
+	ids := entityIDs(20)
+	check := func(*terraform.State) error {
+		calls, err := env.apiCalls()
+		if err != nil {
+			return err
+		}
+		bulk := 0
+		for _, c := range calls {
+			if len(c.ids) > 3 {
+				return fmt.Errorf("%v carries more than max_batch_size = 3 ids", c)
+			}
+			if c.bulk {
+				bulk++
+			}
+		}
+		if bulk == 0 {
+			return fmt.Errorf("no Bulk Cancel Event at all: %v", calls)
+		}
+		return env.cancelledOnce(env.triggerKey, ids)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: env.providerBlock("batching {\n    max_batch_size = 3\n  }") + cancellationsConfig(env.triggerKey, ids),
+			Check:  check,
+		}},
+	})
+}
+
+// enable_batching = false restores exactly one Cancel Event per resource,
+// and never a Bulk Cancel Event.
+func TestAccBatching_off(t *testing.T) {
+	env := newAccEnv(t)
+	env.needsSimulator()
+	ids := entityIDs(15)
+	check := func(*terraform.State) error {
+		calls, err := env.apiCalls()
+		if err != nil {
+			return err
+		}
+		if len(calls) != len(ids) {
+			return fmt.Errorf("%d calls for %d resources, want one each: %v", len(calls), len(ids), calls)
+		}
+		for _, c := range calls {
+			if c.bulk {
+				return fmt.Errorf("%v with batching off", c)
+			}
+		}
+		return env.cancelledOnce(env.triggerKey, ids)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			// requests_per_minute = 0 as well: without pacing, concurrent
+			// creates really overlap, so a batcher would have company.
+			Config:            env.providerBlock(batchingOff, "requests_per_minute = 0") + cancellationsConfig(env.triggerKey, ids),
+			ConfigStateChecks: savedChecks(env.triggerKey, ids),
+			Check:             check,
+		}},
+	})
+}
