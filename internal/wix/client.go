@@ -238,11 +238,6 @@ func (c *Client) do(ctx context.Context, op operation) error {
 // send makes one attempt. It returns the token it sent so that a 401 drops
 // exactly that token and not one a concurrent call has just fetched.
 func (c *Client) send(ctx context.Context, op operation, payload []byte, attempt int) (*response, string, error) {
-	if op.paced && c.limiter != nil && !(attempt == 1 && op.prepaced) {
-		if err := c.limiter.Wait(ctx); err != nil {
-			return nil, "", fmt.Errorf("waiting for the request pacing: %w", err)
-		}
-	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL+op.path, bytes.NewReader(payload))
 	if err != nil {
 		return nil, "", permanent(err)
@@ -259,6 +254,14 @@ func (c *Client) send(ctx context.Context, op operation, payload []byte, attempt
 		// endpoint says token_type Bearer.
 		req.Header.Set("Authorization", token)
 	}
+	// Pacing comes last, right before the request leaves: calls paced first
+	// and then held up by a slow token fetch would all leave together when
+	// the token arrives, a burst a strict rate limit answers with 429s.
+	if op.paced && !(attempt == 1 && op.prepaced) {
+		if err := c.pace(ctx); err != nil {
+			return nil, token, err
+		}
+	}
 	c.logRequest(ctx, op, payload, attempt)
 	started := time.Now()
 	httpRes, err := c.http.Do(req)
@@ -274,6 +277,31 @@ func (c *Client) send(ctx context.Context, op operation, payload []byte, attempt
 	res := &response{status: httpRes.StatusCode, header: httpRes.Header, body: body, requestID: httpRes.Header.Get("x-wix-request-id")}
 	c.logResponse(ctx, op, res, attempt, time.Since(started))
 	return res, token, nil
+}
+
+// pace waits for the next free slot of the request pacing. When that slot
+// is past ctx's deadline it fails at once, with an error that is
+// context.DeadlineExceeded (rate.Limiter's own error says so only in words),
+// so that callers report a timeout and how to raise it.
+func (c *Client) pace(ctx context.Context) error {
+	if c.limiter == nil {
+		return nil
+	}
+	err := c.limiter.Wait(ctx)
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return fmt.Errorf("waiting for the request pacing: %w", context.Cause(ctx))
+	case hasDeadline(ctx):
+		return fmt.Errorf("waiting for the request pacing: the next free slot is after the deadline: %w", context.DeadlineExceeded)
+	}
+	return fmt.Errorf("waiting for the request pacing: %w", err)
+}
+
+func hasDeadline(ctx context.Context) bool {
+	_, ok := ctx.Deadline()
+	return ok
 }
 
 func decodeOK(op operation, res *response) error {

@@ -686,3 +686,57 @@ func TestReliability_100ConcurrentCallsShareOneToken(t *testing.T) {
 		t.Fatalf("token requests after expiry = %d, want 1", n)
 	}
 }
+
+// Pacing holds even when the first calls of an apply all wait for the token:
+// they must not be released together once it arrives.
+func TestReliability_pacingHoldsAfterASlowTokenFetch(t *testing.T) {
+	const perMinute = 600 // one call per 100ms
+	e := newRelEnv(t, func(c *Config) { c.RequestsPerMinute = perMinute })
+	e.sim.InjectFault(wixsim.Fault{Path: PathToken, Delay: 500 * time.Millisecond})
+	ids := relEntities(8)
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := e.client.CancelEvent(context.Background(), relTrigger, id); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	reqs := e.sim.RequestsTo(PathCancel)
+	if len(reqs) != len(ids) {
+		t.Fatalf("Cancel Event calls = %d, want %d", len(reqs), len(ids))
+	}
+	interval := time.Minute / perMinute
+	for i := 1; i < len(reqs); i++ {
+		// The n-th call may leave no sooner than n intervals after the first
+		// (less a little for clock and scheduling noise).
+		if since := reqs[i].Time.Sub(reqs[0].Time); since < time.Duration(i)*interval-20*time.Millisecond {
+			t.Fatalf("call %d arrived %s after the first, want at least %s at %d per minute", i+1, since, time.Duration(i)*interval, perMinute)
+		}
+	}
+}
+
+// A pacing slot beyond the deadline fails at once, as a deadline error: the
+// provider turns those into "raise timeouts { create }".
+func TestReliability_pacingPastTheDeadlineIsATimeout(t *testing.T) {
+	e := newRelEnv(t, func(c *Config) { c.RequestsPerMinute = 6 }) // one call per 10s
+	if err := e.client.CancelEvent(context.Background(), relTrigger, relEntity); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	err := e.client.CancelEvent(ctx, relTrigger, relEntities(1)[0])
+	if took := time.Since(start); took > time.Second {
+		t.Fatalf("returned after %s, want at once: the next slot is 10s away", took)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "pacing") {
+		t.Fatalf("CancelEvent = %v, want a deadline error that names the pacing", err)
+	}
+	if n := len(e.sim.RequestsTo(PathCancel)); n != 1 {
+		t.Fatalf("Cancel Event calls = %d, want only the first", n)
+	}
+}
