@@ -8,6 +8,10 @@
 // ru_maxrss, KiB: the kernel's high-water mark, what /proc/<pid>/status
 // calls VmHWM) to a file in $BENCH_RSS_DIR.
 //
+// It also records the provider's CPU time (user and system), and with
+// BENCH_COUNT_STDERR=1 it relays the provider's standard error through a
+// counter to say how much log output Terraform had to read.
+//
 // The wrapper itself is not measured: ru_maxrss of a waited-for child is the
 // child's own.
 package main
@@ -20,6 +24,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -27,6 +32,11 @@ func main() {
 	real := filepath.Join(filepath.Dir(os.Args[0]), "real", name)
 	cmd := exec.Command(real, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	var stderr *counter
+	if os.Getenv("BENCH_COUNT_STDERR") == "1" {
+		stderr = &counter{w: os.Stderr}
+		cmd.Stderr = stderr // exec copies through a pipe and waits for it
+	}
 	if err := cmd.Start(); err != nil {
 		fmt.Fprintln(os.Stderr, "memwrap:", err)
 		os.Exit(1)
@@ -42,7 +52,12 @@ func main() {
 	err := cmd.Wait()
 	if dir := os.Getenv("BENCH_RSS_DIR"); dir != "" && cmd.ProcessState != nil {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			line := fmt.Sprintf("%s %d %d\n", name, cmd.ProcessState.Pid(), ru.Maxrss)
+			cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+			line := fmt.Sprintf("%s pid=%d maxrss_kib=%d cpu_ms=%d", name, cmd.ProcessState.Pid(), ru.Maxrss, cpu.Milliseconds())
+			if stderr != nil {
+				line += fmt.Sprintf(" stderr_bytes=%d stderr_lines=%d", stderr.bytes, stderr.lines)
+			}
+			line += "\n"
 			if f, ferr := os.OpenFile(filepath.Join(dir, "rss.txt"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); ferr == nil {
 				_, _ = f.WriteString(line)
 				_ = f.Close()
@@ -56,4 +71,20 @@ func main() {
 	if err != nil {
 		os.Exit(1)
 	}
+}
+
+// counter passes writes on and counts bytes and lines.
+type counter struct {
+	w            *os.File
+	bytes, lines int64
+}
+
+func (c *counter) Write(p []byte) (int, error) {
+	c.bytes += int64(len(p))
+	for _, b := range p {
+		if b == '\n' {
+			c.lines++
+		}
+	}
+	return c.w.Write(p)
 }

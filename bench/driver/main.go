@@ -1,0 +1,727 @@
+// Command driver runs the benchmark of issue 4 and prints its tables as
+// Markdown: it is what `make bench` (scripts/bench.sh) runs once the
+// binaries are built.
+//
+// Every run is a real `terraform apply -parallelism=P` of a fresh working
+// directory (no state), timed from the start of the process to its exit.
+// The Wix provider talks to an in-process Wix API simulator
+// (internal/wixsim) on loopback, fresh for each run, which counts the calls,
+// tokens, 429s and connections. The provider binaries are started through
+// memwrap, which records each provider process's peak RSS.
+//
+// Runs of the variants being compared alternate (round-robin, the order
+// rotating each round), so that drift of the machine spreads over all of
+// them; the tables show medians.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
+)
+
+type options struct {
+	terraform   string
+	pluginDir   string // dev_overrides dir: memwrap copies, real binaries in real/
+	workDir     string
+	parallelism int
+	sizes       []int
+	rounds      map[int]int
+	limitedN    int
+	skipSlow    bool
+	only        string
+	env         []string // extra environment for every run, e.g. TF_LOG_SDK=off
+}
+
+func main() {
+	var o options
+	var sizes, rounds, extraEnv string
+	flag.StringVar(&o.terraform, "terraform", "terraform", "Terraform CLI")
+	flag.StringVar(&o.pluginDir, "plugins", "", "dev_overrides directory with the provider binaries (memwrap) and real/")
+	flag.StringVar(&o.workDir, "work", "", "scratch directory")
+	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism")
+	flag.StringVar(&sizes, "sizes", "200,1000", "resource counts of the apply-time table")
+	flag.StringVar(&rounds, "rounds", "5,3", "alternating rounds per size (one number per size)")
+	flag.IntVar(&o.limitedN, "limited-n", 1000, "cancellations in the rate-limited scenario")
+	flag.BoolVar(&o.skipSlow, "skip-slow", false, "skip the 5-minute batching-off run under the rate limit")
+	flag.StringVar(&o.only, "only", "", "run one section: floor, logs, limited (default: all), or profile")
+	flag.StringVar(&extraEnv, "env", "", "comma-separated NAME=value pairs added to every run's environment")
+	flag.Parse()
+	o.rounds = map[int]int{}
+	rs := strings.Split(rounds, ",")
+	for i, s := range strings.Split(sizes, ",") {
+		n := mustAtoi(s)
+		o.sizes = append(o.sizes, n)
+		o.rounds[n] = mustAtoi(rs[min(i, len(rs)-1)])
+	}
+	if extraEnv != "" {
+		o.env = strings.Split(extraEnv, ",")
+	}
+	if o.pluginDir == "" || o.workDir == "" {
+		fatalf("-plugins and -work are required")
+	}
+	if err := writeCLIConfig(o); err != nil {
+		fatalf("%v", err)
+	}
+
+	started := time.Now()
+	fmt.Println(machine(o))
+	if o.only == "" || o.only == "floor" {
+		floor(o)
+	}
+	if o.only == "" || o.only == "logs" {
+		logs(o)
+	}
+	if o.only == "" || o.only == "limited" {
+		limited(o)
+	}
+	if o.only == "profile" {
+		// One apply for scripts/bench.sh profile; timings of a profiled
+		// provider are not benchmark figures.
+		for _, n := range o.sizes {
+			r := run(o, wixNoPacing, n)
+			fmt.Printf("profiled apply: N=%d in %s, %d API calls\n", n, secs(r.wall), r.calls())
+		}
+	}
+	fmt.Printf("\nWhole benchmark: %s.\n", time.Since(started).Round(time.Second))
+}
+
+// ---------------------------------------------------------------------------
+// Variants
+
+type variant struct {
+	name   string
+	config func(n int, simURL string) string
+	sim    bool           // needs a simulator
+	simOpt wixsim.Options // its options
+	token  bool           // fetch a token with curl before the apply (timed), for local-exec
+	env    []string
+}
+
+func ids(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("16ef8c9c-413e-4d5f-b77d-%012x", i+1)
+	}
+	return out
+}
+
+// entityLocal is the same list of GUIDs in every configuration.
+func entityLocal(n int) string {
+	quoted := make([]string, n)
+	for i, id := range ids(n) {
+		quoted[i] = strconv.Quote(id)
+	}
+	return "locals {\n  entity_ids = [" + strings.Join(quoted, ", ") + "]\n}\n"
+}
+
+var terraformData = variant{
+	name: "terraform_data (built in, no-op)",
+	config: func(n int, _ string) string {
+		return entityLocal(n) + `
+resource "terraform_data" "x" {
+  count = length(local.entity_ids)
+  input = { trigger_key = "form_submitted", external_entity_id = local.entity_ids[count.index] }
+}
+`
+	},
+}
+
+var noop = variant{
+	name: "do-nothing framework provider",
+	config: func(n int, _ string) string {
+		return `terraform {
+  required_providers {
+    noop = { source = "wix-terraform/noop" }
+  }
+}
+` + entityLocal(n) + `
+resource "noop_thing" "x" {
+  count              = length(local.entity_ids)
+  trigger_key        = "form_submitted"
+  external_entity_id = local.entity_ids[count.index]
+}
+`
+	},
+}
+
+func wixVariant(name string, providerLines ...string) variant {
+	return variant{
+		name: name,
+		sim:  true,
+		config: func(n int, simURL string) string {
+			return fmt.Sprintf(`terraform {
+  required_providers {
+    wix = { source = "wix-terraform/wix" }
+  }
+}
+
+provider "wix" {
+  base_url    = %q
+  app_id      = %q
+  app_secret  = %q
+  instance_id = %q
+  %s
+}
+`, simURL, wixsim.DemoAppID, wixsim.DemoAppSecret, wixsim.DemoInstanceID, strings.Join(providerLines, "\n  ")) + entityLocal(n) + `
+resource "wix_automation_event_cancellation" "x" {
+  count              = length(local.entity_ids)
+  trigger_key        = "form_submitted"
+  external_entity_id = local.entity_ids[count.index]
+}
+`
+		},
+	}
+}
+
+const (
+	pacingOff   = "requests_per_minute = 0"
+	batchingOff = "batching {\n    enable_batching = false\n  }"
+)
+
+var (
+	wixNoPacing        = wixVariant("wix, requests_per_minute = 0", pacingOff)
+	wixDefaults        = wixVariant("wix, defaults (pacing 200/min)")
+	wixNoPacingNoBatch = wixVariant("wix, requests_per_minute = 0, batching off", pacingOff, batchingOff)
+	sdkLogsOff         = []string{"TF_LOG_SDK=off", "TF_LOG_PROVIDER_WIX=off", "TF_LOG_PROVIDER_NOOP=off"}
+	wixNoPacingLogsOff = withEnv(wixVariant("wix, requests_per_minute = 0, SDK/provider logs off", pacingOff), sdkLogsOff)
+	noopLogsOff        = withEnv(renamed(noop, "do-nothing provider, SDK/provider logs off"), sdkLogsOff)
+	curlPerResource    = curlVariant()
+	rateLimited        = wixsim.Options{RateLimitPerMinute: 200}
+	limitedWix         = withSim(wixVariant("wix, defaults, batching on"), rateLimited)
+	limitedWixNoBatch  = withSim(wixVariant("wix, defaults, batching off", batchingOff), rateLimited)
+)
+
+func withEnv(v variant, env []string) variant { v.env = env; return v }
+func renamed(v variant, name string) variant  { v.name = name; return v }
+func withSim(v variant, o wixsim.Options) variant {
+	v.simOpt = o
+	return v
+}
+
+// curlVariant is how users cancel events today: terraform_data with a
+// local-exec curl per resource. One token is fetched with curl before the
+// apply (and timed with it); every resource then runs one curl to Cancel
+// Event with that token.
+func curlVariant() variant {
+	return variant{
+		name:  "terraform_data + local-exec curl (1 token up front)",
+		sim:   true,
+		token: true,
+		config: func(n int, _ string) string {
+			return entityLocal(n) + `
+resource "terraform_data" "x" {
+  count = length(local.entity_ids)
+  input = { trigger_key = "form_submitted", external_entity_id = local.entity_ids[count.index] }
+
+  provisioner "local-exec" {
+    command = <<-EOT
+      curl -sS --fail-with-body -X POST "$WIX_BASE_URL/automations/v1/events/cancel" \
+        -H "Authorization: $WIX_TOKEN" -H "Content-Type: application/json" \
+        -d '{"triggerKey":"${self.input.trigger_key}","externalEntityId":"${self.input.external_entity_id}"}'
+    EOT
+  }
+}
+`
+		},
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Running one apply
+
+type result struct {
+	wall        time.Duration
+	cancelCalls int
+	bulkCalls   int
+	tokenCalls  int
+	tooMany     int
+	otherErrors int
+	peakConns   int
+	totalConns  int
+	rssKiB      int64         // largest provider process of the run
+	providerCPU time.Duration // user+system of every provider process of the run
+	totalCPU    time.Duration // user+system of terraform and everything it ran
+	stderrBytes int64         // provider log output Terraform read (BENCH_COUNT_STDERR=1 only)
+	stderrLines int64
+	maxBatch    int
+}
+
+// terraformCPU is what Terraform itself (and curl, for local-exec) used.
+func (r result) terraformCPU() time.Duration { return r.totalCPU - r.providerCPU }
+
+func (r result) calls() int { return r.cancelCalls + r.bulkCalls }
+
+type simServer struct {
+	sim *wixsim.Server
+	srv *http.Server
+	url string
+}
+
+func startSim(opts wixsim.Options) *simServer {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fatalf("listen: %v", err)
+	}
+	sim := wixsim.New(opts)
+	srv := &http.Server{Handler: sim, ConnState: sim.ConnStateHook(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return &simServer{sim: sim, srv: srv, url: "http://" + ln.Addr().String()}
+}
+
+func (s *simServer) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = s.srv.Shutdown(ctx)
+}
+
+func run(o options, v variant, n int) result {
+	dir, err := os.MkdirTemp(o.workDir, "run-")
+	if err != nil {
+		fatalf("%v", err)
+	}
+	defer os.RemoveAll(dir)
+	rssDir := filepath.Join(dir, "rss")
+	_ = os.Mkdir(rssDir, 0o700)
+
+	var sim *simServer
+	url := ""
+	if v.sim {
+		sim = startSim(v.simOpt)
+		defer sim.close()
+		url = sim.url
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(v.config(n, url)), 0o600); err != nil {
+		fatalf("%v", err)
+	}
+	env := append(baseEnv(o), "BENCH_RSS_DIR="+rssDir, "WIX_BASE_URL="+url)
+	env = append(env, v.env...)
+
+	started := time.Now()
+	if v.token {
+		env = append(env, "WIX_TOKEN="+curlToken(url))
+	}
+	cmd := exec.Command(o.terraform, "apply", "-auto-approve", "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", o.parallelism))
+	cmd.Dir, cmd.Env = dir, env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err = cmd.Run()
+	wall := time.Since(started)
+	if err != nil {
+		fatalf("%s, N=%d: terraform apply failed: %v\n%s", v.name, n, err, tail(out.String(), 3000))
+	}
+	r := readProviderStats(rssDir)
+	r.wall = wall
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		// wait4 counts the children Terraform reaped: providers, curl.
+		r.totalCPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	if sim != nil {
+		r = simStats(sim.sim, r, n)
+	}
+	return r
+}
+
+func baseEnv(o options) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		// The bench decides the CLI config and logging; WIX_* must not leak in.
+		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "WIX_") || name == "CHECKPOINT_DISABLE" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	env = append(env,
+		"TF_CLI_CONFIG_FILE="+filepath.Join(o.workDir, "terraformrc"),
+		"TF_IN_AUTOMATION=1",
+		"CHECKPOINT_DISABLE=1",
+	)
+	return append(env, o.env...)
+}
+
+// curlToken fetches a token the way a shell script would.
+func curlToken(base string) string {
+	body := fmt.Sprintf(`{"grant_type":"client_credentials","client_id":%q,"client_secret":%q,"instance_id":%q}`,
+		wixsim.DemoAppID, wixsim.DemoAppSecret, wixsim.DemoInstanceID)
+	out, err := exec.Command("curl", "-sS", "--fail-with-body", "-X", "POST", base+wix.PathToken,
+		"-H", "Content-Type: application/json", "-d", body).Output()
+	if err != nil {
+		fatalf("curl token: %v", err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.Unmarshal(out, &tok); err != nil || tok.AccessToken == "" {
+		fatalf("curl token: %s", out)
+	}
+	return tok.AccessToken
+}
+
+func simStats(sim *wixsim.Server, r result, n int) result {
+	for _, req := range sim.Requests() {
+		switch req.Path {
+		case wix.PathToken:
+			r.tokenCalls++
+		case wix.PathCancel:
+			r.cancelCalls++
+			r.maxBatch = max(r.maxBatch, 1)
+		case wix.PathBulkCancel:
+			r.bulkCalls++
+			var body struct {
+				ExternalEntityIDs []string `json:"externalEntityIds"`
+			}
+			_ = json.Unmarshal(req.Body, &body)
+			r.maxBatch = max(r.maxBatch, len(body.ExternalEntityIDs))
+		}
+		switch {
+		case req.Status == http.StatusTooManyRequests:
+			r.tooMany++
+		case req.Status != http.StatusOK:
+			r.otherErrors++
+		}
+	}
+	r.peakConns, r.totalConns = sim.PeakOpenConnections(), sim.TotalConnections()
+	// Every entity must really have been cancelled, or the timing is void.
+	done := map[string]bool{}
+	for _, c := range sim.Cancellations() {
+		done[c.ExternalEntityID] = true
+	}
+	if len(done) != n {
+		fatalf("the simulator saw %d distinct cancellations, want %d", len(done), n)
+	}
+	return r
+}
+
+// readProviderStats reads what memwrap wrote for each provider process.
+func readProviderStats(dir string) result {
+	var r result
+	data, err := os.ReadFile(filepath.Join(dir, "rss.txt"))
+	if err != nil {
+		return r
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		for _, field := range strings.Fields(line)[1:] {
+			k, v, _ := strings.Cut(field, "=")
+			n, _ := strconv.ParseInt(v, 10, 64)
+			switch k {
+			case "maxrss_kib":
+				r.rssKiB = max(r.rssKiB, n)
+			case "cpu_ms":
+				r.providerCPU += time.Duration(n) * time.Millisecond
+			case "stderr_bytes":
+				r.stderrBytes += n
+			case "stderr_lines":
+				r.stderrLines += n
+			}
+		}
+	}
+	return r
+}
+
+// alternate runs every variant rounds times, rotating the order each round.
+func alternate(o options, vs []variant, n, rounds int) [][]result {
+	res := make([][]result, len(vs))
+	for r := range rounds {
+		for k := range vs {
+			i := (k + r) % len(vs)
+			got := run(o, vs[i], n)
+			res[i] = append(res[i], got)
+			progress("N=%d round %d/%d  %-55s %6.2fs  calls=%d tokens=%d 429=%d rss=%dMiB",
+				n, r+1, rounds, vs[i].name, got.wall.Seconds(), got.calls(), got.tokenCalls, got.tooMany, got.rssKiB/1024)
+		}
+	}
+	return res
+}
+
+// ---------------------------------------------------------------------------
+// Sections
+
+func floor(o options) {
+	fmt.Printf("\n## Apply time against the simulator (no latency, no rate limit), -parallelism=%d\n\n", o.parallelism)
+	fmt.Println("Wall time of `terraform apply -auto-approve` (plan included) of N new resources in a fresh directory, median of alternating runs.")
+	fmt.Println("CPU is user+system time, median: \"Terraform\" is the terraform process and everything it ran except the provider (curl and sh for local-exec); \"provider\" is every provider process of the apply.")
+	fmt.Println()
+	fmt.Println("| N | variant | runs | median | min–max | vs do-nothing | vs terraform_data | CPU Terraform | CPU provider | API calls / cancellation | biggest batch | token calls | peak conns | provider peak RSS |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	for _, n := range o.sizes {
+		vs := []variant{terraformData, noop, wixNoPacing, wixNoPacingNoBatch, curlPerResource}
+		if n <= 200 {
+			// At 1000 the defaults are the rate-limited section's first row
+			// (the client paces itself below the simulator's limit, so the
+			// limit never bites): no need to spend 35s a round on it here.
+			vs = append(vs, wixDefaults)
+		}
+		loadBefore := loadavg()
+		res := alternate(o, vs, n, o.rounds[n])
+		data, floorMed := median(res[0], wallOf), median(res[1], wallOf)
+		for i, v := range vs {
+			rs := res[i]
+			med := median(rs, wallOf)
+			row := fmt.Sprintf("| %d | %s | %d | %s | %s–%s | %.2fx | %.2fx | %s | %s |", n, v.name, len(rs), secs(med),
+				secs(minOf(rs, wallOf)), secs(maxOf(rs, wallOf)), ratio(med, floorMed), ratio(med, data),
+				secs(median(rs, terraformCPUOf)), cpuOrDash(median(rs, providerCPUOf)))
+			if v.sim {
+				row += fmt.Sprintf(" %s | %s | %s | %s |", perCancellation(rs, n), rangeOf(rs, func(r result) int { return r.maxBatch }),
+					rangeOf(rs, func(r result) int { return r.tokenCalls }), rangeOf(rs, func(r result) int { return r.peakConns }))
+			} else {
+				row += " – | – | – | – |"
+			}
+			row += " " + rss(rs) + " |"
+			fmt.Println(row)
+		}
+		fmt.Printf("\nN=%d: load average %s before, %s after.\n\n", n, loadBefore, loadavg())
+	}
+}
+
+// logs measures the lead of issue 4: terraform-plugin-go and the framework
+// log every RPC at TRACE unless told otherwise, and Terraform drops those
+// lines when neither TF_LOG nor TF_LOG_PROVIDER is set. The env vars of the
+// "logs off" variants are what main.go would set in that case.
+func logs(o options) {
+	n := o.sizes[len(o.sizes)-1]
+	rounds := o.rounds[n]
+	vs := []variant{noop, noopLogsOff, wixNoPacing, wixNoPacingLogsOff}
+	fmt.Printf("\n## What the SDK's TRACE logging costs when TF_LOG is unset (N=%d, -parallelism=%d)\n\n", n, o.parallelism)
+	fmt.Println("\"logs off\" runs the same binaries with `TF_LOG_SDK=off` and `TF_LOG_PROVIDER_<NAME>=off` in Terraform's environment, which the provider inherits.")
+	fmt.Println("Log output is counted in separate runs at N=200 (memwrap relays the provider's stderr through a counter).")
+	fmt.Println()
+	counted := map[string]result{}
+	for _, v := range vs {
+		counted[v.name] = run(o, withEnv(v, append(slices.Clone(v.env), "BENCH_COUNT_STDERR=1")), 200)
+	}
+	loadBefore := loadavg()
+	res := alternate(o, vs, n, rounds)
+	fmt.Println("| variant | runs | median | min–max | vs do-nothing (logs on) | CPU Terraform | CPU provider | provider log output at N=200 |")
+	fmt.Println("|---|---|---|---|---|---|---|---|")
+	base := median(res[0], wallOf)
+	for i, v := range vs {
+		rs := res[i]
+		med := median(rs, wallOf)
+		c := counted[v.name]
+		fmt.Printf("| %s | %d | %s | %s–%s | %.2fx | %s | %s | %d lines, %.1f MB |\n", v.name, len(rs), secs(med), secs(minOf(rs, wallOf)), secs(maxOf(rs, wallOf)),
+			ratio(med, base), secs(median(rs, terraformCPUOf)), secs(median(rs, providerCPUOf)), c.stderrLines, float64(c.stderrBytes)/1e6)
+	}
+	fmt.Printf("\nLoad average %s before, %s after.\n", loadBefore, loadavg())
+}
+
+func limited(o options) {
+	n := o.limitedN
+	fmt.Printf("\n## %d cancellations through a simulator that enforces 200 requests a minute, -parallelism=%d\n\n", n, o.parallelism)
+	fmt.Println("One run each, provider pacing at its default (200/min). The simulator's bucket starts full: 200 calls at once, then 200 a minute.")
+	fmt.Println()
+	fmt.Println("| variant | wall time | Cancel Event calls | Bulk Cancel Event calls | API calls / cancellation | biggest batch | 429s | token calls | peak conns | total conns | CPU provider | provider peak RSS |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|")
+	vs := []variant{limitedWix}
+	if !o.skipSlow {
+		vs = append(vs, limitedWixNoBatch)
+	}
+	loadBefore := loadavg()
+	for _, v := range vs {
+		r := run(o, v, n)
+		progress("limited N=%d %-45s %6.2fs calls=%d 429=%d", n, v.name, r.wall.Seconds(), r.calls(), r.tooMany)
+		fmt.Printf("| %s | %s | %d | %d | %.3f | %d | %d | %d | %d | %d | %s | %s |\n", v.name, secs(r.wall), r.cancelCalls, r.bulkCalls,
+			float64(r.calls())/float64(n), r.maxBatch, r.tooMany, r.tokenCalls, r.peakConns, r.totalConns, secs(r.providerCPU), rss([]result{r}))
+	}
+	if o.skipSlow {
+		fmt.Printf("| wix, defaults, batching off | not run (-skip-slow); %d paced calls at 200/min take %s | %d | 0 | 1.000 | 1 | 0 | 1 | | | | |\n",
+			n, (time.Duration(n-1) * time.Minute / 200).Round(time.Second), n)
+	}
+	if n > 200 {
+		fmt.Printf("| terraform_data + local-exec curl | not run; %d calls against a bucket of 200 refilled at 200/min need at least %s, and every 429 fails its resource (curl does not pace itself) | %d | 0 | 1.000 | 1 | | | | | | |\n",
+			n, (time.Duration(n-200) * time.Minute / 200).Round(time.Second), n)
+	}
+	fmt.Printf("\nLoad average %s before, %s after.\n", loadBefore, loadavg())
+}
+
+func loadavg() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// ---------------------------------------------------------------------------
+// Formatting
+
+func wallOf(r result) time.Duration         { return r.wall }
+func terraformCPUOf(r result) time.Duration { return r.terraformCPU() }
+func providerCPUOf(r result) time.Duration  { return r.providerCPU }
+
+func median(rs []result, f func(result) time.Duration) time.Duration {
+	ws := make([]time.Duration, len(rs))
+	for i, r := range rs {
+		ws[i] = f(r)
+	}
+	slices.Sort(ws)
+	m := len(ws) / 2
+	if len(ws)%2 == 1 {
+		return ws[m]
+	}
+	return (ws[m-1] + ws[m]) / 2
+}
+
+func minOf(rs []result, f func(result) time.Duration) time.Duration {
+	return f(slices.MinFunc(rs, func(a, b result) int { return int(f(a) - f(b)) }))
+}
+
+func maxOf(rs []result, f func(result) time.Duration) time.Duration {
+	return f(slices.MaxFunc(rs, func(a, b result) int { return int(f(a) - f(b)) }))
+}
+
+func cpuOrDash(d time.Duration) string {
+	if d == 0 {
+		return "–"
+	}
+	return secs(d)
+}
+
+func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.2fs", d.Seconds()) }
+
+func perCancellation(rs []result, n int) string {
+	lo, hi := 1e9, 0.0
+	for _, r := range rs {
+		c := float64(r.calls()) / float64(n)
+		lo, hi = min(lo, c), max(hi, c)
+	}
+	if lo == hi {
+		return fmt.Sprintf("%.3f", lo)
+	}
+	return fmt.Sprintf("%.3f–%.3f", lo, hi)
+}
+
+func rangeOf(rs []result, f func(result) int) string {
+	lo, hi := 1<<30, 0
+	for _, r := range rs {
+		lo, hi = min(lo, f(r)), max(hi, f(r))
+	}
+	if lo == hi {
+		return strconv.Itoa(lo)
+	}
+	return fmt.Sprintf("%d–%d", lo, hi)
+}
+
+func rss(rs []result) string {
+	var ks []int64
+	for _, r := range rs {
+		if r.rssKiB > 0 {
+			ks = append(ks, r.rssKiB)
+		}
+	}
+	if len(ks) == 0 {
+		return "–"
+	}
+	slices.Sort(ks)
+	return fmt.Sprintf("%.1f MiB", float64(ks[len(ks)/2])/1024)
+}
+
+// ---------------------------------------------------------------------------
+// Setup
+
+func writeCLIConfig(o options) error {
+	cfg := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/wix-terraform/wix"  = %q
+    "registry.terraform.io/wix-terraform/noop" = %q
+  }
+  direct {}
+}
+`, o.pluginDir, o.pluginDir)
+	return os.WriteFile(filepath.Join(o.workDir, "terraformrc"), []byte(cfg), 0o600)
+}
+
+func machine(o options) string {
+	var b strings.Builder
+	b.WriteString("## Machine\n\n")
+	cpu := "unknown"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(line, "model name") {
+				_, cpu, _ = strings.Cut(line, ":")
+				cpu = strings.TrimSpace(cpu)
+				break
+			}
+		}
+	}
+	mem := "unknown"
+	if out, err := exec.Command("free", "-h").Output(); err == nil {
+		lines := strings.Split(string(out), "\n")
+		if len(lines) > 1 {
+			f := strings.Fields(lines[1])
+			if len(f) > 1 {
+				mem = f[1]
+			}
+		}
+	}
+	tfVersion := "unknown"
+	if out, err := exec.Command(o.terraform, "version", "-json").Output(); err == nil {
+		var v struct {
+			TerraformVersion string `json:"terraform_version"`
+		}
+		if json.Unmarshal(out, &v) == nil {
+			tfVersion = v.TerraformVersion
+		}
+	}
+	kernel, _ := exec.Command("uname", "-sr").Output()
+	fmt.Fprintf(&b, "- CPU: %s, %d cores (`nproc`: %s)\n", cpu, runtime.NumCPU(), nproc())
+	fmt.Fprintf(&b, "- Memory: %s (`free -h` total)\n", mem)
+	fmt.Fprintf(&b, "- Kernel: %s\n", strings.TrimSpace(string(kernel)))
+	fmt.Fprintf(&b, "- Go: %s; Terraform: %s\n", runtime.Version(), tfVersion)
+	fmt.Fprintf(&b, "- -parallelism=%d; rounds per N: %v; date: %s\n", o.parallelism, o.rounds, time.Now().UTC().Format(time.RFC3339))
+	return b.String()
+}
+
+func nproc() string {
+	out, err := exec.Command("nproc").Output()
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "  "+format+"\n", args...)
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
+}
+
+func mustAtoi(s string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		fatalf("%q is not a number", s)
+	}
+	return n
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+	os.Exit(1)
+}
