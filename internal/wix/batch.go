@@ -105,11 +105,21 @@ func (b *batcher) send(triggerKey string, q *batchQueue) {
 		if lead == nil {
 			return
 		}
-		if !b.waitTurn(lead) {
+		tokenErr, ok := b.waitTurn(lead)
+		if !ok {
 			continue
 		}
 		batch := b.take(q)
-		if len(batch) > 0 {
+		switch {
+		case len(batch) == 0:
+		case tokenErr != nil:
+			// What the call would have answered, without a second token
+			// request: the whole batch fails together, as any failed call.
+			err := fmt.Errorf("%s: %w", operationName(batch), tokenErr)
+			for _, item := range batch {
+				item.finish(err)
+			}
+		default:
 			b.call(triggerKey, batch)
 		}
 	}
@@ -129,19 +139,38 @@ func (b *batcher) lead(triggerKey string, q *batchQueue) *batchItem {
 	return q.items[0]
 }
 
-// waitTurn waits the optional send_after and then for pacing, on behalf of
-// the oldest item. If that item cannot wait (its deadline is too near, or it
-// was cancelled), it gets the error and the next item leads.
-func (b *batcher) waitTurn(lead *batchItem) bool {
-	err := sleepWithin(lead.ctx, b.delay)
-	if err == nil && b.client.limiter != nil {
-		err = b.client.limiter.Wait(lead.ctx)
+// waitTurn waits, on behalf of the oldest item, for the optional
+// send_after, then for the access token, then for pacing: pacing comes
+// last, right before the call leaves (as in Client.send), or the turns of
+// several trigger keys, held up together by a slow token fetch, would leave
+// together when it arrives. A token that cannot be had is the whole next
+// batch's failure (tokenErr). If the lead itself cannot wait (its deadline
+// is too near, or it was cancelled), it gets the error and ok is false: the
+// next item leads.
+func (b *batcher) waitTurn(lead *batchItem) (tokenErr error, ok bool) {
+	if err := sleepWithin(lead.ctx, b.delay); err != nil {
+		lead.finish(fmt.Errorf("Cancel Event: waiting %s (send_after) to gather a batch: %w", b.delay, err))
+		return nil, false
 	}
-	if err != nil {
-		lead.finish(fmt.Errorf("Cancel Event: waiting for the request pacing: %w", err))
-		return false
+	if _, err := b.client.tokens.token(lead.ctx); err != nil {
+		if lead.ctx.Err() != nil {
+			lead.finish(fmt.Errorf("Cancel Event: %w", err))
+			return nil, false
+		}
+		return err, true
 	}
-	return true
+	if err := b.client.pace(lead.ctx); err != nil {
+		lead.finish(fmt.Errorf("Cancel Event: %w", err))
+		return nil, false
+	}
+	return nil, true
+}
+
+func operationName(batch []*batchItem) string {
+	if len(batch) == 1 {
+		return "Cancel Event"
+	}
+	return "Bulk Cancel Event"
 }
 
 func (b *batcher) take(q *batchQueue) []*batchItem {

@@ -83,8 +83,14 @@ type batchEnv struct {
 // on, no pacing and fast retries; tweak adjusts the Config.
 func newBatchEnv(t *testing.T, tweak ...func(*Config)) *batchEnv {
 	t.Helper()
+	return newGatedBatchEnv(t, PathCancel, tweak...)
+}
+
+// newGatedBatchEnv is newBatchEnv with the gate on another path.
+func newGatedBatchEnv(t *testing.T, gatePath string, tweak ...func(*Config)) *batchEnv {
+	t.Helper()
 	sim := wixsim.New(wixsim.Options{})
-	g := newGate(PathCancel)
+	g := newGate(gatePath)
 	server := httptest.NewServer(g.wrap(sim))
 	t.Cleanup(server.Close)
 	t.Cleanup(g.release) // before server.Close, which waits for handlers
@@ -687,4 +693,64 @@ func TestBatch_offMeansOneCallPerCancellation(t *testing.T) {
 		}
 	}
 	e.requireCancelledOnce(t, batchKey, ids)
+}
+
+// The batcher paces after the access token, right before a call leaves: the
+// first calls of two trigger keys, both held up by a slow token fetch, still
+// leave a pacing interval apart instead of together when the token arrives
+// (a burst a strict rate limit answers with 429).
+func TestBatch_pacingComesAfterTheToken(t *testing.T) {
+	const rpm = 120 // one call per 500ms
+	interval := time.Minute / rpm
+	e := newBatchEnv(t, func(c *Config) { c.RequestsPerMinute = rpm })
+	e.gate.release()
+	const otherKey = "booking_confirmed"
+	e.sim.OwnTriggerKey(wixsim.DemoAppID, otherKey)
+	e.sim.InjectFault(wixsim.Fault{Path: PathToken, Delay: 2 * interval})
+	outcomes := e.cancelAsync(context.Background(), batchKey, batchIDs(1, 1))
+	for id, ch := range e.cancelAsync(context.Background(), otherKey, batchIDs(2, 1)) {
+		outcomes[id] = ch
+	}
+	for id, err := range waitAll(t, outcomes) {
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+	}
+	var times []time.Time
+	for _, r := range e.sim.Requests() {
+		if r.Path == PathCancel {
+			times = append(times, r.Time)
+		}
+	}
+	if len(times) != 2 {
+		t.Fatalf("Cancel Event calls = %d, want 2", len(times))
+	}
+	if gap := times[1].Sub(times[0]); gap < interval/2 {
+		t.Fatalf("the two trigger keys' first calls left %s apart, want about the pacing interval %s", gap, interval)
+	}
+}
+
+// A token that cannot be had fails the whole batch with the call's error,
+// after one token request, not one per batch.
+func TestBatch_tokenFailureFailsTheBatchOnce(t *testing.T) {
+	e := newGatedBatchEnv(t, PathToken, func(c *Config) { c.AppSecret = "not-the-secret" })
+	ids := batchIDs(1, 5)
+	outcomes := e.cancelAsync(context.Background(), batchKey, ids[:1])
+	e.gate.waitArrived(t) // the lead's token request is held
+	for id, ch := range e.cancelAsync(context.Background(), batchKey, ids[1:]) {
+		outcomes[id] = ch
+	}
+	e.waitQueued(t, len(ids))
+	e.gate.release()
+	for id, err := range waitAll(t, outcomes) {
+		if !IsStatus(err, http.StatusUnauthorized) || !strings.Contains(err.Error(), "Bulk Cancel Event: could not get an access token") {
+			t.Errorf("%s: %v, want the token request's 401 as the bulk call's error", id, err)
+		}
+	}
+	if n := len(e.sim.RequestsTo(PathToken)); n != 1 {
+		t.Errorf("token requests = %d, want 1", n)
+	}
+	if calls := e.calls(t); len(calls) != 0 {
+		t.Errorf("calls without a token: %+v", calls)
+	}
 }
