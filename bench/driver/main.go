@@ -60,7 +60,7 @@ func main() {
 	flag.StringVar(&rounds, "rounds", "5,3", "alternating rounds per size (one number per size)")
 	flag.IntVar(&o.limitedN, "limited-n", 1000, "cancellations in the rate-limited scenario")
 	flag.BoolVar(&o.skipSlow, "skip-slow", false, "skip the 5-minute batching-off run under the rate limit")
-	flag.StringVar(&o.only, "only", "", "run one section: floor, logs, limited (default: all), or profile")
+	flag.StringVar(&o.only, "only", "", "run one section: floor, logs, limited (default: all), or gc (GOGC experiment), profile")
 	flag.StringVar(&extraEnv, "env", "", "comma-separated NAME=value pairs added to every run's environment")
 	flag.Parse()
 	o.rounds = map[int]int{}
@@ -90,6 +90,9 @@ func main() {
 	}
 	if o.only == "" || o.only == "limited" {
 		limited(o)
+	}
+	if o.only == "gc" {
+		gc(o)
 	}
 	if o.only == "profile" {
 		// One apply for scripts/bench.sh profile; timings of a profiled
@@ -519,6 +522,26 @@ func logs(o options) {
 			ratio(med, base), secs(median(rs, terraformCPUOf)), secs(median(rs, providerCPUOf)), c.stderrLines, float64(c.stderrBytes)/1e6)
 	}
 	fmt.Printf("\nLoad average %s before, %s after.\n", loadBefore, loadavg())
+}
+
+// gc is an experiment, not part of the default run: does a higher GOGC for
+// the provider process (not Terraform) pay, once the SDK logs are off?
+func gc(o options) {
+	n := o.sizes[len(o.sizes)-1]
+	vs := []variant{wixNoPacingLogsOff}
+	for _, g := range []string{"200", "400"} {
+		vs = append(vs, withEnv(renamed(wixNoPacingLogsOff, wixNoPacingLogsOff.name+", provider GOGC="+g),
+			append(slices.Clone(sdkLogsOff), "BENCH_PROVIDER_GOGC="+g)))
+	}
+	fmt.Printf("\n## Provider GOGC (N=%d, -parallelism=%d, SDK logs off)\n\n", n, o.parallelism)
+	res := alternate(o, vs, n, o.rounds[n])
+	fmt.Println("| variant | runs | median | min–max | CPU Terraform | CPU provider | provider peak RSS |")
+	fmt.Println("|---|---|---|---|---|---|---|")
+	for i, v := range vs {
+		rs := res[i]
+		fmt.Printf("| %s | %d | %s | %s–%s | %s | %s | %s |\n", v.name, len(rs), secs(median(rs, wallOf)), secs(minOf(rs, wallOf)), secs(maxOf(rs, wallOf)),
+			secs(median(rs, terraformCPUOf)), secs(median(rs, providerCPUOf)), rss(rs))
+	}
 }
 
 func limited(o options) {

@@ -8,7 +8,8 @@
 // ru_maxrss, KiB: the kernel's high-water mark, what /proc/<pid>/status
 // calls VmHWM) to a file in $BENCH_RSS_DIR.
 //
-// It also records the provider's CPU time (user and system), and with
+// It also records the provider's CPU time (user and system), sets GOGC for
+// the provider alone from BENCH_PROVIDER_GOGC, and with
 // BENCH_COUNT_STDERR=1 it relays the provider's standard error through a
 // counter to say how much log output Terraform had to read.
 //
@@ -32,6 +33,11 @@ func main() {
 	real := filepath.Join(filepath.Dir(os.Args[0]), "real", name)
 	cmd := exec.Command(real, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if gogc := os.Getenv("BENCH_PROVIDER_GOGC"); gogc != "" {
+		// For the provider only: GOGC in Terraform's environment would tune
+		// Terraform's own collector too.
+		cmd.Env = append(os.Environ(), "GOGC="+gogc)
+	}
 	var stderr *counter
 	if os.Getenv("BENCH_COUNT_STDERR") == "1" {
 		stderr = &counter{w: os.Stderr}
