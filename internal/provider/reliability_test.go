@@ -571,7 +571,10 @@ func TestAccReliability_hangingAPIHitsTheCreateTimeout(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: failure.arm(func() {
-					env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Delay: time.Hour})
+					// Long enough to be unmistakable, short enough that a
+					// provider ignoring the timeout fails this test by
+					// succeeding rather than by hanging it.
+					env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Delay: 30 * time.Second})
 				}),
 				Config: config,
 			},
@@ -591,8 +594,8 @@ func TestAccReliability_hangingAPIHitsTheCreateTimeout(t *testing.T) {
 					relCancelledOnce(env, 1),
 					func(*terraform.State) error {
 						// The hung call was abandoned at the deadline, not
-						// when the simulator's hour was up.
-						if d := time.Since(started); d > time.Minute {
+						// when the simulator's delay was up.
+						if d := time.Since(started); d > 25*time.Second {
 							return fmt.Errorf("the apply after the timeout came %s later", d)
 						}
 						return nil
@@ -884,7 +887,10 @@ func TestAccReliability_100ResourcesParallelism50(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
-			Config: relConfig(env, n, []string{"requests_per_minute = 0", batchingOff}),
+			// A token endpoint as slow as a real one: the first 50 creates
+			// all ask for the token while its fetch is in flight.
+			PreConfig: func() { env.sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Delay: 300 * time.Millisecond}) },
+			Config:    relConfig(env, n, []string{"requests_per_minute = 0", batchingOff}),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				relCancelledOnce(env, n),
 				relExpectStatuses(env, wix.PathToken, 200),
@@ -911,7 +917,8 @@ func TestAccReliability_100ResourcesParallelism50Batched(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
-			Config: relConfig(env, n, nil),
+			PreConfig: func() { env.sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Delay: 300 * time.Millisecond}) },
+			Config:    relConfig(env, n, nil),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				relCancelledOnce(env, n),
 				relExpectStatuses(env, wix.PathToken, 200),
