@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -929,5 +930,107 @@ func TestAccReliability_100ResourcesParallelism50Batched(t *testing.T) {
 					return nil
 				}),
 		}},
+	})
+}
+
+// relInterruptTerraform sends SIGINT, as Ctrl-C would, to the running
+// `terraform apply` of this test: a child of this process whose working
+// directory is under workDirs (TF_ACC_TEMP_DIR of this test).
+func relInterruptTerraform(workDirs string) error {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return err
+	}
+	me := os.Getpid()
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...; comm may hold spaces, so read after ")".
+		fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		if len(fields) < 2 || fields[1] != strconv.Itoa(me) {
+			continue
+		}
+		cwd, _ := os.Readlink(filepath.Join("/proc", e.Name(), "cwd"))
+		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if strings.HasPrefix(cwd, workDirs) && slices.Contains(strings.Split(string(cmdline), "\x00"), "apply") {
+			return syscall.Kill(pid, syscall.SIGINT)
+		}
+	}
+	return errors.New("found no terraform apply of this test to interrupt")
+}
+
+// Ctrl-C during backoff: Terraform asks the provider to stop, the waiting
+// create returns at once (not when its minute of backoff is up), and
+// nothing is saved. With batching off the client's own backoff must end;
+// with batching on, the wait for the batch's result must.
+func TestAccReliability_ctrlCDuringBackoffReturnsAtOnce(t *testing.T) {
+	testCtrlCDuringBackoff(t, batchingOff)
+}
+
+func TestAccReliability_ctrlCDuringBackoffReturnsAtOnceBatched(t *testing.T) {
+	testCtrlCDuringBackoff(t, "")
+}
+
+func testCtrlCDuringBackoff(t *testing.T, batching string) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("finds the terraform process to interrupt through /proc (Linux); the client's own test covers cancellation elsewhere")
+	}
+	workDirs := t.TempDir()
+	t.Setenv("TF_ACC_TEMP_DIR", workDirs)
+	env := newAccEnv(t)
+	env.needsSimulator()
+	env.overrides = append(env.overrides, func(c *wix.Config) { c.MinBackoff, c.MaxBackoff = time.Minute, time.Minute })
+	var interruptedAt atomic.Int64
+	var interruptErr atomic.Value
+	relHook(env, func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
+		if r.URL.Path != wix.PathCancel || interruptedAt.Load() != 0 {
+			return nil, nil
+		}
+		res, err := base.RoundTrip(r)
+		go func() {
+			time.Sleep(300 * time.Millisecond) // well into the minute of backoff
+			interruptedAt.Store(time.Now().UnixNano())
+			if err := relInterruptTerraform(workDirs); err != nil {
+				interruptErr.Store(err)
+			}
+		}()
+		return res, err
+	})
+	var failure relFailure
+	config := relConfig(env, 1, []string{batching})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		ErrorCheck:               failure.errorCheck,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: failure.arm(func() {
+					env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 503, Count: 1000})
+				}),
+				Config: config,
+			},
+			{
+				PreConfig: failure.verify(t, func(text string) error {
+					if err, _ := interruptErr.Load().(error); err != nil {
+						return err
+					}
+					if lag := time.Since(time.Unix(0, interruptedAt.Load())); lag > 5*time.Second {
+						return fmt.Errorf("the apply ended %s after Ctrl-C, want at once: the backoff had a minute to go", lag)
+					}
+					if got := relStatuses(env, wix.PathCancel); !slices.Equal(got, []int{503}) {
+						return fmt.Errorf("Cancel Event answers = %v, want the one 503 before Ctrl-C", got)
+					}
+					return relContains(text, "context canceled", "nothing was saved to state")
+				}, env.sim.ClearFaults),
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{relRecreates}},
+				Check:            relCancelledOnce(env, 1),
+			},
+		},
 	})
 }
