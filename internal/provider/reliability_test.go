@@ -234,7 +234,7 @@ func TestAccReliability_503TwiceThenSuccess(t *testing.T) {
 }
 
 // 429 with Retry-After: 2: the retry waits at least 2s, then applies.
-func TestAccReliability_429RetryAfterIsHonoured(t *testing.T) {
+func TestAccReliability_429RetryAfterIsHonored(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	env.needsSimulator()
@@ -824,7 +824,7 @@ func TestAccReliability_rateLimitWithoutPacingIsAbsorbedByRetries(t *testing.T) 
 // relInFlight counts concurrent cancellation calls, each held for hold so
 // that Terraform's concurrency shows.
 func relInFlight(env *accEnv, hold time.Duration) (peak func() int32) {
-	var now, max atomic.Int32
+	var now, highest atomic.Int32
 	relHook(env, func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
 		if r.URL.Path != wix.PathCancel && r.URL.Path != wix.PathBulkCancel {
 			return nil, nil
@@ -832,15 +832,15 @@ func relInFlight(env *accEnv, hold time.Duration) (peak func() int32) {
 		n := now.Add(1)
 		defer now.Add(-1)
 		for {
-			m := max.Load()
-			if n <= m || max.CompareAndSwap(m, n) {
+			m := highest.Load()
+			if n <= m || highest.CompareAndSwap(m, n) {
 				break
 			}
 		}
 		time.Sleep(hold)
 		return base.RoundTrip(r)
 	})
-	return max.Load
+	return highest.Load
 }
 
 // relParallelism makes this test's Terraform CLI run with -parallelism=n.

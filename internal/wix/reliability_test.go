@@ -243,7 +243,7 @@ func TestReliability_backoffIsExponentialWithJitter(t *testing.T) {
 			}
 		}
 	}
-	// A Retry-After is honoured as a floor, with a little jitter on top.
+	// A Retry-After is honored as a floor, with a little jitter on top.
 	for range 200 {
 		if d := b.delay(0, 2*time.Second); d < 2*time.Second || d > 2*time.Second+201*time.Millisecond {
 			t.Fatalf("delay with Retry-After 2s = %s, want 2s to 2.2s", d)
