@@ -278,6 +278,9 @@ func cancelErrorDiagnostic(err error, triggerKey, entityID string, timeout time.
 		return "Timed out canceling Wix automation events", what + err.Error() +
 			fmt.Sprintf("\n\nThe create timeout of %s ran out (retries and request pacing count towards it). "+
 				"Raise it in the resource with timeouts { create = \"10m\" }, or lower the load on the app instance.", timeout)
+	case errors.Is(err, context.Canceled):
+		return "Interrupted while canceling Wix automation events", what + err.Error() +
+			"\n\nTerraform was interrupted (Ctrl-C) before Wix answered."
 	case errors.As(err, &apiErr) && apiErr.StatusCode == 401:
 		return "Wix rejected the credentials", what + err.Error() +
 			"\n\nCheck app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, WIX_INSTANCE_ID), " +
