@@ -6,11 +6,8 @@
 # Usage: scripts/docs-check.sh
 #
 # It regenerates docs/ in the working tree (so after a failure, the diff
-# to commit is already there) and finds Terraform the way scripts/docs.sh
-# does: $TERRAFORM, else PATH, else $DEFAULT_TERRAFORM, else scripts/cli-path.sh.
+# to commit is already there). Terraform comes from scripts/cli-path.sh.
 set -euo pipefail
-
-DEFAULT_TERRAFORM="${HOME}/.cache/tfbin/terraform"
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
@@ -36,14 +33,7 @@ if [[ -n "$untracked" ]]; then
 fi
 
 echo "==> terraform fmt -check -recursive examples"
-terraform_bin="${TERRAFORM:-$(command -v terraform || true)}"
-if [[ -z "$terraform_bin" && -x "$DEFAULT_TERRAFORM" ]]; then
-  terraform_bin="$DEFAULT_TERRAFORM"
-fi
-if [[ -z "$terraform_bin" && -x scripts/cli-path.sh ]]; then
-  terraform_bin="$(scripts/cli-path.sh terraform)"
-fi
-[[ -n "$terraform_bin" ]] || fail "no Terraform CLI found for terraform fmt (tried \$TERRAFORM, PATH, $DEFAULT_TERRAFORM and scripts/cli-path.sh)."
+terraform_bin="$(scripts/cli-path.sh terraform)" || fail "no Terraform CLI for terraform fmt (see scripts/cli-path.sh)."
 # terraform fmt needs no CLI configuration: do not let a TF_CLI_CONFIG_FILE
 # naming a missing file add a warning to its output.
 if [[ -n "${TF_CLI_CONFIG_FILE:-}" && ! -f "$TF_CLI_CONFIG_FILE" ]]; then

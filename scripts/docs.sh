@@ -8,13 +8,9 @@
 #
 # tfplugindocs is pinned in go.mod as a Go tool (`go tool tfplugindocs`). It
 # reads the provider schema through the Terraform CLI, which it would
-# download if none were on PATH; this script never lets it: it uses
-#   $TERRAFORM, else `terraform` on PATH, else $DEFAULT_TERRAFORM, else the
-#   one scripts/cli-path.sh builds from its Go module,
-# and fails if there is none. Any Terraform 1.x works.
+# download if none were on PATH; this script never lets it: it uses the one
+# scripts/cli-path.sh finds or builds. Any Terraform 1.x works.
 set -euo pipefail
-
-DEFAULT_TERRAFORM="${HOME}/.cache/tfbin/terraform"
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
@@ -24,19 +20,8 @@ die() {
   exit 1
 }
 
-terraform_bin="${TERRAFORM:-}"
-if [[ -z "$terraform_bin" ]]; then
-  terraform_bin="$(command -v terraform || true)"
-fi
-if [[ -z "$terraform_bin" && -x "$DEFAULT_TERRAFORM" ]]; then
-  terraform_bin="$DEFAULT_TERRAFORM"
-fi
-if [[ -z "$terraform_bin" && -x scripts/cli-path.sh ]]; then
-  # Builds the pinned Terraform from its Go module once, into a cache.
-  terraform_bin="$(scripts/cli-path.sh terraform)"
-fi
-[[ -n "$terraform_bin" && -x "$terraform_bin" ]] ||
-  die "no Terraform CLI found (tried \$TERRAFORM, PATH, $DEFAULT_TERRAFORM and scripts/cli-path.sh); install Terraform 1.x and put it on PATH, or set TERRAFORM=/path/to/terraform"
+# $TERRAFORM, else PATH, else the pinned version built once into a cache.
+terraform_bin="$(scripts/cli-path.sh terraform)" || die "no Terraform CLI (see scripts/cli-path.sh)"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

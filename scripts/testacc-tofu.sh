@@ -4,13 +4,11 @@
 # Usage: scripts/testacc-tofu.sh [extra go test flags...]
 #   e.g. scripts/testacc-tofu.sh -v -run TestAccAutomationEventCancellation
 #
-# OpenTofu is taken from $TOFU, else `tofu` on PATH, else $DEFAULT_TOFU, else
-# scripts/cli-path.sh builds the pinned version once. The tests run against
+# OpenTofu is taken from $TOFU, else `tofu` on PATH, else scripts/cli-path.sh
+# builds the pinned version once. The tests run against
 # the Wix API simulator unless the real-API variables are set (README.md,
 # "Testing against the real Wix API").
 set -euo pipefail
-
-DEFAULT_TOFU="${HOME}/.cache/tfbin/tofu"
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
@@ -20,18 +18,7 @@ die() {
   exit 1
 }
 
-tofu="${TOFU:-}"
-if [[ -z "$tofu" ]]; then
-  tofu="$(command -v tofu || true)"
-fi
-if [[ -z "$tofu" && -x "$DEFAULT_TOFU" ]]; then
-  tofu="$DEFAULT_TOFU"
-fi
-if [[ -z "$tofu" && -x scripts/cli-path.sh ]]; then
-  tofu="$(scripts/cli-path.sh tofu)"
-fi
-[[ -n "$tofu" && -x "$tofu" ]] ||
-  die "no OpenTofu CLI found (tried \$TOFU, PATH and $DEFAULT_TOFU); set TOFU=/path/to/tofu"
+tofu="$(scripts/cli-path.sh tofu)" || die "no OpenTofu CLI (see scripts/cli-path.sh)"
 
 # A TF_CLI_CONFIG_FILE that names a missing file only earns a warning from
 # OpenTofu 1.6.3, but the tests need no CLI configuration: TestMain in
