@@ -5,33 +5,26 @@
 # (Markdown) on stdout; progress goes to stderr. See BENCHMARKS.md.
 #
 # Usage:
-#   scripts/bench.sh                 # everything (about 13 minutes on 2 cores)
-#   scripts/bench.sh --skip-slow     # without the 5-minute batching-off run under the rate limit
-#   scripts/bench.sh -only floor     # one section: floor, logs, limited
-#   scripts/bench.sh profile         # CPU/heap/mutex profiles of the provider during a large apply
+#   scripts/bench.sh                 # everything (about 11 minutes on 2 cores)
+#   scripts/bench.sh -skip-slow      # without the 5-minute batching-off run under the rate limit
+#   scripts/bench.sh -only floor     # one section: floor, logs, limited; or gc (an opt-in experiment)
+#   scripts/bench.sh profile         # CPU/heap/mutex/block profiles of the provider during an apply of 1000
 #
 # Driver flags (after the optional "profile"): -sizes 200,1000 -rounds 5,3
-# -parallelism 10 -limited-n 1000 -skip-slow -only SECTION -env NAME=value,...
+# -log-rounds 7 -parallelism 10 -limited-n 1000 -skip-slow -only SECTION
+# -env NAME=value,...
 #
-# Terraform: $TERRAFORM, else `terraform` on PATH, else
-# /root/.cache/tfbin/terraform. No registry is needed: the providers are
-# installed through dev_overrides in a CLI config the bench writes itself.
+# Terraform comes from scripts/cli-path.sh: $TERRAFORM, else `terraform` on
+# PATH, else the pinned version built once. No registry is needed: the
+# providers are installed through dev_overrides in a CLI config the bench
+# writes itself.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-terraform="${TERRAFORM:-}"
-if [[ -z "$terraform" ]]; then
-  terraform="$(command -v terraform || true)"
-fi
-if [[ -z "$terraform" && -x /root/.cache/tfbin/terraform ]]; then
-  terraform=/root/.cache/tfbin/terraform
-fi
-if [[ -z "$terraform" ]]; then
-  echo "bench: no Terraform CLI: set TERRAFORM, or put terraform on PATH" >&2
-  exit 1
-fi
+# $TERRAFORM, else terraform on PATH, else the pinned one built once.
+terraform="$(scripts/cli-path.sh terraform)"
 for tool in curl go; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
 done
