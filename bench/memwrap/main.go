@@ -30,8 +30,8 @@ import (
 
 func main() {
 	name := filepath.Base(os.Args[0])
-	real := filepath.Join(filepath.Dir(os.Args[0]), "real", name)
-	cmd := exec.Command(real, os.Args[1:]...)
+	target := filepath.Join(filepath.Dir(os.Args[0]), "real", name)
+	cmd := exec.Command(target, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if gogc := os.Getenv("BENCH_PROVIDER_GOGC"); gogc != "" {
 		// For the provider only: GOGC in Terraform's environment would tune

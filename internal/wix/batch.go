@@ -105,7 +105,7 @@ func (b *batcher) send(triggerKey string, q *batchQueue) {
 		if lead == nil {
 			return
 		}
-		tokenErr, ok := b.waitTurn(lead)
+		ok, tokenErr := b.waitTurn(lead)
 		if !ok {
 			continue
 		}
@@ -147,23 +147,23 @@ func (b *batcher) lead(triggerKey string, q *batchQueue) *batchItem {
 // batch's failure (tokenErr). If the lead itself cannot wait (its deadline
 // is too near, or it was cancelled), it gets the error and ok is false: the
 // next item leads.
-func (b *batcher) waitTurn(lead *batchItem) (tokenErr error, ok bool) {
+func (b *batcher) waitTurn(lead *batchItem) (ok bool, tokenErr error) {
 	if err := sleepWithin(lead.ctx, b.delay); err != nil {
 		lead.finish(fmt.Errorf("Cancel Event: waiting %s (send_after) to gather a batch: %w", b.delay, err))
-		return nil, false
+		return false, nil
 	}
 	if _, err := b.client.tokens.token(lead.ctx); err != nil {
 		if lead.ctx.Err() != nil {
 			lead.finish(fmt.Errorf("Cancel Event: %w", err))
-			return nil, false
+			return false, nil
 		}
-		return err, true
+		return true, err
 	}
 	if err := b.client.pace(lead.ctx); err != nil {
 		lead.finish(fmt.Errorf("Cancel Event: %w", err))
-		return nil, false
+		return false, nil
 	}
-	return nil, true
+	return true, nil
 }
 
 func operationName(batch []*batchItem) string {
@@ -208,8 +208,8 @@ func (b *batcher) call(triggerKey string, batch []*batchItem) {
 // keeps the values of the first item's context, where tflog keeps its logger.
 func batchContext(batch []*batchItem) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(batch[0].ctx))
-	remaining := atomic.Int32{}
-	remaining.Store(int32(len(batch)))
+	remaining := atomic.Int64{}
+	remaining.Store(int64(len(batch)))
 	stops := make([]func() bool, 0, len(batch))
 	for _, item := range batch {
 		stops = append(stops, context.AfterFunc(item.ctx, func() {
