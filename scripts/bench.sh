@@ -57,4 +57,4 @@ if [[ "${1:-}" == "profile" ]]; then
   exit 0
 fi
 
-exec "$work/driver" -terraform "$terraform" -plugins "$plugins" -work "$work" "$@"
+"$work/driver" -terraform "$terraform" -plugins "$plugins" -work "$work" "$@"
