@@ -94,7 +94,7 @@ func (b *batcher) cancel(ctx context.Context, triggerKey, externalEntityID strin
 	case err := <-item.done:
 		return err
 	case <-ctx.Done():
-		return fmt.Errorf("Cancel Event for %s/%s stopped while queued: %w", triggerKey, externalEntityID, context.Cause(ctx))
+		return fmt.Errorf("Cancel Event for %s/%s stopped before Wix answered: %w", triggerKey, externalEntityID, context.Cause(ctx))
 	}
 }
 
