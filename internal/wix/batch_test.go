@@ -94,23 +94,11 @@ func newGatedBatchEnv(t *testing.T, gatePath string, tweak ...func(*Config)) *ba
 	server := httptest.NewServer(g.wrap(sim))
 	t.Cleanup(server.Close)
 	t.Cleanup(g.release) // before server.Close, which waits for handlers
-	cfg := Config{
-		BaseURL:    server.URL,
-		AppID:      wixsim.DemoAppID,
-		AppSecret:  wixsim.DemoAppSecret,
-		InstanceID: wixsim.DemoInstanceID,
-		MaxRetries: DefaultMaxRetries,
-		MinBackoff: 5 * time.Millisecond,
-		MaxBackoff: 20 * time.Millisecond,
-		Batching:   BatchingConfig{Enabled: true},
-	}
-	for _, f := range tweak {
-		f(&cfg)
-	}
-	client, err := New(cfg)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
+	tweaks := append([]func(*Config){func(c *Config) {
+		c.MinBackoff, c.MaxBackoff = 5*time.Millisecond, 20*time.Millisecond
+		c.Batching = BatchingConfig{Enabled: true}
+	}}, tweak...)
+	client := newSimClient(t, server.URL, tweaks...)
 	return &batchEnv{sim: sim, client: client, gate: g}
 }
 

@@ -52,8 +52,15 @@ func newRelEnv(t *testing.T, tweak ...func(*Config)) *relEnv {
 	server.Config.ConnState = sim.ConnStateHook()
 	server.Start()
 	t.Cleanup(server.Close)
+	return &relEnv{sim: sim, server: server, client: newSimClient(t, server.URL, tweak...)}
+}
+
+// newSimClient is a client of the simulator's demo app with fast backoff and
+// no pacing; tweak adjusts the Config before New.
+func newSimClient(t *testing.T, baseURL string, tweak ...func(*Config)) *Client {
+	t.Helper()
 	cfg := Config{
-		BaseURL:    server.URL,
+		BaseURL:    baseURL,
 		AppID:      wixsim.DemoAppID,
 		AppSecret:  wixsim.DemoAppSecret,
 		InstanceID: wixsim.DemoInstanceID,
@@ -68,7 +75,7 @@ func newRelEnv(t *testing.T, tweak ...func(*Config)) *relEnv {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	return &relEnv{sim: sim, server: server, client: client}
+	return client
 }
 
 func (e *relEnv) statuses(path string) []int {
