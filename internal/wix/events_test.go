@@ -1,0 +1,84 @@
+package wix
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
+)
+
+// Report Event makes an event cancelable; Cancel Event then stops it. The
+// bodies are exactly what Wix's SDK sends.
+func TestReportThenCancelEvent(t *testing.T) {
+	env := newRelEnv(t)
+	ctx := context.Background()
+	const entity = "16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c"
+	report := ReportEventRequest{
+		TriggerKey:       wixsim.DemoTriggerKey,
+		Payload:          map[string]any{"form": "signup"},
+		ExternalEntityID: entity,
+		Idempotency:      &Idempotency{Key: "submission-1"},
+	}
+	first, err := env.client.ReportEvent(ctx, report)
+	if err != nil {
+		t.Fatalf("ReportEvent: %v", err)
+	}
+	again, err := env.client.ReportEvent(ctx, report)
+	if err != nil {
+		t.Fatalf("ReportEvent again: %v", err)
+	}
+	if len(first.ActivationIDs) == 0 || first.ActivationIDs[0] != again.ActivationIDs[0] {
+		t.Fatalf("activation ids %v then %v: want the same id for the same idempotency key", first.ActivationIDs, again.ActivationIDs)
+	}
+	if n := env.sim.PendingEvents(wixsim.DemoTriggerKey, entity); n != 1 {
+		t.Fatalf("pending events after report = %d, want 1", n)
+	}
+	wantReport := `{"triggerKey":"form_submitted","payload":{"form":"signup"},"externalEntityId":"` + entity + `","idempotency":{"key":"submission-1"}}`
+	if got := string(env.sim.RequestsTo(PathReport)[0].Body); got != wantReport {
+		t.Errorf("Report Event body = %s, want %s", got, wantReport)
+	}
+
+	if err := env.client.CancelEvent(ctx, wixsim.DemoTriggerKey, entity); err != nil {
+		t.Fatalf("CancelEvent: %v", err)
+	}
+	if n := env.sim.PendingEvents(wixsim.DemoTriggerKey, entity); n != 0 {
+		t.Fatalf("pending events after cancel = %d, want 0", n)
+	}
+	wantCancel := `{"triggerKey":"form_submitted","externalEntityId":"` + entity + `"}`
+	if got := string(env.sim.RequestsTo(PathCancel)[0].Body); got != wantCancel {
+		t.Errorf("Cancel Event body = %s, want %s", got, wantCancel)
+	}
+}
+
+// Bulk Cancel Event decodes per-item outcomes, and a 200 with a failed item
+// is not an error of the call.
+func TestBulkCancelEventDecodesItemResults(t *testing.T) {
+	env := newRelEnv(t)
+	ok, failed := "16ef8c9c-413e-4d5f-b77d-000000000001", "16ef8c9c-413e-4d5f-b77d-000000000002"
+	env.sim.FailBulkItems(wixsim.DemoTriggerKey, failed)
+	res, err := env.client.BulkCancelEvent(context.Background(), wixsim.DemoTriggerKey, []string{ok, failed})
+	if err != nil {
+		t.Fatalf("BulkCancelEvent: %v", err)
+	}
+	want := `{"triggerKey":"form_submitted","externalEntityIds":["` + ok + `","` + failed + `"]}`
+	if got := string(env.sim.RequestsTo(PathBulkCancel)[0].Body); got != want {
+		t.Errorf("Bulk Cancel Event body = %s, want %s", got, want)
+	}
+	if res.RequestID == "" || res.RequestID != env.sim.RequestsTo(PathBulkCancel)[0].RequestID {
+		t.Errorf("RequestID = %q, want the answer's x-wix-request-id", res.RequestID)
+	}
+	if m := res.BulkActionMetadata; m.TotalSuccesses != 1 || m.TotalFailures != 1 {
+		t.Errorf("bulkActionMetadata = %+v, want 1 success and 1 failure", m)
+	}
+	if err := res.itemError(ok); err != nil {
+		t.Errorf("item %s: %v, want success", ok, err)
+	}
+	var itemErr *ItemError
+	if err := res.itemError(failed); !errors.As(err, &itemErr) || itemErr.Code == "" || itemErr.RequestID != res.RequestID {
+		t.Errorf("item %s: %v, want an ItemError with Wix's code and the request id", failed, err)
+	}
+	if env.sim.CancelCount(wixsim.DemoTriggerKey, ok) != 1 || env.sim.CancelCount(wixsim.DemoTriggerKey, failed) != 0 {
+		t.Error("the simulator's cancellations do not match the item results")
+	}
+}
