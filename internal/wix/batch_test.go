@@ -147,6 +147,31 @@ func (e *batchEnv) startHeldLead(t *testing.T, triggerKey, id string) <-chan err
 	return lead
 }
 
+// queueBehindHeldLead holds a lone lead cancellation at the server, queues
+// ids behind it, and lets the lead finish: the queued ids then leave together
+// in the next call. The lead must succeed.
+func (e *batchEnv) queueBehindHeldLead(t *testing.T, leadID string, ids []string) map[string]<-chan error {
+	t.Helper()
+	lead := e.startHeldLead(t, batchKey, leadID)
+	outcomes := e.cancelAsync(context.Background(), batchKey, ids)
+	e.waitQueued(t, len(ids))
+	e.gate.release()
+	if err := wait(t, lead); err != nil {
+		t.Fatalf("the lead cancellation, sent alone before the batch: %v", err)
+	}
+	return outcomes
+}
+
+// requireAllSucceeded waits for every outcome and reports each failure.
+func requireAllSucceeded(t *testing.T, outcomes map[string]<-chan error) {
+	t.Helper()
+	for id, err := range waitAll(t, outcomes) {
+		if err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+}
+
 func wait(t *testing.T, ch <-chan error) error {
 	t.Helper()
 	select {
@@ -239,20 +264,9 @@ func TestBatch_loneCancellationIsAPlainCancelEvent(t *testing.T) {
 func TestBatch_cancellationsQueuedDuringACallLeaveTogether(t *testing.T) {
 	e := newBatchEnv(t)
 	leadID := batchIDs(1, 1)[0]
-	lead := e.startHeldLead(t, batchKey, leadID)
 	rest := batchIDs(2, 9)
-	outcomes := e.cancelAsync(context.Background(), batchKey, rest)
-	e.waitQueued(t, len(rest))
-	e.gate.release()
-
-	if err := wait(t, lead); err != nil {
-		t.Fatalf("lead: %v", err)
-	}
-	for id, err := range waitAll(t, outcomes) {
-		if err != nil {
-			t.Errorf("%s: %v", id, err)
-		}
-	}
+	outcomes := e.queueBehindHeldLead(t, leadID, rest)
+	requireAllSucceeded(t, outcomes)
 	calls := e.calls(t)
 	if len(calls) != 2 {
 		t.Fatalf("calls = %+v, want the lead's Cancel Event and one Bulk Cancel Event", calls)
@@ -280,19 +294,9 @@ func TestBatch_batchesAreCappedAtMaxBatchSize(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newBatchEnv(t, func(c *Config) { c.Batching.MaxBatchSize = tc.max })
-			lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
 			rest := batchIDs(2, tc.queued)
-			outcomes := e.cancelAsync(context.Background(), batchKey, rest)
-			e.waitQueued(t, len(rest))
-			e.gate.release()
-			if err := wait(t, lead); err != nil {
-				t.Fatal(err)
-			}
-			for id, err := range waitAll(t, outcomes) {
-				if err != nil {
-					t.Errorf("%s: %v", id, err)
-				}
-			}
+			outcomes := e.queueBehindHeldLead(t, batchIDs(1, 1)[0], rest)
+			requireAllSucceeded(t, outcomes)
 			var sizes []int
 			for _, c := range e.calls(t)[1:] {
 				sizes = append(sizes, len(c.ids))
@@ -358,16 +362,10 @@ func TestBatch_triggerKeysAreBatchedSeparately(t *testing.T) {
 // cancellation, with Wix's code and description; the rest succeed.
 func TestBatch_perItemFailureFailsOnlyThatItem(t *testing.T) {
 	e := newBatchEnv(t)
-	lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
 	rest := batchIDs(2, 6)
 	bad := rest[3]
 	e.sim.FailBulkItems(batchKey, bad)
-	outcomes := e.cancelAsync(context.Background(), batchKey, rest)
-	e.waitQueued(t, len(rest))
-	e.gate.release()
-	if err := wait(t, lead); err != nil {
-		t.Fatal(err)
-	}
+	outcomes := e.queueBehindHeldLead(t, batchIDs(1, 1)[0], rest)
 	for id, err := range waitAll(t, outcomes) {
 		if id != bad {
 			if err != nil {
@@ -395,20 +393,10 @@ func TestBatch_perItemFailureFailsOnlyThatItem(t *testing.T) {
 // retried like any call, with the same ids, and then every item succeeds.
 func TestBatch_wholeBatch503IsRetried(t *testing.T) {
 	e := newBatchEnv(t)
-	lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
 	rest := batchIDs(2, 7)
 	e.sim.InjectFault(wixsim.Fault{Path: PathBulkCancel, Status: http.StatusServiceUnavailable})
-	outcomes := e.cancelAsync(context.Background(), batchKey, rest)
-	e.waitQueued(t, len(rest))
-	e.gate.release()
-	if err := wait(t, lead); err != nil {
-		t.Fatal(err)
-	}
-	for id, err := range waitAll(t, outcomes) {
-		if err != nil {
-			t.Errorf("%s: %v", id, err)
-		}
-	}
+	outcomes := e.queueBehindHeldLead(t, batchIDs(1, 1)[0], rest)
+	requireAllSucceeded(t, outcomes)
 	bulk := e.calls(t)[1:]
 	if len(bulk) != 2 || bulk[0].status != http.StatusServiceUnavailable || bulk[1].status != http.StatusOK {
 		t.Fatalf("bulk calls = %+v, want a 503 and then a 200", bulk)
@@ -423,15 +411,9 @@ func TestBatch_wholeBatch503IsRetried(t *testing.T) {
 // batch with Wix's answer, and only those.
 func TestBatch_wholeBatchPermanentFailureFailsEveryItem(t *testing.T) {
 	e := newBatchEnv(t)
-	lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
 	rest := batchIDs(2, 4)
 	e.sim.InjectFault(wixsim.Fault{Path: PathBulkCancel, Status: http.StatusForbidden, Message: "permission denied for this app"})
-	outcomes := e.cancelAsync(context.Background(), batchKey, rest)
-	e.waitQueued(t, len(rest))
-	e.gate.release()
-	if err := wait(t, lead); err != nil {
-		t.Fatalf("the lead was not in the failed batch, yet: %v", err)
-	}
+	outcomes := e.queueBehindHeldLead(t, batchIDs(1, 1)[0], rest)
 	for id, err := range waitAll(t, outcomes) {
 		if !IsStatus(err, http.StatusForbidden) || !strings.Contains(err.Error(), "permission denied for this app") {
 			t.Errorf("%s: %v, want the 403 with Wix's message", id, err)
@@ -484,11 +466,7 @@ func TestBatch_cancelledWhileQueuedIsNotSent(t *testing.T) {
 	if err := wait(t, lead); err != nil {
 		t.Fatal(err)
 	}
-	for id, err := range waitAll(t, outcomes) {
-		if err != nil {
-			t.Errorf("%s: %v", id, err)
-		}
-	}
+	requireAllSucceeded(t, outcomes)
 	for _, c := range e.calls(t) {
 		if slices.Contains(c.ids, gone) {
 			t.Fatalf("call %+v carried the cancelled cancellation", c)
@@ -551,11 +529,7 @@ func TestBatch_sendAfterGathersTheFirstBatch(t *testing.T) {
 	var outcomes map[string]<-chan error
 	start := time.Now()
 	outcomes = e.cancelAsync(context.Background(), batchKey, ids)
-	for id, err := range waitAll(t, outcomes) {
-		if err != nil {
-			t.Errorf("%s: %v", id, err)
-		}
-	}
+	requireAllSucceeded(t, outcomes)
 	calls := e.calls(t)
 	if len(calls) != 1 || !calls[0].bulk || len(calls[0].ids) != 5 {
 		t.Fatalf("calls = %+v, want one Bulk Cancel Event of all 5", calls)
@@ -575,19 +549,9 @@ func TestBatch_pacingCountsCallsNotIDs(t *testing.T) {
 		c.RequestsPerMinute = rpm
 		c.Batching.MaxBatchSize = 10
 	})
-	lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
 	rest := batchIDs(2, 30)
-	outcomes := e.cancelAsync(context.Background(), batchKey, rest)
-	e.waitQueued(t, len(rest))
-	e.gate.release()
-	if err := wait(t, lead); err != nil {
-		t.Fatal(err)
-	}
-	for id, err := range waitAll(t, outcomes) {
-		if err != nil {
-			t.Errorf("%s: %v", id, err)
-		}
-	}
+	outcomes := e.queueBehindHeldLead(t, batchIDs(1, 1)[0], rest)
+	requireAllSucceeded(t, outcomes)
 	var times []time.Time
 	for _, r := range e.sim.Requests() {
 		if r.Path == PathCancel || r.Path == PathBulkCancel {
