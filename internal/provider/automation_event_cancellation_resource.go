@@ -24,11 +24,10 @@ import (
 const defaultCreateTimeout = 5 * time.Minute
 
 var (
-	_ resource.Resource                   = (*automationEventCancellationResource)(nil)
-	_ resource.ResourceWithConfigure      = (*automationEventCancellationResource)(nil)
-	_ resource.ResourceWithImportState    = (*automationEventCancellationResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*automationEventCancellationResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*automationEventCancellationResource)(nil)
+	_ resource.Resource                = (*automationEventCancellationResource)(nil)
+	_ resource.ResourceWithConfigure   = (*automationEventCancellationResource)(nil)
+	_ resource.ResourceWithImportState = (*automationEventCancellationResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*automationEventCancellationResource)(nil)
 )
 
 // NewAutomationEventCancellationResource is the factory the provider registers.
@@ -125,12 +124,18 @@ func triggersRequireReplace() planmodifier.Map {
 		func(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
 			var canceledAt types.String
 			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("canceled_at"), &canceledAt)...)
-			adopting := req.StateValue.IsNull() && canceledAt.IsNull()
-			resp.RequiresReplace = !adopting
+			resp.RequiresReplace = !adoptedImport(req.StateValue, canceledAt)
 		},
 		"Changing triggers forces a new cancellation (except right after import).",
 		"Changing `triggers` forces a new cancellation (except right after import).",
 	)
+}
+
+// adoptedImport: a cancellation that came from import has neither triggers
+// nor canceled_at in state. Setting triggers on it records them; it does not
+// cancel again.
+func adoptedImport(stateTriggers types.Map, stateCanceledAt types.String) bool {
+	return stateTriggers.IsNull() && stateCanceledAt.IsNull()
 }
 
 func (r *automationEventCancellationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -143,11 +148,6 @@ func (r *automationEventCancellationResource) Configure(_ context.Context, req r
 		return
 	}
 	r.data = data
-}
-
-// ValidateConfig has nothing beyond the attribute validators today; it is
-// where cross-attribute checks belong.
-func (r *automationEventCancellationResource) ValidateConfig(context.Context, resource.ValidateConfigRequest, *resource.ValidateConfigResponse) {
 }
 
 // ModifyPlan fails the plan when it would call Wix without credentials, so
@@ -175,8 +175,7 @@ func (r *automationEventCancellationResource) replacementPlanned(ctx context.Con
 	if !plan.TriggerKey.Equal(state.TriggerKey) || !plan.ExternalEntityID.Equal(state.ExternalEntityID) {
 		return true
 	}
-	adopting := state.Triggers.IsNull() && state.CanceledAt.IsNull()
-	return !plan.Triggers.Equal(state.Triggers) && !adopting
+	return !plan.Triggers.Equal(state.Triggers) && !adoptedImport(state.Triggers, state.CanceledAt)
 }
 
 func (r *automationEventCancellationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -2,10 +2,12 @@ package provider
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 )
@@ -54,4 +56,13 @@ func resolveBatching(m *batchingModel) wix.BatchingConfig {
 		cfg.MaxBatchSize = int(m.MaxBatchSize.ValueInt64())
 	}
 	return cfg
+}
+
+// durationOrZero parses a duration the schema validator already accepted.
+func durationOrZero(v types.String) time.Duration {
+	if v.IsNull() || v.IsUnknown() {
+		return 0
+	}
+	d, _ := time.ParseDuration(v.ValueString())
+	return d
 }

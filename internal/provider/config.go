@@ -6,7 +6,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -48,11 +47,6 @@ const missingCredentialsDetail = "Creating a wix_automation_event_cancellation c
 	"Configure either app_id, app_secret and instance_id (or the environment variables " +
 	"WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID), or access_token (or WIX_ACCESS_TOKEN), " +
 	"in the provider \"wix\" block."
-
-type diagnosticAdder interface {
-	AddError(summary, detail string)
-	AddAttributeError(p path.Path, summary, detail string)
-}
 
 // setting is one provider attribute after merging with its env var.
 type setting struct {
@@ -116,7 +110,7 @@ func resolveConfig(m wixProviderModel, diags *diag.Diagnostics) resolvedConfig {
 	return cfg
 }
 
-func checkBaseURL(s setting, diags diagnosticAdder) {
+func checkBaseURL(s setting, diags *diag.Diagnostics) {
 	if s.unknown || s.value == "" {
 		return
 	}
@@ -129,7 +123,7 @@ func checkBaseURL(s setting, diags diagnosticAdder) {
 // resolveCount merges a non-negative whole number with its env var. Unknown
 // values take the default for now: nothing is called at plan, and the
 // provider is configured again with the known value at apply.
-func resolveCount(attribute, env string, v types.Int64, def int, diags diagnosticAdder) int {
+func resolveCount(attribute, env string, v types.Int64, def int, diags *diag.Diagnostics) int {
 	if v.IsUnknown() {
 		return def
 	}
@@ -151,7 +145,7 @@ func resolveCount(attribute, env string, v types.Int64, def int, diags diagnosti
 }
 
 // checkCredentials accepts exactly one credential set, or none at all.
-func checkCredentials(appID, appSecret, instanceID, accessToken setting, diags diagnosticAdder) credentialState {
+func checkCredentials(appID, appSecret, instanceID, accessToken setting, diags *diag.Diagnostics) credentialState {
 	app := []setting{appID, appSecret, instanceID}
 	for _, s := range append(app, accessToken) {
 		if s.unknown {
@@ -195,25 +189,17 @@ func firstUnset(settings []setting) setting {
 	return settings[0]
 }
 
+// logProviderConfigured logs through the client's own (masking) logger.
 func logProviderConfigured(ctx context.Context, cfg wix.Config) {
 	mode := "app credentials"
 	if cfg.AccessToken != "" {
 		mode = "access token"
 	}
-	newTFLogger(cfg.AppSecret, cfg.AccessToken).Debug(ctx, "Configured the Wix API client", map[string]any{
+	cfg.Logger.Debug(ctx, "Configured the Wix API client", map[string]any{
 		"base_url":            cfg.BaseURL,
 		"auth":                mode,
 		"requests_per_minute": cfg.RequestsPerMinute,
 		"max_retries":         cfg.MaxRetries,
 		"batching":            cfg.Batching.Enabled,
 	})
-}
-
-// durationOrZero parses a duration the schema validator already accepted.
-func durationOrZero(v types.String) time.Duration {
-	if v.IsNull() || v.IsUnknown() {
-		return 0
-	}
-	d, _ := time.ParseDuration(v.ValueString())
-	return d
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -133,7 +134,7 @@ func (p *wixProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	resp.DataSourceData = data
 }
 
-func (p *wixProvider) newClient(ctx context.Context, cfg resolvedConfig, terraformVersion string, diags diagnosticAdder) *wix.Client {
+func (p *wixProvider) newClient(ctx context.Context, cfg resolvedConfig, terraformVersion string, diags *diag.Diagnostics) *wix.Client {
 	clientCfg := cfg.client
 	clientCfg.UserAgent = fmt.Sprintf("terraform-provider-wix/%s terraform/%s", p.version, terraformVersion)
 	clientCfg.Logger = newTFLogger(clientCfg.AppSecret, clientCfg.AccessToken)
@@ -142,8 +143,10 @@ func (p *wixProvider) newClient(ctx context.Context, cfg resolvedConfig, terrafo
 	}
 	client, err := wix.New(clientCfg)
 	if err != nil {
-		// resolveConfig checked everything wix.New checks; this is a bug.
-		diags.AddError("Could not create the Wix API client", err.Error())
+		// resolveConfig checked everything wix.New checks, so this is a bug.
+		diags.AddError("Could not create the Wix API client",
+			"The provider configuration passed its checks, but the Wix client refused it: "+err.Error()+
+				".\n\nThis is a bug in terraform-provider-wix: please report it with this message.")
 		return nil
 	}
 	logProviderConfigured(ctx, clientCfg)

@@ -38,7 +38,3 @@ func (l tfLogger) mask(ctx context.Context) context.Context {
 func (l tfLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(l.mask(ctx), msg, fields)
 }
-
-func (l tfLogger) Trace(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Trace(l.mask(ctx), msg, fields)
-}

@@ -109,7 +109,7 @@ func (s *appTokenSource) fetch(ctx context.Context) (string, error) {
 	var out tokenResponse
 	err := s.client.do(ctx, operation{
 		name:      "Wix OAuth token request",
-		path:      "/oauth2/token",
+		path:      PathToken,
 		body:      tokenRequest{GrantType: "client_credentials", ClientID: s.appID, ClientSecret: s.appSecret, InstanceID: s.instanceID},
 		out:       &out,
 		sensitive: true,

@@ -9,13 +9,11 @@ import (
 // tflog; the interface keeps Terraform out of this package.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
-	Trace(ctx context.Context, msg string, fields map[string]any)
 }
 
 type nopLogger struct{}
 
 func (nopLogger) Debug(context.Context, string, map[string]any) {}
-func (nopLogger) Trace(context.Context, string, map[string]any) {}
 
 // redacted stands in for anything secret. The Authorization header is never
 // passed to the logger at all, and the bodies of the token call (the app
