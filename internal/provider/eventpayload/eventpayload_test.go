@@ -1,0 +1,129 @@
+package eventpayload
+
+import (
+	"encoding/json"
+	"math/big"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+func object(t *testing.T, attrs map[string]attr.Value) types.Object {
+	t.Helper()
+	attrTypes := map[string]attr.Type{}
+	for k, v := range attrs {
+		attrTypes[k] = v.Type(t.Context())
+	}
+	obj, diags := types.ObjectValue(attrTypes, attrs)
+	if diags.HasError() {
+		t.Fatalf("building object: %v", diags)
+	}
+	return obj
+}
+
+func tuple(t *testing.T, elements ...attr.Value) types.Tuple {
+	t.Helper()
+	elemTypes := make([]attr.Type, 0, len(elements))
+	for _, e := range elements {
+		elemTypes = append(elemTypes, e.Type(t.Context()))
+	}
+	tup, diags := types.TupleValue(elemTypes, elements)
+	if diags.HasError() {
+		t.Fatalf("building tuple: %v", diags)
+	}
+	return tup
+}
+
+func number(s string) types.Number {
+	f, _, err := big.ParseFloat(s, 10, 512, big.ToNearestEven)
+	if err != nil {
+		panic(err)
+	}
+	return types.NumberValue(f)
+}
+
+func TestJSONKeepsTypes(t *testing.T) {
+	item := object(t, map[string]attr.Value{"sku": types.StringValue("A1"), "qty": number("2")})
+	payload := types.DynamicValue(object(t, map[string]attr.Value{
+		"order_id": types.StringValue("A-17"),
+		"amount":   number("42.5"),
+		"big":      number("12345678901234567890"),
+		"vip":      types.BoolValue(true),
+		"items":    tuple(t, item),
+	}))
+	got, err := JSON(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	encoded, err := json.Marshal(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"amount":42.5,"big":12345678901234567890,"items":[{"qty":2,"sku":"A1"}],"order_id":"A-17","vip":true}`
+	if string(encoded) != want {
+		t.Errorf("JSON = %s\nwant   %s", encoded, want)
+	}
+}
+
+func TestJSONOfNullPayloadIsNil(t *testing.T) {
+	got, err := JSON(types.DynamicNull())
+	if err != nil || got != nil {
+		t.Errorf("JSON(null) = %v, %v; want nil, nil", got, err)
+	}
+}
+
+func TestJSONRefusesUnknown(t *testing.T) {
+	if _, err := JSON(types.DynamicUnknown()); err == nil {
+		t.Error("JSON(unknown) gave no error")
+	}
+}
+
+func TestCheckAcceptsWhatWixAllows(t *testing.T) {
+	item := object(t, map[string]attr.Value{"sku": types.StringValue("A1"), "qty": number("2"), "gift": types.BoolValue(false)})
+	payload := types.DynamicValue(object(t, map[string]attr.Value{
+		"order_id": types.StringValue("A-17"), "Amount2": number("1"), "a_b": types.BoolValue(true),
+		"items": tuple(t, item, item), "pending": types.StringUnknown(),
+	}))
+	if problems := Check(path.Root("payload"), payload); len(problems) != 0 {
+		t.Errorf("problems for a valid payload: %+v", problems)
+	}
+}
+
+func TestCheckNamesEachProblem(t *testing.T) {
+	flat := object(t, map[string]attr.Value{"x": types.StringValue("y")})
+	nested := object(t, map[string]attr.Value{"deep": flat})
+	cases := []struct {
+		name    string
+		payload attr.Value
+		path    string
+		detail  string
+	}{
+		{"leading underscore", object(t, map[string]attr.Value{"_id": types.StringValue("1")}), `payload["_id"]`, "letters, digits and underscores"},
+		{"dash in key", object(t, map[string]attr.Value{"order-id": types.StringValue("1")}), `payload["order-id"]`, `"order-id"`},
+		{"empty key", object(t, map[string]attr.Value{"": types.StringValue("1")}), `payload[""]`, "not one Wix accepts"},
+		{"nested map", object(t, map[string]attr.Value{"meta": flat}), `payload["meta"]`, "nested objects are not allowed"},
+		{"list of lists", object(t, map[string]attr.Value{"grid": tuple(t, tuple(t, types.StringValue("a")))}), `payload["grid"][0]`, "a list of lists"},
+		{"list of strings", object(t, map[string]attr.Value{"tags": tuple(t, types.StringValue("a"))}), `payload["tags"][0]`, "flat objects"},
+		{"object in list item", object(t, map[string]attr.Value{"items": tuple(t, nested)}), `payload["items"][0]["deep"]`, "payload.items[0].deep is an object (nested objects are not allowed)"},
+		{"bad key in list item", object(t, map[string]attr.Value{"items": tuple(t, object(t, map[string]attr.Value{"_x": types.StringValue("1")}))}), `payload["items"][0]["_x"]`, "letters, digits"},
+		{"null value", object(t, map[string]attr.Value{"gone": types.StringNull()}), `payload["gone"]`, "omit the key"},
+		{"not an object", types.StringValue("x"), "payload", "must be an object"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			problems := Check(path.Root("payload"), types.DynamicValue(tc.payload))
+			if len(problems) != 1 {
+				t.Fatalf("got %d problems, want 1: %+v", len(problems), problems)
+			}
+			if got := problems[0].Path.String(); got != tc.path {
+				t.Errorf("path = %s, want %s", got, tc.path)
+			}
+			if !strings.Contains(problems[0].Detail, tc.detail) {
+				t.Errorf("detail %q lacks %q", problems[0].Detail, tc.detail)
+			}
+		})
+	}
+}
