@@ -1,0 +1,75 @@
+package automationjson
+
+import "testing"
+
+const action1 = "9b1b4e4a-1c1b-4f4f-8d8d-111111111111"
+
+func TestEqual(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want bool
+	}{
+		{`{"a":1,"b":[1,2]}`, `{ "b": [1, 2], "a": 1.0 }`, true},
+		{`{"a":1}`, `{"a":2}`, false},
+		{`{"a":[1,2]}`, `{"a":[2,1]}`, false},
+		{`{"a":1}`, `{"a":1,"b":null}`, false},
+		{`{"a":"1"}`, `{"a":1}`, false},
+		{`{"a":1}`, `not json`, false},
+		{`{"a":1} {}`, `{"a":1}`, false},
+		{`12345678901234567890`, `12345678901234567891`, false},
+	}
+	for _, tc := range cases {
+		if got := Equal(tc.a, tc.b); got != tc.want {
+			t.Errorf("Equal(%s, %s) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestCoversToleratesWhatWixAdds(t *testing.T) {
+	config := `{"` + action1 + `":{"type":"APP_DEFINED","appDefinedInfo":{"appId":"a","actionKey":"send","inputMapping":{"to":"x"}}}}`
+	remote := `{"` + action1 + `":{"id":"` + action1 + `","namespace":"actionkey-0","type":"APP_DEFINED",
+		"appDefinedInfo":{"appId":"a","actionKey":"send","inputMapping":{"to":"x"},"postActionIds":[],"skipConditionOrExpressionGroups":[]}}}`
+	if !Covers(config, remote) {
+		t.Error("Covers rejected an answer that adds only an id, a namespace and empty lists")
+	}
+}
+
+func TestCoversSeesDrift(t *testing.T) {
+	config := `{"` + action1 + `":{"type":"APP_DEFINED","appDefinedInfo":{"appId":"a","actionKey":"send"}}}`
+	cases := map[string]string{
+		"changed value":  `{"` + action1 + `":{"type":"APP_DEFINED","appDefinedInfo":{"appId":"a","actionKey":"sms"}}}`,
+		"added action":   `{"` + action1 + `":{"type":"APP_DEFINED","appDefinedInfo":{"appId":"a","actionKey":"send"}},"other":{"type":"DELAY"}}`,
+		"removed action": `{}`,
+		"added field":    `{"` + action1 + `":{"type":"APP_DEFINED","appDefinedInfo":{"appId":"a","actionKey":"send","postActionIds":["p"]}}}`,
+		"wrong id":       `{"` + action1 + `":{"id":"someone-else","type":"APP_DEFINED","appDefinedInfo":{"appId":"a","actionKey":"send"}}}`,
+		"dropped field":  `{"` + action1 + `":{"type":"APP_DEFINED"}}`,
+		"not an object":  `[]`,
+		"list changed":   `{"` + action1 + `":{"type":"APP_DEFINED","appDefinedInfo":{"appId":"a","actionKey":"send"}},"x":[]}`,
+	}
+	for name, remote := range cases {
+		if Covers(config, remote) {
+			t.Errorf("%s: Covers hid drift in %s", name, remote)
+		}
+	}
+}
+
+func TestCoversToleratesZeroValuesTheUserWrote(t *testing.T) {
+	config := `{"` + action1 + `":{"type":"DELAY","delayInfo":{"offsetExpression":"1","postActionIds":[]},"skip":false}}`
+	remote := `{"` + action1 + `":{"type":"DELAY","delayInfo":{"offsetExpression":"1"}}}`
+	if !Covers(config, remote) {
+		t.Error("Covers rejected an answer that only leaves out zero values the user wrote")
+	}
+}
+
+func TestCoversComparesListsItemByItem(t *testing.T) {
+	config := `{"a":{"conditionInfo":{"orExpressionGroups":[{"operator":"OR","booleanExpressions":["x"]}]}}}`
+	same := `{"a":{"conditionInfo":{"orExpressionGroups":[{"operator":"OR","booleanExpressions":["x"],"extra":[]}]}}}`
+	other := `{"a":{"conditionInfo":{"orExpressionGroups":[{"operator":"AND","booleanExpressions":["x"]}]}}}`
+	longer := `{"a":{"conditionInfo":{"orExpressionGroups":[{"operator":"OR","booleanExpressions":["x"]},{}]}}}`
+	if !Covers(config, same) {
+		t.Error("Covers rejected a list item that only adds an empty field")
+	}
+	if Covers(config, other) || Covers(config, longer) {
+		t.Error("Covers hid a change inside a list")
+	}
+}
