@@ -112,6 +112,7 @@ func (s *appTokenSource) fetch(ctx context.Context) (string, error) {
 		path:      PathToken,
 		body:      tokenRequest{GrantType: "client_credentials", ClientID: s.appID, ClientSecret: s.appSecret, InstanceID: s.instanceID},
 		out:       &out,
+		repeat:    repeatable, // asking for a token twice only yields two tokens
 		sensitive: true,
 	})
 	if err != nil {
@@ -134,6 +135,8 @@ func (s *appTokenSource) fetch(ctx context.Context) (string, error) {
 // lifetime for short-lived tokens.
 func (s *appTokenSource) store(token string, lifetime time.Duration) {
 	margin := min(5*time.Minute, lifetime/10)
+	// Masked from now on, before anyone can send it and see it quoted back.
+	s.client.redactor.add(token)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.current = token

@@ -2,138 +2,154 @@ package wix
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// BatchingConfig tunes how concurrent cancellations of one trigger key are
-// coalesced into Bulk Cancel Event calls.
+// BatchingConfig tunes how concurrent calls of one trigger key are
+// coalesced into bulk calls (Bulk Cancel Event, Bulk Report Event).
 type BatchingConfig struct {
-	// Enabled turns coalescing on. Off, every cancellation is its own call.
+	// Enabled turns coalescing on. Off, every item is its own call.
 	Enabled bool
 	// SendAfter is an extra wait before each batch leaves, to gather more
-	// cancellations into it. Zero adds no wait: cancellations that arrive
-	// while a call is in flight or waiting for pacing go together in the next.
+	// items into it. Zero adds no wait: items that arrive while a call is
+	// in flight or waiting for pacing go together in the next.
 	SendAfter time.Duration
-	// MaxBatchSize caps the ids per call (1 to MaxBulkCancelIDs; 0 means the cap).
+	// MaxBatchSize caps the items per call (1 to MaxBulkCancelIDs; 0 means the cap).
 	MaxBatchSize int
 }
 
-// Cancel cancels the events of one trigger key and external entity id,
-// sharing a Bulk Cancel Event call with concurrent cancellations of the same
-// trigger key when batching is on. The error is this item's own outcome.
-func (c *Client) Cancel(ctx context.Context, triggerKey, externalEntityID string) error {
-	if c.batcher == nil {
-		return c.CancelEvent(ctx, triggerKey, externalEntityID)
-	}
-	return c.batcher.cancel(ctx, triggerKey, externalEntityID)
+// groupSpec is what a group commit needs to know of one bulk endpoint:
+// its item limit, how a lone item and a group are sent, and how items are
+// told apart. I is an item, R one item's result.
+type groupSpec[I, R any] struct {
+	single, bulk string // operation names, for messages
+	maxSize      int
+	// describe names an item of group in messages.
+	describe func(group string, item I) string
+	// dedupeKey, when set, sends items with equal keys once; each of them
+	// gets the shared result.
+	dedupeKey func(I) string
+	// sendOne sends a lone item with the single-item call, already paced.
+	sendOne func(ctx context.Context, group string, item I) (R, error)
+	// sendMany sends items with the bulk call, already paced, and returns
+	// each item's outcome in the order of items. An error fails them all.
+	sendMany func(ctx context.Context, group string, items []I) ([]outcome[R], error)
 }
 
-// batcher is a group commit per trigger key: the first cancellation starts a
-// sender; whatever queues while the sender waits for pacing or for Wix's
-// answer leaves together in its next call. No batch ever waits for company,
-// so a lone cancellation goes out at once.
+// outcome is one item's result or error.
+type outcome[R any] struct {
+	val R
+	err error
+}
+
+// groupCommit coalesces concurrent items per group (trigger key): the
+// first item starts a sender; whatever queues while the sender waits for
+// pacing or for Wix's answer leaves together in its next call. No batch
+// ever waits for company, so a lone item goes out at once, as the plain
+// single-item call.
 //
 // Nothing like it exists in a library: the Google provider's batcher (the
 // nearest) waits a fixed send_after, which here would add latency to every
 // apply.
-type batcher struct {
-	client  *Client
-	maxSize int
-	delay   time.Duration
+type groupCommit[I, R any] struct {
+	client *Client
+	spec   groupSpec[I, R]
+	delay  time.Duration
 
 	mu     sync.Mutex
-	queues map[string]*batchQueue
+	queues map[string]*groupQueue[I, R]
 }
 
-type batchQueue struct {
-	items   []*batchItem
+type groupQueue[I, R any] struct {
+	items   []*groupItem[I, R]
 	sending bool
 }
 
-type batchItem struct {
+type groupItem[I, R any] struct {
 	ctx  context.Context
-	id   string
-	done chan error
+	in   I
+	done chan outcome[R]
 	// finished is set once the item has its outcome, so that an item that
 	// failed while its context is still alive (it could not wait for its
 	// turn) leaves the queue instead of leading it again and again.
 	finished atomic.Bool
 }
 
-func newBatcher(c *Client, cfg BatchingConfig) *batcher {
+// newGroupCommit returns nil when batching is off.
+func newGroupCommit[I, R any](c *Client, cfg BatchingConfig, spec groupSpec[I, R]) *groupCommit[I, R] {
 	if !cfg.Enabled {
 		return nil
 	}
-	size := cfg.MaxBatchSize
-	if size <= 0 || size > MaxBulkCancelIDs {
-		size = MaxBulkCancelIDs
+	if cfg.MaxBatchSize > 0 && cfg.MaxBatchSize < spec.maxSize {
+		spec.maxSize = cfg.MaxBatchSize
 	}
-	return &batcher{client: c, maxSize: size, delay: cfg.SendAfter, queues: map[string]*batchQueue{}}
+	return &groupCommit[I, R]{client: c, spec: spec, delay: cfg.SendAfter, queues: map[string]*groupQueue[I, R]{}}
 }
 
-func (b *batcher) cancel(ctx context.Context, triggerKey, externalEntityID string) error {
-	item := &batchItem{ctx: ctx, id: externalEntityID, done: make(chan error, 1)}
-	b.mu.Lock()
-	q := b.queues[triggerKey]
+// submit queues in for group and waits for its own outcome.
+func (g *groupCommit[I, R]) submit(ctx context.Context, group string, in I) (R, error) {
+	item := &groupItem[I, R]{ctx: ctx, in: in, done: make(chan outcome[R], 1)}
+	g.mu.Lock()
+	q := g.queues[group]
 	if q == nil {
-		q = &batchQueue{}
-		b.queues[triggerKey] = q
+		q = &groupQueue[I, R]{}
+		g.queues[group] = q
 	}
 	q.items = append(q.items, item)
 	if !q.sending {
 		q.sending = true
-		go b.send(triggerKey, q)
+		go g.send(group, q)
 	}
-	b.mu.Unlock()
+	g.mu.Unlock()
 
 	select {
-	case err := <-item.done:
-		return err
+	case out := <-item.done:
+		return out.val, out.err
 	case <-ctx.Done():
-		return fmt.Errorf("Cancel Event for %s/%s stopped before Wix answered: %w", triggerKey, externalEntityID, context.Cause(ctx))
+		var zero R
+		return zero, fmt.Errorf("%s for %s stopped before Wix answered: %w", g.spec.single, g.spec.describe(group, in), context.Cause(ctx))
 	}
 }
 
-// send drains a trigger key's queue, one call at a time.
-func (b *batcher) send(triggerKey string, q *batchQueue) {
+// send drains a group's queue, one call at a time.
+func (g *groupCommit[I, R]) send(group string, q *groupQueue[I, R]) {
 	for {
-		lead := b.lead(triggerKey, q)
+		lead := g.lead(group, q)
 		if lead == nil {
 			return
 		}
-		ok, tokenErr := b.waitTurn(lead)
+		ok, tokenErr := g.waitTurn(lead)
 		if !ok {
 			continue
 		}
-		batch := b.take(q)
+		batch := g.take(q)
 		switch {
 		case len(batch) == 0:
 		case tokenErr != nil:
 			// What the call would have answered, without a second token
 			// request: the whole batch fails together, as any failed call.
-			err := fmt.Errorf("%s: %w", operationName(batch), tokenErr)
+			err := fmt.Errorf("%s: %w", g.operationName(batch), tokenErr)
 			for _, item := range batch {
-				item.finish(err)
+				item.finish(outcome[R]{err: err})
 			}
 		default:
-			b.call(triggerKey, batch)
+			g.call(group, batch)
 		}
 	}
 }
 
 // lead returns the oldest waiting item, or nil after marking the queue idle
 // when there is none (under the lock, so no item is ever stranded).
-func (b *batcher) lead(triggerKey string, q *batchQueue) *batchItem {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+func (g *groupCommit[I, R]) lead(group string, q *groupQueue[I, R]) *groupItem[I, R] {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	q.items = dropFinished(q.items)
 	if len(q.items) == 0 {
 		q.sending = false
-		delete(b.queues, triggerKey)
+		delete(g.queues, group)
 		return nil
 	}
 	return q.items[0]
@@ -142,71 +158,94 @@ func (b *batcher) lead(triggerKey string, q *batchQueue) *batchItem {
 // waitTurn waits, on behalf of the oldest item, for the optional
 // send_after, then for the access token, then for pacing: pacing comes
 // last, right before the call leaves (as in Client.send), or the turns of
-// several trigger keys, held up together by a slow token fetch, would leave
+// several groups, held up together by a slow token fetch, would leave
 // together when it arrives. A token that cannot be had is the whole next
 // batch's failure (tokenErr). If the lead itself cannot wait (its deadline
-// is too near, or it was cancelled), it gets the error and ok is false: the
+// is too near, or it was canceled), it gets the error and ok is false: the
 // next item leads.
-func (b *batcher) waitTurn(lead *batchItem) (ok bool, tokenErr error) {
-	if err := sleepWithin(lead.ctx, b.delay); err != nil {
-		lead.finish(fmt.Errorf("Cancel Event: waiting %s (send_after) to gather a batch: %w", b.delay, err))
+func (g *groupCommit[I, R]) waitTurn(lead *groupItem[I, R]) (ok bool, tokenErr error) {
+	if err := sleepWithin(lead.ctx, g.delay); err != nil {
+		lead.finish(outcome[R]{err: fmt.Errorf("%s: waiting %s (send_after) to gather a batch: %w", g.spec.single, g.delay, err)})
 		return false, nil
 	}
-	if _, err := b.client.tokens.token(lead.ctx); err != nil {
+	if _, err := g.client.tokens.token(lead.ctx); err != nil {
 		if lead.ctx.Err() != nil {
-			lead.finish(fmt.Errorf("Cancel Event: %w", err))
+			lead.finish(outcome[R]{err: fmt.Errorf("%s: %w", g.spec.single, err)})
 			return false, nil
 		}
-		return true, err
+		return true, g.client.redactError(err)
 	}
-	if err := b.client.pace(lead.ctx); err != nil {
-		lead.finish(fmt.Errorf("Cancel Event: %w", err))
+	if err := g.client.pace(lead.ctx); err != nil {
+		lead.finish(outcome[R]{err: fmt.Errorf("%s: %w", g.spec.single, err)})
 		return false, nil
 	}
 	return true, nil
 }
 
-func operationName(batch []*batchItem) string {
+func (g *groupCommit[I, R]) operationName(batch []*groupItem[I, R]) string {
 	if len(batch) == 1 {
-		return "Cancel Event"
+		return g.spec.single
 	}
-	return "Bulk Cancel Event"
+	return g.spec.bulk
 }
 
-func (b *batcher) take(q *batchQueue) []*batchItem {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+func (g *groupCommit[I, R]) take(q *groupQueue[I, R]) []*groupItem[I, R] {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	q.items = dropFinished(q.items)
-	n := min(len(q.items), b.maxSize)
+	n := min(len(q.items), g.spec.maxSize)
 	batch := q.items[:n:n]
 	q.items = q.items[n:]
 	return batch
 }
 
-// call sends one batch, already paced for its first attempt: a lone item as
-// Cancel Event, so an unbatched apply looks the same on the wire, and more
-// as Bulk Cancel Event.
-func (b *batcher) call(triggerKey string, batch []*batchItem) {
+// call sends one batch, already paced for its first attempt: a lone item
+// with the single-item call, so an unbatched apply looks the same on the
+// wire, and more with the bulk call.
+func (g *groupCommit[I, R]) call(group string, batch []*groupItem[I, R]) {
 	ctx, release := batchContext(batch)
 	defer release()
 	if len(batch) == 1 {
-		batch[0].finish(b.client.do(ctx, cancelOperation(triggerKey, batch[0].id, true)))
+		val, err := g.spec.sendOne(ctx, group, batch[0].in)
+		batch[0].finish(outcome[R]{val: val, err: err})
 		return
 	}
-	res, err := b.client.bulkCancel(ctx, triggerKey, distinctIDs(batch), true)
-	for _, item := range batch {
+	items, slot := g.distinct(batch)
+	outcomes, err := g.spec.sendMany(ctx, group, items)
+	for i, item := range batch {
 		if err != nil {
-			item.finish(err)
+			item.finish(outcome[R]{err: err})
 			continue
 		}
-		item.finish(res.itemError(item.id))
+		item.finish(outcomes[slot[i]])
 	}
+}
+
+// distinct: two resources may name the same entity; Wix gets it once and
+// both get its result. slot maps each batch item to its sent item.
+func (g *groupCommit[I, R]) distinct(batch []*groupItem[I, R]) ([]I, []int) {
+	items := make([]I, 0, len(batch))
+	slot := make([]int, len(batch))
+	seen := map[string]int{}
+	for i, item := range batch {
+		if g.spec.dedupeKey != nil {
+			key := g.spec.dedupeKey(item.in)
+			if at, ok := seen[key]; ok {
+				slot[i] = at
+				continue
+			}
+			seen[key] = len(items)
+		}
+		slot[i] = len(items)
+		items = append(items, item.in)
+	}
+	return items, slot
 }
 
 // batchContext lives as long as anyone waits on the batch: it ends when
 // every item's context has ended, and no later than the latest deadline. It
 // keeps the values of the first item's context, where tflog keeps its logger.
-func batchContext(batch []*batchItem) (context.Context, func()) {
+func batchContext[I, R any](batch []*groupItem[I, R]) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(batch[0].ctx))
 	remaining := atomic.Int64{}
 	remaining.Store(int64(len(batch)))
@@ -233,7 +272,7 @@ func batchContext(batch []*batchItem) (context.Context, func()) {
 
 // latestDeadline is the latest of the items' deadlines; false when any item
 // has none.
-func latestDeadline(batch []*batchItem) (time.Time, bool) {
+func latestDeadline[I, R any](batch []*groupItem[I, R]) (time.Time, bool) {
 	var latest time.Time
 	for _, item := range batch {
 		d, ok := item.ctx.Deadline()
@@ -247,17 +286,17 @@ func latestDeadline(batch []*batchItem) (time.Time, bool) {
 	return latest, true
 }
 
-func (item *batchItem) finish(err error) {
+func (item *groupItem[I, R]) finish(out outcome[R]) {
 	item.finished.Store(true)
 	select {
-	case item.done <- err:
+	case item.done <- out:
 	default:
 	}
 }
 
 // dropFinished keeps the items still waiting for an outcome: not given up
 // by their caller, and not already answered.
-func dropFinished(items []*batchItem) []*batchItem {
+func dropFinished[I, R any](items []*groupItem[I, R]) []*groupItem[I, R] {
 	live := items[:0]
 	for _, item := range items {
 		if item.ctx.Err() == nil && !item.finished.Load() {
@@ -268,34 +307,49 @@ func dropFinished(items []*batchItem) []*batchItem {
 	return live
 }
 
-// distinctIDs: two resources may name the same entity; Wix gets it once and
-// both get its result.
-func distinctIDs(batch []*batchItem) []string {
-	seen := make(map[string]bool, len(batch))
-	ids := make([]string, 0, len(batch))
-	for _, item := range batch {
-		if !seen[item.id] {
-			seen[item.id] = true
-			ids = append(ids, item.id)
-		}
-	}
-	return ids
+// resultRef is what matching needs of one result of a bulk answer: the
+// key it names (an external entity id) and its itemMetadata.originalIndex.
+type resultRef struct {
+	key   string
+	index int
 }
 
-// itemError is one id's outcome inside a bulk answer.
-func (r *BulkCancelEventResponse) itemError(id string) error {
-	for _, result := range r.Results {
-		if result.ExternalEntityID != id && result.ItemMetadata.ID != id {
-			continue
-		}
-		if result.ItemMetadata.Success {
-			return nil
-		}
-		itemErr := &ItemError{ExternalEntityID: id, RequestID: r.RequestID}
-		if e := result.ItemMetadata.Error; e != nil {
-			itemErr.Code, itemErr.Description = e.Code, e.Description
-		}
-		return itemErr
+// matchResults pairs each of the requested items (by key, in request
+// order) with exactly one result of a bulk answer: the one whose
+// originalIndex is the item's and whose key is the item's. An item with no
+// such result, with two, or whose position a result for another key
+// claims, fails on its own; a bulk answer is never taken as success for
+// an item it does not clearly confirm. matched[i] is the result of item i
+// (-1 when errs[i] is set).
+func matchResults(op, requestID string, keys []string, refs []resultRef) (matched []int, errs []error) {
+	matched = make([]int, len(keys))
+	errs = make([]error, len(keys))
+	for i := range matched {
+		matched[i] = -1
 	}
-	return errors.New("Bulk Cancel Event: Wix's answer has no result for external entity " + id + " (x-wix-request-id: " + r.RequestID + ")")
+	fail := func(i int, what string) {
+		errs[i] = fmt.Errorf("%s: Wix's answer %s for external entity %q, so its outcome is not known (x-wix-request-id: %s)", op, what, keys[i], requestID)
+	}
+	for r, ref := range refs {
+		i := ref.index
+		switch {
+		case i < 0 || i >= len(keys):
+			// Belongs to no item; the item it was meant for is missing.
+		case ref.key != keys[i]:
+			fail(i, fmt.Sprintf("puts a result for %q at the position", ref.key))
+		case matched[i] >= 0:
+			fail(i, "has two results")
+		default:
+			matched[i] = r
+		}
+	}
+	for i := range keys {
+		if errs[i] == nil && matched[i] < 0 {
+			fail(i, "has no result")
+		}
+		if errs[i] != nil {
+			matched[i] = -1
+		}
+	}
+	return matched, errs
 }

@@ -8,237 +8,16 @@ package wix
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
-
-const batchKey = wixsim.DemoTriggerKey
-
-// batchIDs are distinct GUIDs, prefixed so that tests can tell sets apart.
-func batchIDs(prefix, n int) []string {
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("16ef8c9c-413e-4d5f-%04x-%012x", prefix, i+1)
-	}
-	return ids
-}
-
-// gate holds the first call to path at the server until release is called,
-// and says when it arrived.
-type gate struct {
-	path     string
-	arrived  chan struct{}
-	released chan struct{}
-	once     sync.Once
-	rel      sync.Once
-}
-
-func newGate(path string) *gate {
-	return &gate{path: path, arrived: make(chan struct{}), released: make(chan struct{})}
-}
-
-func (g *gate) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == g.path {
-			first := false
-			g.once.Do(func() { first = true })
-			if first {
-				close(g.arrived)
-				<-g.released
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-func (g *gate) release() { g.rel.Do(func() { close(g.released) }) }
-
-func (g *gate) waitArrived(t *testing.T) {
-	t.Helper()
-	select {
-	case <-g.arrived:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("no call to %s reached the server", g.path)
-	}
-}
-
-type batchEnv struct {
-	sim    *wixsim.Server
-	client *Client
-	gate   *gate
-}
-
-// newBatchEnv serves the simulator (behind a gate on Cancel Event, the
-// first call of every test that batches) and builds a client with batching
-// on, no pacing and fast retries; tweak adjusts the Config.
-func newBatchEnv(t *testing.T, tweak ...func(*Config)) *batchEnv {
-	t.Helper()
-	return newGatedBatchEnv(t, PathCancel, tweak...)
-}
-
-// newGatedBatchEnv is newBatchEnv with the gate on another path.
-func newGatedBatchEnv(t *testing.T, gatePath string, tweak ...func(*Config)) *batchEnv {
-	t.Helper()
-	sim := wixsim.New(wixsim.Options{})
-	g := newGate(gatePath)
-	server := httptest.NewServer(g.wrap(sim))
-	t.Cleanup(server.Close)
-	t.Cleanup(g.release) // before server.Close, which waits for handlers
-	tweaks := append([]func(*Config){func(c *Config) {
-		c.MinBackoff, c.MaxBackoff = 5*time.Millisecond, 20*time.Millisecond
-		c.Batching = BatchingConfig{Enabled: true}
-	}}, tweak...)
-	client := newSimClient(t, server.URL, tweaks...)
-	return &batchEnv{sim: sim, client: client, gate: g}
-}
-
-// cancelAsync starts Cancel for each id and returns the channel of outcomes.
-func (e *batchEnv) cancelAsync(ctx context.Context, triggerKey string, ids []string) map[string]<-chan error {
-	out := make(map[string]<-chan error, len(ids))
-	for _, id := range ids {
-		ch := make(chan error, 1)
-		out[id] = ch
-		go func() { ch <- e.client.Cancel(ctx, triggerKey, id) }()
-	}
-	return out
-}
-
-// waitQueued waits until n cancellations wait in the batcher (in the queues
-// of all trigger keys: the tests queue one key at a time).
-func (e *batchEnv) waitQueued(t *testing.T, n int) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if got := e.queued(); got >= n {
-			return
-		} else if time.Now().After(deadline) {
-			t.Fatalf("%d cancellations queued, want %d", got, n)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
-func (e *batchEnv) queued() int {
-	b := e.client.batcher
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	n := 0
-	for _, q := range b.queues {
-		n += len(q.items)
-	}
-	return n
-}
-
-// startHeldLead sends one cancellation and holds its call at the server.
-func (e *batchEnv) startHeldLead(t *testing.T, triggerKey, id string) <-chan error {
-	t.Helper()
-	lead := e.cancelAsync(context.Background(), triggerKey, []string{id})[id]
-	e.gate.waitArrived(t)
-	return lead
-}
-
-// queueBehindHeldLead holds a lone lead cancellation at the server, queues
-// ids behind it, and lets the lead finish: the queued ids then leave together
-// in the next call. The lead must succeed.
-func (e *batchEnv) queueBehindHeldLead(t *testing.T, leadID string, ids []string) map[string]<-chan error {
-	t.Helper()
-	lead := e.startHeldLead(t, batchKey, leadID)
-	outcomes := e.cancelAsync(context.Background(), batchKey, ids)
-	e.waitQueued(t, len(ids))
-	e.gate.release()
-	if err := wait(t, lead); err != nil {
-		t.Fatalf("the lead cancellation, sent alone before the batch: %v", err)
-	}
-	return outcomes
-}
-
-// requireAllSucceeded waits for every outcome and reports each failure.
-func requireAllSucceeded(t *testing.T, outcomes map[string]<-chan error) {
-	t.Helper()
-	for id, err := range waitAll(t, outcomes) {
-		if err != nil {
-			t.Errorf("%s: %v", id, err)
-		}
-	}
-}
-
-func wait(t *testing.T, ch <-chan error) error {
-	t.Helper()
-	select {
-	case err := <-ch:
-		return err
-	case <-time.After(20 * time.Second):
-		t.Fatal("a cancellation did not return")
-		return nil
-	}
-}
-
-func waitAll(t *testing.T, outcomes map[string]<-chan error) map[string]error {
-	t.Helper()
-	got := make(map[string]error, len(outcomes))
-	for id, ch := range outcomes {
-		got[id] = wait(t, ch)
-	}
-	return got
-}
-
-// call is one Cancel Event or Bulk Cancel Event as the simulator saw it.
-type call struct {
-	bulk       bool
-	triggerKey string
-	ids        []string
-	status     int
-}
-
-func (e *batchEnv) calls(t *testing.T) []call {
-	t.Helper()
-	var out []call
-	for _, r := range e.sim.Requests() {
-		var body struct {
-			TriggerKey        string   `json:"triggerKey"`
-			ExternalEntityID  string   `json:"externalEntityId"`
-			ExternalEntityIDs []string `json:"externalEntityIds"`
-		}
-		switch r.Path {
-		case PathCancel:
-			if err := json.Unmarshal(r.Body, &body); err != nil {
-				t.Fatalf("Cancel Event body %s: %v", r.Body, err)
-			}
-			out = append(out, call{triggerKey: body.TriggerKey, ids: []string{body.ExternalEntityID}, status: r.Status})
-		case PathBulkCancel:
-			if err := json.Unmarshal(r.Body, &body); err != nil {
-				t.Fatalf("Bulk Cancel Event body %s: %v", r.Body, err)
-			}
-			out = append(out, call{bulk: true, triggerKey: body.TriggerKey, ids: body.ExternalEntityIDs, status: r.Status})
-		}
-	}
-	return out
-}
-
-func sorted(ids []string) []string {
-	out := slices.Clone(ids)
-	slices.Sort(out)
-	return out
-}
-
-func (e *batchEnv) requireCancelledOnce(t *testing.T, triggerKey string, ids []string) {
-	t.Helper()
-	for _, id := range ids {
-		if n := e.sim.CancelCount(triggerKey, id); n != 1 {
-			t.Errorf("%s/%s cancelled %d times, want once", triggerKey, id, n)
-		}
-	}
-}
 
 // A lone cancellation leaves at once as a plain Cancel Event, so an apply
 // of one resource looks the same on the wire as with batching off, and it
@@ -246,8 +25,8 @@ func (e *batchEnv) requireCancelledOnce(t *testing.T, triggerKey string, ids []s
 func TestBatch_loneCancellationIsAPlainCancelEvent(t *testing.T) {
 	e := newBatchEnv(t)
 	e.gate.release()
-	id := batchIDs(1, 1)[0]
-	if err := e.client.Cancel(context.Background(), batchKey, id); err != nil {
+	id := entityIDs(1, 1)[0]
+	if err := e.client.CancelEvent(context.Background(), testKey, id); err != nil {
 		t.Fatalf("Cancel: %v", err)
 	}
 	calls := e.calls(t)
@@ -263,8 +42,8 @@ func TestBatch_loneCancellationIsAPlainCancelEvent(t *testing.T) {
 // together in the next call: one Bulk Cancel Event, whatever their number.
 func TestBatch_cancellationsQueuedDuringACallLeaveTogether(t *testing.T) {
 	e := newBatchEnv(t)
-	leadID := batchIDs(1, 1)[0]
-	rest := batchIDs(2, 9)
+	leadID := entityIDs(1, 1)[0]
+	rest := entityIDs(2, 9)
 	outcomes := e.queueBehindHeldLead(t, leadID, rest)
 	requireAllSucceeded(t, outcomes)
 	calls := e.calls(t)
@@ -277,7 +56,7 @@ func TestBatch_cancellationsQueuedDuringACallLeaveTogether(t *testing.T) {
 	if !calls[1].bulk || !slices.Equal(sorted(calls[1].ids), sorted(rest)) {
 		t.Errorf("second call = %+v, want Bulk Cancel Event of the 9 queued ids", calls[1])
 	}
-	e.requireCancelledOnce(t, batchKey, append(rest, leadID))
+	e.requireCancelledOnce(t, testKey, append(rest, leadID))
 }
 
 // No call carries more than max_batch_size ids (nor Wix's 100): the queue
@@ -294,8 +73,8 @@ func TestBatch_batchesAreCappedAtMaxBatchSize(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newBatchEnv(t, func(c *Config) { c.Batching.MaxBatchSize = tc.max })
-			rest := batchIDs(2, tc.queued)
-			outcomes := e.queueBehindHeldLead(t, batchIDs(1, 1)[0], rest)
+			rest := entityIDs(2, tc.queued)
+			outcomes := e.queueBehindHeldLead(t, entityIDs(1, 1)[0], rest)
 			requireAllSucceeded(t, outcomes)
 			var sizes []int
 			for _, c := range e.calls(t)[1:] {
@@ -308,7 +87,7 @@ func TestBatch_batchesAreCappedAtMaxBatchSize(t *testing.T) {
 			if !slices.Equal(sizes, want) {
 				t.Fatalf("batch sizes after the lead = %v, want %v", sizes, want)
 			}
-			e.requireCancelledOnce(t, batchKey, rest)
+			e.requireCancelledOnce(t, testKey, rest)
 		})
 	}
 }
@@ -320,16 +99,16 @@ func TestBatch_triggerKeysAreBatchedSeparately(t *testing.T) {
 	const otherKey = "booking_confirmed"
 	e.sim.OwnTriggerKey(wixsim.DemoAppID, otherKey)
 
-	lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
-	queuedA := batchIDs(2, 5)
-	outA := e.cancelAsync(context.Background(), batchKey, queuedA)
+	lead := e.startHeldLead(t, testKey, entityIDs(1, 1)[0])
+	queuedA := entityIDs(2, 5)
+	outA := e.cancelAsync(context.Background(), testKey, queuedA)
 	e.waitQueued(t, len(queuedA))
 
 	// The other key goes through while the first key's call is held.
-	otherIDs := batchIDs(3, 4)
+	otherIDs := entityIDs(3, 4)
 	for id, err := range waitAll(t, e.cancelAsync(context.Background(), otherKey, otherIDs)) {
 		if err != nil {
-			t.Fatalf("%s/%s while %s was held: %v", otherKey, id, batchKey, err)
+			t.Fatalf("%s/%s while %s was held: %v", otherKey, id, testKey, err)
 		}
 	}
 	e.gate.release()
@@ -354,7 +133,7 @@ func TestBatch_triggerKeysAreBatchedSeparately(t *testing.T) {
 	if got := sorted(byKey[otherKey]); !slices.Equal(got, sorted(otherIDs)) {
 		t.Errorf("%s ids sent = %v, want %v", otherKey, got, otherIDs)
 	}
-	e.requireCancelledOnce(t, batchKey, queuedA)
+	e.requireCancelledOnce(t, testKey, queuedA)
 	e.requireCancelledOnce(t, otherKey, otherIDs)
 }
 
@@ -362,10 +141,10 @@ func TestBatch_triggerKeysAreBatchedSeparately(t *testing.T) {
 // cancellation, with Wix's code and description; the rest succeed.
 func TestBatch_perItemFailureFailsOnlyThatItem(t *testing.T) {
 	e := newBatchEnv(t)
-	rest := batchIDs(2, 6)
+	rest := entityIDs(2, 6)
 	bad := rest[3]
-	e.sim.FailBulkItems(batchKey, bad)
-	outcomes := e.queueBehindHeldLead(t, batchIDs(1, 1)[0], rest)
+	e.sim.FailBulkItems(testKey, bad)
+	outcomes := e.queueBehindHeldLead(t, entityIDs(1, 1)[0], rest)
 	for id, err := range waitAll(t, outcomes) {
 		if id != bad {
 			if err != nil {
@@ -393,9 +172,9 @@ func TestBatch_perItemFailureFailsOnlyThatItem(t *testing.T) {
 // retried like any call, with the same ids, and then every item succeeds.
 func TestBatch_wholeBatch503IsRetried(t *testing.T) {
 	e := newBatchEnv(t)
-	rest := batchIDs(2, 7)
+	rest := entityIDs(2, 7)
 	e.sim.InjectFault(wixsim.Fault{Path: PathBulkCancel, Status: http.StatusServiceUnavailable})
-	outcomes := e.queueBehindHeldLead(t, batchIDs(1, 1)[0], rest)
+	outcomes := e.queueBehindHeldLead(t, entityIDs(1, 1)[0], rest)
 	requireAllSucceeded(t, outcomes)
 	bulk := e.calls(t)[1:]
 	if len(bulk) != 2 || bulk[0].status != http.StatusServiceUnavailable || bulk[1].status != http.StatusOK {
@@ -404,16 +183,16 @@ func TestBatch_wholeBatch503IsRetried(t *testing.T) {
 	if !slices.Equal(bulk[0].ids, bulk[1].ids) || !slices.Equal(sorted(bulk[1].ids), sorted(rest)) {
 		t.Fatalf("the retry sent %v after %v, want the same 7 ids", bulk[1].ids, bulk[0].ids)
 	}
-	e.requireCancelledOnce(t, batchKey, rest)
+	e.requireCancelledOnce(t, testKey, rest)
 }
 
 // A whole-batch failure that retrying cannot fix fails every item of the
 // batch with Wix's answer, and only those.
 func TestBatch_wholeBatchPermanentFailureFailsEveryItem(t *testing.T) {
 	e := newBatchEnv(t)
-	rest := batchIDs(2, 4)
+	rest := entityIDs(2, 4)
 	e.sim.InjectFault(wixsim.Fault{Path: PathBulkCancel, Status: http.StatusForbidden, Message: "permission denied for this app"})
-	outcomes := e.queueBehindHeldLead(t, batchIDs(1, 1)[0], rest)
+	outcomes := e.queueBehindHeldLead(t, entityIDs(1, 1)[0], rest)
 	for id, err := range waitAll(t, outcomes) {
 		if !IsStatus(err, http.StatusForbidden) || !strings.Contains(err.Error(), "permission denied for this app") {
 			t.Errorf("%s: %v, want the 403 with Wix's message", id, err)
@@ -428,12 +207,12 @@ func TestBatch_wholeBatchPermanentFailureFailsEveryItem(t *testing.T) {
 // its result.
 func TestBatch_duplicateIDsAreSentOnce(t *testing.T) {
 	e := newBatchEnv(t)
-	lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
-	id := batchIDs(2, 1)[0]
-	others := batchIDs(3, 2)
-	first := e.cancelAsync(context.Background(), batchKey, []string{id})
-	second := e.cancelAsync(context.Background(), batchKey, []string{id})
-	rest := e.cancelAsync(context.Background(), batchKey, others)
+	lead := e.startHeldLead(t, testKey, entityIDs(1, 1)[0])
+	id := entityIDs(2, 1)[0]
+	others := entityIDs(3, 2)
+	first := e.cancelAsync(context.Background(), testKey, []string{id})
+	second := e.cancelAsync(context.Background(), testKey, []string{id})
+	rest := e.cancelAsync(context.Background(), testKey, others)
 	e.waitQueued(t, 4)
 	e.gate.release()
 	for _, ch := range []<-chan error{lead, first[id], second[id], rest[others[0]], rest[others[1]]} {
@@ -451,12 +230,12 @@ func TestBatch_duplicateIDsAreSentOnce(t *testing.T) {
 // error, is not sent, and does not disturb the others.
 func TestBatch_cancelledWhileQueuedIsNotSent(t *testing.T) {
 	e := newBatchEnv(t)
-	lead := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
-	keep := batchIDs(2, 3)
-	gone := batchIDs(3, 1)[0]
-	outcomes := e.cancelAsync(context.Background(), batchKey, keep)
+	lead := e.startHeldLead(t, testKey, entityIDs(1, 1)[0])
+	keep := entityIDs(2, 3)
+	gone := entityIDs(3, 1)[0]
+	outcomes := e.cancelAsync(context.Background(), testKey, keep)
 	ctx, cancel := context.WithCancel(context.Background())
-	goneOut := e.cancelAsync(ctx, batchKey, []string{gone})[gone]
+	goneOut := e.cancelAsync(ctx, testKey, []string{gone})[gone]
 	e.waitQueued(t, 4)
 	cancel()
 	if err := wait(t, goneOut); !errors.Is(err, context.Canceled) {
@@ -472,7 +251,7 @@ func TestBatch_cancelledWhileQueuedIsNotSent(t *testing.T) {
 			t.Fatalf("call %+v carried the cancelled cancellation", c)
 		}
 	}
-	e.requireCancelledOnce(t, batchKey, keep)
+	e.requireCancelledOnce(t, testKey, keep)
 }
 
 // The batch's call outlives any one member: the context of the item that
@@ -490,13 +269,13 @@ func TestBatch_leadLeavingDoesNotAbortTheBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := &batchEnv{sim: sim, client: client, gate: cancelGate}
-	held := e.startHeldLead(t, batchKey, batchIDs(1, 1)[0])
+	held := e.startHeldLead(t, testKey, entityIDs(1, 1)[0])
 
-	ids := batchIDs(2, 4)
+	ids := entityIDs(2, 4)
 	leadCtx, cancelLead := context.WithCancel(context.Background())
-	leadOut := e.cancelAsync(leadCtx, batchKey, ids[:1])[ids[0]]
+	leadOut := e.cancelAsync(leadCtx, testKey, ids[:1])[ids[0]]
 	e.waitQueued(t, 1) // ids[0] is the oldest: it leads the next batch
-	rest := e.cancelAsync(context.Background(), batchKey, ids[1:])
+	rest := e.cancelAsync(context.Background(), testKey, ids[1:])
 	e.waitQueued(t, 4)
 	cancelGate.release()
 	if err := wait(t, held); err != nil {
@@ -517,7 +296,7 @@ func TestBatch_leadLeavingDoesNotAbortTheBatch(t *testing.T) {
 	if len(bulk) != 1 || bulk[0].Status != http.StatusOK {
 		t.Fatalf("bulk calls = %d (first status %v), want one answered 200", len(bulk), bulk)
 	}
-	e.requireCancelledOnce(t, batchKey, ids)
+	e.requireCancelledOnce(t, testKey, ids)
 }
 
 // send_after holds the first batch back to gather company: with it, even
@@ -525,10 +304,10 @@ func TestBatch_leadLeavingDoesNotAbortTheBatch(t *testing.T) {
 func TestBatch_sendAfterGathersTheFirstBatch(t *testing.T) {
 	e := newBatchEnv(t, func(c *Config) { c.Batching.SendAfter = 300 * time.Millisecond })
 	e.gate.release()
-	ids := batchIDs(1, 5)
+	ids := entityIDs(1, 5)
 	var outcomes map[string]<-chan error
 	start := time.Now()
-	outcomes = e.cancelAsync(context.Background(), batchKey, ids)
+	outcomes = e.cancelAsync(context.Background(), testKey, ids)
 	requireAllSucceeded(t, outcomes)
 	calls := e.calls(t)
 	if len(calls) != 1 || !calls[0].bulk || len(calls[0].ids) != 5 {
@@ -549,8 +328,8 @@ func TestBatch_pacingCountsCallsNotIDs(t *testing.T) {
 		c.RequestsPerMinute = rpm
 		c.Batching.MaxBatchSize = 10
 	})
-	rest := batchIDs(2, 30)
-	outcomes := e.queueBehindHeldLead(t, batchIDs(1, 1)[0], rest)
+	rest := entityIDs(2, 30)
+	outcomes := e.queueBehindHeldLead(t, entityIDs(1, 1)[0], rest)
 	requireAllSucceeded(t, outcomes)
 	var times []time.Time
 	for _, r := range e.sim.Requests() {
@@ -580,28 +359,28 @@ func TestBatch_pacingCountsCallsNotIDs(t *testing.T) {
 func TestBatch_itemThatCannotWaitLeavesTheQueue(t *testing.T) {
 	e := newBatchEnv(t, func(c *Config) { c.RequestsPerMinute = 10 }) // one call per 6s
 	e.gate.release()
-	ids := batchIDs(1, 3)
+	ids := entityIDs(1, 3)
 	// The first call takes the only pacing token at once.
-	if err := e.client.Cancel(context.Background(), batchKey, ids[0]); err != nil {
+	if err := e.client.CancelEvent(context.Background(), testKey, ids[0]); err != nil {
 		t.Fatal(err)
 	}
 	hurried, cancelHurried := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancelHurried()
-	hurriedOut := e.cancelAsync(hurried, batchKey, ids[1:2])[ids[1]]
+	hurriedOut := e.cancelAsync(hurried, testKey, ids[1:2])[ids[1]]
 	if err := wait(t, hurriedOut); err == nil || !strings.Contains(err.Error(), "pacing") {
 		t.Fatalf("the hurried cancellation returned %v, want a pacing/deadline error", err)
 	}
 	patient, cancelPatient := context.WithCancel(context.Background())
-	patientOut := e.cancelAsync(patient, batchKey, ids[2:3])[ids[2]]
+	patientOut := e.cancelAsync(patient, testKey, ids[2:3])[ids[2]]
 	// Long before the hurried one's deadline, only the patient one is queued.
 	deadline := time.Now().Add(time.Second)
 	for {
-		b := e.client.batcher
+		b := e.client.cancels
 		b.mu.Lock()
 		var queued []string
-		if q := b.queues[batchKey]; q != nil {
+		if q := b.queues[testKey]; q != nil {
 			for _, it := range q.items {
-				queued = append(queued, it.id)
+				queued = append(queued, it.in)
 			}
 		}
 		b.mu.Unlock()
@@ -617,7 +396,7 @@ func TestBatch_itemThatCannotWaitLeavesTheQueue(t *testing.T) {
 	if err := wait(t, patientOut); !errors.Is(err, context.Canceled) {
 		t.Fatalf("patient: %v", err)
 	}
-	if n := e.sim.CancelCount(batchKey, ids[1]); n != 0 {
+	if n := e.sim.CancelCount(testKey, ids[1]); n != 0 {
 		t.Fatalf("the failed cancellation was sent anyway")
 	}
 }
@@ -626,11 +405,11 @@ func TestBatch_itemThatCannotWaitLeavesTheQueue(t *testing.T) {
 func TestBatch_offMeansOneCallPerCancellation(t *testing.T) {
 	e := newBatchEnv(t, func(c *Config) { c.Batching = BatchingConfig{} })
 	e.gate.release()
-	if e.client.batcher != nil {
+	if e.client.cancels != nil {
 		t.Fatal("batcher built with batching off")
 	}
-	ids := batchIDs(1, 20)
-	for id, err := range waitAll(t, e.cancelAsync(context.Background(), batchKey, ids)) {
+	ids := entityIDs(1, 20)
+	for id, err := range waitAll(t, e.cancelAsync(context.Background(), testKey, ids)) {
 		if err != nil {
 			t.Errorf("%s: %v", id, err)
 		}
@@ -644,7 +423,7 @@ func TestBatch_offMeansOneCallPerCancellation(t *testing.T) {
 			t.Fatalf("Bulk Cancel Event used with batching off: %+v", c)
 		}
 	}
-	e.requireCancelledOnce(t, batchKey, ids)
+	e.requireCancelledOnce(t, testKey, ids)
 }
 
 // The batcher paces after the access token, right before a call leaves: the
@@ -659,8 +438,8 @@ func TestBatch_pacingComesAfterTheToken(t *testing.T) {
 	const otherKey = "booking_confirmed"
 	e.sim.OwnTriggerKey(wixsim.DemoAppID, otherKey)
 	e.sim.InjectFault(wixsim.Fault{Path: PathToken, Delay: 2 * interval})
-	outcomes := e.cancelAsync(context.Background(), batchKey, batchIDs(1, 1))
-	for id, ch := range e.cancelAsync(context.Background(), otherKey, batchIDs(2, 1)) {
+	outcomes := e.cancelAsync(context.Background(), testKey, entityIDs(1, 1))
+	for id, ch := range e.cancelAsync(context.Background(), otherKey, entityIDs(2, 1)) {
 		outcomes[id] = ch
 	}
 	for id, err := range waitAll(t, outcomes) {
@@ -686,10 +465,10 @@ func TestBatch_pacingComesAfterTheToken(t *testing.T) {
 // after one token request, not one per batch.
 func TestBatch_tokenFailureFailsTheBatchOnce(t *testing.T) {
 	e := newGatedBatchEnv(t, PathToken, func(c *Config) { c.AppSecret = "not-the-secret" })
-	ids := batchIDs(1, 5)
-	outcomes := e.cancelAsync(context.Background(), batchKey, ids[:1])
+	ids := entityIDs(1, 5)
+	outcomes := e.cancelAsync(context.Background(), testKey, ids[:1])
 	e.gate.waitArrived(t) // the lead's token request is held
-	for id, ch := range e.cancelAsync(context.Background(), batchKey, ids[1:]) {
+	for id, ch := range e.cancelAsync(context.Background(), testKey, ids[1:]) {
 		outcomes[id] = ch
 	}
 	e.waitQueued(t, len(ids))

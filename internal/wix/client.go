@@ -70,7 +70,9 @@ type Client struct {
 	backoff    backoffPolicy
 	userAgent  string
 	log        Logger
-	batcher    *batcher
+	redactor   *redactor
+	cancels    *groupCommit[string, struct{}]
+	reports    *groupCommit[ReportEventRequest, *ReportEventResponse]
 }
 
 // New checks cfg and builds a Client. It makes no network call: the first
@@ -90,21 +92,20 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{
 		baseURL:    strings.TrimRight(cfg.BaseURL, "/"),
-		http:       cfg.HTTPClient,
+		http:       withoutRedirects(cfg.HTTPClient),
 		maxRetries: cfg.MaxRetries,
 		backoff:    newBackoffPolicy(cfg.MinBackoff, cfg.MaxBackoff),
 		userAgent:  cfg.UserAgent,
-		log:        cfg.Logger,
-	}
-	if c.http == nil {
-		c.http = newHTTPClient()
+		redactor:   newRedactor(cfg.AppSecret, cfg.AccessToken),
 	}
 	if c.userAgent == "" {
 		c.userAgent = "terraform-provider-wix/dev"
 	}
-	if c.log == nil {
-		c.log = nopLogger{}
+	var log Logger = nopLogger{}
+	if cfg.Logger != nil {
+		log = cfg.Logger
 	}
+	c.log = redactingLogger{next: log, redactor: c.redactor}
 	if cfg.RequestsPerMinute > 0 {
 		// A burst of one spaces calls evenly: Wix counts requests per minute,
 		// and an even pace is also what lets concurrent cancellations queue
@@ -116,8 +117,24 @@ func New(cfg Config) (*Client, error) {
 	} else {
 		c.tokens = newAppTokenSource(c, cfg.AppID, cfg.AppSecret, cfg.InstanceID)
 	}
-	c.batcher = newBatcher(c, cfg.Batching)
+	c.cancels = newCancelGroup(c, cfg.Batching)
+	c.reports = newReportGroup(c, cfg.Batching)
 	return c, nil
+}
+
+// withoutRedirects returns a copy of h (or of a new client) that never
+// follows a redirect. Wix's API does not redirect, so a 3xx comes from a
+// proxy or a wrong base_url, and following it would send the request (the
+// app secret, in the token call's body, which Go keeps on a 307) to a host
+// nobody configured. The caller's client is copied, not changed, so its
+// transport (and a test's instrumentation) still carries every call.
+func withoutRedirects(h *http.Client) *http.Client {
+	if h == nil {
+		h = newHTTPClient()
+	}
+	cp := *h
+	cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cp
 }
 
 // newHTTPClient keeps connections alive across calls: with the default
@@ -167,15 +184,39 @@ func validateCredentials(cfg Config) error {
 
 // operation describes one API call.
 type operation struct {
-	name          string // for messages, e.g. "Cancel Event"
-	path          string
-	body          any
-	out           any  // decoded from a 200 answer when non-nil
+	name          string     // for messages, e.g. "Cancel Event"
+	method        string     // HTTP method; POST when empty
+	path          string     // escaped URL path below the base URL
+	query         url.Values // sent in the URL; GET and DELETE carry their fields here
+	body          any        // JSON body; nil sends none (and no Content-Type)
+	out           any        // decoded from Wix's 200 answer when non-nil
+	repeat        repeatSafety
 	authenticated bool // sends the access token
 	paced         bool // waits for the rate limiter before every attempt
 	prepaced      bool // the caller already waited for pacing for the first attempt
 	sensitive     bool // request and answer carry secrets: never log bodies
 	onOK          func(*response)
+}
+
+// repeatSafety says whether an operation may be sent again after the
+// request may have reached Wix (a reset connection, a 5xx answer).
+type repeatSafety int
+
+const (
+	// notRepeatable calls (Create Automation, a report without an
+	// idempotency key) could take effect twice if sent again.
+	notRepeatable repeatSafety = iota
+	// repeatable calls have the same effect however often they arrive:
+	// reads, deletes, cancels, updates carrying a revision, reports
+	// carrying an idempotency key, and the token call.
+	repeatable
+)
+
+func (op operation) httpMethod() string {
+	if op.method == "" {
+		return http.MethodPost
+	}
+	return op.method
 }
 
 type response struct {
@@ -185,35 +226,55 @@ type response struct {
 	requestID string
 }
 
+// retryBudget tracks what an operation has spent on retries so far.
+type retryBudget struct {
+	retries   int           // 5xx and connection failures retried, bounded by max_retries
+	waits     int           // every wait so far, which grows the backoff
+	throttled time.Duration // time spent waiting out 429s
+}
+
+// maxThrottledWait bounds the total wait for 429 answers of an operation
+// whose context has no deadline. With a deadline (every Terraform operation
+// has one) 429s are waited out until it; without one, nothing else would
+// stop a server that answers 429 forever, and ten minutes is twice the
+// default create timeout, so a caller without a deadline is not treated
+// less patiently than one with the default.
+const maxThrottledWait = 10 * time.Minute
+
 // do sends op until it succeeds, fails for good, runs out of retries, or
-// ctx ends.
+// ctx ends. Every error it returns has the client's secrets masked.
 //
 // The loop is written here rather than taken from go-retryablehttp or
 // cenkalti/backoff because both sleep into a deadline they can no longer
 // meet, and neither knows Wix's rule that a 401 means "fetch a new token and
 // try once more". Pacing, token and logging also belong to each attempt.
 func (c *Client) do(ctx context.Context, op operation) error {
-	payload, err := json.Marshal(op.body)
+	return c.redactError(c.attempts(ctx, op))
+}
+
+func (c *Client) attempts(ctx context.Context, op operation) error {
+	payload, err := encodeBody(op)
 	if err != nil {
-		return fmt.Errorf("%s: encoding the request: %w", op.name, err)
+		return err
 	}
-	retries, reauthorized := 0, false
+	var budget retryBudget
+	reauthorized := false
 	for attempt := 1; ; attempt++ {
 		res, token, err := c.send(ctx, op, payload, attempt)
-		if err == nil && res.status == http.StatusOK {
+		if err == nil && isWixAnswer(res) {
 			if op.onOK != nil {
 				op.onOK(res)
 			}
 			return decodeOK(op, res)
 		}
-		failure := classify(op, res, err, attempt)
+		f := classify(op, res, err, attempt, c.redactor.redact)
 		if ctx.Err() != nil {
-			return stoppedError(ctx, op, attempt, failure.err)
+			return stoppedError(ctx, op, attempt, f)
 		}
 		// Only a call that sent a token can have had it rejected: a 401
 		// from the token endpoint itself means wrong app credentials, which
 		// no new token (nor a second try) can fix.
-		if failure.unauthorized && op.authenticated && c.tokens.refreshable() && !reauthorized {
+		if f.kind == kindUnauthorized && op.authenticated && c.tokens.refreshable() && !reauthorized {
 			// One new token and one more try: a token can expire or be
 			// revoked between our clock's check and Wix's.
 			reauthorized = true
@@ -221,30 +282,62 @@ func (c *Client) do(ctx context.Context, op operation) error {
 			c.log.Debug(ctx, "Wix rejected the access token; fetching a new one and retrying once", map[string]any{"operation": op.name})
 			continue
 		}
-		if failure.unauthorized && op.authenticated && reauthorized {
-			return fmt.Errorf("%w (a freshly fetched token was rejected too: check that the app is still installed on the instance and has the permission %s needs)", failure.err, op.name)
+		if f.kind == kindUnauthorized && op.authenticated && reauthorized {
+			return fmt.Errorf("%w (a freshly fetched token was rejected too: check that the app is still installed on the instance and has the permission %s needs)", f.err, op.name)
 		}
-		if !failure.retryable || retries >= c.maxRetries {
-			return failure.err
+		if err := c.retryWait(ctx, op, f, &budget, attempt); err != nil {
+			return err
 		}
-		wait := c.backoff.delay(retries, failure.retryAfter)
-		if err := sleepWithin(ctx, wait); err != nil {
-			return fmt.Errorf("%s: not retrying: %w; last error: %w", op.name, err, failure.err)
-		}
-		retries++
 	}
+}
+
+// retryWait decides whether f is retried, logs the decision, and waits
+// before the next attempt; a non-nil error is the operation's outcome.
+func (c *Client) retryWait(ctx context.Context, op operation, f failure, budget *retryBudget, attempt int) error {
+	retry, reason := c.shouldRetry(op, f, *budget)
+	fields := map[string]any{"operation": op.name, "attempt": attempt, "reason": reason}
+	if !retry {
+		c.log.Debug(ctx, "Not retrying Wix API request", fields)
+		return finalError(op, f)
+	}
+	wait := c.backoff.delay(budget.waits, f.retryAfter)
+	if f.kind == kindThrottled && !hasDeadline(ctx) && budget.throttled+wait > maxThrottledWait {
+		c.log.Debug(ctx, "Not retrying Wix API request", map[string]any{"operation": op.name, "attempt": attempt,
+			"reason": "429s have been waited out for " + budget.throttled.Round(time.Second).String() + " with no deadline set"})
+		return fmt.Errorf("%w; Wix kept asking to slow down for %s, the most waited without a deadline", f.err, budget.throttled.Round(time.Second))
+	}
+	fields["wait"] = wait.Round(time.Millisecond).String()
+	c.log.Debug(ctx, "Retrying Wix API request after a wait", fields)
+	if err := sleepWithin(ctx, wait); err != nil {
+		return fmt.Errorf("%s: not retrying: %w; last error: %w", op.name, err, f.err)
+	}
+	budget.waits++
+	if f.kind == kindThrottled {
+		budget.throttled += wait
+	} else {
+		budget.retries++
+	}
+	return nil
+}
+
+func encodeBody(op operation) ([]byte, error) {
+	if op.body == nil {
+		return nil, nil
+	}
+	payload, err := json.Marshal(op.body)
+	if err != nil {
+		return nil, fmt.Errorf("%s: encoding the request: %w", op.name, err)
+	}
+	return payload, nil
 }
 
 // send makes one attempt. It returns the token it sent so that a 401 drops
 // exactly that token and not one a concurrent call has just fetched.
 func (c *Client) send(ctx context.Context, op operation, payload []byte, attempt int) (*response, string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL+op.path, bytes.NewReader(payload))
+	req, err := c.newRequest(ctx, op, payload)
 	if err != nil {
 		return nil, "", permanent(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
 	var token string
 	if op.authenticated {
 		if token, err = c.tokens.token(ctx); err != nil {
@@ -259,10 +352,10 @@ func (c *Client) send(ctx context.Context, op operation, payload []byte, attempt
 	// the token arrives, a burst a strict rate limit answers with 429s.
 	if op.paced && !(attempt == 1 && op.prepaced) {
 		if err := c.pace(ctx); err != nil {
-			return nil, token, err
+			return nil, token, permanent(err)
 		}
 	}
-	c.logRequest(ctx, op, payload, attempt)
+	c.logRequest(ctx, op, req.URL.String(), payload, attempt)
 	started := time.Now()
 	httpRes, err := c.http.Do(req)
 	if err != nil {
@@ -277,6 +370,30 @@ func (c *Client) send(ctx context.Context, op operation, payload []byte, attempt
 	res := &response{status: httpRes.StatusCode, header: httpRes.Header, body: body, requestID: httpRes.Header.Get("x-wix-request-id")}
 	c.logResponse(ctx, op, res, attempt, time.Since(started))
 	return res, token, nil
+}
+
+// newRequest builds the request of op. Like Wix's SDK, it sends
+// Content-Type only with a body: GET and DELETE carry their fields in the
+// query string.
+func (c *Client) newRequest(ctx context.Context, op operation, payload []byte) (*http.Request, error) {
+	target := c.baseURL + op.path
+	if len(op.query) > 0 {
+		target += "?" + op.query.Encode()
+	}
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, op.httpMethod(), target, body)
+	if err != nil {
+		return nil, err
+	}
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	return req, nil
 }
 
 // pace waits for the next free slot of the request pacing. When that slot
@@ -304,12 +421,25 @@ func hasDeadline(ctx context.Context) bool {
 	return ok
 }
 
+// isWixAnswer says whether res is a success as Wix sends it: HTTP 200
+// with a JSON object. Wix's SDK accepts no other status, and Wix answers
+// every call here with an object ({} at least), so an empty body, an HTML
+// page or a JSON array under a 200 came from something else (a proxy, a
+// captive portal, a catch-all host) and proves nothing.
+func isWixAnswer(res *response) bool {
+	if res.status != http.StatusOK {
+		return false
+	}
+	body := bytes.TrimSpace(res.body)
+	return len(body) > 0 && body[0] == '{' && json.Valid(body)
+}
+
 func decodeOK(op operation, res *response) error {
-	if op.out == nil || len(bytes.TrimSpace(res.body)) == 0 {
+	if op.out == nil {
 		return nil
 	}
 	if err := json.Unmarshal(res.body, op.out); err != nil {
-		return fmt.Errorf("%s: Wix answered 200 with a body that is not the expected JSON (x-wix-request-id: %s): %w", op.name, res.requestID, err)
+		return fmt.Errorf("%s: Wix answered 200 with a JSON object that does not have the expected shape (x-wix-request-id: %s): %w", op.name, res.requestID, err)
 	}
 	return nil
 }
@@ -323,12 +453,21 @@ func (e permanentError) Unwrap() error { return e.err }
 
 func permanent(err error) error { return permanentError{err} }
 
-func stoppedError(ctx context.Context, op operation, attempts int, last error) error {
+// stoppedError is the outcome of an operation whose context ended. When the
+// last attempt may have reached Wix and op is not safe to repeat, the
+// outcome is unknown, and the error says so.
+func stoppedError(ctx context.Context, op operation, attempts int, last failure) error {
 	cause := context.Cause(ctx)
+	var err error
 	if errors.Is(cause, context.DeadlineExceeded) {
-		return fmt.Errorf("%s did not complete before the deadline after %d attempt(s): %w; last error: %w", op.name, attempts, context.DeadlineExceeded, last)
+		err = fmt.Errorf("%s did not complete before the deadline after %d attempt(s): %w; last error: %w", op.name, attempts, context.DeadlineExceeded, last.err)
+	} else {
+		err = fmt.Errorf("%s was canceled after %d attempt(s): %w", op.name, attempts, cause)
 	}
-	return fmt.Errorf("%s was cancelled after %d attempt(s): %w", op.name, attempts, cause)
+	if op.repeat == notRepeatable && last.kind == kindMaybeSent {
+		return &UncertainError{Operation: op.name, Err: err}
+	}
+	return err
 }
 
 // sleepWithin waits d, or fails at once when ctx would end first: waiting

@@ -5,9 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 )
+
+// maxExcerpt bounds how much of an answer that is not Wix's format an
+// error quotes: enough to recognize a proxy's page, not enough to flood a
+// terminal.
+const maxExcerpt = 200
 
 // APIError is a non-200 answer from Wix, decoded from Wix's error format.
 type APIError struct {
@@ -60,7 +66,7 @@ func decodeAPIError(operation string, status int, header http.Header, body []byt
 	}
 	var parsed wixErrorBody
 	if err := json.Unmarshal(body, &parsed); err != nil {
-		apiErr.Message = truncate(strings.TrimSpace(string(body)), 300)
+		apiErr.Message = truncate(strings.TrimSpace(string(body)), maxExcerpt)
 		return apiErr
 	}
 	apiErr.Message = parsed.Message
@@ -74,6 +80,7 @@ func decodeAPIError(operation string, status int, header http.Header, body []byt
 	return apiErr
 }
 
+// Error names the call, the status and Wix's words for what went wrong.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: HTTP %d %s", e.Operation, e.StatusCode, http.StatusText(e.StatusCode))
@@ -109,14 +116,24 @@ func (e *APIError) Retryable() bool {
 
 // ItemError is a per-item failure inside a 200 answer to a bulk call.
 type ItemError struct {
+	// Operation names the bulk call, e.g. "Bulk Cancel Event".
+	Operation string
+	// ExternalEntityID is the item's external entity id.
 	ExternalEntityID string
-	Code             string
-	Description      string
-	RequestID        string
+	// Code and Description are Wix's itemMetadata.error, when present.
+	Code        string
+	Description string
+	// RequestID is the x-wix-request-id of the bulk answer.
+	RequestID string
 }
 
+// Error says which item failed and Wix's words for why.
 func (e *ItemError) Error() string {
-	msg := fmt.Sprintf("Bulk Cancel Event: Wix could not cancel external entity %s", e.ExternalEntityID)
+	op := e.Operation
+	if op == "" {
+		op = "Bulk Cancel Event"
+	}
+	msg := fmt.Sprintf("%s: Wix reported a failure for external entity %s", op, e.ExternalEntityID)
 	if e.Code != "" {
 		msg += ": " + e.Code
 	}
@@ -129,22 +146,128 @@ func (e *ItemError) Error() string {
 	return msg
 }
 
+// ErrMayHaveReachedWix is matched (errors.Is) by every UncertainError.
+var ErrMayHaveReachedWix = errors.New("the request may have reached Wix, so whether it took effect is unknown")
+
+// UncertainError is the failure of a call that is not safe to repeat
+// (Create Automation, a report without an idempotency key) after the
+// request may have reached Wix: a connection that broke after sending, a
+// 5xx, or a caller that stopped waiting. The call is not sent again; the
+// caller must find out whether it took effect before trying anew.
+type UncertainError struct {
+	// Operation names the call.
+	Operation string
+	// Err is the last attempt's failure.
+	Err error
+}
+
+// Error says that the outcome is unknown, and why.
+func (e *UncertainError) Error() string {
+	return fmt.Sprintf("%v; %s is not safe to repeat and the request may have reached Wix, so it was not sent again and whether it took effect is unknown", e.Err, e.Operation)
+}
+
+// Unwrap returns the last attempt's failure.
+func (e *UncertainError) Unwrap() error { return e.Err }
+
+// Is matches ErrMayHaveReachedWix.
+func (e *UncertainError) Is(target error) bool { return target == ErrMayHaveReachedWix }
+
+// UnexpectedResponseError is an answer that is not Wix's: a redirect
+// (Wix's API never redirects), a success status other than 200, or a 200
+// whose body is not a JSON object (an HTML sign-in page, an empty body).
+// Such an answer comes from a proxy, a captive portal or a wrong base_url,
+// and is never taken as success; it is not retried either, as such a page
+// does not heal by itself.
+type UnexpectedResponseError struct {
+	// Operation names the call.
+	Operation string
+	// StatusCode is the HTTP status of the answer.
+	StatusCode int
+	// ContentType is the answer's Content-Type header.
+	ContentType string
+	// LocationHost is the host a redirect points to (never its path or query).
+	LocationHost string
+	// Excerpt is the start of the body, at most 200 bytes, secrets masked.
+	Excerpt string
+	// RequestID is the x-wix-request-id header, when present.
+	RequestID string
+}
+
+func unexpectedResponse(op string, res *response, body []byte) *UnexpectedResponseError {
+	e := &UnexpectedResponseError{
+		Operation:   op,
+		StatusCode:  res.status,
+		ContentType: res.header.Get("Content-Type"),
+		Excerpt:     truncate(strings.TrimSpace(string(body)), maxExcerpt),
+		RequestID:   res.requestID,
+	}
+	if isRedirect(res.status) {
+		e.LocationHost = "(none given)"
+		if loc, err := url.Parse(res.header.Get("Location")); err == nil && loc.Host != "" {
+			e.LocationHost = loc.Host
+		} else if err == nil && res.header.Get("Location") != "" {
+			e.LocationHost = "(the same host)"
+		}
+	}
+	return e
+}
+
+func isRedirect(status int) bool { return status >= 300 && status < 400 }
+
+// Error names the call, the status and what to check.
+func (e *UnexpectedResponseError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: HTTP %d %s", e.Operation, e.StatusCode, http.StatusText(e.StatusCode))
+	if isRedirect(e.StatusCode) {
+		fmt.Fprintf(&b, " redirecting to host %s: Wix's API does not redirect, so no redirect is followed; "+
+			"a proxy or a wrong base_url is the likely cause", e.LocationHost)
+	} else {
+		contentType := e.ContentType
+		if contentType == "" {
+			contentType = "none"
+		}
+		fmt.Fprintf(&b, " with content type %s is not an answer from Wix, which answers HTTP 200 with a JSON object; "+
+			"it was not taken as success. A proxy, a captive portal or a wrong base_url is the likely cause", contentType)
+		if e.Excerpt != "" {
+			fmt.Fprintf(&b, "; the answer began: %q", e.Excerpt)
+		}
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, "; x-wix-request-id: %s", e.RequestID)
+	}
+	return b.String()
+}
+
 // IsStatus reports whether err is an APIError with the given HTTP status.
 func IsStatus(err error, status int) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.StatusCode == status
 }
 
-// truncate shortens s to at most limit bytes plus an ellipsis, cutting
-// between characters: a message cut inside a multi-byte character would be
-// invalid UTF-8, which Terraform's diagnostics and logs replace or reject.
+// IsNotFound reports whether err is Wix's 404: the entity does not exist
+// (or no longer does).
+func IsNotFound(err error) bool { return IsStatus(err, http.StatusNotFound) }
+
+// IsConflict reports whether err is Wix's 409 or 428: the entity changed
+// since the revision that was sent.
+func IsConflict(err error) bool {
+	return IsStatus(err, http.StatusConflict) || IsStatus(err, http.StatusPreconditionRequired)
+}
+
+// ellipsis marks a cut text.
+const ellipsis = "…"
+
+// truncate shortens s to at most limit bytes, the ellipsis included,
+// cutting between characters: a message cut inside a multi-byte character
+// would be invalid UTF-8, which Terraform's diagnostics and logs replace or
+// reject.
 func truncate(s string, limit int) string {
 	if len(s) <= limit {
 		return s
 	}
-	cut := limit
+	cut := max(limit-len(ellipsis), 0)
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return s[:cut] + "…"
+	return s[:cut] + ellipsis
 }

@@ -11,10 +11,14 @@ const (
 	PathCancel     = "/automations/v1/events/cancel"
 	PathBulkCancel = "/automations/v1/events/bulk-cancel"
 	PathReport     = "/automations/v1/events/report"
+	PathBulkReport = "/automations/v1/events/bulk-report"
 )
 
 // MaxBulkCancelIDs is Wix's limit of external entity ids per Bulk Cancel Event.
 const MaxBulkCancelIDs = 100
+
+// MaxBulkReportEvents is Wix's limit of events per Bulk Report Event.
+const MaxBulkReportEvents = 100
 
 type cancelEventRequest struct {
 	TriggerKey       string `json:"triggerKey"`
@@ -22,22 +26,62 @@ type cancelEventRequest struct {
 }
 
 // CancelEvent stops every pending event, and its remaining actions, of
-// triggerKey and externalEntityID. Cancelling again is harmless.
+// triggerKey and externalEntityID; canceling again is harmless. When
+// batching is on it shares a Bulk Cancel Event call with concurrent
+// cancellations of the same trigger key (a lone one still goes out as a
+// plain Cancel Event). The error is this item's own outcome.
 func (c *Client) CancelEvent(ctx context.Context, triggerKey, externalEntityID string) error {
-	return c.do(ctx, cancelOperation(triggerKey, externalEntityID, false))
+	if c.cancels == nil {
+		return c.cancelEvent(ctx, triggerKey, externalEntityID, false)
+	}
+	_, err := c.cancels.submit(ctx, triggerKey, externalEntityID)
+	return err
 }
 
-// cancelOperation is a Cancel Event call; prepaced when the caller already
+// Cancel is CancelEvent.
+//
+// Deprecated: use CancelEvent, which batches the same way.
+func (c *Client) Cancel(ctx context.Context, triggerKey, externalEntityID string) error {
+	return c.CancelEvent(ctx, triggerKey, externalEntityID)
+}
+
+// cancelEvent is one Cancel Event call; prepaced when the caller already
 // waited for pacing for its first attempt.
-func cancelOperation(triggerKey, externalEntityID string, prepaced bool) operation {
-	return operation{
+func (c *Client) cancelEvent(ctx context.Context, triggerKey, externalEntityID string, prepaced bool) error {
+	return c.do(ctx, operation{
 		name:          "Cancel Event",
 		path:          PathCancel,
 		body:          cancelEventRequest{TriggerKey: triggerKey, ExternalEntityID: externalEntityID},
+		repeat:        repeatable,
 		authenticated: true,
 		paced:         true,
 		prepaced:      prepaced,
-	}
+	})
+}
+
+func newCancelGroup(c *Client, cfg BatchingConfig) *groupCommit[string, struct{}] {
+	return newGroupCommit(c, cfg, groupSpec[string, struct{}]{
+		single:    "Cancel Event",
+		bulk:      "Bulk Cancel Event",
+		maxSize:   MaxBulkCancelIDs,
+		describe:  func(triggerKey, id string) string { return triggerKey + "/" + id },
+		dedupeKey: func(id string) string { return id },
+		sendOne: func(ctx context.Context, triggerKey, id string) (struct{}, error) {
+			return struct{}{}, c.cancelEvent(ctx, triggerKey, id, true)
+		},
+		sendMany: func(ctx context.Context, triggerKey string, ids []string) ([]outcome[struct{}], error) {
+			res, err := c.bulkCancel(ctx, triggerKey, ids, true)
+			if err != nil {
+				return nil, err
+			}
+			errs := res.ItemErrors(ids)
+			out := make([]outcome[struct{}], len(ids))
+			for i := range out {
+				out[i].err = errs[i]
+			}
+			return out, nil
+		},
+	})
 }
 
 type bulkCancelEventRequest struct {
@@ -46,7 +90,7 @@ type bulkCancelEventRequest struct {
 }
 
 // BulkCancelEventResponse is Wix's answer to Bulk Cancel Event. A 200 can
-// still carry per-item failures.
+// still carry per-item failures: see ItemErrors.
 type BulkCancelEventResponse struct {
 	TriggerKey         string             `json:"triggerKey"`
 	Results            []BulkCancelResult `json:"results"`
@@ -84,7 +128,7 @@ type BulkActionMetadata struct {
 }
 
 // BulkCancelEvent cancels the events of up to MaxBulkCancelIDs external
-// entities of one trigger key in one call.
+// entities of one trigger key in one call, never batched with other calls.
 func (c *Client) BulkCancelEvent(ctx context.Context, triggerKey string, externalEntityIDs []string) (*BulkCancelEventResponse, error) {
 	return c.bulkCancel(ctx, triggerKey, externalEntityIDs, false)
 }
@@ -97,6 +141,7 @@ func (c *Client) bulkCancel(ctx context.Context, triggerKey string, externalEnti
 		path:          PathBulkCancel,
 		body:          bulkCancelEventRequest{TriggerKey: triggerKey, ExternalEntityIDs: externalEntityIDs},
 		out:           out,
+		repeat:        repeatable,
 		authenticated: true,
 		paced:         true,
 		prepaced:      prepaced,
@@ -106,41 +151,49 @@ func (c *Client) bulkCancel(ctx context.Context, triggerKey string, externalEnti
 		return nil, err
 	}
 	out.RequestID = requestID
-	return out, nil
-}
-
-// ReportEventRequest reports an event that starts automations. With an
-// ExternalEntityID the event can later be cancelled.
-type ReportEventRequest struct {
-	TriggerKey       string         `json:"triggerKey"`
-	Payload          map[string]any `json:"payload,omitempty"`
-	ExternalEntityID string         `json:"externalEntityId,omitempty"`
-	Idempotency      *Idempotency   `json:"idempotency,omitempty"`
-}
-
-// Idempotency makes a repeated report start its automations only once.
-type Idempotency struct {
-	Key string `json:"key"`
-}
-
-// ReportEventResponse lists the automations the report started.
-type ReportEventResponse struct {
-	ActivationIDs []string `json:"activationIds"`
-}
-
-// ReportEvent reports an event.
-func (c *Client) ReportEvent(ctx context.Context, req ReportEventRequest) (*ReportEventResponse, error) {
-	out := &ReportEventResponse{}
-	err := c.do(ctx, operation{
-		name:          "Report Event",
-		path:          PathReport,
-		body:          req,
-		out:           out,
-		authenticated: true,
-		paced:         true,
-	})
-	if err != nil {
-		return nil, err
+	for i := range out.Results {
+		c.redactItemError(out.Results[i].ItemMetadata.Error)
 	}
 	return out, nil
+}
+
+// redactItemError masks secrets Wix may quote in a per-item error.
+func (c *Client) redactItemError(e *ItemErrorBody) {
+	if e != nil {
+		e.Code, e.Description = c.Redact(e.Code), c.Redact(e.Description)
+	}
+}
+
+// ItemErrors returns the outcome of each of externalEntityIDs, the ids
+// sent, in their order: nil when Wix confirmed it, an *ItemError when Wix
+// reported its failure, and an error when the answer has no result for it,
+// two, or one that names another id at its position.
+func (r *BulkCancelEventResponse) ItemErrors(externalEntityIDs []string) []error {
+	refs := make([]resultRef, len(r.Results))
+	for i, res := range r.Results {
+		key := res.ExternalEntityID
+		if key == "" {
+			key = res.ItemMetadata.ID
+		}
+		refs[i] = resultRef{key: key, index: res.ItemMetadata.OriginalIndex}
+	}
+	matched, errs := matchResults("Bulk Cancel Event", r.RequestID, externalEntityIDs, refs)
+	for i, m := range matched {
+		if m >= 0 {
+			errs[i] = itemError("Bulk Cancel Event", externalEntityIDs[i], r.RequestID, r.Results[m].ItemMetadata)
+		}
+	}
+	return errs
+}
+
+// itemError is nil for a successful item, and its *ItemError otherwise.
+func itemError(op, externalEntityID, requestID string, md ItemMetadata) error {
+	if md.Success {
+		return nil
+	}
+	e := &ItemError{Operation: op, ExternalEntityID: externalEntityID, RequestID: requestID}
+	if md.Error != nil {
+		e.Code, e.Description = md.Error.Code, md.Error.Description
+	}
+	return e
 }

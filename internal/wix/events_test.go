@@ -11,7 +11,7 @@ import (
 // Report Event makes an event cancelable; Cancel Event then stops it. The
 // bodies are exactly what Wix's SDK sends.
 func TestReportThenCancelEvent(t *testing.T) {
-	env := newRelEnv(t)
+	env := newSimEnv(t)
 	ctx := context.Background()
 	const entity = "16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c"
 	report := ReportEventRequest{
@@ -54,7 +54,7 @@ func TestReportThenCancelEvent(t *testing.T) {
 // Bulk Cancel Event decodes per-item outcomes, and a 200 with a failed item
 // is not an error of the call.
 func TestBulkCancelEventDecodesItemResults(t *testing.T) {
-	env := newRelEnv(t)
+	env := newSimEnv(t)
 	ok, failed := "16ef8c9c-413e-4d5f-b77d-000000000001", "16ef8c9c-413e-4d5f-b77d-000000000002"
 	env.sim.FailBulkItems(wixsim.DemoTriggerKey, failed)
 	res, err := env.client.BulkCancelEvent(context.Background(), wixsim.DemoTriggerKey, []string{ok, failed})
@@ -71,11 +71,12 @@ func TestBulkCancelEventDecodesItemResults(t *testing.T) {
 	if m := res.BulkActionMetadata; m.TotalSuccesses != 1 || m.TotalFailures != 1 {
 		t.Errorf("bulkActionMetadata = %+v, want 1 success and 1 failure", m)
 	}
-	if err := res.itemError(ok); err != nil {
+	errs := res.ItemErrors([]string{ok, failed})
+	if err := errs[0]; err != nil {
 		t.Errorf("item %s: %v, want success", ok, err)
 	}
 	var itemErr *ItemError
-	if err := res.itemError(failed); !errors.As(err, &itemErr) || itemErr.Code == "" || itemErr.RequestID != res.RequestID {
+	if err := errs[1]; !errors.As(err, &itemErr) || itemErr.Code == "" || itemErr.RequestID != res.RequestID {
 		t.Errorf("item %s: %v, want an ItemError with Wix's code and the request id", failed, err)
 	}
 	if env.sim.CancelCount(wixsim.DemoTriggerKey, ok) != 1 || env.sim.CancelCount(wixsim.DemoTriggerKey, failed) != 0 {

@@ -20,13 +20,38 @@ func (nopLogger) Debug(context.Context, string, map[string]any) {}
 // secret going out, the access token coming back) are replaced by this.
 const redacted = "[redacted]"
 
-func (c *Client) logRequest(ctx context.Context, op operation, payload []byte, attempt int) {
+// redactingLogger masks the client's secrets in every message and every
+// string or error field before the logger sees them: an error body that
+// quotes a token is logged like any other body.
+type redactingLogger struct {
+	next     Logger
+	redactor *redactor
+}
+
+func (l redactingLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	masked := make(map[string]any, len(fields))
+	for k, v := range fields {
+		switch v := v.(type) {
+		case string:
+			masked[k] = l.redactor.redact(v)
+		case error:
+			masked[k] = l.redactor.redact(v.Error())
+		default:
+			masked[k] = v
+		}
+	}
+	l.next.Debug(ctx, l.redactor.redact(msg), masked)
+}
+
+func (c *Client) logRequest(ctx context.Context, op operation, target string, payload []byte, attempt int) {
 	fields := map[string]any{
 		"operation": op.name,
-		"method":    "POST",
-		"url":       c.baseURL + op.path,
+		"method":    op.httpMethod(),
+		"url":       target,
 		"attempt":   attempt,
-		"body":      logBody(op, payload),
+	}
+	if payload != nil {
+		fields["body"] = logBody(op, payload)
 	}
 	c.log.Debug(ctx, "Sending Wix API request", fields)
 }

@@ -11,7 +11,6 @@ import (
 	"math"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,119 +21,17 @@ import (
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
-const (
-	relTrigger = wixsim.DemoTriggerKey
-	relEntity  = "16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c"
-)
-
-// relEntities are distinct GUIDs.
-func relEntities(n int) []string {
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("16ef8c9c-413e-4d5f-b77d-%012x", i+1)
-	}
-	return ids
-}
-
-// relEnv is a simulator served over HTTP and a client for it.
-type relEnv struct {
-	sim    *wixsim.Server
-	server *httptest.Server
-	client *Client
-}
-
-// newRelEnv starts a simulator and builds an app-credentials client with
-// fast backoff and no pacing; tweak adjusts the Config before New.
-func newRelEnv(t *testing.T, tweak ...func(*Config)) *relEnv {
-	t.Helper()
-	sim := wixsim.New(wixsim.Options{})
-	server := httptest.NewUnstartedServer(sim)
-	server.Config.ConnState = sim.ConnStateHook()
-	server.Start()
-	t.Cleanup(server.Close)
-	return &relEnv{sim: sim, server: server, client: newSimClient(t, server.URL, tweak...)}
-}
-
-// newSimClient is a client of the simulator's demo app with fast backoff and
-// no pacing; tweak adjusts the Config before New.
-func newSimClient(t *testing.T, baseURL string, tweak ...func(*Config)) *Client {
-	t.Helper()
-	cfg := Config{
-		BaseURL:    baseURL,
-		AppID:      wixsim.DemoAppID,
-		AppSecret:  wixsim.DemoAppSecret,
-		InstanceID: wixsim.DemoInstanceID,
-		MaxRetries: DefaultMaxRetries,
-		MinBackoff: 10 * time.Millisecond,
-		MaxBackoff: 100 * time.Millisecond,
-	}
-	for _, f := range tweak {
-		f(&cfg)
-	}
-	client, err := New(cfg)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return client
-}
-
-func (e *relEnv) statuses(path string) []int {
-	var out []int
-	for _, r := range e.sim.RequestsTo(path) {
-		out = append(out, r.Status)
-	}
-	return out
-}
-
-// hookTransport runs before on every request, then sends it with base.
-type hookTransport struct {
-	base   http.RoundTripper
-	before func(*http.Request) (*http.Response, error)
-}
-
-func (h hookTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if h.before != nil {
-		if res, err := h.before(r); res != nil || err != nil {
-			return res, err
-		}
-	}
-	return h.base.RoundTrip(r)
-}
-
-func withTransport(before func(*http.Request) (*http.Response, error)) func(*Config) {
-	return func(c *Config) {
-		c.HTTPClient = &http.Client{Transport: hookTransport{base: http.DefaultTransport.(*http.Transport).Clone(), before: before}}
-	}
-}
-
-// closedAddress is a loopback address nothing listens on: dialing it is
-// refused by the kernel.
-func closedAddress(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
-
-func equalInts(a, b []int) bool {
-	return fmt.Sprint(a) == fmt.Sprint(b)
-}
-
 // 503 twice, then success: applied; three attempts.
 func TestReliability_503TwiceThenSuccess(t *testing.T) {
-	e := newRelEnv(t)
+	e := newSimEnv(t)
 	e.sim.InjectFault(wixsim.Fault{Path: PathCancel, Status: http.StatusServiceUnavailable, Count: 2})
-	if err := e.client.CancelEvent(context.Background(), relTrigger, relEntity); err != nil {
+	if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 		t.Fatalf("CancelEvent: %v", err)
 	}
 	if got, want := e.statuses(PathCancel), []int{503, 503, 200}; !equalInts(got, want) {
 		t.Fatalf("Cancel Event answers = %v, want %v", got, want)
 	}
-	if n := e.sim.CancelCount(relTrigger, relEntity); n != 1 {
+	if n := e.sim.CancelCount(testKey, testEntity); n != 1 {
 		t.Fatalf("cancellations = %d, want 1", n)
 	}
 }
@@ -143,9 +40,9 @@ func TestReliability_503TwiceThenSuccess(t *testing.T) {
 func TestReliability_retryableStatuses(t *testing.T) {
 	for _, status := range []int{429, 500, 502, 503, 504} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
-			e := newRelEnv(t)
+			e := newSimEnv(t)
 			e.sim.InjectFault(wixsim.Fault{Path: PathCancel, Status: status})
-			if err := e.client.CancelEvent(context.Background(), relTrigger, relEntity); err != nil {
+			if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 				t.Fatalf("CancelEvent: %v", err)
 			}
 			if got := e.statuses(PathCancel); !equalInts(got, []int{status, 200}) {
@@ -155,9 +52,9 @@ func TestReliability_retryableStatuses(t *testing.T) {
 	}
 	for _, status := range []int{400, 403, 404, 409, 428} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
-			e := newRelEnv(t)
+			e := newSimEnv(t)
 			e.sim.InjectFault(wixsim.Fault{Path: PathCancel, Status: status, Count: 5})
-			err := e.client.CancelEvent(context.Background(), relTrigger, relEntity)
+			err := e.client.CancelEvent(context.Background(), testKey, testEntity)
 			if !IsStatus(err, status) {
 				t.Fatalf("CancelEvent = %v, want an APIError with status %d", err, status)
 			}
@@ -170,9 +67,9 @@ func TestReliability_retryableStatuses(t *testing.T) {
 
 // A Retry-After header is a floor on the wait before the next attempt.
 func TestReliability_429RetryAfterIsAFloor(t *testing.T) {
-	e := newRelEnv(t)
+	e := newSimEnv(t)
 	e.sim.InjectFault(wixsim.Fault{Path: PathCancel, Status: http.StatusTooManyRequests, RetryAfter: "1"})
-	if err := e.client.CancelEvent(context.Background(), relTrigger, relEntity); err != nil {
+	if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 		t.Fatalf("CancelEvent: %v", err)
 	}
 	reqs := e.sim.RequestsTo(PathCancel)
@@ -260,9 +157,9 @@ func TestReliability_backoffIsExponentialWithJitter(t *testing.T) {
 
 // 429s without Retry-After are retried after exponentially growing waits.
 func TestReliability_429WithoutRetryAfterBacksOffExponentially(t *testing.T) {
-	e := newRelEnv(t, func(c *Config) { c.MinBackoff, c.MaxBackoff = 40*time.Millisecond, time.Second })
+	e := newSimEnv(t, func(c *Config) { c.MinBackoff, c.MaxBackoff = 40*time.Millisecond, time.Second })
 	e.sim.InjectFault(wixsim.Fault{Path: PathCancel, Status: http.StatusTooManyRequests, Count: 3})
-	if err := e.client.CancelEvent(context.Background(), relTrigger, relEntity); err != nil {
+	if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 		t.Fatalf("CancelEvent: %v", err)
 	}
 	reqs := e.sim.RequestsTo(PathCancel)
@@ -278,15 +175,15 @@ func TestReliability_429WithoutRetryAfterBacksOffExponentially(t *testing.T) {
 
 // A reset connection (no answer at all) is retried; the call is idempotent.
 func TestReliability_resetConnectionIsRetried(t *testing.T) {
-	e := newRelEnv(t)
+	e := newSimEnv(t)
 	e.sim.InjectFault(wixsim.Fault{Path: PathCancel, DropConnection: true})
-	if err := e.client.CancelEvent(context.Background(), relTrigger, relEntity); err != nil {
+	if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 		t.Fatalf("CancelEvent: %v", err)
 	}
 	if got := e.statuses(PathCancel); !equalInts(got, []int{0, 200}) {
 		t.Fatalf("answers = %v, want a dropped call then 200", got)
 	}
-	if n := e.sim.CancelCount(relTrigger, relEntity); n != 1 {
+	if n := e.sim.CancelCount(testKey, testEntity); n != 1 {
 		t.Fatalf("cancellations = %d, want 1", n)
 	}
 }
@@ -296,7 +193,7 @@ func TestReliability_refusedConnectionIsRetried(t *testing.T) {
 	dead := closedAddress(t)
 	var refused atomic.Int32
 	var base http.RoundTripper = http.DefaultTransport.(*http.Transport).Clone()
-	e := newRelEnv(t, withTransport(func(r *http.Request) (*http.Response, error) {
+	e := newSimEnv(t, withTransport(func(r *http.Request) (*http.Response, error) {
 		if r.URL.Path != PathCancel || refused.Add(1) > 2 {
 			return nil, nil
 		}
@@ -309,7 +206,7 @@ func TestReliability_refusedConnectionIsRetried(t *testing.T) {
 		}
 		return res, err
 	}))
-	if err := e.client.CancelEvent(context.Background(), relTrigger, relEntity); err != nil {
+	if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 		t.Fatalf("CancelEvent: %v", err)
 	}
 	if n := refused.Load(); n != 3 {
@@ -323,11 +220,11 @@ func TestReliability_refusedConnectionIsRetried(t *testing.T) {
 // Transport errors that will not heal by themselves are not retried.
 func TestReliability_unknownHostIsNotRetried(t *testing.T) {
 	var attempts atomic.Int32
-	e := newRelEnv(t, withTransport(func(r *http.Request) (*http.Response, error) {
+	e := newSimEnv(t, withTransport(func(r *http.Request) (*http.Response, error) {
 		attempts.Add(1)
 		return nil, &net.DNSError{Err: "no such host", Name: "www.wixapis.invalid", IsNotFound: true}
 	}))
-	if err := e.client.CancelEvent(context.Background(), relTrigger, relEntity); err == nil {
+	if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err == nil {
 		t.Fatal("CancelEvent succeeded")
 	}
 	if n := attempts.Load(); n != 1 {
@@ -337,9 +234,9 @@ func TestReliability_unknownHostIsNotRetried(t *testing.T) {
 
 // The token endpoint answering 503 once is retried, and the call goes on.
 func TestReliability_token503OnceIsRetried(t *testing.T) {
-	e := newRelEnv(t)
+	e := newSimEnv(t)
 	e.sim.InjectFault(wixsim.Fault{Path: PathToken, Status: http.StatusServiceUnavailable})
-	if err := e.client.CancelEvent(context.Background(), relTrigger, relEntity); err != nil {
+	if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 		t.Fatalf("CancelEvent: %v", err)
 	}
 	if got := e.statuses(PathToken); !equalInts(got, []int{503, 200}) {
@@ -366,9 +263,9 @@ func expireBeforeCancel(sim **wixsim.Server, n int32) func(*Config) {
 // An expired token: one new token, one retry, success.
 func TestReliability_expiredTokenIsRenewedOnce(t *testing.T) {
 	var sim *wixsim.Server
-	e := newRelEnv(t, expireBeforeCancel(&sim, 1))
+	e := newSimEnv(t, expireBeforeCancel(&sim, 1))
 	sim = e.sim
-	if err := e.client.CancelEvent(context.Background(), relTrigger, relEntity); err != nil {
+	if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 		t.Fatalf("CancelEvent: %v", err)
 	}
 	if got := e.statuses(PathToken); !equalInts(got, []int{200, 200}) {
@@ -382,7 +279,7 @@ func TestReliability_expiredTokenIsRenewedOnce(t *testing.T) {
 		t.Fatal("the retry after a 401 sent the rejected token again")
 	}
 	// The new token is kept: the next call needs no token request.
-	if err := e.client.CancelEvent(context.Background(), relTrigger, relEntities(1)[0]); err != nil {
+	if err := e.client.CancelEvent(context.Background(), testKey, entityIDs(0, 1)[0]); err != nil {
 		t.Fatalf("second CancelEvent: %v", err)
 	}
 	if n := len(e.sim.RequestsTo(PathToken)); n != 2 {
@@ -393,9 +290,9 @@ func TestReliability_expiredTokenIsRenewedOnce(t *testing.T) {
 // A 401 right after a fresh token fails with a clear message: no loop.
 func TestReliability_second401InARowFails(t *testing.T) {
 	var sim *wixsim.Server
-	e := newRelEnv(t, expireBeforeCancel(&sim, 100))
+	e := newSimEnv(t, expireBeforeCancel(&sim, 100))
 	sim = e.sim
-	err := e.client.CancelEvent(context.Background(), relTrigger, relEntity)
+	err := e.client.CancelEvent(context.Background(), testKey, testEntity)
 	if !IsStatus(err, http.StatusUnauthorized) {
 		t.Fatalf("CancelEvent = %v, want a 401 APIError", err)
 	}
@@ -414,11 +311,11 @@ func TestReliability_second401InARowFails(t *testing.T) {
 
 // A ready access token that Wix rejects cannot be renewed: one attempt.
 func TestReliability_rejectedStaticTokenFailsAtOnce(t *testing.T) {
-	e := newRelEnv(t, func(c *Config) {
+	e := newSimEnv(t, func(c *Config) {
 		c.AppID, c.AppSecret, c.InstanceID = "", "", ""
 		c.AccessToken = "OAUTH2.not-a-token-wix-issued"
 	})
-	err := e.client.CancelEvent(context.Background(), relTrigger, relEntity)
+	err := e.client.CancelEvent(context.Background(), testKey, testEntity)
 	if !IsStatus(err, http.StatusUnauthorized) || !strings.Contains(err.Error(), "invalid access token") {
 		t.Fatalf("CancelEvent = %v, want Wix's 401", err)
 	}
@@ -434,8 +331,8 @@ func TestReliability_rejectedStaticTokenFailsAtOnce(t *testing.T) {
 // the client treated it like an expired token, asked twice and blamed a
 // "freshly fetched token".
 func TestReliability_wrongAppSecretIsNotRetried(t *testing.T) {
-	e := newRelEnv(t, func(c *Config) { c.AppSecret = "wrong-secret" })
-	err := e.client.CancelEvent(context.Background(), relTrigger, relEntity)
+	e := newSimEnv(t, func(c *Config) { c.AppSecret = "wrong-secret" })
+	err := e.client.CancelEvent(context.Background(), testKey, testEntity)
 	if !IsStatus(err, http.StatusUnauthorized) {
 		t.Fatalf("CancelEvent = %v, want a 401", err)
 	}
@@ -456,9 +353,9 @@ func TestReliability_wrongAppSecretIsNotRetried(t *testing.T) {
 // Persistent 500 with MaxRetries 2: exactly three attempts, and the error
 // carries the status, Wix's message and the last request id.
 func TestReliability_persistent500GivesUpAfterMaxRetries(t *testing.T) {
-	e := newRelEnv(t, func(c *Config) { c.MaxRetries = 2 })
+	e := newSimEnv(t, func(c *Config) { c.MaxRetries = 2 })
 	e.sim.InjectFault(wixsim.Fault{Path: PathCancel, Status: 500, Count: 100, Message: "the automations backend is down"})
-	err := e.client.CancelEvent(context.Background(), relTrigger, relEntity)
+	err := e.client.CancelEvent(context.Background(), testKey, testEntity)
 	reqs := e.sim.RequestsTo(PathCancel)
 	if len(reqs) != 3 {
 		t.Fatalf("attempts = %d, want exactly 3", len(reqs))
@@ -475,17 +372,17 @@ func TestReliability_persistent500GivesUpAfterMaxRetries(t *testing.T) {
 			t.Errorf("error %q does not contain %q", err, want)
 		}
 	}
-	if n := e.sim.CancelCount(relTrigger, relEntity); n != 0 {
+	if n := e.sim.CancelCount(testKey, testEntity); n != 0 {
 		t.Fatalf("cancellations = %d, want 0", n)
 	}
 }
 
 // 403: one attempt, and Wix's words in the error.
 func TestReliability_403IsNotRetried(t *testing.T) {
-	e := newRelEnv(t)
+	e := newSimEnv(t)
 	e.sim.AddApp("0e1d2c3b-4a59-4687-9786-a5b4c3d2e1f0", "other-secret", "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b")
 	e.sim.OwnTriggerKey("0e1d2c3b-4a59-4687-9786-a5b4c3d2e1f0", "order_paid")
-	err := e.client.CancelEvent(context.Background(), "order_paid", relEntity)
+	err := e.client.CancelEvent(context.Background(), "order_paid", testEntity)
 	reqs := e.sim.RequestsTo(PathCancel)
 	if len(reqs) != 1 || reqs[0].Status != 403 {
 		t.Fatalf("answers = %v, want one 403", e.statuses(PathCancel))
@@ -499,7 +396,7 @@ func TestReliability_403IsNotRetried(t *testing.T) {
 
 // 400 with field violations: one attempt, each violation in the error.
 func TestReliability_400FieldViolationsAreShown(t *testing.T) {
-	e := newRelEnv(t)
+	e := newSimEnv(t)
 	// The simulator is as strict as Wix: a key over 100 characters is a
 	// validation error with a field violation.
 	long := strings.Repeat("k", 101)
@@ -526,12 +423,12 @@ func TestReliability_400FieldViolationsAreShown(t *testing.T) {
 
 // An API that hangs: the call ends at the caller's deadline, and says so.
 func TestReliability_hangingAPIEndsAtTheDeadline(t *testing.T) {
-	e := newRelEnv(t)
+	e := newSimEnv(t)
 	e.sim.InjectFault(wixsim.Fault{Path: PathCancel, Delay: time.Minute})
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	err := e.client.CancelEvent(ctx, relTrigger, relEntity)
+	err := e.client.CancelEvent(ctx, testKey, testEntity)
 	took := time.Since(start)
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "did not complete before the deadline") {
 		t.Fatalf("CancelEvent = %v, want a deadline error", err)
@@ -543,12 +440,12 @@ func TestReliability_hangingAPIEndsAtTheDeadline(t *testing.T) {
 
 // A retry that could only start after the deadline is not waited for.
 func TestReliability_noWaitIntoADeadline(t *testing.T) {
-	e := newRelEnv(t)
+	e := newSimEnv(t)
 	e.sim.InjectFault(wixsim.Fault{Path: PathCancel, Status: 429, RetryAfter: "30"})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	start := time.Now()
-	err := e.client.CancelEvent(ctx, relTrigger, relEntity)
+	err := e.client.CancelEvent(ctx, testKey, testEntity)
 	if took := time.Since(start); took > time.Second {
 		t.Fatalf("returned after %s, want at once: the retry would start after the deadline", took)
 	}
@@ -579,12 +476,12 @@ func cancelAfterFirstAnswer(t *testing.T, sim *wixsim.Server, path string, cance
 
 // Ctrl-C during backoff: the call returns at once.
 func TestReliability_cancelDuringBackoffReturnsAtOnce(t *testing.T) {
-	e := newRelEnv(t, func(c *Config) { c.MinBackoff, c.MaxBackoff = 5*time.Second, 5*time.Second })
+	e := newSimEnv(t, func(c *Config) { c.MinBackoff, c.MaxBackoff = 5*time.Second, 5*time.Second })
 	e.sim.InjectFault(wixsim.Fault{Path: PathCancel, Status: 503, Count: 100})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	cancelled := cancelAfterFirstAnswer(t, e.sim, PathCancel, cancel)
-	err := e.client.CancelEvent(ctx, relTrigger, relEntity)
+	err := e.client.CancelEvent(ctx, testKey, testEntity)
 	returned := time.Now()
 	if lag := returned.Sub(<-cancelled); lag > 250*time.Millisecond {
 		t.Fatalf("returned %s after the cancellation, want at once", lag)
@@ -599,14 +496,14 @@ func TestReliability_cancelDuringBackoffReturnsAtOnce(t *testing.T) {
 
 // Ctrl-C while waiting for the request pacing: the call returns at once.
 func TestReliability_cancelDuringPacingReturnsAtOnce(t *testing.T) {
-	e := newRelEnv(t, func(c *Config) { c.RequestsPerMinute = 6 }) // one call per 10s
-	if err := e.client.CancelEvent(context.Background(), relTrigger, relEntity); err != nil {
+	e := newSimEnv(t, func(c *Config) { c.RequestsPerMinute = 6 }) // one call per 10s
+	if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
-	go func() { done <- e.client.CancelEvent(ctx, relTrigger, relEntities(1)[0]) }()
+	go func() { done <- e.client.CancelEvent(ctx, testKey, entityIDs(0, 1)[0]) }()
 	time.Sleep(100 * time.Millisecond)
 	cancelled := time.Now()
 	cancel()
@@ -623,17 +520,17 @@ func TestReliability_cancelDuringPacingReturnsAtOnce(t *testing.T) {
 // Ctrl-C while the shared token request hangs: the call returns at once,
 // and the token fetch it joined is not cancelled for everyone else.
 func TestReliability_cancelWhileWaitingForTheTokenReturnsAtOnce(t *testing.T) {
-	e := newRelEnv(t)
+	e := newSimEnv(t)
 	e.sim.InjectFault(wixsim.Fault{Path: PathToken, Delay: 500 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- e.client.CancelEvent(ctx, relTrigger, relEntity) }()
+	go func() { done <- e.client.CancelEvent(ctx, testKey, testEntity) }()
 	// The call to be cancelled is the one that starts the token fetch.
 	for len(e.sim.RequestsTo(PathToken)) == 0 {
 		time.Sleep(2 * time.Millisecond)
 	}
 	other := make(chan error, 1)
-	go func() { other <- e.client.CancelEvent(context.Background(), relTrigger, relEntities(1)[0]) }()
+	go func() { other <- e.client.CancelEvent(context.Background(), testKey, entityIDs(0, 1)[0]) }()
 	time.Sleep(100 * time.Millisecond)
 	cancelled := time.Now()
 	cancel()
@@ -650,17 +547,17 @@ func TestReliability_cancelWhileWaitingForTheTokenReturnsAtOnce(t *testing.T) {
 
 // 100 concurrent calls: one token request between them (run with -race).
 func TestReliability_100ConcurrentCallsShareOneToken(t *testing.T) {
-	e := newRelEnv(t)
+	e := newSimEnv(t)
 	// A slow token endpoint makes every call arrive while the fetch is in flight.
 	e.sim.InjectFault(wixsim.Fault{Path: PathToken, Delay: 200 * time.Millisecond})
-	ids := relEntities(100)
+	ids := entityIDs(0, 100)
 	var wg sync.WaitGroup
 	errs := make([]error, len(ids))
 	for i, id := range ids {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = e.client.CancelEvent(context.Background(), relTrigger, id)
+			errs[i] = e.client.CancelEvent(context.Background(), testKey, id)
 		}()
 	}
 	wg.Wait()
@@ -671,7 +568,7 @@ func TestReliability_100ConcurrentCallsShareOneToken(t *testing.T) {
 		t.Fatalf("token requests = %d, want 1", n)
 	}
 	for _, id := range ids {
-		if n := e.sim.CancelCount(relTrigger, id); n != 1 {
+		if n := e.sim.CancelCount(testKey, id); n != 1 {
 			t.Fatalf("%s cancelled %d times, want once", id, n)
 		}
 	}
@@ -682,7 +579,7 @@ func TestReliability_100ConcurrentCallsShareOneToken(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = e.client.CancelEvent(context.Background(), relTrigger, id)
+			errs[i] = e.client.CancelEvent(context.Background(), testKey, id)
 		}()
 	}
 	wg.Wait()
@@ -698,15 +595,15 @@ func TestReliability_100ConcurrentCallsShareOneToken(t *testing.T) {
 // they must not be released together once it arrives.
 func TestReliability_pacingHoldsAfterASlowTokenFetch(t *testing.T) {
 	const perMinute = 600 // one call per 100ms
-	e := newRelEnv(t, func(c *Config) { c.RequestsPerMinute = perMinute })
+	e := newSimEnv(t, func(c *Config) { c.RequestsPerMinute = perMinute })
 	e.sim.InjectFault(wixsim.Fault{Path: PathToken, Delay: 500 * time.Millisecond})
-	ids := relEntities(8)
+	ids := entityIDs(0, 8)
 	var wg sync.WaitGroup
 	for _, id := range ids {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := e.client.CancelEvent(context.Background(), relTrigger, id); err != nil {
+			if err := e.client.CancelEvent(context.Background(), testKey, id); err != nil {
 				t.Error(err)
 			}
 		}()
@@ -729,14 +626,14 @@ func TestReliability_pacingHoldsAfterASlowTokenFetch(t *testing.T) {
 // A pacing slot beyond the deadline fails at once, as a deadline error: the
 // provider turns those into "raise timeouts { create }".
 func TestReliability_pacingPastTheDeadlineIsATimeout(t *testing.T) {
-	e := newRelEnv(t, func(c *Config) { c.RequestsPerMinute = 6 }) // one call per 10s
-	if err := e.client.CancelEvent(context.Background(), relTrigger, relEntity); err != nil {
+	e := newSimEnv(t, func(c *Config) { c.RequestsPerMinute = 6 }) // one call per 10s
+	if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	start := time.Now()
-	err := e.client.CancelEvent(ctx, relTrigger, relEntities(1)[0])
+	err := e.client.CancelEvent(ctx, testKey, entityIDs(0, 1)[0])
 	if took := time.Since(start); took > time.Second {
 		t.Fatalf("returned after %s, want at once: the next slot is 10s away", took)
 	}

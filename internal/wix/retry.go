@@ -1,45 +1,117 @@
 package wix
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"syscall"
 	"time"
 )
 
+// failureKind sorts failed attempts by what may be done about them.
+type failureKind int
+
+const (
+	// kindPermanent: retrying cannot fix it (a 4xx, an answer that is not
+	// Wix's, a redirect, a TLS failure, an unknown host).
+	kindPermanent failureKind = iota
+	// kindNotSent: the connection was refused, so the request never left;
+	// sending it again is safe for every call.
+	kindNotSent
+	// kindMaybeSent: the connection broke after the request was sent; Wix
+	// may have acted on it.
+	kindMaybeSent
+	// kindServerError: 500, 502, 503 or 504; Wix may have acted on it.
+	kindServerError
+	// kindThrottled: 429; Wix did not act and asks to wait.
+	kindThrottled
+	// kindUnauthorized: 401; a new token may help once.
+	kindUnauthorized
+)
+
 // failure is the verdict on one failed attempt.
 type failure struct {
-	err          error
-	retryable    bool
-	unauthorized bool
-	retryAfter   time.Duration // from a Retry-After header; 0 when absent
+	err        error
+	kind       failureKind
+	retryAfter time.Duration // from a Retry-After header; 0 when absent
 }
 
-// classify turns an attempt's outcome into an error and says whether it is
-// worth another try.
-func classify(op operation, res *response, err error, attempt int) failure {
+// classify turns an attempt's outcome into an error and its kind. redact
+// masks secrets in the answer before any of it reaches an error text.
+func classify(op operation, res *response, err error, attempt int, redact func(string) string) failure {
 	if err != nil {
 		var perm permanentError
 		if errors.As(err, &perm) {
 			return failure{err: fmt.Errorf("%s: %w", op.name, perm.err)}
 		}
-		return failure{
-			err:       fmt.Errorf("%s: attempt %d: %w", op.name, attempt, err),
-			retryable: isRetryableTransportError(err),
-		}
+		return failure{err: fmt.Errorf("%s: attempt %d: %w", op.name, attempt, err), kind: transportKind(err)}
 	}
-	apiErr := decodeAPIError(op.name, res.status, res.header, res.body)
+	body := []byte(redact(string(res.body)))
+	if res.status < 400 {
+		return failure{err: unexpectedResponse(op.name, res, body)}
+	}
+	apiErr := decodeAPIError(op.name, res.status, res.header, body)
 	apiErr.Attempts = attempt
-	return failure{
-		err:          apiErr,
-		retryable:    apiErr.Retryable(),
-		unauthorized: res.status == http.StatusUnauthorized,
-		retryAfter:   parseRetryAfter(res.header.Get("Retry-After"), time.Now()),
+	f := failure{err: apiErr, retryAfter: parseRetryAfter(res.header.Get("Retry-After"), time.Now())}
+	switch {
+	case res.status == http.StatusTooManyRequests:
+		f.kind = kindThrottled
+	case isRetryableStatus(res.status):
+		f.kind = kindServerError
+	case res.status == http.StatusUnauthorized:
+		f.kind = kindUnauthorized
 	}
+	return f
+}
+
+// shouldRetry decides whether f is worth another attempt of op, and says
+// why in words for the DEBUG log (after stripe-go's shouldRetry).
+func (c *Client) shouldRetry(op operation, f failure, budget retryBudget) (bool, string) {
+	switch f.kind {
+	case kindThrottled:
+		return true, "Wix answered 429 Too Many Requests: waiting as it asks (429s do not count against max_retries)"
+	case kindNotSent, kindMaybeSent, kindServerError:
+	default:
+		return false, "the failure will not go away by sending the same request again"
+	}
+	what := map[failureKind]string{
+		kindNotSent:     "the connection was refused before the request was sent",
+		kindMaybeSent:   "the connection broke after the request was sent",
+		kindServerError: "Wix answered " + strconv.Itoa(statusOf(f.err)) + ", try again later",
+	}[f.kind]
+	if f.kind != kindNotSent && op.repeat == notRepeatable {
+		return false, what + ", and " + op.name + " is not safe to repeat: it may have reached Wix"
+	}
+	if budget.retries >= c.maxRetries {
+		return false, what + ", and max_retries (" + strconv.Itoa(c.maxRetries) + ") are used up"
+	}
+	if f.kind == kindNotSent {
+		return true, what + ": sending it again is safe for any call"
+	}
+	return true, what + ": " + op.name + " is safe to repeat"
+}
+
+func statusOf(err error) int {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode
+	}
+	return 0
+}
+
+// finalError is the error of an operation that is not retried further. A
+// call that is not safe to repeat and may have reached Wix gets an
+// UncertainError: the caller must find out whether it took effect.
+func finalError(op operation, f failure) error {
+	if op.repeat == notRepeatable && (f.kind == kindMaybeSent || f.kind == kindServerError) {
+		return &UncertainError{Operation: op.name, Err: f.err}
+	}
+	return f.err
 }
 
 // isRetryableStatus: Wix documents 429 and 500, 502, 503, 504 as "try again
@@ -53,16 +125,33 @@ func isRetryableStatus(status int) bool {
 	return false
 }
 
-// isRetryableTransportError: a reset or refused connection, or one closed
-// before an answer, says nothing about the request, and Cancel Event is
-// idempotent, so sending it again is safe. Anything else (a TLS failure, an
-// unknown host) will not heal by itself.
-func isRetryableTransportError(err error) bool {
-	return errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, syscall.EPIPE) ||
-		errors.Is(err, io.EOF) ||
-		errors.Is(err, io.ErrUnexpectedEOF)
+// transportKind sorts a failure to get any answer. A refused connection,
+// or a dial that failed otherwise, means the request never left. A reset
+// or a connection closed before the answer (EOF) may come after Wix got
+// the request. Anything else (a TLS failure, an unknown host, a timeout)
+// will not heal by itself.
+func transportKind(err error) failureKind {
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	switch {
+	case errors.As(err, &dnsErr):
+		// Not found will not heal; a DNS server that timed out may.
+		if dnsErr.IsNotFound {
+			return kindPermanent
+		}
+		return kindNotSent
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return kindNotSent
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return kindNotSent
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return kindMaybeSent
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		// The caller stopped waiting while the request was in flight.
+		return kindMaybeSent
+	}
+	return kindPermanent
 }
 
 // maxRetryAfter caps what a Retry-After header can ask for. Larger values

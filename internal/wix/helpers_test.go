@@ -1,0 +1,329 @@
+package wix
+
+// Helpers shared by every test of the package: one way to start the
+// simulator, build a client, hold a call at the server, and read what
+// reached the wire.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
+)
+
+const (
+	testKey    = wixsim.DemoTriggerKey
+	testEntity = "16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c"
+)
+
+// simEnv is a simulator served over HTTP and a client for it.
+type simEnv struct {
+	sim    *wixsim.Server
+	server *httptest.Server
+	client *Client
+}
+
+// newSimEnv starts a simulator and builds an app-credentials client with
+// fast backoff and no pacing; tweak adjusts the Config before New.
+func newSimEnv(t *testing.T, tweak ...func(*Config)) *simEnv {
+	t.Helper()
+	sim := wixsim.New(wixsim.Options{})
+	server := httptest.NewUnstartedServer(sim)
+	server.Config.ConnState = sim.ConnStateHook()
+	server.Start()
+	t.Cleanup(server.Close)
+	return &simEnv{sim: sim, server: server, client: newSimClient(t, server.URL, tweak...)}
+}
+
+// newSimClient is a client of the simulator's demo app with fast backoff and
+// no pacing; tweak adjusts the Config before New.
+func newSimClient(t *testing.T, baseURL string, tweak ...func(*Config)) *Client {
+	t.Helper()
+	cfg := Config{
+		BaseURL:    baseURL,
+		AppID:      wixsim.DemoAppID,
+		AppSecret:  wixsim.DemoAppSecret,
+		InstanceID: wixsim.DemoInstanceID,
+		MaxRetries: DefaultMaxRetries,
+		MinBackoff: 10 * time.Millisecond,
+		MaxBackoff: 100 * time.Millisecond,
+	}
+	for _, f := range tweak {
+		f(&cfg)
+	}
+	client, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return client
+}
+
+func (e *simEnv) statuses(path string) []int {
+	var out []int
+	for _, r := range e.sim.RequestsTo(path) {
+		out = append(out, r.Status)
+	}
+	return out
+}
+
+// hookTransport runs before on every request, then sends it with base.
+type hookTransport struct {
+	base   http.RoundTripper
+	before func(*http.Request) (*http.Response, error)
+}
+
+func (h hookTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if h.before != nil {
+		if res, err := h.before(r); res != nil || err != nil {
+			return res, err
+		}
+	}
+	return h.base.RoundTrip(r)
+}
+
+func withTransport(before func(*http.Request) (*http.Response, error)) func(*Config) {
+	return func(c *Config) {
+		c.HTTPClient = &http.Client{Transport: hookTransport{base: http.DefaultTransport.(*http.Transport).Clone(), before: before}}
+	}
+}
+
+// closedAddress is a loopback address nothing listens on: dialing it is
+// refused by the kernel.
+func closedAddress(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+func equalInts(a, b []int) bool {
+	return fmt.Sprint(a) == fmt.Sprint(b)
+}
+
+// entityIDs are distinct GUIDs, prefixed so that tests can tell sets apart.
+func entityIDs(prefix, n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("16ef8c9c-413e-4d5f-%04x-%012x", prefix, i+1)
+	}
+	return ids
+}
+
+// gate holds the first call to path at the server until release is called,
+// and says when it arrived.
+type gate struct {
+	path     string
+	arrived  chan struct{}
+	released chan struct{}
+	once     sync.Once
+	rel      sync.Once
+}
+
+func newGate(path string) *gate {
+	return &gate{path: path, arrived: make(chan struct{}), released: make(chan struct{})}
+}
+
+func (g *gate) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == g.path {
+			first := false
+			g.once.Do(func() { first = true })
+			if first {
+				close(g.arrived)
+				<-g.released
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (g *gate) release() { g.rel.Do(func() { close(g.released) }) }
+
+func (g *gate) waitArrived(t *testing.T) {
+	t.Helper()
+	select {
+	case <-g.arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no call to %s reached the server", g.path)
+	}
+}
+
+type batchEnv struct {
+	sim    *wixsim.Server
+	client *Client
+	gate   *gate
+}
+
+// newBatchEnv serves the simulator (behind a gate on Cancel Event, the
+// first call of every test that batches) and builds a client with batching
+// on, no pacing and fast retries; tweak adjusts the Config.
+func newBatchEnv(t *testing.T, tweak ...func(*Config)) *batchEnv {
+	t.Helper()
+	return newGatedBatchEnv(t, PathCancel, tweak...)
+}
+
+// newGatedBatchEnv is newBatchEnv with the gate on another path.
+func newGatedBatchEnv(t *testing.T, gatePath string, tweak ...func(*Config)) *batchEnv {
+	t.Helper()
+	sim := wixsim.New(wixsim.Options{})
+	g := newGate(gatePath)
+	server := httptest.NewServer(g.wrap(sim))
+	t.Cleanup(server.Close)
+	t.Cleanup(g.release) // before server.Close, which waits for handlers
+	tweaks := append([]func(*Config){func(c *Config) {
+		c.MinBackoff, c.MaxBackoff = 5*time.Millisecond, 20*time.Millisecond
+		c.Batching = BatchingConfig{Enabled: true}
+	}}, tweak...)
+	client := newSimClient(t, server.URL, tweaks...)
+	return &batchEnv{sim: sim, client: client, gate: g}
+}
+
+// cancelAsync starts Cancel for each id and returns the channel of outcomes.
+func (e *batchEnv) cancelAsync(ctx context.Context, triggerKey string, ids []string) map[string]<-chan error {
+	out := make(map[string]<-chan error, len(ids))
+	for _, id := range ids {
+		ch := make(chan error, 1)
+		out[id] = ch
+		go func() { ch <- e.client.CancelEvent(ctx, triggerKey, id) }()
+	}
+	return out
+}
+
+// waitQueued waits until n cancellations wait in the batcher (in the queues
+// of all trigger keys: the tests queue one key at a time).
+func (e *batchEnv) waitQueued(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if got := e.queued(); got >= n {
+			return
+		} else if time.Now().After(deadline) {
+			t.Fatalf("%d cancellations queued, want %d", got, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func (e *batchEnv) queued() int {
+	b := e.client.cancels
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, q := range b.queues {
+		n += len(q.items)
+	}
+	return n
+}
+
+// startHeldLead sends one cancellation and holds its call at the server.
+func (e *batchEnv) startHeldLead(t *testing.T, triggerKey, id string) <-chan error {
+	t.Helper()
+	lead := e.cancelAsync(context.Background(), triggerKey, []string{id})[id]
+	e.gate.waitArrived(t)
+	return lead
+}
+
+// queueBehindHeldLead holds a lone lead cancellation at the server, queues
+// ids behind it, and lets the lead finish: the queued ids then leave together
+// in the next call. The lead must succeed.
+func (e *batchEnv) queueBehindHeldLead(t *testing.T, leadID string, ids []string) map[string]<-chan error {
+	t.Helper()
+	lead := e.startHeldLead(t, testKey, leadID)
+	outcomes := e.cancelAsync(context.Background(), testKey, ids)
+	e.waitQueued(t, len(ids))
+	e.gate.release()
+	if err := wait(t, lead); err != nil {
+		t.Fatalf("the lead cancellation, sent alone before the batch: %v", err)
+	}
+	return outcomes
+}
+
+// requireAllSucceeded waits for every outcome and reports each failure.
+func requireAllSucceeded(t *testing.T, outcomes map[string]<-chan error) {
+	t.Helper()
+	for id, err := range waitAll(t, outcomes) {
+		if err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
+}
+
+func wait(t *testing.T, ch <-chan error) error {
+	t.Helper()
+	select {
+	case err := <-ch:
+		return err
+	case <-time.After(20 * time.Second):
+		t.Fatal("a cancellation did not return")
+		return nil
+	}
+}
+
+func waitAll(t *testing.T, outcomes map[string]<-chan error) map[string]error {
+	t.Helper()
+	got := make(map[string]error, len(outcomes))
+	for id, ch := range outcomes {
+		got[id] = wait(t, ch)
+	}
+	return got
+}
+
+// call is one Cancel Event or Bulk Cancel Event as the simulator saw it.
+type call struct {
+	bulk       bool
+	triggerKey string
+	ids        []string
+	status     int
+}
+
+func (e *batchEnv) calls(t *testing.T) []call {
+	t.Helper()
+	var out []call
+	for _, r := range e.sim.Requests() {
+		var body struct {
+			TriggerKey        string   `json:"triggerKey"`
+			ExternalEntityID  string   `json:"externalEntityId"`
+			ExternalEntityIDs []string `json:"externalEntityIds"`
+		}
+		switch r.Path {
+		case PathCancel:
+			if err := json.Unmarshal(r.Body, &body); err != nil {
+				t.Fatalf("Cancel Event body %s: %v", r.Body, err)
+			}
+			out = append(out, call{triggerKey: body.TriggerKey, ids: []string{body.ExternalEntityID}, status: r.Status})
+		case PathBulkCancel:
+			if err := json.Unmarshal(r.Body, &body); err != nil {
+				t.Fatalf("Bulk Cancel Event body %s: %v", r.Body, err)
+			}
+			out = append(out, call{bulk: true, triggerKey: body.TriggerKey, ids: body.ExternalEntityIDs, status: r.Status})
+		}
+	}
+	return out
+}
+
+func sorted(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return out
+}
+
+func (e *batchEnv) requireCancelledOnce(t *testing.T, triggerKey string, ids []string) {
+	t.Helper()
+	for _, id := range ids {
+		if n := e.sim.CancelCount(triggerKey, id); n != 1 {
+			t.Errorf("%s/%s cancelled %d times, want once", triggerKey, id, n)
+		}
+	}
+}
