@@ -3,21 +3,8 @@ package wixsim
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
-
-// defaultIdempotencyTTL is how long Wix remembers a report's idempotency key.
-const defaultIdempotencyTTL = 7 * 24 * time.Hour
-
-// idempotencyKey follows Wix's scope: the same key for the same trigger key
-// and app id is a repeat.
-type idempotencyKey struct{ appID, triggerKey, key string }
-
-type idempotencyEntry struct {
-	activationIDs []string
-	expires       time.Time
-}
 
 type bulkCancelResponse struct {
 	TriggerKey         string             `json:"triggerKey"`
@@ -31,7 +18,7 @@ type bulkCancelResult struct {
 }
 
 type itemMetadata struct {
-	ID            string     `json:"id"`
+	ID            string     `json:"id,omitempty"`
 	OriginalIndex int        `json:"originalIndex"`
 	Success       bool       `json:"success"`
 	Error         *itemError `json:"error,omitempty"`
@@ -110,7 +97,11 @@ func (s *Server) bulkItemLocked(c caller, key, id string, i int, meta *bulkActio
 // cancelLocked cancels the caller's pending events for (key, id) and records
 // the cancellation. Canceling nothing is still a success, as on Wix.
 func (s *Server) cancelLocked(c caller, key, id string, bulk bool) {
-	delete(s.pending, pendingKey{c.appID, c.instanceID, eventKey{key, id}})
+	for _, e := range s.events {
+		if e.AppID == c.appID && e.InstanceID == c.instanceID && e.TriggerKey == key && e.ExternalEntityID == id {
+			e.Canceled = true
+		}
+	}
 	s.cancellations = append(s.cancellations, Cancellation{
 		TriggerKey: key, ExternalEntityID: id, AppID: c.appID, InstanceID: c.instanceID,
 		Bulk: bulk, Time: time.Now(),
@@ -133,81 +124,6 @@ func (s *Server) checkOwner(w http.ResponseWriter, c caller, key string) bool {
 		return false
 	}
 	return true
-}
-
-type reportRequest struct {
-	triggerKey, entityID, idemKey string
-	idemTTL                       time.Duration
-}
-
-// handleReport implements POST /automations/v1/events/report. An event with
-// an externalEntityId stays pending until canceled.
-func (s *Server) handleReport(w http.ResponseWriter, c caller, f *fields) {
-	req := parseReport(f)
-	if !f.ok() {
-		writeValidation(w, *f.violations)
-		return
-	}
-	if !s.checkOwner(w, c, req.triggerKey) {
-		return
-	}
-	s.mu.Lock()
-	ids := s.reportLocked(c, req)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string][]string{"activationIds": ids})
-}
-
-func parseReport(f *fields) reportRequest {
-	f.only("triggerKey", "payload", "externalEntityId", "idempotency")
-	req := reportRequest{triggerKey: f.triggerKey(), idemTTL: defaultIdempotencyTTL}
-	f.payload()
-	if id, ok := f.str("externalEntityId", false); ok {
-		f.guid("externalEntityId", id)
-		req.entityID = id
-	}
-	if obj, ok := f.object("idempotency"); ok {
-		req.idemKey, req.idemTTL = parseIdempotency(f.nested("idempotency", obj))
-	}
-	return req
-}
-
-func parseIdempotency(f *fields) (string, time.Duration) {
-	f.only("key", "ttlInMilliseconds")
-	key, ok := f.str("key", true)
-	if ok && key == "" {
-		f.violate("key", ruleMinLength, "key must not be empty")
-	}
-	ttl := defaultIdempotencyTTL
-	if raw, ok := f.raw("ttlInMilliseconds"); ok {
-		// int64 fields travel as JSON strings in protobuf's JSON mapping;
-		// plain numbers are accepted too.
-		ms, err := strconv.ParseInt(strings.Trim(string(raw), `"`), 10, 64)
-		if err != nil || ms <= 0 {
-			f.violate("ttlInMilliseconds", ruleInvalidValue, "ttlInMilliseconds must be a positive integer")
-		}
-		ttl = time.Duration(ms) * time.Millisecond
-	}
-	return key, ttl
-}
-
-// reportLocked records the event unless its idempotency key was seen, in
-// which case the first report's activation ids are returned again.
-func (s *Server) reportLocked(c caller, req reportRequest) []string {
-	now := time.Now()
-	ik := idempotencyKey{c.appID, req.triggerKey, req.idemKey}
-	if req.idemKey != "" {
-		if e, ok := s.idempotency[ik]; ok && now.Before(e.expires) {
-			return e.activationIDs
-		}
-	}
-	ids := []string{newGUID()}
-	if req.entityID != "" {
-		s.pending[pendingKey{c.appID, c.instanceID, eventKey{req.triggerKey, req.entityID}}]++
-	}
-	if req.idemKey != "" {
-		s.idempotency[ik] = idempotencyEntry{activationIDs: ids, expires: now.Add(req.idemTTL)}
-	}
-	return ids
 }
 
 // FailBulkItems makes bulk-cancel report success:false for these ids of
@@ -247,9 +163,9 @@ func (s *Server) PendingEvents(triggerKey, externalEntityID string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
-	for k, count := range s.pending {
-		if k.eventKey == (eventKey{triggerKey, externalEntityID}) {
-			n += count
+	for _, e := range s.events {
+		if e.TriggerKey == triggerKey && e.ExternalEntityID == externalEntityID && !e.Canceled {
+			n++
 		}
 	}
 	return n

@@ -11,6 +11,7 @@ import (
 type RecordedRequest struct {
 	Method    string
 	Path      string
+	RawQuery  string      // the query string, without '?'; the SDK repeats GET and DELETE parameters there
 	Header    http.Header // clone
 	Body      []byte
 	Status    int // what the simulator answered; 0 when nothing was answered (dropped, or the client gave up first)
@@ -24,6 +25,7 @@ func (s *Server) record(r *http.Request, body []byte, reqID string) *RecordedReq
 	rec := &RecordedRequest{
 		Method:    r.Method,
 		Path:      r.URL.Path,
+		RawQuery:  r.URL.RawQuery,
 		Header:    r.Header.Clone(),
 		Body:      body,
 		Time:      time.Now(),

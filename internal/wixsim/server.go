@@ -1,6 +1,8 @@
 // Package wixsim is a strict, in-memory simulator of the slice of Wix's REST
 // API that the provider uses: OAuth client-credentials tokens and the
-// automations event endpoints (report, cancel, bulk-cancel). It answers in
+// automations endpoints: report, bulk report, cancel and bulk cancel of
+// trigger events, and Automations v2 (create, get, update, delete, bulk
+// delete, query). It answers in
 // Wix's wire format, including its error envelope and x-wix-request-id
 // header, and lets tests inject faults, rate limits and expired tokens.
 package wixsim
@@ -28,6 +30,7 @@ const (
 	cancelPath      = "/automations/v1/events/cancel"
 	bulkCancelPath  = "/automations/v1/events/bulk-cancel"
 	reportPath      = "/automations/v1/events/report"
+	bulkReportPath  = "/automations/v1/events/bulk-report"
 	requestIDHeader = "x-wix-request-id"
 	defaultTokenTTL = 4 * time.Hour
 )
@@ -52,10 +55,12 @@ type Server struct {
 	tokens        map[string]*token // by access token
 	faults        []*Fault
 	bulkFailures  map[eventKey]bool
+	reportFails   map[eventKey]bool
 	requests      []*RecordedRequest
 	cancellations []Cancellation
-	pending       map[pendingKey]int
+	events        []*Event
 	idempotency   map[idempotencyKey]idempotencyEntry
+	automations   automationStore
 	limiter       rateLimiter
 
 	conns connStats
@@ -68,13 +73,6 @@ type app struct {
 
 // eventKey names events across all sites: what tests ask about.
 type eventKey struct{ triggerKey, entityID string }
-
-// pendingKey scopes pending events to one installation, because a cancel
-// from one site must not touch another site's events.
-type pendingKey struct {
-	appID, instanceID string
-	eventKey
-}
 
 // New returns a simulator that already knows the demo app, its installation
 // and its trigger key.
@@ -89,7 +87,8 @@ func New(opts Options) *Server {
 		owners:       map[string]string{},
 		tokens:       map[string]*token{},
 		bulkFailures: map[eventKey]bool{},
-		pending:      map[pendingKey]int{},
+		reportFails:  map[eventKey]bool{},
+		automations:  newAutomationStore(),
 		idempotency:  map[idempotencyKey]idempotencyEntry{},
 		limiter:      newRateLimiter(opts.RateLimitPerMinute, opts.RateLimitRetryAfter),
 		conns:        connStats{open: map[net.Conn]bool{}},
@@ -138,14 +137,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !sleep(r.Context(), s.latency) {
 		return
 	}
-	if f := s.takeFault(r.URL.Path); f != nil && !s.applyFault(sw, w, r, f) {
+	f := s.takeFault(r.URL.Path)
+	if f != nil && !s.applyFault(sw, w, r, f) {
 		return
 	}
+	if f != nil && f.DropAfterServe {
+		s.serve(&discardWriter{header: http.Header{}}, r, body, readErr)
+		dropConnection(w)
+		return
+	}
+	s.serve(sw, r, body, readErr)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, body []byte, readErr error) {
 	if readErr != nil {
-		writeAppError(sw, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", readErr.Error())
+		writeAppError(w, http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE", readErr.Error())
 		return
 	}
-	s.route(sw, r, body)
+	s.route(w, r, body)
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -158,7 +167,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, body []byte) {
 		s.api(w, r, body, s.handleBulkCancel)
 	case reportPath:
 		s.api(w, r, body, s.handleReport)
+	case bulkReportPath:
+		s.api(w, r, body, s.handleBulkReport)
 	default:
+		if s.routeAutomations(w, r, body) {
+			return
+		}
 		writeAppError(w, http.StatusNotFound, "NOT_FOUND", "no API at "+r.URL.Path)
 	}
 }
@@ -166,8 +180,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, body []byte) {
 // caller is the identity a token stands for.
 type caller struct{ appID, instanceID string }
 
-// api runs the checks every event endpoint shares, in the order a gateway
-// would: method, authentication, throttling, then body shape.
+// api runs the checks every POST endpoint shares, in the order a gateway
+// would: method, authentication, throttling, then body shape. Headers it
+// does not know, such as the SDK's x-wix-bi-gateway telemetry, are ignored.
 func (s *Server) api(w http.ResponseWriter, r *http.Request, body []byte,
 	h func(http.ResponseWriter, caller, *fields)) {
 	if !requirePOST(w, r) {

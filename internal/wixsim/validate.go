@@ -204,7 +204,10 @@ func (f *fields) guid(field, value string) {
 }
 
 // guidList reads externalEntityIds: 1..100 GUIDs.
-func (f *fields) guidList(name string) []string {
+func (f *fields) guidList(name string) []string { return f.guidListN(name, 100) }
+
+// guidListN reads a required list of 1..maxItems GUIDs.
+func (f *fields) guidListN(name string, maxItems int) []string {
 	v, ok := f.raw(name)
 	if !ok {
 		f.violate(name, ruleRequired, "%s is required", name)
@@ -224,35 +227,102 @@ func (f *fields) guidList(name string) []string {
 		}
 		f.guid(field, ids[i])
 	}
-	f.listSize(name, len(ids))
+	f.listSizeN(name, len(ids), maxItems)
 	return ids
 }
 
-func (f *fields) listSize(name string, n int) {
+func (f *fields) listSize(name string, n int) { f.listSizeN(name, n, 100) }
+
+func (f *fields) listSizeN(name string, n, maxItems int) {
 	switch {
 	case n < 1:
 		f.violate(name, ruleMinSize, "%s must hold at least 1 item", name)
-	case n > 100:
-		f.violate(name, ruleMaxSize, "%s must hold at most 100 items, got %d", name, n)
+	case n > maxItems:
+		f.violate(name, ruleMaxSize, "%s must hold at most %d items, got %d", name, maxItems, n)
 	}
 }
 
-// payload checks the report payload's key names, which Wix restricts to
-// letters, digits and underscores, not starting with an underscore.
-func (f *fields) payload() {
+// length enforces a string length in characters (not bytes).
+func (f *fields) length(name, value string, minLen, maxLen int) {
+	switch n := utf8.RuneCountInString(value); {
+	case n < minLen:
+		f.violate(name, ruleMinLength, "%s must be at least %d characters", name, minLen)
+	case n > maxLen:
+		f.violate(name, ruleMaxLength, "%s must be at most %d characters, got %d", name, maxLen, n)
+	}
+}
+
+// enum reads a string that must be one of allowed.
+func (f *fields) enum(name string, required bool, allowed ...string) string {
+	v, ok := f.str(name, required)
+	if ok && !contains(allowed, v) {
+		f.violate(name, ruleInvalidEnum, "%s must be one of %v, got %q", name, allowed, v)
+	}
+	return v
+}
+
+// payload checks a report payload as Wix does: key names hold only letters,
+// digits and underscores and do not start with an underscore; values are
+// strings, numbers, booleans or null, or arrays of flat objects (objects
+// whose values are such scalars). It returns the payload as sent.
+func (f *fields) payload() json.RawMessage {
 	obj, ok := f.object("payload")
 	if !ok {
-		return
+		return nil
 	}
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
+	f.flatObject("payload", obj, true)
+	raw, _ := f.raw("payload")
+	return raw
+}
+
+// flatObject checks the keys and values of one payload object; lists of
+// flat objects are allowed only at the top (allowLists).
+func (f *fields) flatObject(name string, obj map[string]json.RawMessage, allowLists bool) {
+	for _, k := range sortedKeys(obj) {
+		field := name + "." + k
+		if !payloadKeyRE.MatchString(k) {
+			f.violate(field, ruleFormat,
+				"payload key names may hold only letters, digits and '_' and may not start with '_'")
+		}
+		switch kind := jsonKind(obj[k]); {
+		case kind == '[' && allowLists:
+			f.listOfFlatObjects(field, obj[k])
+		case kind == '{' || kind == '[':
+			f.violate(field, ruleInvalidValue,
+				"%s: payload values must be strings, numbers, booleans or lists of flat objects", field)
+		}
+	}
+}
+
+func (f *fields) listOfFlatObjects(name string, raw json.RawMessage) {
+	var items []json.RawMessage
+	_ = json.Unmarshal(raw, &items) // already known to be an array
+	for i, item := range items {
+		field := name + "[" + strconv.Itoa(i) + "]"
+		var obj map[string]json.RawMessage
+		if jsonKind(item) != '{' || json.Unmarshal(item, &obj) != nil {
+			f.violate(field, ruleInvalidValue, "%s: list items in a payload must be flat objects", field)
+			continue
+		}
+		f.flatObject(field, obj, false)
+	}
+}
+
+// jsonKind is the first significant byte of a JSON value: '{', '[', '"',
+// 't', 'f', 'n' or a digit/'-'.
+func jsonKind(raw json.RawMessage) byte {
+	trimmed := bytes.TrimLeft(raw, " \t\r\n")
+	if len(trimmed) == 0 {
+		return 0
+	}
+	return trimmed[0]
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	for _, k := range keys {
-		if !payloadKeyRE.MatchString(k) {
-			f.violate("payload."+k, ruleFormat,
-				"payload key names may hold only letters, digits and '_' and may not start with '_'")
-		}
-	}
+	return keys
 }

@@ -1,0 +1,295 @@
+package wixsim
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Automations v2 paths, as the SDK sends them on the real host.
+const (
+	automationsPath     = "/v2/automations"
+	automationsQuery    = "/v2/automations/query"
+	automationsBulkDel  = "/v2/bulk/automations/delete"
+	automationPathSlash = automationsPath + "/"
+	maxBulkDelete       = 200
+)
+
+// readOnlyAutomationFields are answered by Wix and ignored when sent: a
+// client that sends back what it read must not be refused for them.
+var readOnlyAutomationFields = []string{"id", "revision", "createdBy", "createdDate", "updatedBy", "updatedDate", "draftInfo"}
+
+// routeAutomations serves the Automations v2 paths; it reports false for
+// any other path.
+func (s *Server) routeAutomations(w http.ResponseWriter, r *http.Request, body []byte) bool {
+	switch p := r.URL.Path; {
+	case p == automationsPath:
+		s.api(w, r, body, s.handleCreateAutomation)
+	case p == automationsQuery:
+		s.api(w, r, body, s.handleQueryAutomations)
+	case p == automationsBulkDel:
+		s.api(w, r, body, s.handleBulkDeleteAutomations)
+	case strings.HasPrefix(p, automationPathSlash) && !strings.Contains(p[len(automationPathSlash):], "/"):
+		s.automationByID(w, r, body, p[len(automationPathSlash):])
+	default:
+		return false
+	}
+	return true
+}
+
+// automationByID serves GET, PATCH and DELETE of /v2/automations/{id}.
+// GET and DELETE carry no body and no Content-Type, as the SDK sends them.
+func (s *Server) automationByID(w http.ResponseWriter, r *http.Request, body []byte, id string) {
+	switch r.Method {
+	case http.MethodGet, http.MethodDelete, http.MethodPatch:
+	default:
+		w.Header().Set("Allow", "GET, PATCH, DELETE")
+		writeAppError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED",
+			fmt.Sprintf("method %s is not allowed on %s; use GET, PATCH or DELETE", r.Method, r.URL.Path))
+		return
+	}
+	c, ok := s.authenticate(w, r)
+	if !ok || !s.allow(w, c) {
+		return
+	}
+	if r.Method == http.MethodPatch {
+		if !requireJSON(w, r) {
+			return
+		}
+		if obj, ok := decodeObject(w, body); ok {
+			s.handleUpdateAutomation(w, c, id, newFields(obj))
+		}
+		return
+	}
+	if !checkIDQuery(w, r, id) {
+		return
+	}
+	if r.Method == http.MethodGet {
+		s.handleGetAutomation(w, c, id)
+	} else {
+		s.handleDeleteAutomation(w, c, id)
+	}
+}
+
+// checkIDQuery validates the id in the path and the automationId the SDK
+// repeats in the query string: both GUIDs, and the same.
+func checkIDQuery(w http.ResponseWriter, r *http.Request, id string) bool {
+	f := newFields(nil)
+	f.guid("automationId", id)
+	if q := r.URL.Query(); q.Has("automationId") && q.Get("automationId") != id {
+		f.violate("automationId", ruleInvalidValue,
+			"automationId in the query (%q) differs from the id in the path (%q)", q.Get("automationId"), id)
+	}
+	if !f.ok() {
+		writeValidation(w, *f.violations)
+	}
+	return f.ok()
+}
+
+func writeNotFound(w http.ResponseWriter, id string) {
+	// The code is [inferred]: Wix documents no custom errors for these calls.
+	writeAppError(w, http.StatusNotFound, "AUTOMATION_NOT_FOUND", "automation "+id+" was not found")
+}
+
+type automationResponse struct {
+	Automation Automation `json:"automation"`
+}
+
+// handleCreateAutomation implements POST /v2/automations.
+func (s *Server) handleCreateAutomation(w http.ResponseWriter, c caller, f *fields) {
+	f.only("automation", "fields")
+	obj, ok := f.object("automation")
+	if !ok {
+		f.violate("automation", ruleRequired, "automation is required")
+		writeValidation(w, *f.violations)
+		return
+	}
+	a, ok := parseAutomation(f.nested("automation", obj))
+	if !ok {
+		writeValidation(w, *f.violations)
+		return
+	}
+	a.InstanceID = c.instanceID
+	a.CreatedBy, a.UpdatedBy = &AuditInfo{AppID: c.appID}, &AuditInfo{AppID: c.appID}
+	s.mu.Lock()
+	s.automations.insert(a)
+	resp := automationResponse{a.clone()}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// parseAutomation validates a complete automation object and decodes it,
+// dropping the read-only fields Wix ignores.
+func parseAutomation(f *fields) (*Automation, bool) {
+	validateAutomation(f)
+	if !f.ok() {
+		return nil, false
+	}
+	obj := map[string]json.RawMessage{}
+	for k, v := range f.obj {
+		if !contains(readOnlyAutomationFields, k) {
+			obj[k] = v
+		}
+	}
+	b, _ := json.Marshal(obj)
+	var a Automation
+	if err := decodeNumbers(b, &a); err != nil {
+		f.violate("", ruleInvalidValue, "automation does not match Wix's Automation type: %v", err)
+		return nil, false
+	}
+	return &a, true
+}
+
+func (s *Server) handleGetAutomation(w http.ResponseWriter, c caller, id string) {
+	s.mu.Lock()
+	a := s.automations.get(c.instanceID, id)
+	var resp automationResponse
+	if a != nil {
+		resp.Automation = a.clone()
+	}
+	s.mu.Unlock()
+	if a == nil {
+		writeNotFound(w, id)
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (s *Server) handleDeleteAutomation(w http.ResponseWriter, c caller, id string) {
+	s.mu.Lock()
+	a := s.automations.get(c.instanceID, id)
+	if a != nil {
+		delete(s.automations.byID, id)
+	}
+	s.mu.Unlock()
+	if a == nil {
+		writeNotFound(w, id)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct{}{})
+}
+
+// handleUpdateAutomation implements PATCH /v2/automations/{id}: top-level
+// fields present in the body replace the stored ones (configuration
+// wholesale), and the result must again be a valid automation.
+func (s *Server) handleUpdateAutomation(w http.ResponseWriter, c caller, id string, f *fields) {
+	f.only("automation", "fields")
+	obj, ok := f.object("automation")
+	if !ok {
+		f.violate("automation", ruleRequired, "automation is required")
+		writeValidation(w, *f.violations)
+		return
+	}
+	af := f.nested("automation", obj)
+	sent := parseRevision(af)
+	if bodyID, ok := af.str("id", false); ok && bodyID != id {
+		af.violate("id", ruleInvalidValue, "automation.id %q differs from the id in the path %q", bodyID, id)
+	}
+	f.guid("automationId", id)
+	if !f.ok() {
+		writeValidation(w, *f.violations)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.updateLocked(w, c, id, sent, af)
+}
+
+// updateLocked applies a validated PATCH; it writes the answer while
+// holding the lock, so that the revision check and the write are atomic.
+func (s *Server) updateLocked(w http.ResponseWriter, c caller, id string, sent int64, af *fields) {
+	cur := s.automations.get(c.instanceID, id)
+	if cur == nil {
+		writeNotFound(w, id)
+		return
+	}
+	if have, _ := strconv.ParseInt(cur.Revision, 10, 64); have != sent {
+		// The code is [inferred]: Wix documents no custom errors here.
+		writeAppError(w, http.StatusConflict, "REVISION_MISMATCH", fmt.Sprintf(
+			"automation %s is at revision %d but the update was based on revision %d; read it again and retry", id, have, sent))
+		return
+	}
+	merged, ok := mergeAutomation(cur, af)
+	if !ok {
+		writeValidation(w, *af.violations)
+		return
+	}
+	merged.ID, merged.Revision, merged.InstanceID = cur.ID, cur.Revision, cur.InstanceID
+	merged.CreatedBy, merged.CreatedDate = cur.CreatedBy, cur.CreatedDate
+	merged.UpdatedBy = &AuditInfo{AppID: c.appID}
+	fillDefaults(merged)
+	bump(merged)
+	s.automations.byID[id] = merged
+	writeJSON(w, http.StatusOK, automationResponse{merged.clone()})
+}
+
+// parseRevision reads automation.revision, which the SDK sends as a string
+// (protobuf's int64 JSON form); a JSON number is accepted too.
+func parseRevision(f *fields) int64 {
+	raw, ok := f.raw("revision")
+	if !ok {
+		f.violate("revision", ruleRequired, "revision is required: send the revision last read")
+		return 0
+	}
+	n, err := strconv.ParseInt(strings.Trim(string(raw), `"`), 10, 64)
+	if err != nil || n < 0 {
+		f.violate("revision", ruleInvalidValue, "revision must be a non-negative integer, got %s", raw)
+	}
+	return n
+}
+
+// mergeAutomation overlays the body's top-level fields on the stored
+// automation and validates the result as a whole.
+func mergeAutomation(cur *Automation, af *fields) (*Automation, bool) {
+	b, _ := json.Marshal(cur)
+	var merged map[string]json.RawMessage
+	_ = json.Unmarshal(b, &merged) // just marshaled
+	for k, v := range af.obj {
+		if k == "origin" && string(v) != string(merged["origin"]) {
+			af.violate("origin", ruleNotAllowed, "origin is immutable: it was %s, the update sent %s", merged["origin"], v)
+		}
+		merged[k] = v
+	}
+	for _, k := range []string{"id", "revision", "createdBy", "createdDate", "updatedBy", "updatedDate"} {
+		delete(merged, k)
+	}
+	return parseAutomation(&fields{prefix: af.prefix, obj: merged, violations: af.violations})
+}
+
+type bulkDeleteResponse struct {
+	Results            []bulkDeleteResult `json:"results"`
+	BulkActionMetadata bulkActionMetadata `json:"bulkActionMetadata"`
+}
+
+type bulkDeleteResult struct {
+	ItemMetadata itemMetadata `json:"itemMetadata"`
+}
+
+// handleBulkDeleteAutomations implements POST /v2/bulk/automations/delete:
+// 1..200 ids, one result each; a missing automation fails only its item.
+func (s *Server) handleBulkDeleteAutomations(w http.ResponseWriter, c caller, f *fields) {
+	f.only("automationIds")
+	ids := f.guidListN("automationIds", maxBulkDelete)
+	if !f.ok() {
+		writeValidation(w, *f.violations)
+		return
+	}
+	resp := bulkDeleteResponse{Results: make([]bulkDeleteResult, len(ids))}
+	s.mu.Lock()
+	for i, id := range ids {
+		md := itemMetadata{ID: id, OriginalIndex: i, Success: true}
+		if s.automations.get(c.instanceID, id) == nil {
+			md.Success = false
+			md.Error = &itemError{Code: "AUTOMATION_NOT_FOUND", Description: "automation " + id + " was not found"}
+			resp.BulkActionMetadata.TotalFailures++
+		} else {
+			delete(s.automations.byID, id)
+			resp.BulkActionMetadata.TotalSuccesses++
+		}
+		resp.Results[i] = bulkDeleteResult{md}
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, resp)
+}
