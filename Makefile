@@ -1,28 +1,44 @@
 # The newcomer's two commands are `make demo` and `make test` (README.md).
-# Every target installs what it needs (Terraform included) and caches it.
+# Every target installs what it needs (Terraform included) and caches it:
+# scripts/tool.sh holds the pinned tools, scripts/cli-path.sh finds the CLI.
+# One-line targets live here; scripts/ holds only what has logic.
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
 
-.PHONY: help build demo test testacc-tofu fuzz bench docs docs-check lint release-check ci
+.PHONY: help build demo demo-tofu sim test testacc-tofu fuzz mutation bench docs docs-check snippets-check lint release-check ci
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 build: ## build terraform-provider-wix into the repository root
 	go build -o terraform-provider-wix .
 
 demo: ## cancel events on the bundled Wix API simulator with terraform apply, then show an empty plan
-	scripts/demo.sh
+	scripts/demo.sh terraform
 
+demo-tofu: ## the same demo with OpenTofu (TOFU=path, else tofu on PATH, else v1.6.3 built once)
+	scripts/demo.sh tofu
+
+sim: ## serve the simulator for your own configuration; prints the lines to paste into your shell
+	go build -o terraform-provider-wix . && go run ./cmd/wixsim -shell -provider-dir "$(CURDIR)"
+
+# TESTARGS passes extra flags to go test, e.g. make test TESTARGS='-run TestAcc -v'.
 test: ## unit and acceptance tests (real Terraform CLI, simulator) with the race detector
-	scripts/test.sh
+	terraform="$$(scripts/cli-path.sh terraform)"; \
+	echo "Using $$("$$terraform" version 2>/dev/null | sed -n 1p) at $$terraform"; \
+	go vet ./...; \
+	TF_ACC=1 TF_ACC_TERRAFORM_PATH="$$terraform" go test -race -count=1 -timeout 30m $(TESTARGS) ./...
 
 testacc-tofu: ## the acceptance tests under OpenTofu
-	scripts/testacc-tofu.sh
+	scripts/testacc-tofu.sh $(TESTARGS)
 
-fuzz: ## a short run of every fuzz target
+fuzz: ## a short run of every fuzz target (FUZZTIME, default 10s each)
 	scripts/fuzz.sh
+
+mutation: ## mutation testing of the Wix client with gremlins; fails under 90% efficacy (slow; not in CI)
+	gremlins="$$(scripts/tool.sh gremlins)"; "$$gremlins" unleash --threshold-efficacy 90 ./internal/wix
 
 bench: ## the benchmark of issue #4 (prints a table; see BENCHMARKS.md)
 	scripts/bench.sh
@@ -30,13 +46,19 @@ bench: ## the benchmark of issue #4 (prints a table; see BENCHMARKS.md)
 docs: ## regenerate docs/ with tfplugindocs
 	scripts/docs.sh
 
-docs-check: ## fail when docs/ is stale, tfplugindocs validate fails, or examples are not formatted
+docs-check: ## fail when docs/ is stale, tfplugindocs validate fails, examples are not formatted or a snippet does not validate
 	scripts/docs-check.sh
+	scripts/snippets-check.sh
 
-lint: ## golangci-lint
-	scripts/lint.sh
+snippets-check: ## terraform validate every hcl/terraform snippet of README.md, templates/ and docs/
+	scripts/snippets-check.sh
 
-release-check: ## goreleaser check and cross-builds
-	scripts/release-check.sh
+lint: ## golangci-lint (pinned in scripts/tool.sh) with .golangci.yml
+	lint="$$(scripts/tool.sh golangci-lint)"; "$$lint" config verify; "$$lint" run $(LINTARGS) ./...
 
-ci: test lint docs-check testacc-tofu fuzz release-check ## what .ci/run runs
+release-check: ## goreleaser check and CGO-free cross-builds for macOS arm64 and Windows amd64
+	goreleaser="$$(scripts/tool.sh goreleaser)"; "$$goreleaser" check
+	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 go build -trimpath -o /dev/null .
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -trimpath -o /dev/null .
+
+ci: test lint docs-check testacc-tofu demo-tofu fuzz release-check ## what .ci/run runs (after installing what a clean machine lacks)

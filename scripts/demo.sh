@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# make demo: the provider's main job end to end on this machine. It starts
-# the Wix API simulator on loopback, applies demo/main.tf with a real
-# Terraform CLI through a dev_overrides CLI configuration (no registry, no
+# make demo / make demo-tofu: the provider's main job end to end on this
+# machine. It starts the Wix API simulator on loopback, applies demo/main.tf
+# with a real CLI through a dev_overrides CLI configuration (no registry, no
 # init), then shows that a second plan has nothing to do.
+#
+# Usage: scripts/demo.sh [terraform|tofu]     (default terraform; see scripts/cli-path.sh)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$repo_root"
 
-terraform=$(scripts/cli-path.sh terraform)
+cli="$(scripts/cli-path.sh "${1:-terraform}")"
+cli_version="$(cli_name_version "$cli")"
+[[ -n "$cli_version" ]] || { echo "demo: $cli does not run" >&2; exit 1; }
 work=$(mktemp -d)
 sim_pid=""
 cleanup() {
@@ -15,6 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+echo "==> Using $cli_version ($cli)"
 echo "==> Building the provider and the Wix API simulator"
 go build -o "$work/bin/terraform-provider-wix" -ldflags "-X main.version=demo" .
 go build -o "$work/wixsim" ./cmd/wixsim
@@ -29,25 +36,18 @@ set -a
 source "$work/wix.env"
 set +a
 
-cat > "$work/terraformrc" <<CONFIG
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/wix-terraform/wix" = "$work/bin"
-  }
-  direct {}
-}
-CONFIG
-export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1
+write_dev_overrides "$work/cli-config" "$work/bin"
+export TF_CLI_CONFIG_FILE="$work/cli-config" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 mkdir "$work/config"
 cp demo/main.tf "$work/config/"
 cd "$work/config"
 
-echo "==> terraform apply"
-"$terraform" apply -auto-approve -no-color -compact-warnings
+echo "==> apply ($cli_version)"
+"$cli" apply -auto-approve -no-color -compact-warnings
 
-echo "==> terraform plan (a second plan must have no changes)"
+echo "==> plan (a second plan must have no changes)"
 set +e
-"$terraform" plan -detailed-exitcode -no-color -compact-warnings
+"$cli" plan -detailed-exitcode -no-color -compact-warnings
 code=$?
 set -e
 if [[ $code -ne 0 ]]; then
@@ -59,3 +59,4 @@ echo "==> Stopping the simulator"
 kill "$sim_pid"
 wait "$sim_pid" || true
 sim_pid=""
+echo "demo: OK with $cli_version"

@@ -9,7 +9,8 @@
 # to commit is already there). Terraform comes from scripts/cli-path.sh.
 set -euo pipefail
 
-repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$repo_root"
 
 fail() {
@@ -34,11 +35,7 @@ fi
 
 echo "==> terraform fmt -check -recursive examples"
 terraform_bin="$(scripts/cli-path.sh terraform)" || fail "no Terraform CLI for terraform fmt (see scripts/cli-path.sh)."
-# terraform fmt needs no CLI configuration: do not let a TF_CLI_CONFIG_FILE
-# naming a missing file add a warning to its output.
-if [[ -n "${TF_CLI_CONFIG_FILE:-}" && ! -f "$TF_CLI_CONFIG_FILE" ]]; then
-  unset TF_CLI_CONFIG_FILE
-fi
+drop_missing_cli_config
 if ! CHECKPOINT_DISABLE=1 "$terraform_bin" fmt -check -recursive -diff examples; then
   fail "examples/ is not formatted: run 'terraform fmt -recursive examples' and commit the result."
 fi

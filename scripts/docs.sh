@@ -12,7 +12,8 @@
 # scripts/cli-path.sh finds or builds. Any Terraform 1.x works.
 set -euo pipefail
 
-repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$repo_root"
 
 die() {
@@ -32,14 +33,10 @@ mkdir -p "$work/bin"
 ln -s "$(cd "$(dirname "$terraform_bin")" && pwd)/$(basename "$terraform_bin")" "$work/bin/terraform"
 export PATH="$work/bin:$PATH"
 
-# No version check calls from the Terraform CLI, and no warning (or, with
-# some versions, failure) when TF_CLI_CONFIG_FILE names a missing file: the
-# schema export needs no CLI configuration.
+# No version check calls from the Terraform CLI; the schema export needs no
+# CLI configuration.
 export CHECKPOINT_DISABLE=1
-if [[ -n "${TF_CLI_CONFIG_FILE:-}" && ! -f "$TF_CLI_CONFIG_FILE" ]]; then
-  : >"$work/terraformrc"
-  export TF_CLI_CONFIG_FILE="$work/terraformrc"
-fi
+drop_missing_cli_config
 
 echo "==> tfplugindocs generate (Terraform: $("$work/bin/terraform" version | head -n 1))"
 go tool tfplugindocs generate --provider-name wix --website-temp-dir "$work/website"

@@ -10,7 +10,8 @@
 # "Testing against the real Wix API").
 set -euo pipefail
 
-repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$repo_root"
 
 die() {
@@ -20,14 +21,9 @@ die() {
 
 tofu="$(scripts/cli-path.sh tofu)" || die "no OpenTofu CLI (see scripts/cli-path.sh)"
 
-# A TF_CLI_CONFIG_FILE that names a missing file only earns a warning from
-# OpenTofu 1.6.3, but the tests need no CLI configuration: TestMain in
-# internal/provider gives them an empty one when this is unset.
-if [[ -n "${TF_CLI_CONFIG_FILE:-}" && ! -f "$TF_CLI_CONFIG_FILE" ]]; then
-  unset TF_CLI_CONFIG_FILE
-fi
+drop_missing_cli_config
 
-version="$("$tofu" version 2>/dev/null | head -n 1 || true)"
+version="$(cli_name_version "$tofu")"
 [[ "$version" == OpenTofu* ]] ||
   die "$tofu is not OpenTofu (its version says: ${version:-nothing}); set TOFU=/path/to/tofu"
 echo "Using $version at $tofu"

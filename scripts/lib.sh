@@ -1,0 +1,38 @@
+# Sourced by the scripts (not run): what more than one of them needs.
+# shellcheck shell=bash
+
+# The repository root, whichever script sourced this.
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Terraform warns on every command, and some versions fail, when
+# TF_CLI_CONFIG_FILE names a missing file (some machines export one for
+# everybody). Nothing here needs the user's CLI configuration, so such a
+# setting is dropped; the Go tests' TestMain does the same for `go test`.
+drop_missing_cli_config() {
+  if [[ -n "${TF_CLI_CONFIG_FILE:-}" && ! -f "$TF_CLI_CONFIG_FILE" ]]; then
+    unset TF_CLI_CONFIG_FILE
+  fi
+}
+
+# write_dev_overrides FILE DIR writes a CLI configuration that makes
+# Terraform and OpenTofu use the terraform-provider-wix binary in DIR
+# instead of a registry release, with no `init`. Both registry addresses are
+# listed: Terraform resolves `wix-terraform/wix` on registry.terraform.io,
+# OpenTofu on registry.opentofu.org.
+write_dev_overrides() {
+  cat >"$1" <<CONFIG
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/wix-terraform/wix"  = "$2"
+    "registry.opentofu.org/wix-terraform/wix"  = "$2"
+  }
+  direct {}
+}
+CONFIG
+}
+
+# cli_name_version CLI prints the first line of `CLI version`, such as
+# "Terraform v1.11.4" or "OpenTofu v1.6.3".
+cli_name_version() {
+  "$1" version 2>/dev/null | sed -n 1p
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Prints the path of a pinned developer tool, building it once with
+# `go install` into the project's tool cache. Every script and make target
+# that needs a tool gets it here, so each pin lives in one place.
+#
+# Usage: scripts/tool.sh NAME       e.g. "$(scripts/tool.sh golangci-lint)" run ./...
+#
+# NAME is one of the tools below. The binary is cached as NAME@VERSION in
+# $TOOLS_DIR (default: the user's cache dir, terraform-provider-wix/tools),
+# so bumping a pin rebuilds it and an unchanged pin costs nothing. Only a Go
+# toolchain is needed: no CLI release can be downloaded on the project's
+# machines, but every tool here builds from its Go module.
+set -euo pipefail
+
+TOOLS_DIR="${TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-wix/tools}"
+
+# The pins. Terraform is the fallback when none is on PATH (scripts/cli-path.sh);
+# when bumping goreleaser, bump .github/workflows/release.yml too.
+module_of() {
+  case "$1" in
+    terraform) echo "github.com/hashicorp/terraform@v1.5.7" ;;
+    tofu) echo "github.com/opentofu/opentofu/cmd/tofu@v1.6.3" ;;
+    golangci-lint) echo "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0" ;;
+    goreleaser) echo "github.com/goreleaser/goreleaser/v2@v2.15.1" ;;
+    gremlins) echo "github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0" ;;
+    *) return 1 ;;
+  esac
+}
+
+die() {
+  echo "tool.sh: $*" >&2
+  exit 1
+}
+
+[[ $# -eq 1 ]] || die "usage: scripts/tool.sh NAME (terraform, tofu, golangci-lint, goreleaser, gremlins)"
+name="$1"
+module="$(module_of "$name")" || die "unknown tool '$name' (known: terraform, tofu, golangci-lint, goreleaser, gremlins)"
+version="${module##*@}"
+target="$TOOLS_DIR/$name@$version"
+
+if [[ ! -x "$target" ]]; then
+  command -v go >/dev/null || die "go is not on PATH; install Go (see go.mod for the version) first"
+  echo "tool.sh: building $name $version once into $TOOLS_DIR (minutes for the CLIs; cached afterwards)..." >&2
+  mkdir -p "$TOOLS_DIR"
+  # A scratch GOBIN, so an interrupted build never leaves a half-written
+  # binary under the final name; and outside this repository, so its go.mod
+  # plays no part in resolving the tool's dependencies.
+  scratch="$(mktemp -d "$TOOLS_DIR/.build.XXXXXX")"
+  trap 'rm -rf "$scratch"' EXIT
+  (cd "$scratch" && GOBIN="$scratch" GOFLAGS=-trimpath GO111MODULE=on go install "$module") >&2 ||
+    die "go install $module failed (see above)"
+  built=("$scratch"/*)
+  [[ ${#built[@]} -eq 1 && -x "${built[0]}" ]] || die "go install $module left no single binary in $scratch"
+  mv -f "${built[0]}" "$target"
+fi
+echo "$target"
