@@ -20,7 +20,7 @@ terraform {
 provider "wix" {
   # Optional tuning; these are the defaults.
   requests_per_minute = 200 # Wix's documented limit per app instance; 0 turns pacing off
-  max_retries         = 5   # for 429, 500, 502, 503, 504 and dropped connections
+  max_retries         = 5   # for 5xx answers and dropped connections; 429s are waited out and not counted
 
   batching {
     enable_batching = true # concurrent cancellations of one trigger key share a Bulk Cancel Event call
