@@ -71,8 +71,11 @@ type Client struct {
 	userAgent  string
 	log        Logger
 	redactor   *redactor
-	cancels    *groupCommit[string, struct{}]
-	reports    *groupCommit[ReportEventRequest, *ReportEventResponse]
+	// throttleCap bounds the 429 waits of an operation without a deadline
+	// (maxThrottledWait; tests shorten it).
+	throttleCap time.Duration
+	cancels     *groupCommit[string, struct{}]
+	reports     *groupCommit[ReportEventRequest, *ReportEventResponse]
 }
 
 // New checks cfg and builds a Client. It makes no network call: the first
@@ -91,12 +94,13 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("requests per minute and max retries must not be negative")
 	}
 	c := &Client{
-		baseURL:    strings.TrimRight(cfg.BaseURL, "/"),
-		http:       withoutRedirects(cfg.HTTPClient),
-		maxRetries: cfg.MaxRetries,
-		backoff:    newBackoffPolicy(cfg.MinBackoff, cfg.MaxBackoff),
-		userAgent:  cfg.UserAgent,
-		redactor:   newRedactor(cfg.AppSecret, cfg.AccessToken),
+		baseURL:     strings.TrimRight(cfg.BaseURL, "/"),
+		http:        withoutRedirects(cfg.HTTPClient),
+		maxRetries:  cfg.MaxRetries,
+		backoff:     newBackoffPolicy(cfg.MinBackoff, cfg.MaxBackoff),
+		userAgent:   cfg.UserAgent,
+		redactor:    newRedactor(cfg.AppSecret, cfg.AccessToken),
+		throttleCap: maxThrottledWait,
 	}
 	if c.userAgent == "" {
 		c.userAgent = "terraform-provider-wix/dev"
@@ -301,7 +305,7 @@ func (c *Client) retryWait(ctx context.Context, op operation, f failure, budget 
 		return finalError(op, f)
 	}
 	wait := c.backoff.delay(budget.waits, f.retryAfter)
-	if f.kind == kindThrottled && !hasDeadline(ctx) && budget.throttled+wait > maxThrottledWait {
+	if f.kind == kindThrottled && !hasDeadline(ctx) && budget.throttled+wait > c.throttleCap {
 		c.log.Debug(ctx, "Not retrying Wix API request", map[string]any{"operation": op.name, "attempt": attempt,
 			"reason": "429s have been waited out for " + budget.throttled.Round(time.Second).String() + " with no deadline set"})
 		return fmt.Errorf("%w; Wix kept asking to slow down for %s, the most waited without a deadline", f.err, budget.throttled.Round(time.Second))

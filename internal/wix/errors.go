@@ -80,6 +80,16 @@ func decodeAPIError(operation string, status int, header http.Header, body []byt
 	return apiErr
 }
 
+// mask masks secrets in Wix's words once decoded: a body may quote a
+// secret JSON-escaped inside a JSON string, which reads as the escaped
+// form only after decoding.
+func (e *APIError) mask(redact func(string) string) {
+	e.Message, e.Code, e.Description = redact(e.Message), redact(e.Code), redact(e.Description)
+	for i, v := range e.FieldViolations {
+		e.FieldViolations[i] = FieldViolation{Field: redact(v.Field), Description: redact(v.Description), ViolatedRule: redact(v.ViolatedRule)}
+	}
+}
+
 // Error names the call, the status and Wix's words for what went wrong.
 func (e *APIError) Error() string {
 	var b strings.Builder

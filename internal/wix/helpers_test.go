@@ -5,13 +5,17 @@ package wix
 // reached the wire.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -324,6 +328,177 @@ func (e *batchEnv) requireCancelledOnce(t *testing.T, triggerKey string, ids []s
 	for _, id := range ids {
 		if n := e.sim.CancelCount(triggerKey, id); n != 1 {
 			t.Errorf("%s/%s cancelled %d times, want once", triggerKey, id, n)
+		}
+	}
+}
+
+// fakeToken is what fakeWix's token endpoint hands out. Its quote, slash,
+// ampersand and non-ASCII letter take different forms raw, JSON-escaped
+// and URL-escaped, so masking tests see every form.
+const fakeToken = `OAUTH2.fake/tok"en&é`
+
+// fakeWix is a small stand-in for Wix over real HTTP, for answers the
+// simulator does not give (hostile proxies, new endpoints): it serves the
+// token call itself and hands every other call to handle. It records every
+// call it sees.
+type fakeWix struct {
+	server *httptest.Server
+	mu     sync.Mutex
+	seen   []fakeCall
+}
+
+// fakeCall is one request as fakeWix saw it.
+type fakeCall struct {
+	method, path, query, body string
+	header                    http.Header
+}
+
+func newFakeWix(t *testing.T, handle http.HandlerFunc) *fakeWix {
+	t.Helper()
+	return newRawServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == PathToken {
+			writeRaw(w, http.StatusOK, "application/json", `{"access_token":`+jsonString(fakeToken)+`,"token_type":"Bearer","expires_in":14400}`)
+			return
+		}
+		handle(w, r)
+	})
+}
+
+// newRawServer is a fakeWix that hands every call, the token call
+// included, to handle.
+func newRawServer(t *testing.T, handle http.HandlerFunc) *fakeWix {
+	t.Helper()
+	f := &fakeWix{}
+	f.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		f.mu.Lock()
+		f.seen = append(f.seen, fakeCall{method: r.Method, path: r.URL.Path, query: r.URL.RawQuery, body: string(body), header: r.Header.Clone()})
+		f.mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		handle(w, r)
+	}))
+	t.Cleanup(f.server.Close)
+	return f
+}
+
+// client is a client of the fake with fast backoff and no pacing.
+func (f *fakeWix) client(t *testing.T, tweak ...func(*Config)) *Client {
+	t.Helper()
+	return newSimClient(t, f.server.URL, tweak...)
+}
+
+// all is every request seen.
+func (f *fakeWix) all() []fakeCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.seen)
+}
+
+// calls are the requests seen at path.
+func (f *fakeWix) calls(path string) []fakeCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []fakeCall
+	for _, c := range f.seen {
+		if c.path == path {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func writeRaw(w http.ResponseWriter, status int, contentType, body string) {
+	if contentType != "" {
+		w.Header().Set("Content-Type", contentType)
+	}
+	w.Header().Set("x-wix-request-id", "req-fake")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}
+
+// answer is a handler that always answers status with a JSON body.
+func answer(status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) { writeRaw(w, status, "application/json", body) }
+}
+
+// resetConnection drops the connection with a TCP RST after the request
+// was read: the client cannot tell whether Wix acted on it.
+func resetConnection(w http.ResponseWriter, _ *http.Request) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		_ = tcp.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+// sequence answers the n-th call with handlers[n], and the last handler
+// for every call after.
+func sequence(handlers ...http.HandlerFunc) http.HandlerFunc {
+	var mu sync.Mutex
+	n := 0
+	return func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		h := handlers[min(n, len(handlers)-1)]
+		n++
+		mu.Unlock()
+		h(w, r)
+	}
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// recordingLogger keeps every log line as text, for tests that read logs.
+type recordingLogger struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *recordingLogger) Debug(_ context.Context, msg string, fields map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf("%s %v", msg, fields))
+}
+
+func (l *recordingLogger) text() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
+}
+
+func withLogger(l Logger) func(*Config) { return func(c *Config) { c.Logger = l } }
+
+// quotedForms are ways a server may quote secret, spelled out here rather
+// than taken from the code under test: raw, JSON-escaped by Go (HTML-safe),
+// JSON-escaped ASCII-only as Java does, and URL-escaped.
+func quotedForms(secret string) []string {
+	goJSON := jsonString(secret)
+	var ascii strings.Builder
+	for _, r := range secret {
+		switch {
+		case r == '"' || r == '\\':
+			ascii.WriteString(`\` + string(r))
+		case r > 0x7e:
+			fmt.Fprintf(&ascii, `\u%04X`, r)
+		default:
+			ascii.WriteRune(r)
+		}
+	}
+	return []string{secret, goJSON[1 : len(goJSON)-1], ascii.String(), url.QueryEscape(secret)}
+}
+
+// requireNoSecret fails when text holds secret in any form a body may
+// quote it in.
+func requireNoSecret(t *testing.T, where, text, secret string) {
+	t.Helper()
+	for _, form := range quotedForms(secret) {
+		if strings.Contains(text, form) {
+			t.Errorf("%s shows the secret (as %q): %s", where, form, text)
 		}
 	}
 }

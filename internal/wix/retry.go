@@ -56,6 +56,7 @@ func classify(op operation, res *response, err error, attempt int, redact func(s
 		return failure{err: unexpectedResponse(op.name, res, body)}
 	}
 	apiErr := decodeAPIError(op.name, res.status, res.header, body)
+	apiErr.mask(redact)
 	apiErr.Attempts = attempt
 	f := failure{err: apiErr, retryAfter: parseRetryAfter(res.header.Get("Retry-After"), time.Now())}
 	switch {

@@ -1,0 +1,222 @@
+package wix
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+)
+
+// PathAutomations is the Automations v2 collection, as Wix's SDK calls it.
+const PathAutomations = "/v2/automations"
+
+// Automation is a Wix automation (Automations v2). The fields the provider
+// works with are typed; everything else Wix sends, now or later, is kept in
+// Unknown and sent back as it came, so an update loses nothing.
+type Automation struct {
+	ID              string                  `json:"id,omitempty"`
+	Revision        string                  `json:"revision,omitempty"`
+	Name            string                  `json:"name,omitempty"`
+	Description     *string                 `json:"description,omitempty"`
+	Origin          string                  `json:"origin,omitempty"`
+	Configuration   AutomationConfiguration `json:"configuration"`
+	ApplicationInfo *ApplicationInfo        `json:"applicationInfo,omitempty"`
+	CreatedDate     string                  `json:"createdDate,omitempty"`
+	UpdatedDate     string                  `json:"updatedDate,omitempty"`
+	// Unknown holds the fields not modeled above (settings, createdBy, ...).
+	Unknown map[string]json.RawMessage `json:"-"`
+}
+
+// AutomationConfiguration is an automation's trigger and action graph.
+type AutomationConfiguration struct {
+	Status        string   `json:"status,omitempty"`
+	Trigger       Trigger  `json:"trigger"`
+	RootActionIDs []string `json:"rootActionIds"`
+	// Actions is Wix's map of action id to action, kept as Wix sent it.
+	Actions json.RawMessage `json:"actions,omitempty"`
+	// Unknown holds the fields not modeled above.
+	Unknown map[string]json.RawMessage `json:"-"`
+}
+
+// Trigger says which app event starts an automation.
+type Trigger struct {
+	AppID      string `json:"appId"`
+	TriggerKey string `json:"triggerKey"`
+	// Unknown holds the fields not modeled above (filters, rateLimit, ...).
+	Unknown map[string]json.RawMessage `json:"-"`
+}
+
+// ApplicationInfo names the app an automation of origin APPLICATION belongs to.
+type ApplicationInfo struct {
+	AppID string `json:"appId"`
+	// Unknown holds the fields not modeled above.
+	Unknown map[string]json.RawMessage `json:"-"`
+}
+
+// The JSON methods below keep unmodeled fields: known fields are encoded
+// through an alias type, then merged with Unknown (known fields win).
+
+// MarshalJSON writes the typed fields and the unknown ones.
+func (a Automation) MarshalJSON() ([]byte, error) {
+	type plain Automation
+	return marshalWithUnknown(plain(a), a.Unknown)
+}
+
+// UnmarshalJSON reads the typed fields and keeps the rest in Unknown.
+func (a *Automation) UnmarshalJSON(data []byte) error {
+	type plain Automation
+	return unmarshalWithUnknown(data, (*plain)(a), &a.Unknown)
+}
+
+// MarshalJSON writes the typed fields and the unknown ones.
+func (c AutomationConfiguration) MarshalJSON() ([]byte, error) {
+	type plain AutomationConfiguration
+	return marshalWithUnknown(plain(c), c.Unknown)
+}
+
+// UnmarshalJSON reads the typed fields and keeps the rest in Unknown.
+func (c *AutomationConfiguration) UnmarshalJSON(data []byte) error {
+	type plain AutomationConfiguration
+	return unmarshalWithUnknown(data, (*plain)(c), &c.Unknown)
+}
+
+// MarshalJSON writes the typed fields and the unknown ones.
+func (t Trigger) MarshalJSON() ([]byte, error) {
+	type plain Trigger
+	return marshalWithUnknown(plain(t), t.Unknown)
+}
+
+// UnmarshalJSON reads the typed fields and keeps the rest in Unknown.
+func (t *Trigger) UnmarshalJSON(data []byte) error {
+	type plain Trigger
+	return unmarshalWithUnknown(data, (*plain)(t), &t.Unknown)
+}
+
+// MarshalJSON writes the typed fields and the unknown ones.
+func (i ApplicationInfo) MarshalJSON() ([]byte, error) {
+	type plain ApplicationInfo
+	return marshalWithUnknown(plain(i), i.Unknown)
+}
+
+// UnmarshalJSON reads the typed fields and keeps the rest in Unknown.
+func (i *ApplicationInfo) UnmarshalJSON(data []byte) error {
+	type plain ApplicationInfo
+	return unmarshalWithUnknown(data, (*plain)(i), &i.Unknown)
+}
+
+func marshalWithUnknown(known any, unknown map[string]json.RawMessage) ([]byte, error) {
+	data, err := json.Marshal(known)
+	if err != nil || len(unknown) == 0 {
+		return data, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return nil, err
+	}
+	for k, v := range unknown {
+		if _, ok := fields[k]; !ok {
+			fields[k] = v
+		}
+	}
+	return json.Marshal(fields)
+}
+
+func unmarshalWithUnknown(data []byte, known any, unknown *map[string]json.RawMessage) error {
+	if err := json.Unmarshal(data, known); err != nil {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return err
+	}
+	for _, k := range jsonFieldNames(known) {
+		delete(fields, k)
+	}
+	*unknown = nil
+	if len(fields) > 0 {
+		*unknown = fields
+	}
+	return nil
+}
+
+type automationEnvelope struct {
+	Automation *Automation `json:"automation"`
+}
+
+// CreateAutomation creates automation and returns it as Wix stored it.
+// Create is not safe to repeat: after a broken connection or a 5xx it is
+// not sent again, and the error is an *UncertainError (errors.Is
+// ErrMayHaveReachedWix): look for the automation before creating anew.
+func (c *Client) CreateAutomation(ctx context.Context, automation Automation) (*Automation, error) {
+	out := &automationEnvelope{}
+	err := c.do(ctx, operation{
+		name:          "Create Automation",
+		path:          PathAutomations,
+		body:          automationEnvelope{Automation: &automation},
+		out:           out,
+		repeat:        notRepeatable,
+		authenticated: true,
+		paced:         true,
+	})
+	return answeredAutomation("Create Automation", out, err)
+}
+
+// GetAutomation reads an automation; IsNotFound(err) when it does not exist.
+func (c *Client) GetAutomation(ctx context.Context, id string) (*Automation, error) {
+	out := &automationEnvelope{}
+	err := c.do(ctx, operation{
+		name:          "Get Automation",
+		method:        http.MethodGet,
+		path:          PathAutomations + "/" + url.PathEscape(id),
+		query:         url.Values{"automationId": {id}},
+		out:           out,
+		repeat:        repeatable,
+		authenticated: true,
+		paced:         true,
+	})
+	return answeredAutomation("Get Automation", out, err)
+}
+
+// UpdateAutomation replaces automation (its ID and Revision must be set)
+// and returns it with its new revision. IsConflict(err) when Wix has a
+// newer revision. An update carries its revision, so it is safe to repeat:
+// a second arrival meets a newer revision instead of applying twice.
+func (c *Client) UpdateAutomation(ctx context.Context, automation Automation) (*Automation, error) {
+	out := &automationEnvelope{}
+	err := c.do(ctx, operation{
+		name:          "Update Automation",
+		method:        http.MethodPatch,
+		path:          PathAutomations + "/" + url.PathEscape(automation.ID),
+		body:          automationEnvelope{Automation: &automation},
+		out:           out,
+		repeat:        repeatable,
+		authenticated: true,
+		paced:         true,
+	})
+	return answeredAutomation("Update Automation", out, err)
+}
+
+// DeleteAutomation deletes an automation; IsNotFound(err) when it was
+// already gone.
+func (c *Client) DeleteAutomation(ctx context.Context, id string) error {
+	return c.do(ctx, operation{
+		name:          "Delete Automation",
+		method:        http.MethodDelete,
+		path:          PathAutomations + "/" + url.PathEscape(id),
+		query:         url.Values{"automationId": {id}},
+		repeat:        repeatable,
+		authenticated: true,
+		paced:         true,
+	})
+}
+
+func answeredAutomation(op string, out *automationEnvelope, err error) (*Automation, error) {
+	if err != nil {
+		return nil, err
+	}
+	if out.Automation == nil {
+		return nil, &UnexpectedResponseError{Operation: op, StatusCode: http.StatusOK, ContentType: "application/json",
+			Excerpt: "a JSON object without \"automation\""}
+	}
+	return out.Automation, nil
+}
