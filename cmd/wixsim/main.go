@@ -3,6 +3,13 @@
 // real process. It knows the demo app out of the box (see wixsim.Demo*).
 //
 //	wixsim [-addr 127.0.0.1:0] [-addr-file PATH] [-env-file PATH] [-rpm N] [-retry-after] [-latency DURATION]
+//	       [-shell [-provider-dir DIR]]
+//
+// With -shell it also writes a Terraform CLI configuration whose
+// dev_overrides point Terraform and OpenTofu at the provider binary in DIR,
+// and prints to stdout exactly the lines to paste into a shell (exports of
+// the WIX_* variables and TF_CLI_CONFIG_FILE); everything else it says goes
+// to stderr. It then serves until interrupted.
 package main
 
 import (
@@ -16,6 +23,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -35,6 +43,8 @@ type config struct {
 	rpm        int
 	retryAfter bool
 	latency    time.Duration
+	shell      bool
+	providers  string // -provider-dir, absolute
 }
 
 func main() {
@@ -71,34 +81,68 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
-	baseURL := "http://" + ln.Addr().String()
-	if cfg.addrFile != "" {
-		if err := writeFileAtomic(cfg.addrFile, []byte(baseURL)); err != nil {
-			_ = srv.Close()
-			return err
-		}
-		// A stale file would point the next reader at a dead port.
-		defer os.Remove(cfg.addrFile)
+	// In -shell mode stdout carries only the lines to paste.
+	info := stdout
+	if cfg.shell {
+		info = stderr
 	}
-	if cfg.envFile != "" {
-		if err := writeFileAtomic(cfg.envFile, demoEnv(baseURL)); err != nil {
-			_ = srv.Close()
-			return err
-		}
-		defer os.Remove(cfg.envFile)
+	cleanup, err := announce(cfg, "http://"+ln.Addr().String(), stdout, info)
+	defer cleanup()
+	if err != nil {
+		_ = srv.Close()
+		return err
 	}
-	fmt.Fprintf(stdout, "wixsim listening on %s (demo app_id=%s instance_id=%s trigger_key=%s)\n",
-		baseURL, wixsim.DemoAppID, wixsim.DemoInstanceID, wixsim.DemoTriggerKey)
-
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	shutdown(srv)
-	fmt.Fprintf(stdout, "wixsim stopped: %d requests served, %d cancellations\n",
+	fmt.Fprintf(info, "wixsim stopped: %d requests served, %d cancellations\n",
 		len(sim.Requests()), len(sim.Cancellations()))
 	return nil
+}
+
+// announce tells readers where the simulator listens: the address and env
+// files, the -shell CLI configuration and lines, and a line on info. The
+// cleanup it returns removes every file it wrote, since a stale file would
+// point the next reader at a dead port.
+func announce(cfg config, baseURL string, stdout, info io.Writer) (func(), error) {
+	var files []string
+	cleanup := func() {
+		for _, f := range files {
+			_ = os.RemoveAll(f)
+		}
+	}
+	vars := demoVars(baseURL)
+	if cfg.shell {
+		dir, err := os.MkdirTemp("", "wixsim-shell-")
+		if err != nil {
+			return cleanup, err
+		}
+		files = append(files, dir)
+		rc := filepath.Join(dir, "terraform.rc")
+		if err := os.WriteFile(rc, cliConfig(cfg.providers), 0o600); err != nil {
+			return cleanup, err
+		}
+		vars = append(vars, [2]string{"TF_CLI_CONFIG_FILE", rc})
+	}
+	for _, w := range []struct{ path, data string }{{cfg.addrFile, baseURL}, {cfg.envFile, shellLines(vars)}} {
+		if w.path == "" {
+			continue
+		}
+		if err := writeFileAtomic(w.path, []byte(w.data)); err != nil {
+			return cleanup, err
+		}
+		files = append(files, w.path)
+	}
+	fmt.Fprintf(info, "wixsim listening on %s (demo app_id=%s instance_id=%s trigger_key=%s)\n",
+		baseURL, wixsim.DemoAppID, wixsim.DemoInstanceID, wixsim.DemoTriggerKey)
+	if cfg.shell {
+		warnMissingProvider(info, cfg.providers)
+		fmt.Fprint(stdout, shellLines(vars))
+	}
+	return cleanup, nil
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -107,10 +151,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:0", "loopback `host:port` to listen on (port 0 picks a free one)")
 	fs.StringVar(&cfg.addrFile, "addr-file", "", "write the base URL to this `file` once listening")
-	fs.StringVar(&cfg.envFile, "env-file", "", "write WIX_* variables for the demo app (shell syntax) to this `file` once listening")
+	fs.StringVar(&cfg.envFile, "env-file", "", "write `export` lines of the WIX_* variables for the demo app (and TF_CLI_CONFIG_FILE with -shell) to this `file` once listening")
 	fs.IntVar(&cfg.rpm, "rpm", 0, "rate limit in requests per minute per app instance (0 = none)")
 	fs.BoolVar(&cfg.retryAfter, "retry-after", false, "send Retry-After on rate-limited (429) answers")
 	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every call")
+	fs.BoolVar(&cfg.shell, "shell", false, "write a Terraform CLI config with dev_overrides and print the lines to paste into a shell")
+	fs.StringVar(&cfg.providers, "provider-dir", ".", "with -shell: the `directory` holding the terraform-provider-wix binary")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err
@@ -125,6 +171,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	case cfg.latency < 0:
 		return cfg, fmt.Errorf("%w: -latency must be >= 0", errUsage)
 	}
+	abs, err := filepath.Abs(cfg.providers)
+	if err != nil {
+		return cfg, fmt.Errorf("%w: -provider-dir %q: %w", errUsage, cfg.providers, err)
+	}
+	cfg.providers = abs
 	return cfg, nil
 }
 
@@ -150,11 +201,63 @@ func listenLoopback(addr string) (net.Listener, error) {
 	return ln, nil
 }
 
-// demoEnv configures the provider for the simulator's demo app, so that a
-// script can `source` it instead of repeating the demo credentials.
-func demoEnv(baseURL string) []byte {
-	return fmt.Appendf(nil, "WIX_BASE_URL=%s\nWIX_APP_ID=%s\nWIX_APP_SECRET=%s\nWIX_INSTANCE_ID=%s\n",
-		baseURL, wixsim.DemoAppID, wixsim.DemoAppSecret, wixsim.DemoInstanceID)
+// demoVars configures the provider for the simulator's demo app.
+func demoVars(baseURL string) [][2]string {
+	return [][2]string{
+		{"WIX_BASE_URL", baseURL},
+		{"WIX_APP_ID", wixsim.DemoAppID},
+		{"WIX_APP_SECRET", wixsim.DemoAppSecret},
+		{"WIX_INSTANCE_ID", wixsim.DemoInstanceID},
+	}
+}
+
+// shellLines renders vars as lines a POSIX shell can source or a user can
+// paste: one quoted export each, after unsetting WIX_ACCESS_TOKEN, which
+// together with the app credentials would be refused as two credential
+// sets.
+func shellLines(vars [][2]string) string {
+	var b strings.Builder
+	b.WriteString("unset WIX_ACCESS_TOKEN\n")
+	for _, kv := range vars {
+		fmt.Fprintf(&b, "export %s=%s\n", kv[0], shellQuote(kv[1]))
+	}
+	return b.String()
+}
+
+// shellQuote single-quotes s for a POSIX shell; a quote inside becomes '\”.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// cliConfig is a Terraform CLI configuration that installs the provider
+// from dir for both Terraform's and OpenTofu's registry address, and every
+// other provider as usual.
+func cliConfig(dir string) []byte {
+	d := hclString(dir)
+	return fmt.Appendf(nil, `provider_installation {
+  dev_overrides {
+    "registry.terraform.io/wix-terraform/wix" = %s
+    "registry.opentofu.org/wix-terraform/wix" = %s
+  }
+  direct {}
+}
+`, d, d)
+}
+
+// hclString quotes s as an HCL string literal, escaping template markers.
+func hclString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "${", "$${", "%{", "%%{", "\n", `\n`)
+	return `"` + r.Replace(s) + `"`
+}
+
+// warnMissingProvider says how to build the provider when dir lacks it,
+// since Terraform's own error for that case does not name the fix.
+func warnMissingProvider(w io.Writer, dir string) {
+	if _, err := os.Stat(filepath.Join(dir, "terraform-provider-wix")); err == nil {
+		return
+	}
+	fmt.Fprintf(w, "wixsim: %s holds no terraform-provider-wix binary yet; build it with: go build -o %s .\n",
+		dir, shellQuote(dir))
 }
 
 // writeFileAtomic writes through a temporary file and a rename, so that a

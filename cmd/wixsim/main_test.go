@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -63,11 +64,11 @@ func TestRunServesAndStopsCleanly(t *testing.T) {
 	if !strings.HasPrefix(base, "http://127.0.0.1:") || strings.ContainsAny(base, "\n ") {
 		t.Fatalf("addr file holds %q", base)
 	}
-	wantEnv := fmt.Sprintf("WIX_BASE_URL=%s\nWIX_APP_ID=%s\nWIX_APP_SECRET=%s\nWIX_INSTANCE_ID=%s\n",
-		base, wixsim.DemoAppID, wixsim.DemoAppSecret, wixsim.DemoInstanceID)
-	if got := waitForFile(t, envFile); got != wantEnv {
-		t.Fatalf("env file holds %q, want %q", got, wantEnv)
-	}
+	waitForFile(t, envFile)
+	wantVars(t, sourced(t, envFile), map[string]string{
+		"WIX_BASE_URL": base, "WIX_APP_ID": wixsim.DemoAppID,
+		"WIX_APP_SECRET": wixsim.DemoAppSecret, "WIX_INSTANCE_ID": wixsim.DemoInstanceID,
+	})
 	body := fmt.Sprintf(`{"grant_type":"client_credentials","client_id":%q,"client_secret":%q,"instance_id":%q}`,
 		wixsim.DemoAppID, wixsim.DemoAppSecret, wixsim.DemoInstanceID)
 	resp, err := http.Post(base+"/oauth2/token", "application/json", strings.NewReader(body))
@@ -153,5 +154,115 @@ func TestWriteFileAtomicReplaces(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
 		t.Errorf("temporary files left: %v", entries)
+	}
+}
+
+// sourced runs bash, sources file with WIX_ACCESS_TOKEN set beforehand, and
+// returns the environment that results.
+func sourced(t *testing.T, file string) map[string]string {
+	t.Helper()
+	cmd := exec.Command("bash", "-c", `source "$1" && env`, "bash", file)
+	cmd.Env = append(os.Environ(), "WIX_ACCESS_TOKEN=left-over")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("bash could not source %s: %v", file, err)
+	}
+	env := map[string]string{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+func wantVars(t *testing.T, env, want map[string]string) {
+	t.Helper()
+	for k, v := range want {
+		if env[k] != v {
+			t.Errorf("after source: %s = %q, want %q", k, env[k], v)
+		}
+	}
+	if _, ok := env["WIX_ACCESS_TOKEN"]; ok {
+		t.Error("WIX_ACCESS_TOKEN stays set; with the app credentials it makes two credential sets")
+	}
+}
+
+// startShell runs wixsim -shell and waits for its last line to paste.
+func startShell(t *testing.T, providerDir string) (stdout, stderr *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	stdout, stderr = &syncBuffer{}, &syncBuffer{}
+	go func() { done <- run(ctx, []string{"-shell", "-provider-dir", providerDir}, stdout, stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(stdout.String(), "TF_CLI_CONFIG_FILE") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no TF_CLI_CONFIG_FILE line; stdout %q stderr %q", stdout, stderr)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return stdout, stderr
+}
+
+func TestShellPrintsLinesToPaste(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "it's a \"dir\"")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr := startShell(t, dir)
+	pasted := filepath.Join(t.TempDir(), "pasted.sh")
+	if err := os.WriteFile(pasted, []byte(stdout.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := sourced(t, pasted)
+	wantVars(t, env, map[string]string{"WIX_APP_ID": wixsim.DemoAppID, "WIX_INSTANCE_ID": wixsim.DemoInstanceID})
+	if !strings.HasPrefix(env["WIX_BASE_URL"], "http://127.0.0.1:") {
+		t.Errorf("WIX_BASE_URL = %q", env["WIX_BASE_URL"])
+	}
+	rc, err := os.ReadFile(env["TF_CLI_CONFIG_FILE"])
+	if err != nil {
+		t.Fatalf("TF_CLI_CONFIG_FILE: %v", err)
+	}
+	for _, want := range []string{
+		`"registry.terraform.io/wix-terraform/wix" = "` + strings.ReplaceAll(dir, `"`, `\"`) + `"`,
+		`"registry.opentofu.org/wix-terraform/wix" = `, "direct {}",
+	} {
+		if !strings.Contains(string(rc), want) {
+			t.Errorf("CLI config lacks %q:\n%s", want, rc)
+		}
+	}
+	if !strings.Contains(stderr.String(), "listening on") || !strings.Contains(stderr.String(), "go build -o") {
+		t.Errorf("stderr = %q, want the listening line and how to build the missing provider", stderr)
+	}
+}
+
+func TestShellConfigIsRemovedOnExit(t *testing.T) {
+	var rc string
+	t.Run("serve", func(t *testing.T) {
+		stdout, _ := startShell(t, t.TempDir())
+		_, after, _ := strings.Cut(stdout.String(), "TF_CLI_CONFIG_FILE=")
+		rc = strings.Trim(strings.TrimSpace(after), "'")
+		if _, err := os.Stat(rc); err != nil {
+			t.Fatalf("CLI config %q missing while serving: %v", rc, err)
+		}
+	})
+	if _, err := os.Stat(rc); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("CLI config %s left behind: %v", rc, err)
+	}
+}
+
+func TestShellQuoteSurvivesBash(t *testing.T) {
+	for _, v := range []string{"plain", "it's", `a "b" $HOME \n`, "''", ""} {
+		out, err := exec.Command("bash", "-c", "printf %s "+shellQuote(v)).Output()
+		if err != nil || string(out) != v {
+			t.Errorf("shellQuote(%q) through bash = %q, %v", v, out, err)
+		}
 	}
 }
