@@ -209,23 +209,29 @@ func (e *batchEnv) cancelAsync(ctx context.Context, triggerKey string, ids []str
 // of all trigger keys: the tests queue one key at a time).
 func (e *batchEnv) waitQueued(t *testing.T, n int) {
 	t.Helper()
+	waitGroupQueued(t, e.client.cancels, n)
+}
+
+// waitGroupQueued waits until n items wait in g (in the queues of all
+// groups: the tests queue one group at a time).
+func waitGroupQueued[I, R any](t *testing.T, g *groupCommit[I, R], n int) {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if got := e.queued(); got >= n {
+		if got := queuedIn(g); got >= n {
 			return
 		} else if time.Now().After(deadline) {
-			t.Fatalf("%d cancellations queued, want %d", got, n)
+			t.Fatalf("%d items queued, want %d", got, n)
 		}
 		time.Sleep(time.Millisecond)
 	}
 }
 
-func (e *batchEnv) queued() int {
-	b := e.client.cancels
-	b.mu.Lock()
-	defer b.mu.Unlock()
+func queuedIn[I, R any](g *groupCommit[I, R]) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	n := 0
-	for _, q := range b.queues {
+	for _, q := range g.queues {
 		n += len(q.items)
 	}
 	return n

@@ -1,0 +1,184 @@
+package wix
+
+// Bulk Report Event batching, through the same group commit as Bulk Cancel
+// Event: the tests mirror the cancel ones, against a small stand-in for
+// the two report endpoints whose bulk answers a test may garble.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// reportWix answers Report Event with the activation id "act-<entity>" and
+// Bulk Report Event with one such result per event, in order, passed
+// through garble (when set) first.
+type reportWix struct {
+	*fakeWix
+	gate   *gate
+	mu     sync.Mutex
+	garble func(results []map[string]any) []map[string]any
+}
+
+func newReportWix(t *testing.T, tweak ...func(*Config)) (*reportWix, *Client) {
+	t.Helper()
+	rw := &reportWix{gate: newGate(PathReport)}
+	t.Cleanup(rw.gate.release)
+	rw.fakeWix = newFakeWix(t, func(w http.ResponseWriter, r *http.Request) { rw.gate.wrap(http.HandlerFunc(rw.serve)).ServeHTTP(w, r) })
+	tweaks := append([]func(*Config){func(c *Config) { c.Batching = BatchingConfig{Enabled: true} }}, tweak...)
+	return rw, rw.client(t, tweaks...)
+}
+
+func (rw *reportWix) serve(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		ExternalEntityID string           `json:"externalEntityId"`
+		EventsInfo       []map[string]any `json:"eventsInfo"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&body)
+	if r.URL.Path == PathReport {
+		writeRaw(w, 200, "application/json", `{"activationIds":["act-`+body.ExternalEntityID+`"]}`)
+		return
+	}
+	results := make([]map[string]any, len(body.EventsInfo))
+	for i, ev := range body.EventsInfo {
+		results[i] = map[string]any{"itemMetadata": map[string]any{"originalIndex": i, "success": true},
+			"eventInfo": ev, "activationIds": []string{"act-" + ev["externalEntityId"].(string)}}
+	}
+	rw.mu.Lock()
+	if rw.garble != nil {
+		results = rw.garble(results)
+	}
+	rw.mu.Unlock()
+	out, _ := json.Marshal(map[string]any{"triggerKey": testKey, "results": results})
+	writeRaw(w, 200, "application/json", string(out))
+}
+
+type reportOutcome struct {
+	res *ReportEventResponse
+	err error
+}
+
+// reportAsync starts ReportEvent for each entity and returns the outcomes.
+func reportAsync(client *Client, ids []string) map[string]<-chan reportOutcome {
+	out := make(map[string]<-chan reportOutcome, len(ids))
+	for _, id := range ids {
+		ch := make(chan reportOutcome, 1)
+		out[id] = ch
+		go func() {
+			res, err := client.ReportEvent(context.Background(), ReportEventRequest{TriggerKey: testKey, ExternalEntityID: id,
+				Payload: map[string]any{"n": 1}, Idempotency: &Idempotency{Key: "k-" + id}})
+			ch <- reportOutcome{res, err}
+		}()
+	}
+	return out
+}
+
+// reportBehindHeldLead holds a lone lead report at the server, queues ids
+// behind it, lets the lead finish, and returns the queued ids' outcomes.
+func reportBehindHeldLead(t *testing.T, rw *reportWix, client *Client, ids []string) map[string]reportOutcome {
+	t.Helper()
+	lead := reportAsync(client, entityIDs(9, 1))
+	rw.gate.waitArrived(t)
+	queued := reportAsync(client, ids)
+	waitGroupQueued(t, client.reports, len(ids))
+	rw.gate.release()
+	if out := <-lead[entityIDs(9, 1)[0]]; out.err != nil {
+		t.Fatalf("the lead report: %v", out.err)
+	}
+	got := map[string]reportOutcome{}
+	for id, ch := range queued {
+		got[id] = <-ch
+	}
+	return got
+}
+
+// A lone report leaves as a plain Report Event, byte for byte as without
+// batching.
+func TestReportBatch_loneReportIsAPlainReportEvent(t *testing.T) {
+	rw, client := newReportWix(t)
+	rw.gate.release()
+	out := <-reportAsync(client, []string{testEntity})[testEntity]
+	if out.err != nil || !slices.Equal(out.res.ActivationIDs, []string{"act-" + testEntity}) {
+		t.Fatalf("ReportEvent = %+v, %v", out.res, out.err)
+	}
+	calls := rw.calls(PathReport)
+	want := `{"triggerKey":"form_submitted","payload":{"n":1},"externalEntityId":"` + testEntity + `","idempotency":{"key":"k-` + testEntity + `"}}`
+	if len(calls) != 1 || calls[0].body != want || len(rw.calls(PathBulkReport)) != 0 {
+		t.Fatalf("calls = %+v, want one Report Event %s", rw.all(), want)
+	}
+}
+
+// Reports queued during a call leave together in one Bulk Report Event, and
+// each caller gets exactly its own activation ids.
+func TestReportBatch_queuedReportsLeaveTogether(t *testing.T) {
+	rw, client := newReportWix(t)
+	ids := entityIDs(1, 7)
+	for id, out := range reportBehindHeldLead(t, rw, client, ids) {
+		if out.err != nil || !slices.Equal(out.res.ActivationIDs, []string{"act-" + id}) {
+			t.Errorf("%s: %+v, %v; want its own activation id", id, out.res, out.err)
+		}
+	}
+	bulk := rw.calls(PathBulkReport)
+	if len(bulk) != 1 {
+		t.Fatalf("Bulk Report Event calls = %d, want 1", len(bulk))
+	}
+	var body bulkReportEventRequest
+	if err := json.Unmarshal([]byte(bulk[0].body), &body); err != nil || body.TriggerKey != testKey || len(body.EventsInfo) != len(ids) {
+		t.Fatalf("bulk body %s: want %d events of %s", bulk[0].body, len(ids), testKey)
+	}
+	for _, ev := range body.EventsInfo {
+		if ev.Idempotency == nil || ev.Idempotency.Key != "k-"+ev.ExternalEntityID || ev.Payload["n"] != float64(1) {
+			t.Errorf("event %+v lost its payload or idempotency key", ev)
+		}
+	}
+}
+
+// A bulk answer that does not clearly confirm an item (no result, two, one
+// for another entity at its position, success false) fails that item only;
+// a shuffled but consistent answer is fine.
+func TestReportBatch_garbledAnswersFailOnlyTheirItem(t *testing.T) {
+	for name, tc := range map[string]struct {
+		garble func([]map[string]any) []map[string]any
+		bad    string // what the failed item's error says; "" when none fails
+	}{
+		"shuffled":  {func(r []map[string]any) []map[string]any { slices.Reverse(r); return r }, ""},
+		"missing":   {func(r []map[string]any) []map[string]any { return slices.Delete(r, 2, 3) }, "has no result"},
+		"duplicate": {func(r []map[string]any) []map[string]any { return append(r, r[2]) }, "has two results"},
+		"foreign": {func(r []map[string]any) []map[string]any {
+			r[2]["eventInfo"] = map[string]any{"externalEntityId": "someone-else"}
+			return r
+		}, `puts a result for "someone-else"`},
+		"failed": {func(r []map[string]any) []map[string]any {
+			r[2]["itemMetadata"] = map[string]any{"originalIndex": 2, "success": false, "error": map[string]any{"code": "NOPE", "description": "no " + fakeToken}}
+			return r
+		}, "NOPE: no [redacted]"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rw, client := newReportWix(t, func(c *Config) { c.Batching.MaxBatchSize = 4 })
+			rw.garble = tc.garble
+			ids := entityIDs(1, 4)
+			outs := reportBehindHeldLead(t, rw, client, ids)
+			var body bulkReportEventRequest
+			_ = json.Unmarshal([]byte(rw.calls(PathBulkReport)[0].body), &body)
+			badID := body.EventsInfo[2].ExternalEntityID
+			for id, out := range outs {
+				failing := tc.bad != "" && id == badID
+				if failing != (out.err != nil) || (failing && !strings.Contains(out.err.Error(), tc.bad)) {
+					t.Errorf("%s: %v, want failure %v with %q", id, out.err, failing, tc.bad)
+				}
+				if !failing && (out.res == nil || out.res.ActivationIDs[0] != "act-"+id) {
+					t.Errorf("%s got %+v, want its own activation id", id, out.res)
+				}
+			}
+			var itemErr *ItemError
+			if name == "failed" && !errors.As(outs[badID].err, &itemErr) {
+				t.Errorf("a failed item: %v, want an *ItemError", outs[badID].err)
+			}
+		})
+	}
+}
