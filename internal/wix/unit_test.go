@@ -1,0 +1,211 @@
+package wix
+
+// Unit tests of the client's arithmetic and small decisions: token
+// lifetimes, backoff bounds, excerpt cuts, secret forms, result matching.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// A token is kept until a margin before it expires: 5 minutes, or a tenth
+// of its lifetime when that is shorter; without expires_in, 10 minutes.
+func TestUnit_tokenIsRenewedAMarginBeforeExpiry(t *testing.T) {
+	for _, tc := range []struct {
+		expiresIn int
+		renewAt   time.Duration
+	}{
+		{14400, 4*time.Hour - 5*time.Minute},
+		{3000, 50*time.Minute - 5*time.Minute},
+		{600, 9 * time.Minute},
+		{60, 54 * time.Second},
+		{0, 9 * time.Minute},
+		{-5, 9 * time.Minute},
+	} {
+		t.Run(fmt.Sprint(tc.expiresIn), func(t *testing.T) {
+			f := newRawServer(t, answer(200, fmt.Sprintf(`{"access_token":"tok","expires_in":%d}`, tc.expiresIn)))
+			client := f.client(t)
+			src := client.tokens.(*appTokenSource)
+			start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			now := start
+			src.now = func() time.Time { return now }
+			if tok, err := src.token(context.Background()); err != nil || tok != "tok" {
+				t.Fatalf("token = %q, %v", tok, err)
+			}
+			now = start.Add(tc.renewAt - time.Nanosecond)
+			if _, ok := src.cached(); !ok {
+				t.Errorf("token dropped before %s", tc.renewAt)
+			}
+			now = start.Add(tc.renewAt)
+			if _, ok := src.cached(); ok {
+				t.Errorf("token still kept at %s", tc.renewAt)
+			}
+		})
+	}
+}
+
+// A 200 from the token endpoint without a token is an error, not "".
+func TestUnit_tokenAnswerWithoutATokenFails(t *testing.T) {
+	f := newRawServer(t, answer(200, `{"token_type":"Bearer"}`))
+	err := f.client(t).CancelEvent(context.Background(), testKey, testEntity)
+	if err == nil || !strings.Contains(err.Error(), "without an access_token") {
+		t.Fatalf("CancelEvent = %v, want a missing-token error", err)
+	}
+}
+
+// Defaults fill in missing bounds, and a maximum below the minimum is raised.
+func TestUnit_backoffPolicyBounds(t *testing.T) {
+	for _, tc := range []struct{ min, max, wantMin, wantMax time.Duration }{
+		{0, 0, DefaultMinBackoff, DefaultMaxBackoff},
+		{-1, -1, DefaultMinBackoff, DefaultMaxBackoff},
+		{time.Millisecond, time.Millisecond, time.Millisecond, time.Millisecond},
+		{time.Second, time.Millisecond, time.Second, time.Second},
+		{2 * time.Second, 3 * time.Second, 2 * time.Second, 3 * time.Second},
+	} {
+		if b := newBackoffPolicy(tc.min, tc.max); b.min != tc.wantMin || b.max != tc.wantMax {
+			t.Errorf("newBackoffPolicy(%s, %s) = %+v, want [%s, %s]", tc.min, tc.max, b, tc.wantMin, tc.wantMax)
+		}
+	}
+	// The step doubles exactly until the maximum: 1, 2, 4, 8, 10, 10.
+	b := newBackoffPolicy(time.Second, 10*time.Second)
+	for retry, step := range []time.Duration{1, 2, 4, 8, 10, 10} {
+		for range 50 {
+			if d := b.delay(retry, 0); d < step*time.Second/2 || d > step*time.Second {
+				t.Fatalf("retry %d: %s outside [%s, %s]", retry, d, step*time.Second/2, step*time.Second)
+			}
+		}
+	}
+	// A tiny Retry-After still gets at least its own value, never less.
+	if d := b.delay(0, time.Nanosecond); d < time.Nanosecond || d > time.Millisecond+time.Nanosecond {
+		t.Errorf("delay with Retry-After 1ns = %s", d)
+	}
+}
+
+// truncate keeps at most limit bytes, ellipsis included, cut between
+// characters; shorter texts are untouched.
+func TestUnit_truncate(t *testing.T) {
+	for _, tc := range []struct {
+		s     string
+		limit int
+		want  string
+	}{
+		{"abcdef", 6, "abcdef"},
+		{"abcdefg", 6, "abc…"},
+		{"abcdefg", 7, "abcdefg"},
+		{"ééé", 5, "é…"},
+		{"aééé", 6, "aé…"},
+		{"", 0, ""},
+		{"ab", 1, "…"},
+	} {
+		if got := truncate(tc.s, tc.limit); got != tc.want {
+			t.Errorf("truncate(%q, %d) = %q, want %q", tc.s, tc.limit, got, tc.want)
+		}
+	}
+}
+
+// Each failure to get an answer is sorted by whether the request may have
+// left.
+func TestUnit_transportKind(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want failureKind
+	}{
+		{&net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, kindNotSent},
+		{syscall.ECONNREFUSED, kindNotSent},
+		{&net.OpError{Op: "dial", Err: errors.New("network is unreachable")}, kindNotSent},
+		{&net.DNSError{Err: "no such host", IsNotFound: true}, kindPermanent},
+		{&net.DNSError{Err: "timeout", IsTimeout: true}, kindNotSent},
+		{&net.OpError{Op: "read", Err: syscall.ECONNRESET}, kindMaybeSent},
+		{syscall.EPIPE, kindMaybeSent},
+		{io.EOF, kindMaybeSent},
+		{io.ErrUnexpectedEOF, kindMaybeSent},
+		{context.Canceled, kindMaybeSent},
+		{fmt.Errorf("x: %w", context.DeadlineExceeded), kindMaybeSent},
+		{errors.New("tls: bad certificate"), kindPermanent},
+	} {
+		if got := transportKind(tc.err); got != tc.want {
+			t.Errorf("transportKind(%v) = %d, want %d", tc.err, got, tc.want)
+		}
+	}
+}
+
+// A redirect names the Location's host, or says there was none.
+func TestUnit_redirectNamesTheLocationHost(t *testing.T) {
+	for location, want := range map[string]string{
+		"https://proxy.example:8443/login?x=1": "proxy.example:8443",
+		"/login":                               "(the same host)",
+		"":                                     "(none given)",
+		"%zz":                                  "(none given)",
+	} {
+		h := http.Header{}
+		if location != "" {
+			h.Set("Location", location)
+		}
+		e := unexpectedResponse("Get Automation", &response{status: 301, header: h}, nil)
+		if e.LocationHost != want || !strings.Contains(e.Error(), "redirecting to host "+want) {
+			t.Errorf("Location %q: host %q, error %q; want %q", location, e.LocationHost, e.Error(), want)
+		}
+	}
+	e := unexpectedResponse("Cancel Event", &response{status: 200, header: http.Header{}}, nil)
+	if !strings.Contains(e.Error(), "content type none") || strings.Contains(e.Error(), "began") || strings.Contains(e.Error(), "x-wix-request-id") {
+		t.Errorf("an empty answer without headers: %q", e.Error())
+	}
+}
+
+// Only a 200 with a JSON object is Wix's answer.
+func TestUnit_isWixAnswer(t *testing.T) {
+	for body, want := range map[string]bool{`{}`: true, " {\"a\":1}\n": true, `[]`: false, ``: false, `{`: false, `"{}"`: false, `{} {}`: false} {
+		if got := isWixAnswer(&response{status: 200, body: []byte(body)}); got != want {
+			t.Errorf("200 %q: %v, want %v", body, got, want)
+		}
+	}
+	if isWixAnswer(&response{status: 201, body: []byte(`{}`)}) || isWixAnswer(&response{status: 299, body: []byte(`{}`)}) {
+		t.Error("a 2xx other than 200 was taken as Wix's answer")
+	}
+}
+
+// Every form of every secret is masked, longest first, and nothing else.
+func TestUnit_redactor(t *testing.T) {
+	r := newRedactor("", "a/b\"c", "😀x")
+	r.add("a/b\"c") // twice is once
+	for _, s := range []string{`a/b"c`, `a\/b\"c`, `a/b\"c`, `a%2Fb%22c`, `\ud83d\ude00x`, `\uD83D\uDE00x`, "😀x"} {
+		if got := r.redact("<" + s + ">"); got != "<"+redacted+">" {
+			t.Errorf("redact(%q) = %q", s, got)
+		}
+	}
+	if got := r.redact("nothing secret"); got != "nothing secret" {
+		t.Errorf("redact changed a clean text: %q", got)
+	}
+	if got := newRedactor().redact("x"); got != "x" {
+		t.Errorf("an empty redactor changed %q", got)
+	}
+	if got := jsonEscape("\n\r\t\x01", false); got != `\n\r\t\u0001` {
+		t.Errorf("jsonEscape of control characters = %q", got)
+	}
+}
+
+// Results are matched by position and key; anything else fails the item.
+func TestUnit_matchResults(t *testing.T) {
+	keys := []string{"a", "b", "c", "d"}
+	refs := []resultRef{{"a", 0}, {"x", 1}, {"c", 2}, {"c", 2}, {"d", 7}, {"d", -1}}
+	matched, errs := matchResults("Bulk X", "req-1", keys, refs)
+	if matched[0] != 0 || errs[0] != nil {
+		t.Errorf("a: matched %d, %v", matched[0], errs[0])
+	}
+	for i, want := range []string{"", `puts a result for "x"`, "has two results", "has no result"} {
+		if i == 0 {
+			continue
+		}
+		if errs[i] == nil || !strings.Contains(errs[i].Error(), want) || !strings.Contains(errs[i].Error(), "req-1") || matched[i] != -1 {
+			t.Errorf("%s: matched %d, %v; want %q", keys[i], matched[i], errs[i], want)
+		}
+	}
+}
