@@ -2,13 +2,9 @@ package wixsim_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -16,144 +12,6 @@ import (
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
-
-const (
-	tokenPath  = "/oauth2/token"
-	cancelPath = "/automations/v1/events/cancel"
-	bulkPath   = "/automations/v1/events/bulk-cancel"
-	reportPath = "/automations/v1/events/report"
-
-	entityA = "16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c"
-	entityB = "2b7a1f04-9c3d-4e8f-a1b2-c3d4e5f60718"
-	entityC = "3c8b2015-ad4e-4f90-b2c3-d4e5f6071829"
-
-	otherApp      = "0e1d2c3b-4a59-4687-9786-a5b4c3d2e1f0"
-	otherSecret   = "other-secret"
-	otherInstance = "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b"
-	otherTrigger  = "order_paid"
-)
-
-var guidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-
-// start serves a fresh simulator through httptest with the connection hook
-// installed, plus a second app that owns otherTrigger.
-func start(t *testing.T, opts wixsim.Options) (*wixsim.Server, *httptest.Server) {
-	t.Helper()
-	sim := wixsim.New(opts)
-	sim.AddApp(otherApp, otherSecret, otherInstance)
-	sim.OwnTriggerKey(otherApp, otherTrigger)
-	ts := httptest.NewUnstartedServer(sim)
-	ts.Config.ConnState = sim.ConnStateHook()
-	ts.Start()
-	t.Cleanup(ts.Close)
-	return sim, ts
-}
-
-func demoToken(sim *wixsim.Server) string {
-	return sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
-}
-
-type response struct {
-	status int
-	header http.Header
-	raw    []byte
-}
-
-// wixErr mirrors Wix's error envelope.
-type wixErr struct {
-	Message string
-	Details struct {
-		ApplicationError *struct {
-			Code, Description string
-			Data              map[string]any
-		}
-		ValidationError *struct {
-			FieldViolations []struct{ Field, Description, ViolatedRule string }
-		}
-	}
-}
-
-func (r response) wixError(t *testing.T) wixErr {
-	t.Helper()
-	var e wixErr
-	if err := json.Unmarshal(r.raw, &e); err != nil || e.Message == "" {
-		t.Fatalf("status %d: body is not a Wix error: %s (%v)", r.status, r.raw, err)
-	}
-	if r.header.Get("Content-Type") != "application/json" {
-		t.Errorf("Content-Type = %q, want application/json", r.header.Get("Content-Type"))
-	}
-	return e
-}
-
-func (r response) appCode(t *testing.T) string {
-	t.Helper()
-	e := r.wixError(t)
-	if e.Details.ApplicationError == nil {
-		t.Fatalf("no applicationError in %s", r.raw)
-	}
-	return e.Details.ApplicationError.Code
-}
-
-// violation returns the first field violation as "field/RULE".
-func (r response) violation(t *testing.T) string {
-	t.Helper()
-	e := r.wixError(t)
-	if e.Details.ValidationError == nil || len(e.Details.ValidationError.FieldViolations) == 0 {
-		t.Fatalf("no fieldViolations in %s", r.raw)
-	}
-	v := e.Details.ValidationError.FieldViolations[0]
-	return v.Field + "/" + v.ViolatedRule
-}
-
-func (r response) decode(t *testing.T, v any) {
-	t.Helper()
-	if err := json.Unmarshal(r.raw, v); err != nil {
-		t.Fatalf("decode %s: %v", r.raw, err)
-	}
-}
-
-func do(t *testing.T, ts *httptest.Server, method, path, auth, contentType, body string) response {
-	t.Helper()
-	req, err := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := ts.Client().Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if id := resp.Header.Get("x-wix-request-id"); !guidRE.MatchString(id) {
-		t.Errorf("%s %s: x-wix-request-id = %q, want a GUID", method, path, id)
-	}
-	return response{status: resp.StatusCode, header: resp.Header, raw: raw}
-}
-
-func post(t *testing.T, ts *httptest.Server, path, auth, body string) response {
-	t.Helper()
-	return do(t, ts, http.MethodPost, path, auth, "application/json", body)
-}
-
-func cancelBody(trigger, id string) string {
-	return fmt.Sprintf(`{"triggerKey":%q,"externalEntityId":%q}`, trigger, id)
-}
-
-func wantStatus(t *testing.T, r response, want int) {
-	t.Helper()
-	if r.status != want {
-		t.Fatalf("status = %d, want %d; body %s", r.status, want, r.raw)
-	}
-}
 
 func TestTokenEndpoint(t *testing.T) {
 	good := fmt.Sprintf(`{"grant_type":"client_credentials","client_id":%q,"client_secret":%q,"instance_id":%q}`,
@@ -192,24 +50,6 @@ func TestTokenEndpoint(t *testing.T) {
 			}
 		})
 	}
-}
-
-func fetchToken(t *testing.T, ts *httptest.Server) string {
-	t.Helper()
-	r := post(t, ts, tokenPath, "", fmt.Sprintf(
-		`{"grant_type":"client_credentials","client_id":%q,"client_secret":%q,"instance_id":%q}`,
-		wixsim.DemoAppID, wixsim.DemoAppSecret, wixsim.DemoInstanceID))
-	wantStatus(t, r, 200)
-	var tok struct {
-		AccessToken string `json:"access_token"`
-		TokenType   string `json:"token_type"`
-		ExpiresIn   int    `json:"expires_in"`
-	}
-	r.decode(t, &tok)
-	if !strings.HasPrefix(tok.AccessToken, "OAUTH2.") || tok.TokenType != "Bearer" || tok.ExpiresIn != 14400 {
-		t.Fatalf("token response = %+v", tok)
-	}
-	return tok.AccessToken
 }
 
 func TestIssuedTokenWorksAndTTLOption(t *testing.T) {
@@ -343,30 +183,6 @@ func TestEveryViolationIsListed(t *testing.T) {
 	}
 }
 
-type bulkResponse struct {
-	TriggerKey string `json:"triggerKey"`
-	Results    []struct {
-		ItemMetadata struct {
-			ID            string          `json:"id"`
-			OriginalIndex int             `json:"originalIndex"`
-			Success       bool            `json:"success"`
-			Error         json.RawMessage `json:"error"`
-		} `json:"itemMetadata"`
-		ExternalEntityID string `json:"externalEntityId"`
-	} `json:"results"`
-	BulkActionMetadata struct {
-		TotalSuccesses, TotalFailures, UndetailedFailures int
-	} `json:"bulkActionMetadata"`
-}
-
-func bulkBody(trigger string, ids ...string) string {
-	if ids == nil {
-		ids = []string{} // an empty list, not null (which reads as absent)
-	}
-	b, _ := json.Marshal(map[string]any{"triggerKey": trigger, "externalEntityIds": ids})
-	return string(b)
-}
-
 func TestBulkCancelPerItemFailure(t *testing.T) {
 	sim, ts := start(t, wixsim.Options{})
 	tok := demoToken(sim)
@@ -432,20 +248,6 @@ func TestBulkCancelValidation(t *testing.T) {
 	}
 	wantStatus(t, post(t, ts, bulkPath, tok, bulkBody(wixsim.DemoTriggerKey, many[:100]...)), 200)
 	wantStatus(t, post(t, ts, bulkPath, tok, bulkBody(otherTrigger, entityA)), 403)
-}
-
-func report(t *testing.T, ts *httptest.Server, tok, body string) []string {
-	t.Helper()
-	r := post(t, ts, reportPath, tok, body)
-	wantStatus(t, r, 200)
-	var resp struct {
-		ActivationIDs []string `json:"activationIds"`
-	}
-	r.decode(t, &resp)
-	if len(resp.ActivationIDs) != 1 || !guidRE.MatchString(resp.ActivationIDs[0]) {
-		t.Fatalf("report answer = %s", r.raw)
-	}
-	return resp.ActivationIDs
 }
 
 func TestReportThenCancel(t *testing.T) {
@@ -693,14 +495,6 @@ func TestRequestIDOnEveryResponse(t *testing.T) {
 	if got := fmt.Sprint(statuses(rs)); got != "[200 429 401 405 503 404 400]" {
 		t.Errorf("statuses = %s", got)
 	}
-}
-
-func statuses(rs []response) []int {
-	var out []int
-	for _, r := range rs {
-		out = append(out, r.status)
-	}
-	return out
 }
 
 func TestRecording(t *testing.T) {

@@ -1,0 +1,239 @@
+package wixsim_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
+)
+
+func TestReportPayloadRules(t *testing.T) {
+	sim, ts := start(t, wixsim.Options{})
+	tok := demoToken(sim)
+	tests := []struct{ name, payload, want string }{
+		{"scalars", `{"a":"x","b":1.5,"c":true,"d":null}`, ""},
+		{"list of flat objects", `{"items":[{"sku":"x","qty":2},{"sku":"y"}]}`, ""},
+		{"digit first", `{"1st":1}`, ""},
+		{"underscore first", `{"_x":1}`, "payload._x/FORMAT"},
+		{"dash", `{"a-b":1}`, "payload.a-b/FORMAT"},
+		{"nested map", `{"a":{"b":1}}`, "payload.a/VALIDATION"},
+		{"list of lists", `{"a":[[1]]}`, "payload.a[0]/VALIDATION"},
+		{"list of scalars", `{"a":["x"]}`, "payload.a[0]/VALIDATION"},
+		{"map inside list item", `{"a":[{"b":{"c":1}}]}`, "payload.a[0].b/VALIDATION"},
+		{"bad key inside list item", `{"a":[{"_b":1}]}`, "payload.a[0]._b/FORMAT"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := post(t, ts, reportPath, tok, `{"triggerKey":"form_submitted","payload":`+tc.payload+`}`)
+			if tc.want == "" {
+				wantStatus(t, r, 200)
+				return
+			}
+			wantStatus(t, r, 400)
+			if got := r.violation(t); got != tc.want {
+				t.Errorf("violation = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestReportIdempotencyRules(t *testing.T) {
+	sim, ts := start(t, wixsim.Options{})
+	tok := demoToken(sim)
+	body := func(idem string) string { return `{"triggerKey":"form_submitted","idempotency":` + idem + `}` }
+	tests := []struct{ name, idem, want string }{
+		{"80 characters", `{"key":"` + strings.Repeat("k", 80) + `"}`, ""},
+		{"81 characters", `{"key":"` + strings.Repeat("k", 81) + `"}`, "idempotency.key/MAX_LENGTH"},
+		{"empty key", `{"key":""}`, "idempotency.key/MIN_LENGTH"},
+		{"ttl as number", `{"key":"n","ttlInMilliseconds":60000}`, ""},
+		{"ttl as string", `{"key":"s","ttlInMilliseconds":"60000"}`, ""},
+		{"ttl zero", `{"key":"z","ttlInMilliseconds":0}`, "idempotency.ttlInMilliseconds/VALIDATION"},
+		{"ttl fraction", `{"key":"f","ttlInMilliseconds":1.5}`, "idempotency.ttlInMilliseconds/VALIDATION"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := post(t, ts, reportPath, tok, body(tc.idem))
+			if tc.want == "" {
+				wantStatus(t, r, 200)
+				return
+			}
+			wantStatus(t, r, 400)
+			if got := r.violation(t); got != tc.want {
+				t.Errorf("violation = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestEventsInspection(t *testing.T) {
+	sim, ts := start(t, wixsim.Options{})
+	tok := demoToken(sim)
+	ev := fmt.Sprintf(`{"triggerKey":"form_submitted","payload":{"order_id":"A-17","amount":42,"vip":true},`+
+		`"externalEntityId":%q,"idempotency":{"key":"k1"}}`, entityA)
+	ids := report(t, ts, tok, ev)
+	report(t, ts, tok, ev) // a repeat stores nothing
+	report(t, ts, tok, `{"triggerKey":"form_submitted"}`)
+	events := sim.Events()
+	if len(events) != 2 {
+		t.Fatalf("events = %+v, want 2", events)
+	}
+	e := events[0]
+	if e.TriggerKey != wixsim.DemoTriggerKey || e.ExternalEntityID != entityA || e.IdempotencyKey != "k1" ||
+		e.ActivationIDs[0] != ids[0] || e.Canceled || e.ReportedAt.IsZero() || e.AppID != wixsim.DemoAppID || e.Bulk {
+		t.Errorf("event = %+v", e)
+	}
+	if e.Payload["order_id"] != "A-17" || e.Payload["amount"] != 42.0 || e.Payload["vip"] != true {
+		t.Errorf("payload = %#v", e.Payload)
+	}
+	if events[1].Payload != nil || events[1].PayloadJSON != nil {
+		t.Errorf("absent payload = %#v %s", events[1].Payload, events[1].PayloadJSON)
+	}
+	events[0].ActivationIDs[0] = "changed"
+	if sim.Events()[0].ActivationIDs[0] != ids[0] {
+		t.Error("Events returned shared memory")
+	}
+}
+
+func TestCancelMarksEventsCanceled(t *testing.T) {
+	sim, ts := start(t, wixsim.Options{})
+	tok := demoToken(sim)
+	for _, id := range []string{entityA, entityA, entityB, entityC} {
+		report(t, ts, tok, fmt.Sprintf(`{"triggerKey":"form_submitted","externalEntityId":%q}`, id))
+	}
+	wantStatus(t, post(t, ts, cancelPath, tok, cancelBody(wixsim.DemoTriggerKey, entityA)), 200)
+	wantStatus(t, post(t, ts, bulkPath, tok, bulkBody(wixsim.DemoTriggerKey, entityB)), 200)
+	var got []string
+	for _, e := range sim.Events() {
+		got = append(got, fmt.Sprintf("%s:%v", e.ExternalEntityID[:1], e.Canceled))
+	}
+	if strings.Join(got, " ") != "1:true 1:true 2:true 3:false" {
+		t.Errorf("canceled flags = %v", got)
+	}
+}
+
+func TestActivationsPerActiveAutomation(t *testing.T) {
+	sim, ts := start(t, wixsim.Options{})
+	tok := demoToken(sim)
+	for _, status := range []string{"ACTIVE", "ACTIVE", "INACTIVE"} {
+		createAutomation(t, ts, tok, newAutomation("a", status))
+	}
+	r := post(t, ts, reportPath, tok, `{"triggerKey":"form_submitted"}`)
+	var resp struct{ ActivationIDs []string }
+	r.decode(t, &resp)
+	if len(resp.ActivationIDs) != 2 || resp.ActivationIDs[0] == resp.ActivationIDs[1] {
+		t.Errorf("activationIds = %v, want two distinct (two ACTIVE automations)", resp.ActivationIDs)
+	}
+	// Another site's automations start nothing here.
+	other := post(t, ts, reportPath, sim.IssueToken(otherApp, otherInstance, 0), `{"triggerKey":"order_paid"}`)
+	other.decode(t, &resp)
+	if len(resp.ActivationIDs) != 1 {
+		t.Errorf("activationIds without automations = %v, want one", resp.ActivationIDs)
+	}
+}
+
+type bulkReportOut struct {
+	TriggerKey string
+	Results    []struct {
+		ItemMetadata struct {
+			ID            string
+			OriginalIndex int
+			Success       bool
+			Error         *struct{ Code, Description string }
+		}
+		EventInfo     map[string]any
+		ActivationIDs []string
+	}
+	BulkActionMetadata struct{ TotalSuccesses, TotalFailures, UndetailedFailures int }
+}
+
+func bulkReportBody(t *testing.T, events ...map[string]any) string {
+	return jsonOf(t, map[string]any{"triggerKey": wixsim.DemoTriggerKey, "eventsInfo": events})
+}
+
+func TestBulkReportPerItemFailure(t *testing.T) {
+	sim, ts := start(t, wixsim.Options{})
+	tok := demoToken(sim)
+	sim.FailBulkReportItems(wixsim.DemoTriggerKey, entityB)
+	body := bulkReportBody(t,
+		map[string]any{"externalEntityId": entityA, "payload": map[string]any{"n": 1}},
+		map[string]any{"externalEntityId": entityB},
+		map[string]any{"idempotency": map[string]any{"key": "k"}})
+	r := post(t, ts, bulkReportPath, tok, body)
+	wantStatus(t, r, 200)
+	var out bulkReportOut
+	r.decode(t, &out)
+	if out.TriggerKey != wixsim.DemoTriggerKey || len(out.Results) != 3 {
+		t.Fatalf("answer = %s", r.raw)
+	}
+	for i, res := range out.Results {
+		failed := i == 1
+		md := res.ItemMetadata
+		if md.OriginalIndex != i || md.Success == failed || (md.Error != nil) != failed || (len(res.ActivationIDs) == 0) != failed {
+			t.Errorf("result %d = %+v", i, res)
+		}
+	}
+	if out.Results[0].ItemMetadata.ID != entityA || out.Results[0].EventInfo["externalEntityId"] != entityA {
+		t.Errorf("result 0 does not name its event: %+v", out.Results[0])
+	}
+	if m := out.BulkActionMetadata; m.TotalSuccesses != 2 || m.TotalFailures != 1 {
+		t.Errorf("bulkActionMetadata = %+v", m)
+	}
+	if evs := sim.Events(); len(evs) != 2 || !evs[0].Bulk || evs[1].IdempotencyKey != "k" {
+		t.Errorf("events = %+v", evs)
+	}
+	// Single report ignores the hook; ClearFaults lifts it for bulk.
+	report(t, ts, tok, fmt.Sprintf(`{"triggerKey":"form_submitted","externalEntityId":%q}`, entityB))
+	sim.ClearFaults()
+	r = post(t, ts, bulkReportPath, tok, bulkReportBody(t, map[string]any{"externalEntityId": entityB}))
+	r.decode(t, &out)
+	if !out.Results[0].ItemMetadata.Success {
+		t.Errorf("after ClearFaults: %s", r.raw)
+	}
+}
+
+func TestBulkReportSharesIdempotencyWithReport(t *testing.T) {
+	sim, ts := start(t, wixsim.Options{})
+	tok := demoToken(sim)
+	first := report(t, ts, tok, `{"triggerKey":"form_submitted","idempotency":{"key":"same"}}`)
+	r := post(t, ts, bulkReportPath, tok, bulkReportBody(t, map[string]any{"idempotency": map[string]any{"key": "same"}}))
+	var out bulkReportOut
+	r.decode(t, &out)
+	if got := out.Results[0].ActivationIDs; len(got) != 1 || got[0] != first[0] {
+		t.Errorf("bulk repeat answered %v, want %v", got, first)
+	}
+	if n := len(sim.Events()); n != 1 {
+		t.Errorf("%d events stored, want 1", n)
+	}
+}
+
+func TestBulkReportValidation(t *testing.T) {
+	sim, ts := start(t, wixsim.Options{})
+	tok := demoToken(sim)
+	many := make([]map[string]any, 101)
+	for i := range many {
+		many[i] = map[string]any{}
+	}
+	tests := []struct{ name, body, want string }{
+		{"missing eventsInfo", `{"triggerKey":"form_submitted"}`, "eventsInfo/REQUIRED_FIELD"},
+		{"empty eventsInfo", `{"triggerKey":"form_submitted","eventsInfo":[]}`, "eventsInfo/MIN_SIZE"},
+		{"101 events", bulkReportBody(t, many...), "eventsInfo/MAX_SIZE"},
+		{"item not an object", `{"triggerKey":"form_submitted","eventsInfo":[1]}`, "eventsInfo[0]/VALIDATION"},
+		{"item bad GUID", bulkReportBody(t, map[string]any{"externalEntityId": "x"}), "eventsInfo[0].externalEntityId/FORMAT"},
+		{"item unknown field", bulkReportBody(t, map[string]any{"triggerKey": "x"}), "eventsInfo[0].triggerKey/FIELD_NOT_ALLOWED"},
+		{"item bad payload key", bulkReportBody(t, map[string]any{"payload": map[string]any{"_x": 1}}), "eventsInfo[0].payload._x/FORMAT"},
+		{"missing trigger key", `{"eventsInfo":[{}]}`, "triggerKey/REQUIRED_FIELD"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := post(t, ts, bulkReportPath, tok, tc.body)
+			wantStatus(t, r, 400)
+			if got := r.violation(t); got != tc.want {
+				t.Errorf("violation = %q, want %q", got, tc.want)
+			}
+		})
+	}
+	wantStatus(t, post(t, ts, bulkReportPath, tok, bulkReportBody(t, many[:100]...)), 200)
+	r := post(t, ts, bulkReportPath, tok, `{"triggerKey":"order_paid","eventsInfo":[{}]}`)
+	wantStatus(t, r, 403)
+}
