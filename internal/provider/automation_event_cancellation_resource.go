@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -17,11 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 )
-
-const defaultCreateTimeout = 5 * time.Minute
 
 var (
 	_ resource.Resource                = (*automationEventCancellationResource)(nil)
@@ -30,16 +25,31 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*automationEventCancellationResource)(nil)
 )
 
+// cancellationCalls declares that only create calls Wix: read makes no call,
+// update only changes timeouts or records triggers, and delete only forgets.
+var cancellationCalls = wixCalls{
+	typeName:  "wix_automation_event_cancellation",
+	scope:     manageYourApp,
+	forbidden: "Only the app that created the trigger key can cancel its events. ",
+	calls: map[wixOperation]wixCall{opCreate: {
+		api: "Cancel Event", act: "cancellation",
+		do: "cancel Wix automation events", doing: "canceling Wix automation events",
+	}},
+}
+
+// manageYourApp is the permission Cancel Event needs.
+const manageYourApp = `"Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP)`
+
 // NewAutomationEventCancellationResource is the factory the provider registers.
 func NewAutomationEventCancellationResource() resource.Resource {
-	return &automationEventCancellationResource{}
+	return &automationEventCancellationResource{wixResource{calls: cancellationCalls}}
 }
 
 // automationEventCancellationResource runs Wix's Cancel Event once, on create.
 // A cancellation can be neither read back nor undone, so Read and Delete make
 // no API call.
 type automationEventCancellationResource struct {
-	data *providerData
+	wixResource
 }
 
 type automationEventCancellationModel struct {
@@ -95,25 +105,9 @@ func (r *automationEventCancellationResource) Schema(ctx context.Context, _ reso
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeoutsBlock(ctx),
+			"timeouts": r.calls.timeoutsBlock(ctx),
 		},
 	}
-}
-
-// timeoutsBlock is the framework's timeouts block with a description of its
-// own: only create can be set, since nothing else calls Wix.
-func timeoutsBlock(ctx context.Context) schema.Block {
-	block := timeouts.Block(ctx, timeouts.Opts{
-		Create:            true,
-		CreateDescription: "How long create may take, retries and pacing included, as a duration such as `\"10m\"`. Defaults to `\"5m\"`.",
-	})
-	nested, ok := block.(schema.SingleNestedBlock)
-	if !ok {
-		return block
-	}
-	nested.MarkdownDescription = "How long operations may take. Only `create` can be set: read, update and delete make no API call."
-	nested.Description = nested.MarkdownDescription
-	return nested
 }
 
 // triggersRequireReplace forces a new cancellation when triggers change,
@@ -131,74 +125,30 @@ func triggersRequireReplace() planmodifier.Map {
 	)
 }
 
-// adoptedImport: a cancellation that came from import has neither triggers
+// adoptedImport reports whether a cancellation came from import: it has neither triggers
 // nor canceled_at in state. Setting triggers on it records them; it does not
 // cancel again.
 func adoptedImport(stateTriggers types.Map, stateCanceledAt types.String) bool {
 	return stateTriggers.IsNull() && stateCanceledAt.IsNull()
 }
 
-func (r *automationEventCancellationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider: please report it.", req.ProviderData))
-		return
-	}
-	r.data = data
-}
-
-// ModifyPlan fails the plan when it would call Wix without credentials, so
-// that the error comes at plan and not halfway through an apply. Plans that
-// call nothing (refresh, destroy, no changes) need no credentials.
-func (r *automationEventCancellationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil || r.data.credentials != credentialsMissing {
-		return
-	}
-	if !req.State.Raw.IsNull() && !r.replacementPlanned(ctx, req, resp) {
-		return
-	}
-	resp.Diagnostics.AddError("Missing Wix credentials", missingCredentialsDetail)
-}
-
-// replacementPlanned mirrors the RequiresReplace modifiers: the framework
-// does not tell ModifyPlan which replacements they asked for.
-func (r *automationEventCancellationResource) replacementPlanned(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) bool {
-	var plan, state automationEventCancellationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return false
-	}
-	if !plan.TriggerKey.Equal(state.TriggerKey) || !plan.ExternalEntityID.Equal(state.ExternalEntityID) {
-		return true
-	}
-	return !plan.Triggers.Equal(state.Triggers) && !adoptedImport(state.Triggers, state.CanceledAt)
-}
-
 func (r *automationEventCancellationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan automationEventCancellationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	createTimeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if r.data == nil || r.data.client == nil {
-		resp.Diagnostics.AddError("Missing Wix credentials", missingCredentialsDetail)
+	ctx, call := r.begin(ctx, opCreate, plan.Timeouts, &resp.Diagnostics)
+	if call == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, createTimeout)
-	defer cancel()
+	defer call.done()
 
 	triggerKey, entityID := plan.TriggerKey.ValueString(), plan.ExternalEntityID.ValueString()
 	ctx = tflog.SetField(ctx, "trigger_key", triggerKey)
 	ctx = tflog.SetField(ctx, "external_entity_id", entityID)
-	if err := r.data.client.Cancel(ctx, triggerKey, entityID); err != nil {
-		summary, detail := cancelErrorDiagnostic(err, triggerKey, entityID, createTimeout)
-		resp.Diagnostics.AddError(summary, detail)
+	if err := call.client.Cancel(ctx, triggerKey, entityID); err != nil {
+		call.fail(&resp.Diagnostics, fmt.Sprintf("the events of trigger key %q for external entity %s", triggerKey, entityID), err)
 		return
 	}
 	plan.ID = types.StringValue(importID(triggerKey, entityID))
@@ -262,35 +212,7 @@ func parseImportID(id string) (triggerKey, entityID, problem string) {
 		return "", "", "has a trigger key that " + p
 	}
 	if p := checkGUID(entityID); p != "" {
-		return "", "", "ends in " + p
+		return "", "", fmt.Sprintf("ends in %q, which %s", entityID, p)
 	}
 	return triggerKey, entityID, ""
-}
-
-// cancelErrorDiagnostic says what happened, why, and what to do.
-func cancelErrorDiagnostic(err error, triggerKey, entityID string, timeout time.Duration) (string, string) {
-	what := fmt.Sprintf("Wix did not confirm the cancellation of the events of trigger key %q for external entity %s, "+
-		"so nothing was saved to state; the next apply tries again.\n\n", triggerKey, entityID)
-	var apiErr *wix.APIError
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return "Timed out canceling Wix automation events", what + err.Error() +
-			fmt.Sprintf("\n\nThe create timeout of %s ran out (retries and request pacing count towards it). "+
-				"Raise it in the resource with timeouts { create = \"10m\" }, or lower the load on the app instance.", timeout)
-	case errors.Is(err, context.Canceled):
-		return "Interrupted while canceling Wix automation events", what + err.Error() +
-			"\n\nTerraform was interrupted (Ctrl-C) before Wix answered."
-	case errors.As(err, &apiErr) && apiErr.StatusCode == 401:
-		return "Wix rejected the credentials", what + err.Error() +
-			"\n\nCheck app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, WIX_INSTANCE_ID), " +
-			"or supply a fresh access_token (WIX_ACCESS_TOKEN)."
-	case errors.As(err, &apiErr) && apiErr.StatusCode == 403:
-		return "Wix denied the cancellation", what + err.Error() +
-			"\n\nOnly the app that created the trigger key can cancel its events, and the app needs the " +
-			"\"Manage Your App\" permission (SCOPE.DC.MANAGE-YOUR-APP) on this instance."
-	case errors.As(err, &apiErr) && apiErr.Retryable():
-		return "Wix is unavailable", what + err.Error() +
-			"\n\nWix asked to try again later and the retries ran out. Apply again later, or raise max_retries in the provider block."
-	}
-	return "Could not cancel Wix automation events", what + err.Error()
 }

@@ -6,8 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -19,8 +19,6 @@ import (
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
-const batchingOff = "batching {\n    enable_batching = false\n  }"
-
 // Several cancellations in one apply: one token, one Cancel Event per
 // resource with exactly the SDK's body and headers, then no API call for
 // refresh, the follow-up plan, or destroy.
@@ -28,15 +26,11 @@ func TestAccAutomationEventCancellation_applyMany(t *testing.T) {
 	env := newAccEnv(t)
 	ids := entityIDs(3)
 	config := env.providerBlock(batchingOff) + cancellationsConfig(env.triggerKey, ids)
-	var stateChecks []statecheck.StateCheck
+	stateChecks := savedChecks(env.triggerKey, ids)
 	for i, id := range ids {
-		address := fmt.Sprintf("wix_automation_event_cancellation.env[%d]", i)
 		stateChecks = append(stateChecks,
-			statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(env.triggerKey+"/"+id)),
-			statecheck.ExpectKnownValue(address, tfjsonpath.New("trigger_key"), knownvalue.StringExact(env.triggerKey)),
-			statecheck.ExpectKnownValue(address, tfjsonpath.New("external_entity_id"), knownvalue.StringExact(id)),
-			statecheck.ExpectKnownValue(address, tfjsonpath.New("canceled_at"), recentRFC3339{}),
-		)
+			statecheck.ExpectKnownValue(address(i), tfjsonpath.New("trigger_key"), knownvalue.StringExact(env.triggerKey)),
+			statecheck.ExpectKnownValue(address(i), tfjsonpath.New("external_entity_id"), knownvalue.StringExact(id)))
 	}
 	wire := func(*terraform.State) error { return nil }
 	if env.sim != nil {
@@ -64,26 +58,6 @@ func TestAccAutomationEventCancellation_applyMany(t *testing.T) {
 		},
 	})
 }
-
-// recentRFC3339 matches an RFC 3339 time of the last few minutes.
-type recentRFC3339 struct{}
-
-func (recentRFC3339) CheckValue(v any) error {
-	value, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("canceled_at is %T, want a string", v)
-	}
-	at, err := time.Parse(time.RFC3339, value)
-	if err != nil {
-		return fmt.Errorf("canceled_at %q is not RFC 3339: %w", value, err)
-	}
-	if age := time.Since(at); age < -time.Minute || age > 10*time.Minute {
-		return fmt.Errorf("canceled_at %s is not the time of the apply", value)
-	}
-	return nil
-}
-
-func (recentRFC3339) String() string { return "an RFC 3339 time of the last minutes" }
 
 // checkWireOfApply compares what reached the simulator with what Wix's JS
 // SDK sends.
@@ -115,11 +89,11 @@ func checkWireOfApply(env *accEnv, ids []string) error {
 		seen[body.ExternalEntityID] = true
 	}
 	for _, id := range ids {
-		if !seen[id] || env.sim.CancelCount(env.triggerKey, id) != 1 {
-			return fmt.Errorf("entity %s: canceled %d times, want once", id, env.sim.CancelCount(env.triggerKey, id))
+		if !seen[id] {
+			return fmt.Errorf("no Cancel Event for entity %s", id)
 		}
 	}
-	return nil
+	return env.verifyCanceledOnce(env.triggerKey, ids...)
 }
 
 var userAgentPattern = regexp.MustCompile(`^terraform-provider-wix/test terraform/\d+\.\d+\.\d+`)
@@ -155,70 +129,73 @@ func redactSecret(m map[string]string) map[string]string {
 	return out
 }
 
-// Every input forces a new cancellation; timeouts change in place.
-func TestAccAutomationEventCancellation_replacement(t *testing.T) {
-	env := newAccEnv(t)
-	ids := entityIDs(2)
-	one := func(triggerKey, id string, extra ...string) string {
-		return env.providerBlock() + fmt.Sprintf(`
+// oneCancellation is the provider block and a cancellation named "one".
+func (e *accEnv) oneCancellation(triggerKey, id string, extra ...string) string {
+	return e.providerBlock() + fmt.Sprintf(`
 resource "wix_automation_event_cancellation" "one" {
   trigger_key        = %q
   external_entity_id = %q
   %s
 }
 `, triggerKey, id, strings.Join(extra, "\n  "))
+}
+
+// replacedStep is a step whose plan replaces the cancellation "one", which
+// cancels again: want is the number of cancel calls after it.
+func (e *accEnv) replacedStep(config string, want int, checks ...statecheck.StateCheck) resource.TestStep {
+	return resource.TestStep{
+		Config: config,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction("wix_automation_event_cancellation.one", plancheck.ResourceActionDestroyBeforeCreate),
+		}},
+		ConfigStateChecks: checks,
+		Check:             e.cancelCallsSoFar(want),
 	}
-	otherKey := env.triggerKey
-	if env.sim != nil {
-		otherKey = "booking_confirmed"
-		env.sim.OwnTriggerKey(wixsim.DemoAppID, otherKey)
-	}
-	replaced := func() []plancheck.PlanCheck {
-		return []plancheck.PlanCheck{plancheck.ExpectResourceAction("wix_automation_event_cancellation.one", plancheck.ResourceActionDestroyBeforeCreate)}
-	}
-	cancelsSoFar := func(want int) resource.TestCheckFunc {
-		return func(*terraform.State) error {
-			if env.sim == nil {
-				return nil
-			}
-			if got := len(env.cancellationRequests()); got != want {
-				return fmt.Errorf("cancel calls so far = %d, want %d", got, want)
-			}
-			return nil
+}
+
+// cancelCallsSoFar checks the number of cancel calls made so far.
+func (e *accEnv) cancelCallsSoFar(want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if e.sim != nil && len(e.cancellationRequests()) != want {
+			return fmt.Errorf("cancel calls so far = %d, want %d", len(e.cancellationRequests()), want)
 		}
+		return nil
 	}
-	address := "wix_automation_event_cancellation.one"
+}
+
+// Every input forces a new cancellation; timeouts change in place.
+func TestAccAutomationEventCancellation_replacement(t *testing.T) {
+	env := newAccEnv(t)
+	ids := entityIDs(2)
+	const one = "wix_automation_event_cancellation.one"
+	v2 := `triggers = { release = "v2" }`
+	canceledAt := statecheck.CompareValue(compare.ValuesSame())
 	steps := []resource.TestStep{
-		{Config: one(env.triggerKey, ids[0]), Check: cancelsSoFar(1)},
+		{Config: env.oneCancellation(env.triggerKey, ids[0]), Check: env.cancelCallsSoFar(1)},
+		env.replacedStep(env.oneCancellation(env.triggerKey, ids[1]), 2,
+			statecheck.ExpectKnownValue(one, tfjsonpath.New("external_entity_id"), knownvalue.StringExact(ids[1]))),
+		env.replacedStep(env.oneCancellation(env.triggerKey, ids[1], `triggers = { release = "v1" }`), 3),
+		env.replacedStep(env.oneCancellation(env.triggerKey, ids[1], v2), 4,
+			statecheck.ExpectKnownValue(one, tfjsonpath.New("triggers"), knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v2")})),
+			canceledAt.AddStateValue(one, tfjsonpath.New("canceled_at"))),
 		{
-			Config:           one(env.triggerKey, ids[1]),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced()},
-			Check:            resource.ComposeTestCheckFunc(resource.TestCheckResourceAttr(address, "external_entity_id", ids[1]), cancelsSoFar(2)),
-		},
-		{
-			Config:           one(env.triggerKey, ids[1], `triggers = { release = "v1" }`),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced()},
-			Check:            cancelsSoFar(3),
-		},
-		{
-			Config:           one(env.triggerKey, ids[1], `triggers = { release = "v2" }`),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced()},
-			Check:            resource.ComposeTestCheckFunc(resource.TestCheckResourceAttr(address, "triggers.release", "v2"), cancelsSoFar(4)),
-		},
-		{
-			Config: one(env.triggerKey, ids[1], `triggers = { release = "v2" }`, "timeouts {\n    create = \"10m\"\n  }"),
+			Config: env.oneCancellation(env.triggerKey, ids[1], v2, "timeouts {\n    create = \"10m\"\n  }"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction(one, plancheck.ResourceActionUpdate),
 			}},
-			Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttr(address, "timeouts.create", "10m"), cancelsSoFar(4)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(one, tfjsonpath.New("timeouts").AtMapKey("create"), knownvalue.StringExact("10m")),
+				// An update in place keeps the time of the cancellation.
+				canceledAt.AddStateValue(one, tfjsonpath.New("canceled_at")),
+			},
+			Check: env.cancelCallsSoFar(4),
 		},
 	}
-	if otherKey != env.triggerKey {
-		steps = append(steps, resource.TestStep{
-			Config:           one(otherKey, ids[1], `triggers = { release = "v2" }`),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: replaced()},
-			Check:            resource.ComposeTestCheckFunc(resource.TestCheckResourceAttr(address, "id", otherKey+"/"+ids[1]), cancelsSoFar(5)),
-		})
+	if env.sim != nil {
+		const otherKey = "booking_confirmed"
+		env.sim.OwnTriggerKey(wixsim.DemoAppID, otherKey)
+		steps = append(steps, env.replacedStep(env.oneCancellation(otherKey, ids[1], v2), 5,
+			statecheck.ExpectKnownValue(one, tfjsonpath.New("id"), knownvalue.StringExact(otherKey+"/"+ids[1]))))
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), Steps: steps})
 }
@@ -258,9 +235,9 @@ func TestAccAutomationEventCancellation_import(t *testing.T) {
 			{ResourceName: address, ImportState: true, ImportStateId: id, Config: config,
 				ExpectError: expectWords(`has no "/"`, "<trigger_key>/<external_entity_id>")},
 			{ResourceName: address, ImportState: true, ImportStateId: env.triggerKey + "/not-a-guid", Config: config,
-				ExpectError: expectWords(`"not-a-guid" is not a GUID`, "form_submitted/16ef8c9c")},
+				ExpectError: expectWords(`ends in "not-a-guid", which is not a GUID`, "form_submitted/16ef8c9c")},
 			{ResourceName: address, ImportState: true, ImportStateId: "/" + id, Config: config,
-				ExpectError: expectWords("trigger key that must not be empty")},
+				ExpectError: expectWords("has a trigger key that is empty")},
 		},
 		CheckDestroy: func(*terraform.State) error {
 			if env.sim != nil && len(env.cancellationRequests()) != cancelsAfterCreate {
@@ -359,14 +336,18 @@ func TestAccAutomationEventCancellation_credentialsOnlyWhenCalling(t *testing.T)
 // expected, before any API call.
 func TestAccAutomationEventCancellation_planTimeValidation(t *testing.T) {
 	env := newAccEnv(t)
+	id, key := entityIDs(1)[0], env.triggerKey
 	cases := map[string]struct {
-		triggerKey, entityID string
-		want                 []string
+		triggerKey, entityID, extra string
+		want                        []string
 	}{
-		"not a GUID":         {env.triggerKey, "16ef8c9c-413e-4d5f-b77d", []string{"Invalid external_entity_id", "is not a GUID", "8-4-4-4-12"}},
-		"empty trigger key":  {"", entityIDs(1)[0], []string{"Invalid trigger_key", "must not be empty"}},
-		"long trigger key":   {strings.Repeat("k", 101), entityIDs(1)[0], []string{"Invalid trigger_key", "101 characters long", "at most 100"}},
-		"padded trigger key": {" form_submitted", entityIDs(1)[0], []string{"Invalid trigger_key", "leading or trailing spaces"}},
+		"not a GUID":         {key, "16ef8c9c-413e-4d5f-b77d", "", []string{"Invalid external_entity_id", `"16ef8c9c-413e-4d5f-b77d" is not a GUID`, "8-4-4-4-12"}},
+		"empty trigger key":  {"", id, "", []string{"Invalid trigger_key", `The trigger_key "" is empty`}},
+		"long trigger key":   {strings.Repeat("k", 101), id, "", []string{"Invalid trigger_key", "is 101 characters long", "at most 100"}},
+		"padded trigger key": {" form_submitted", id, "", []string{"Invalid trigger_key", "leading or trailing spaces"}},
+		"negative timeout":   {key, id, `create = "-5m"`, []string{"Invalid timeouts.create", `timeouts.create is "-5m", which is not above zero`}},
+		"zero timeout":       {key, id, `create = "0s"`, []string{"Invalid timeouts.create", `timeouts.create is "0s", which is not above zero`, "default of 5m"}},
+		"not a duration":     {key, id, `create = "soon"`, []string{"Invalid timeouts.create", `timeouts.create is "soon", which is not a duration`}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -374,8 +355,11 @@ func TestAccAutomationEventCancellation_planTimeValidation(t *testing.T) {
 resource "wix_automation_event_cancellation" "bad" {
   trigger_key        = %q
   external_entity_id = %q
+  timeouts {
+    %s
+  }
 }
-`, tc.triggerKey, tc.entityID)
+`, tc.triggerKey, tc.entityID, tc.extra)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: env.factories(),
 				Steps:                    []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: expectWords(tc.want...)}},
@@ -396,7 +380,7 @@ func TestParseImportID(t *testing.T) {
 		{"ns/form_submitted/" + guid, "ns/form_submitted", guid, ""},
 		{"form_submitted/" + strings.ToUpper(guid), "form_submitted", strings.ToUpper(guid), ""},
 		{guid, "", "", `has no "/"`},
-		{"/" + guid, "", "", "must not be empty"},
+		{"/" + guid, "", "", "trigger key that is empty"},
 		{"form_submitted/", "", "", "is not a GUID"},
 		{"form_submitted/" + guid + "/", "", "", "is not a GUID"},
 		{strings.Repeat("k", 101) + "/" + guid, "", "", "at most 100"},

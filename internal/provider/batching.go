@@ -42,7 +42,8 @@ func batchingBlock() schema.SingleNestedBlock {
 	}
 }
 
-// resolveBatching: batching is on unless the block turns it off.
+// resolveBatching resolves the batching block: batching is on unless the
+// block turns it off.
 func resolveBatching(m *batchingModel) wix.BatchingConfig {
 	cfg := wix.BatchingConfig{Enabled: true}
 	if m == nil {

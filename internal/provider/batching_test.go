@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -73,33 +72,9 @@ func (e *accEnv) apiCalls() ([]apiCall, error) {
 	return out, nil
 }
 
-// cancelledOnce checks that Wix saw each entity of triggerKey cancelled
-// exactly once.
-func (e *accEnv) cancelledOnce(triggerKey string, ids []string) error {
-	for _, id := range ids {
-		if n := e.sim.CancelCount(triggerKey, id); n != 1 {
-			return fmt.Errorf("%s/%s was cancelled %d times, want once", triggerKey, id, n)
-		}
-	}
-	return nil
-}
-
-// savedChecks expect every resource of cancellationsConfig in state with
-// its id and canceled_at.
-func savedChecks(triggerKey string, ids []string) []statecheck.StateCheck {
-	var checks []statecheck.StateCheck
-	for i, id := range ids {
-		address := fmt.Sprintf("wix_automation_event_cancellation.env[%d]", i)
-		checks = append(checks,
-			statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(triggerKey+"/"+id)),
-			statecheck.ExpectKnownValue(address, tfjsonpath.New("canceled_at"), recentRFC3339{}))
-	}
-	return checks
-}
-
 // With the defaults, concurrent creates are coalesced: far fewer calls
 // than resources, no call bigger than the parallelism, each entity
-// cancelled once, one token, and no more connections than the parallelism.
+// canceled once, one token, and no more connections than the parallelism.
 func TestAccBatching_defaultCoalescesConcurrentCreates(t *testing.T) {
 	env := newAccEnv(t)
 	ids := entityIDs(30)
@@ -133,7 +108,7 @@ func TestAccBatching_defaultCoalescesConcurrentCreates(t *testing.T) {
 		if peak := env.sim.PeakOpenConnections(); peak > terraformParallelism {
 			return fmt.Errorf("%d connections open at once, want at most the parallelism %d", peak, terraformParallelism)
 		}
-		return env.cancelledOnce(env.triggerKey, ids)
+		return env.verifyCanceledOnce(env.triggerKey, ids...)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
@@ -147,7 +122,7 @@ func TestAccBatching_defaultCoalescesConcurrentCreates(t *testing.T) {
 
 // Cancellations of different trigger keys run concurrently but never share
 // a call: a bulk call names one trigger key, so an entity sent with the
-// wrong key would be cancelled for the wrong trigger.
+// wrong key would be canceled for the wrong trigger.
 func TestAccBatching_mixedTriggerKeysNeverShareACall(t *testing.T) {
 	env := newAccEnv(t)
 	env.needsSimulator()
@@ -190,7 +165,7 @@ resource "wix_automation_event_cancellation" "mixed" {
 			if bulkByKey[key] == 0 {
 				return fmt.Errorf("no Bulk Cancel Event for %s: %v", key, calls)
 			}
-			if err := env.cancelledOnce(key, ids); err != nil {
+			if err := env.verifyCanceledOnce(key, ids...); err != nil {
 				return err
 			}
 		}
@@ -200,19 +175,13 @@ resource "wix_automation_event_cancellation" "mixed" {
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
 			Config: config,
-			Check: resource.ComposeTestCheckFunc(check,
-				resource.TestCheckResourceAttr("wix_automation_event_cancellation.mixed.0", "trigger_key", env.triggerKey),
-				resource.TestCheckResourceAttr("wix_automation_event_cancellation.mixed.12", "trigger_key", otherKey)),
+			Check:  check,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("wix_automation_event_cancellation.mixed[0]", tfjsonpath.New("trigger_key"), knownvalue.StringExact(env.triggerKey)),
+				statecheck.ExpectKnownValue("wix_automation_event_cancellation.mixed[12]", tfjsonpath.New("trigger_key"), knownvalue.StringExact(otherKey)),
+			},
 		}},
 	})
-}
-
-func quoteAll(ids []string) string {
-	quoted := make([]string, len(ids))
-	for i, id := range ids {
-		quoted[i] = fmt.Sprintf("%q", id)
-	}
-	return strings.Join(quoted, ", ")
 }
 
 // A per-item failure inside a 200 answer fails exactly that resource, with
@@ -225,16 +194,6 @@ func TestAccBatching_perItemFailureFailsOnlyThatResource(t *testing.T) {
 	const bad = 6
 	env.sim.FailBulkItems(env.triggerKey, ids[bad])
 	config := env.providerBlock(sendAfter) + cancellationsConfig(env.triggerKey, ids)
-	badAddress := fmt.Sprintf("wix_automation_event_cancellation.env.%d", bad)
-
-	var planChecks []plancheck.PlanCheck
-	for i := range ids {
-		action := plancheck.ResourceActionNoop
-		if i == bad {
-			action = plancheck.ResourceActionCreate
-		}
-		planChecks = append(planChecks, plancheck.ExpectResourceAction(fmt.Sprintf("wix_automation_event_cancellation.env[%d]", i), action))
-	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
@@ -254,33 +213,28 @@ func TestAccBatching_perItemFailureFailsOnlyThatResource(t *testing.T) {
 					if len(calls) != 1 || !calls[0].bulk || len(calls[0].ids) != len(ids) {
 						t.Fatalf("calls = %v, want one Bulk Cancel Event of all %d (send_after gathers them)", calls, len(ids))
 					}
-					for i, id := range ids {
-						want := 1
-						if i == bad {
-							want = 0
-						}
-						if got := env.sim.CancelCount(env.triggerKey, id); got != want {
-							t.Fatalf("%s cancelled %d times, want %d", id, got, want)
-						}
+					if n := env.sim.CancelCount(env.triggerKey, ids[bad]); n != 0 {
+						t.Fatalf("the failed entity was canceled %d times, want 0", n)
 					}
 				},
 				Config:             config,
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks:   resource.ConfigPlanChecks{PostApplyPostRefresh: planChecks},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					expectCreates(len(ids), func() []int { return []int{bad} }),
+				}},
 			},
 			{
-				PreConfig: env.sim.ClearFaults,
-				Config:    config,
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr(badAddress, "id", env.triggerKey+"/"+ids[bad]),
-					func(*terraform.State) error {
-						calls, _ := env.apiCalls()
-						if len(calls) != 2 || calls[1].bulk || !slices.Equal(calls[1].ids, ids[bad:bad+1]) {
-							return fmt.Errorf("calls = %v, want the retry of the failed one alone as Cancel Event", calls)
-						}
-						return env.cancelledOnce(env.triggerKey, ids)
-					}),
+				PreConfig:         env.sim.ClearFaults,
+				Config:            config,
+				ConfigStateChecks: savedChecks(env.triggerKey, ids),
+				Check: func(*terraform.State) error {
+					calls, _ := env.apiCalls()
+					if len(calls) != 2 || calls[1].bulk || !slices.Equal(calls[1].ids, ids[bad:bad+1]) {
+						return fmt.Errorf("calls = %v, want the retry of the failed one alone as Cancel Event", calls)
+					}
+					return env.verifyCanceledOnce(env.triggerKey, ids...)
+				},
 			},
 		},
 	})
@@ -308,7 +262,7 @@ func TestAccBatching_wholeBatch503IsRetried(t *testing.T) {
 			!slices.Equal(bulk[0].ids, bulk[1].ids) {
 			return fmt.Errorf("bulk calls = %v, want a 503 and then the same ids answered 200", bulk)
 		}
-		return env.cancelledOnce(env.triggerKey, ids)
+		return env.verifyCanceledOnce(env.triggerKey, ids...)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
@@ -352,7 +306,7 @@ func TestAccBatching_straggler(t *testing.T) {
 					if len(added) != 1 || added[0].bulk || added[0].ids[0] != straggler {
 						return fmt.Errorf("the lone create made %v, want one Cancel Event for %s", added, straggler)
 					}
-					return env.cancelledOnce(env.triggerKey, ids)
+					return env.verifyCanceledOnce(env.triggerKey, ids...)
 				},
 			},
 		},
@@ -381,7 +335,7 @@ func TestAccBatching_maxBatchSize(t *testing.T) {
 		if bulk == 0 {
 			return fmt.Errorf("no Bulk Cancel Event at all: %v", calls)
 		}
-		return env.cancelledOnce(env.triggerKey, ids)
+		return env.verifyCanceledOnce(env.triggerKey, ids...)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
@@ -411,7 +365,7 @@ func TestAccBatching_off(t *testing.T) {
 				return fmt.Errorf("%v with batching off", c)
 			}
 		}
-		return env.cancelledOnce(env.triggerKey, ids)
+		return env.verifyCanceledOnce(env.triggerKey, ids...)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),

@@ -32,21 +32,14 @@ const (
 type credentialState int
 
 const (
-	// credentialsMissing: neither set is configured. Not an error until an
+	// credentialsMissing means neither set is configured. Not an error until an
 	// API call is planned, so that refresh, import and destroy need none.
 	credentialsMissing credentialState = iota
-	// credentialsUnknown: some value comes from a resource not yet applied;
+	// credentialsUnknown means some value comes from a resource not yet applied;
 	// it is checked when the provider is configured again at apply.
 	credentialsUnknown
 	credentialsConfigured
 )
-
-// missingCredentialsDetail is shared by the plan-time and apply-time errors.
-const missingCredentialsDetail = "Creating a wix_automation_event_cancellation calls Wix's Cancel Event API, " +
-	"and the provider has no credentials to call it with.\n\n" +
-	"Configure either app_id, app_secret and instance_id (or the environment variables " +
-	"WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID), or access_token (or WIX_ACCESS_TOKEN), " +
-	"in the provider \"wix\" block."
 
 // setting is one provider attribute after merging with its env var.
 type setting struct {
@@ -70,7 +63,7 @@ func (s setting) name() string {
 
 func (s setting) both() string { return fmt.Sprintf("%s (%s)", s.attribute, s.env) }
 
-// resolveString: a known value in the block wins; a null one falls back to
+// resolveString merges an attribute with its env var: a known value in the block wins; a null one falls back to
 // the env var. An empty env var counts as unset, as shells export them.
 func resolveString(attribute, env string, v types.String) setting {
 	s := setting{attribute: attribute, env: env}
@@ -163,21 +156,29 @@ func checkCredentials(appID, appSecret, instanceID, accessToken setting, diags *
 	switch {
 	case accessToken.set() && len(appSet) > 0:
 		diags.AddAttributeError(path.Root("access_token"), "Conflicting Wix credentials",
-			fmt.Sprintf("Both %s and %s are set. The provider authenticates either with a ready access token "+
+			fmt.Sprintf("%s is set, and so %s %s. The provider authenticates either with a ready access token "+
 				"or with the app's OAuth credentials, not both.\n\nRemove access_token (%s), or remove app_id, app_secret "+
 				"and instance_id (%s, %s, %s) from the provider block and the environment.",
-				accessToken.name(), strings.Join(appSet, ", "), envAccessToken, envAppID, envAppSecret, envInstanceID))
+				accessToken.name(), isOrAre(len(appSet)), joinWords(appSet), envAccessToken, envAppID, envAppSecret, envInstanceID))
 		return credentialsMissing
 	case accessToken.set() || len(appUnset) == 0:
 		return credentialsConfigured
 	case len(appSet) > 0:
 		diags.AddAttributeError(path.Root(firstUnset(app).attribute), "Incomplete Wix app credentials",
-			fmt.Sprintf("%s is set, but %s is not. App authentication needs all three of app_id (%s), "+
+			fmt.Sprintf("%s %s set, but %s %s not. App authentication needs all three of app_id (%s), "+
 				"app_secret (%s) and instance_id (%s).\n\nSet the missing ones, or use access_token (%s) instead.",
-				strings.Join(appSet, ", "), strings.Join(appUnset, " and "), envAppID, envAppSecret, envInstanceID, envAccessToken))
+				joinWords(appSet), isOrAre(len(appSet)), joinWords(appUnset), isOrAre(len(appUnset)), envAppID, envAppSecret, envInstanceID, envAccessToken))
 		return credentialsMissing
 	}
 	return credentialsMissing
+}
+
+// isOrAre agrees a verb with a count of things.
+func isOrAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }
 
 func firstUnset(settings []setting) setting {

@@ -33,7 +33,7 @@ func TestAccProvider_environmentVariables(t *testing.T) {
 			{
 				PreConfig: env.sim.ClearFaults,
 				Config:    bareProviderBlock() + cancellationsConfig(env.triggerKey, entityIDs(1)),
-				Check:     env.expectCancelled(entityIDs(1)...),
+				Check:     env.canceledOnce(env.triggerKey, entityIDs(1)...),
 			},
 		},
 	})
@@ -52,7 +52,7 @@ func TestAccProvider_blockWinsOverEnvironment(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
 			Config: env.providerBlock() + cancellationsConfig(env.triggerKey, entityIDs(1)),
-			Check:  env.expectCancelled(entityIDs(1)...),
+			Check:  env.canceledOnce(env.triggerKey, entityIDs(1)...),
 		}},
 	})
 }
@@ -67,7 +67,7 @@ func TestAccProvider_accessToken(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
 			Config: bareProviderBlock(env.baseURLLine(), fmt.Sprintf("access_token = %q", token)) + cancellationsConfig(env.triggerKey, ids),
-			Check: resource.ComposeTestCheckFunc(env.expectCancelled(ids...), func(*terraform.State) error {
+			Check: resource.ComposeTestCheckFunc(env.canceledOnce(env.triggerKey, ids...), func(*terraform.State) error {
 				if n := len(env.sim.RequestsTo(wix.PathToken)); n != 0 {
 					return fmt.Errorf("token requests = %d, want 0 with a ready access token", n)
 				}
@@ -91,7 +91,7 @@ func TestAccProvider_accessTokenFromEnvironment(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
 			Config: bareProviderBlock(env.baseURLLine()) + cancellationsConfig(env.triggerKey, entityIDs(1)),
-			Check:  env.expectCancelled(entityIDs(1)...),
+			Check:  env.canceledOnce(env.triggerKey, entityIDs(1)...),
 		}},
 	})
 }
@@ -114,7 +114,7 @@ provider "wix" {
 `, env.server.URL, token) + cancellationsConfig(env.triggerKey, entityIDs(2))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
-		Steps:                    []resource.TestStep{{Config: config, Check: env.expectCancelled(entityIDs(2)...)}},
+		Steps:                    []resource.TestStep{{Config: config, Check: env.canceledOnce(env.triggerKey, entityIDs(2)...)}},
 	})
 }
 
@@ -131,11 +131,11 @@ func TestAccProvider_malformedConfiguration(t *testing.T) {
 		want  []string
 	}{
 		{"app id alone", nil, []string{url, `app_id = "x"`},
-			[]string{"Incomplete Wix app credentials", "app_id is set", "app_secret (WIX_APP_SECRET) and instance_id (WIX_INSTANCE_ID)", "access_token (WIX_ACCESS_TOKEN)"}},
+			[]string{"Incomplete Wix app credentials", "app_id is set, but app_secret (WIX_APP_SECRET) and instance_id (WIX_INSTANCE_ID) are not", "access_token (WIX_ACCESS_TOKEN)"}},
 		{"app id from the environment alone", map[string]string{envAppID: "x"}, []string{url},
 			[]string{"Incomplete Wix app credentials", "app_id (from WIX_APP_ID) is set"}},
 		{"both credential sets", map[string]string{envAppSecret: "s"}, []string{url, `access_token = "t"`, `app_id = "x"`, `instance_id = "i"`},
-			[]string{"Conflicting Wix credentials", "access_token", "app_id, app_secret (from WIX_APP_SECRET), instance_id", "WIX_ACCESS_TOKEN"}},
+			[]string{"Conflicting Wix credentials", "access_token", "access_token is set, and so are app_id, app_secret (from WIX_APP_SECRET) and instance_id", "WIX_ACCESS_TOKEN"}},
 		{"plain http to a remote host", nil, []string{`base_url = "http://www.example.com"`},
 			[]string{"Invalid Wix base URL", "https is required"}},
 		{"plain http to a remote host from the environment", map[string]string{envBaseURL: "http://10.1.2.3:8080"}, nil,
@@ -172,20 +172,5 @@ func TestAccProvider_malformedConfiguration(t *testing.T) {
 	}
 	if n := len(env.sim.Requests()); n != 0 {
 		t.Fatalf("malformed configurations reached Wix: %d requests", n)
-	}
-}
-
-// expectCancelled checks that Wix saw each entity canceled.
-func (e *accEnv) expectCancelled(ids ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if e.sim == nil {
-			return nil
-		}
-		for _, id := range ids {
-			if e.sim.CancelCount(e.triggerKey, id) == 0 {
-				return fmt.Errorf("Wix never saw %s/%s canceled", e.triggerKey, id)
-			}
-		}
-		return nil
 	}
 }

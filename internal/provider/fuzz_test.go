@@ -18,7 +18,7 @@ import (
 
 const fuzzGUID = "16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c"
 
-// FuzzParseImportID: any import id parses without panicking; an accepted id
+// FuzzParseImportID checks that any import id parses without panicking; an accepted id
 // splits into a valid trigger key and GUID that join back into the id, and a
 // rejected one comes with a reason.
 func FuzzParseImportID(f *testing.F) {
@@ -61,7 +61,7 @@ func FuzzParseImportID(f *testing.F) {
 	})
 }
 
-// FuzzParseImportIDRoundTrip: every valid trigger key, slashes included,
+// FuzzParseImportIDRoundTrip checks that every valid trigger key, slashes included,
 // survives import with any GUID.
 func FuzzParseImportIDRoundTrip(f *testing.F) {
 	for _, seed := range []string{"form_submitted", "a/b", "a/" + fuzzGUID, "/", "x", strings.Repeat("ü", 100)} {
@@ -78,7 +78,7 @@ func FuzzParseImportIDRoundTrip(f *testing.F) {
 	})
 }
 
-// FuzzTriggerKeyValidation: a trigger key is accepted exactly when it has 1
+// FuzzTriggerKeyValidation checks that a trigger key is accepted exactly when it has 1
 // to 100 characters (not bytes) and no surrounding white space; the plan-time
 // validator agrees with that, and its message is valid UTF-8.
 func FuzzTriggerKeyValidation(f *testing.F) {
@@ -100,7 +100,7 @@ func FuzzTriggerKeyValidation(f *testing.F) {
 	})
 }
 
-// FuzzGUIDValidation: an external entity id is accepted exactly when it is
+// FuzzGUIDValidation checks that an external entity id is accepted exactly when it is
 // 8-4-4-4-12 hex digits, which is also what a GUID parser reads back as the
 // same GUID; the plan-time validator agrees, and its message is valid UTF-8.
 func FuzzGUIDValidation(f *testing.F) {

@@ -1,19 +1,17 @@
 package provider
 
-// The fault matrix of the README's "Reliability" section, through a real
-// Terraform CLI against the simulator: every fault either ends in a complete
-// apply or in a clean failure that saved nothing to state, and the error a
-// user reads says what Wix said. The client's own tests (internal/wix)
-// cover the same faults at the level of single calls.
+// The README's "Reliability" section, where Terraform adds something to
+// what the client proves: the diagnostics a user reads, what state holds
+// after a failed apply, Ctrl-C, pacing and many resources at once, through a
+// real Terraform CLI against the simulator. The retry, backoff and token
+// rules themselves are proven call by call in internal/wix.
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -21,7 +19,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -35,632 +32,187 @@ import (
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
-// relAddress is the address of the n-th resource of cancellationsConfig, as
-// plans write it; relStateAddress is the same as legacy Check functions
-// write it.
-func relAddress(n int) string {
-	return fmt.Sprintf("wix_automation_event_cancellation.env[%d]", n)
+// failedApply is an apply of one cancellation that a fault makes fail.
+type failedApply struct {
+	config string
+	want   []string // phrases of the error the user reads
+	calls  []int    // the answers Cancel Event got
+	// recover ends the fault before the next apply; nil when it cannot
+	// end, and the next plan only shows that nothing was saved.
+	recover func()
 }
 
-func relStateAddress(n int) string {
-	return fmt.Sprintf("wix_automation_event_cancellation.env.%d", n)
-}
-
-// relConfig is the provider block with extra lines, and n cancellations.
-func relConfig(env *accEnv, n int, providerLines []string, resourceLines ...string) string {
-	return env.providerBlock(providerLines...) + cancellationsConfig(env.triggerKey, entityIDs(n), resourceLines...)
-}
-
-// relStatuses lists the simulator's answers to one path, in arrival order
-// (0: no answer, the connection was dropped or the client gave up).
-func relStatuses(env *accEnv, path string) []int {
-	var out []int
-	for _, r := range env.sim.RequestsTo(path) {
-		out = append(out, r.Status)
-	}
-	return out
-}
-
-// relExpectStatuses checks the answers to path.
-func relExpectStatuses(env *accEnv, path string, want ...int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if got := relStatuses(env, path); !slices.Equal(got, want) {
-			return fmt.Errorf("answers to %s = %v, want %v", path, got, want)
-		}
-		return nil
-	}
-}
-
-// relCancelledOnce checks that Wix cancelled each of the first n entities
-// exactly once, and that each is in state.
-func relCancelledOnce(env *accEnv, n int) resource.TestCheckFunc {
-	checks := []resource.TestCheckFunc{func(*terraform.State) error {
-		for _, id := range entityIDs(n) {
-			if got := env.sim.CancelCount(env.triggerKey, id); got != 1 {
-				return fmt.Errorf("entity %s was cancelled %d times, want exactly once", id, got)
+// testFailedApply runs f: the apply fails with f.want; the failed apply
+// saved nothing, so the next plan creates the resource again; and once the
+// fault is over, the next apply cancels it exactly once.
+func testFailedApply(t *testing.T, env *accEnv, f failedApply) {
+	next := resource.TestStep{
+		PreConfig: func() {
+			if got := env.statuses(wix.PathCancel); !slices.Equal(got, f.calls) {
+				t.Fatalf("answers to Cancel Event = %v, want %v", got, f.calls)
 			}
-		}
-		if got := len(env.sim.Cancellations()); got != n {
-			return fmt.Errorf("cancellations = %d, want %d", got, n)
-		}
-		return nil
-	}}
-	for i, id := range entityIDs(n) {
-		checks = append(checks,
-			resource.TestCheckResourceAttr(relStateAddress(i), "id", env.triggerKey+"/"+id),
-			resource.TestCheckResourceAttrSet(relStateAddress(i), "canceled_at"))
+			if f.recover != nil {
+				f.recover()
+			}
+		},
+		Config:            f.config,
+		ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{recreates}},
+		ConfigStateChecks: savedChecks(env.triggerKey, entityIDs(1)),
+		Check:             env.canceledOnce(env.triggerKey, entityIDs(1)...),
 	}
-	return resource.ComposeAggregateTestCheckFunc(checks...)
-}
-
-// relHook routes the provider's HTTP calls through before, which may answer
-// a request itself (a refused connection) or act before it leaves.
-func relHook(env *accEnv, before func(r *http.Request, base http.RoundTripper) (*http.Response, error)) {
-	base := http.DefaultTransport.(*http.Transport).Clone()
-	env.overrides = append(env.overrides, func(c *wix.Config) {
-		c.HTTPClient = &http.Client{Transport: relRoundTripper{base: base, before: before}}
-	})
-}
-
-type relRoundTripper struct {
-	base   http.RoundTripper
-	before func(*http.Request, http.RoundTripper) (*http.Response, error)
-}
-
-func (h relRoundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
-	if res, err := h.before(r, h.base); res != nil || err != nil {
-		return res, err
+	if f.recover == nil {
+		next = resource.TestStep{PreConfig: next.PreConfig, Config: f.config, PlanOnly: true, ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{recreates}}}
 	}
-	return h.base.RoundTrip(r)
-}
-
-// relFailure captures the error of the one step expected to fail, so that
-// its full text can be checked (ExpectError only matches a pattern, and the
-// request id in it is not known in advance). Only the armed step's error is
-// swallowed; any other error still fails the test.
-type relFailure struct {
-	mu    sync.Mutex
-	armed bool
-	text  string
-}
-
-// arm is the failing step's PreConfig.
-func (f *relFailure) arm(also func()) func() {
-	return func() {
-		f.mu.Lock()
-		f.armed, f.text = true, ""
-		f.mu.Unlock()
-		if also != nil {
-			also()
-		}
-	}
-}
-
-// errorCheck is the TestCase's ErrorCheck.
-func (f *relFailure) errorCheck(err error) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.armed {
-		return err
-	}
-	f.armed = false
-	// Terraform wraps diagnostics to its terminal width.
-	f.text = strings.Join(strings.Fields(err.Error()), " ")
-	return nil
-}
-
-// verify is the next step's PreConfig: the armed step must have failed, and
-// check must accept its error text.
-func (f *relFailure) verify(t *testing.T, check func(text string) error, also func()) func() {
-	return func() {
-		t.Helper()
-		f.mu.Lock()
-		armed, text := f.armed, f.text
-		f.mu.Unlock()
-		if armed || text == "" {
-			t.Fatal("the step expected to fail succeeded")
-		}
-		if err := check(text); err != nil {
-			t.Fatalf("%v\n\nerror text: %s", err, text)
-		}
-		if also != nil {
-			also()
-		}
-	}
-}
-
-// relContains checks that text holds every phrase.
-func relContains(text string, phrases ...string) error {
-	var missing []string
-	for _, p := range phrases {
-		if !strings.Contains(text, p) {
-			missing = append(missing, fmt.Sprintf("%q", p))
-		}
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("the error does not contain %s", strings.Join(missing, ", "))
-	}
-	return nil
-}
-
-// relPlansCreate is a plan check: the plan creates exactly the resources at
-// these indexes of cancellationsConfig and leaves every other one alone,
-// i.e. state holds exactly the others.
-type relPlansCreate struct {
-	total   int
-	indexes func() []int
-}
-
-func (c relPlansCreate) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	want := c.indexes()
-	actions := map[string]string{}
-	for _, rc := range req.Plan.ResourceChanges {
-		actions[rc.Address] = fmt.Sprint(rc.Change.Actions)
-	}
-	var wrong []string
-	for i := 0; i < c.total; i++ {
-		expected := "[no-op]"
-		if slices.Contains(want, i) {
-			expected = "[create]"
-		}
-		if got := actions[relAddress(i)]; got != expected {
-			wrong = append(wrong, fmt.Sprintf("%s: %s, want %s", relAddress(i), got, expected))
-		}
-	}
-	if len(wrong) > 0 {
-		resp.Error = fmt.Errorf("the plan after the failed apply does not match what Wix confirmed:\n%s", strings.Join(wrong, "\n"))
-	}
-}
-
-// relRecreates is a plan check: the resource at index 0 is to be created,
-// because the failed apply saved nothing to state.
-var relRecreates = relPlansCreate{total: 1, indexes: func() []int { return []int{0} }}
-
-// 503 twice, then success: applied; three attempts.
-func TestAccReliability_503TwiceThenSuccess(t *testing.T) {
-	t.Parallel()
-	env := newAccEnv(t)
-	env.needsSimulator()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 503, Count: 2}) },
-			Config:    relConfig(env, 1, nil),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				relExpectStatuses(env, wix.PathCancel, 503, 503, 200),
-				relCancelledOnce(env, 1)),
-		}},
+		Steps:                    []resource.TestStep{{Config: f.config, ExpectError: expectWords(f.want...)}, next},
 	})
 }
 
-// 429 with Retry-After: 2: the retry waits at least 2s, then applies.
-func TestAccReliability_429RetryAfterIsHonored(t *testing.T) {
+// A fresh token rejected too fails with a clear message, no loop; nothing
+// is saved, and the next apply creates the cancellation.
+func TestAccReliability_second401InARowFails(t *testing.T) {
 	t.Parallel()
-	env := newAccEnv(t)
-	env.needsSimulator()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 429, RetryAfter: "2"})
-			},
-			Config: relConfig(env, 1, nil),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				relExpectStatuses(env, wix.PathCancel, 429, 200),
-				relCancelledOnce(env, 1),
-				func(*terraform.State) error {
-					reqs := env.sim.RequestsTo(wix.PathCancel)
-					// The backoff alone would be 5 to 10ms.
-					if gap := reqs[1].Time.Sub(reqs[0].Time); gap < 2*time.Second {
-						return fmt.Errorf("retried %s after a 429 with Retry-After: 2, want at least 2s", gap)
-					}
-					return nil
-				}),
-		}},
-	})
-}
-
-// 429 without Retry-After: retried after exponentially growing waits.
-// Pacing is off so that only the backoff spaces the attempts.
-func TestAccReliability_429WithoutRetryAfterBacksOffExponentially(t *testing.T) {
-	t.Parallel()
-	env := newAccEnv(t)
-	env.needsSimulator()
-	env.overrides = append(env.overrides, func(c *wix.Config) { c.MinBackoff, c.MaxBackoff = 40*time.Millisecond, time.Second })
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 429, Count: 3}) },
-			Config:    relConfig(env, 1, []string{"requests_per_minute = 0"}),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				relExpectStatuses(env, wix.PathCancel, 429, 429, 429, 200),
-				relCancelledOnce(env, 1),
-				func(*terraform.State) error {
-					reqs := env.sim.RequestsTo(wix.PathCancel)
-					// Equal jitter: each wait is between half and all of
-					// 40ms, 80ms, 160ms.
-					for i, floor := range []time.Duration{20, 40, 80} {
-						if gap := reqs[i+1].Time.Sub(reqs[i].Time); gap < floor*time.Millisecond {
-							return fmt.Errorf("wait before retry %d = %s, want at least %dms", i+1, gap, floor)
-						}
-					}
-					return nil
-				}),
-		}},
-	})
-}
-
-// A dropped connection (TCP reset, no answer) is retried.
-func TestAccReliability_resetConnectionIsRetried(t *testing.T) {
-	t.Parallel()
-	env := newAccEnv(t)
-	env.needsSimulator()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, DropConnection: true}) },
-			Config:    relConfig(env, 1, nil),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				relExpectStatuses(env, wix.PathCancel, 0, 200),
-				relCancelledOnce(env, 1)),
-		}},
-	})
-}
-
-// A refused connection is retried: the first Cancel Event goes to a port
-// nothing listens on.
-func TestAccReliability_refusedConnectionIsRetried(t *testing.T) {
-	t.Parallel()
-	env := newAccEnv(t)
-	env.needsSimulator()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := l.Addr().String()
-	l.Close()
-	var attempts, refused atomic.Int32
-	relHook(env, func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
-		if r.URL.Path != wix.PathCancel || attempts.Add(1) > 1 {
-			return nil, nil
-		}
-		r2 := r.Clone(r.Context())
-		r2.URL.Host = dead
-		res, err := base.RoundTrip(r2)
-		if errors.Is(err, syscall.ECONNREFUSED) {
-			refused.Add(1)
-		}
-		return res, err
-	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: relConfig(env, 1, nil),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				relExpectStatuses(env, wix.PathCancel, 200),
-				relCancelledOnce(env, 1),
-				func(*terraform.State) error {
-					if attempts.Load() != 2 || refused.Load() != 1 {
-						return fmt.Errorf("attempts = %d with %d refused, want 2 with the first refused", attempts.Load(), refused.Load())
-					}
-					return nil
-				}),
-		}},
-	})
-}
-
-// The token endpoint answering 503 once: retried, applied.
-func TestAccReliability_token503OnceIsRetried(t *testing.T) {
-	t.Parallel()
-	env := newAccEnv(t)
-	env.needsSimulator()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { env.sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Status: 503}) },
-			Config:    relConfig(env, 1, nil),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				relExpectStatuses(env, wix.PathToken, 503, 200),
-				relExpectStatuses(env, wix.PathCancel, 200),
-				relCancelledOnce(env, 1)),
-		}},
-	})
-}
-
-// relExpireTokens makes Wix treat every token issued so far as expired just
-// before each of the next *remaining Cancel Event calls, as when a token
-// lapses between the provider's clock check and Wix's.
-func relExpireTokens(env *accEnv, remaining *atomic.Int32) {
-	relHook(env, func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
-		if r.URL.Path == wix.PathCancel && remaining.Add(-1) >= 0 {
+	env := newSimEnv(t)
+	var expire atomic.Bool
+	expire.Store(true)
+	env.hook(func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
+		if r.URL.Path == wix.PathCancel && expire.Load() {
 			env.sim.ExpireTokens()
 		}
 		return nil, nil
 	})
-}
-
-// An expired token (401 on Cancel Event): one new token, one retry, applied.
-func TestAccReliability_expiredTokenIsRenewedOnce(t *testing.T) {
-	t.Parallel()
-	env := newAccEnv(t)
-	env.needsSimulator()
-	var expire atomic.Int32
-	relExpireTokens(env, &expire)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { expire.Store(1) },
-			Config:    relConfig(env, 1, nil),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				relExpectStatuses(env, wix.PathCancel, 401, 200),
-				relExpectStatuses(env, wix.PathToken, 200, 200),
-				relCancelledOnce(env, 1)),
-		}},
+	testFailedApply(t, env, failedApply{
+		config: env.config(1, nil),
+		want: []string{"Wix rejected the credentials", "nothing was saved to state", "HTTP 401", "token expired",
+			"a freshly fetched token was rejected too", "access_token (WIX_ACCESS_TOKEN)"},
+		calls:   []int{401, 401},
+		recover: func() { expire.Store(false) },
 	})
 }
 
-// A second 401 in a row fails with a clear message, no loop, and nothing is
-// saved: the next apply creates the cancellation.
-func TestAccReliability_second401InARowFails(t *testing.T) {
-	t.Parallel()
-	env := newAccEnv(t)
-	env.needsSimulator()
-	var expire atomic.Int32
-	relExpireTokens(env, &expire)
-	var failure relFailure
-	config := relConfig(env, 1, nil)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		ErrorCheck:               failure.errorCheck,
-		Steps: []resource.TestStep{
-			{PreConfig: failure.arm(func() { expire.Store(1000) }), Config: config},
-			{
-				PreConfig: failure.verify(t, func(text string) error {
-					if err := relContains(text, "Wix rejected the credentials", "HTTP 401", "token expired",
-						"a freshly fetched token was rejected too", "nothing was saved to state"); err != nil {
-						return err
-					}
-					if got := relStatuses(env, wix.PathCancel); !slices.Equal(got, []int{401, 401}) {
-						return fmt.Errorf("Cancel Event answers = %v, want exactly two 401s", got)
-					}
-					if got := relStatuses(env, wix.PathToken); !slices.Equal(got, []int{200, 200}) {
-						return fmt.Errorf("token answers = %v, want exactly two tokens", got)
-					}
-					return nil
-				}, func() { expire.Store(0) }),
-				Config:           config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{relRecreates}},
-				Check:            relCancelledOnce(env, 1),
-			},
-		},
-	})
-}
-
-// Persistent 500 with max_retries = 2: exactly three attempts; the error
-// shows the status, Wix's message and the request id; nothing is saved.
+// Persistent 500 with max_retries = 2: three attempts; the error shows the
+// status, Wix's message and the request id, and says to raise max_retries.
 func TestAccReliability_persistent500GivesUp(t *testing.T) {
 	t.Parallel()
-	env := newAccEnv(t)
-	env.needsSimulator()
-	var failure relFailure
-	config := relConfig(env, 1, []string{"max_retries = 2"})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		ErrorCheck:               failure.errorCheck,
-		Steps: []resource.TestStep{
-			{
-				PreConfig: failure.arm(func() {
-					env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 500, Count: 1000, Message: "automations backend unavailable"})
-				}),
-				Config: config,
-			},
-			{
-				PreConfig: failure.verify(t, func(text string) error {
-					reqs := env.sim.RequestsTo(wix.PathCancel)
-					if len(reqs) != 3 {
-						return fmt.Errorf("attempts = %d, want exactly 3", len(reqs))
-					}
-					return relContains(text, "Wix is unavailable", "HTTP 500", "automations backend unavailable",
-						"gave up after 3 attempts", "x-wix-request-id: "+reqs[2].RequestID, "nothing was saved to state",
-						"raise max_retries")
-				}, env.sim.ClearFaults),
-				Config:           config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{relRecreates}},
-				Check:            relCancelledOnce(env, 1),
-			},
-		},
+	env := newSimEnv(t)
+	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 500, Count: 1000, Message: "automations backend unavailable"})
+	testFailedApply(t, env, failedApply{
+		config: env.config(1, []string{"max_retries = 2"}),
+		want: []string{"Wix is unavailable", "nothing was saved to state", "HTTP 500", "automations backend unavailable",
+			"gave up after 3 attempts", "x-wix-request-id: ", "raise max_retries"},
+		calls:   []int{500, 500, 500},
+		recover: env.sim.ClearFaults,
 	})
 }
 
-// 403: one attempt, Wix's words reach the user, nothing is saved.
+// 403: one attempt; Wix's words and the permission reach the user.
 func TestAccReliability_403IsNotRetried(t *testing.T) {
 	t.Parallel()
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	const otherApp, otherKey = "0e1d2c3b-4a59-4687-9786-a5b4c3d2e1f0", "order_paid"
 	env.sim.AddApp(otherApp, "other-secret", "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b")
 	env.sim.OwnTriggerKey(otherApp, otherKey)
-	var failure relFailure
-	config := env.providerBlock() + cancellationsConfig(otherKey, entityIDs(1))
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		ErrorCheck:               failure.errorCheck,
-		Steps: []resource.TestStep{
-			{PreConfig: failure.arm(nil), Config: config},
-			{
-				PreConfig: failure.verify(t, func(text string) error {
-					reqs := env.sim.RequestsTo(wix.PathCancel)
-					if len(reqs) != 1 || reqs[0].Status != 403 {
-						return fmt.Errorf("answers = %v, want one 403", relStatuses(env, wix.PathCancel))
-					}
-					return relContains(text, "Wix denied the cancellation", "HTTP 403",
-						`app `+wixsim.DemoAppID+` does not own trigger key "order_paid"`, "PERMISSION_DENIED",
-						"x-wix-request-id: "+reqs[0].RequestID, "Manage Your App")
-				}, nil),
-				// Nothing in state: the plan still wants to create it.
-				Config:             config,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-			},
-		},
+	testFailedApply(t, env, failedApply{
+		config: env.providerBlock() + cancellationsConfig(otherKey, entityIDs(1)),
+		want: []string{"Wix denied the cancellation", "HTTP 403", `app ` + wixsim.DemoAppID + ` does not own trigger key "order_paid"`,
+			"PERMISSION_DENIED", "x-wix-request-id: ", "Only the app that created the trigger key", "Manage Your App"},
+		calls: []int{403},
 	})
 }
 
 // 400 with field violations: one attempt, each violation reaches the user.
-// The provider checks trigger keys and GUIDs at plan, so this models Wix
-// rejecting what the provider let through: the request is altered on its way
-// out, and the strict simulator answers with a real validation error.
+// The provider checks trigger keys at plan, so this models Wix rejecting
+// what the provider let through: the request is altered on its way out,
+// and the strict simulator answers with a real validation error.
 func TestAccReliability_400FieldViolationsAreShown(t *testing.T) {
 	t.Parallel()
-	env := newAccEnv(t)
-	env.needsSimulator()
-	relHook(env, func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
-		if r.URL.Path != wix.PathCancel {
+	env := newSimEnv(t)
+	var alter atomic.Bool
+	alter.Store(true)
+	env.hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
+		if r.URL.Path != wix.PathCancel || !alter.Load() {
 			return nil, nil
 		}
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			return nil, err
-		}
-		var fields map[string]any
-		if err := json.Unmarshal(body, &fields); err != nil {
-			return nil, err
-		}
-		fields["triggerKey"] = strings.Repeat("k", 101)
-		body, _ = json.Marshal(fields)
-		r2 := r.Clone(r.Context())
-		r2.Body, r2.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
-		return base.RoundTrip(r2)
+		return base.RoundTrip(withLongTriggerKey(r))
 	})
-	var failure relFailure
-	config := relConfig(env, 1, nil)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		ErrorCheck:               failure.errorCheck,
-		Steps: []resource.TestStep{
-			{PreConfig: failure.arm(nil), Config: config},
-			{
-				PreConfig: failure.verify(t, func(text string) error {
-					reqs := env.sim.RequestsTo(wix.PathCancel)
-					if len(reqs) != 1 || reqs[0].Status != 400 {
-						return fmt.Errorf("answers = %v, want one 400", relStatuses(env, wix.PathCancel))
-					}
-					return relContains(text, "Could not cancel Wix automation events", "HTTP 400",
-						`field "triggerKey": triggerKey must be at most 100 characters, got 101 (rule MAX_LENGTH)`,
-						"x-wix-request-id: "+reqs[0].RequestID)
-				}, nil),
-				Config:             config,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-			},
-		},
+	testFailedApply(t, env, failedApply{
+		config: env.config(1, nil),
+		want: []string{"Could not cancel Wix automation events", "HTTP 400",
+			`field "triggerKey": triggerKey must be at most 100 characters, got 101 (rule MAX_LENGTH)`, "x-wix-request-id: "},
+		calls:   []int{400},
+		recover: func() { alter.Store(false) },
 	})
+}
+
+// withLongTriggerKey is r with a trigger key one character too long.
+func withLongTriggerKey(r *http.Request) *http.Request {
+	var fields map[string]any
+	body, err := io.ReadAll(r.Body)
+	if err == nil {
+		err = json.Unmarshal(body, &fields)
+	}
+	if err != nil {
+		panic(fmt.Sprintf("the provider sent a body that is not JSON: %v", err))
+	}
+	fields["triggerKey"] = strings.Repeat("k", 101)
+	body, _ = json.Marshal(fields)
+	r2 := r.Clone(r.Context())
+	r2.Body, r2.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+	return r2
 }
 
 // An API that hangs: the create timeout ends the apply with an error that
-// names the timeout and how to raise it; nothing is saved.
+// names the timeout and how to raise it; nothing is saved. A provider that
+// ignored the timeout would succeed after 30s and fail the test.
 func TestAccReliability_hangingAPIHitsTheCreateTimeout(t *testing.T) {
 	t.Parallel()
-	env := newAccEnv(t)
-	env.needsSimulator()
-	var failure relFailure
-	config := relConfig(env, 1, nil, "timeouts {\n    create = \"2s\"\n  }")
-	var started time.Time
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		ErrorCheck:               failure.errorCheck,
-		Steps: []resource.TestStep{
-			{
-				PreConfig: failure.arm(func() {
-					// Long enough to be unmistakable, short enough that a
-					// provider ignoring the timeout fails this test by
-					// succeeding rather than by hanging it.
-					env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Delay: 30 * time.Second})
-				}),
-				Config: config,
-			},
-			{
-				PreConfig: failure.verify(t, func(text string) error {
-					reqs := env.sim.RequestsTo(wix.PathCancel)
-					if len(reqs) != 1 || reqs[0].Status != 0 {
-						return fmt.Errorf("answers = %v, want one call left unanswered", relStatuses(env, wix.PathCancel))
-					}
-					started = reqs[0].Time
-					return relContains(text, "Timed out canceling Wix automation events", "The create timeout of 2s ran out",
-						`timeouts { create = "10m" }`, "nothing was saved to state")
-				}, nil),
-				Config:           config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{relRecreates}},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					relCancelledOnce(env, 1),
-					func(*terraform.State) error {
-						// The hung call was abandoned at the deadline, not
-						// when the simulator's delay was up.
-						if d := time.Since(started); d > 25*time.Second {
-							return fmt.Errorf("the apply after the timeout came %s later", d)
-						}
-						return nil
-					}),
-			},
-		},
+	env := newSimEnv(t)
+	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Delay: 30 * time.Second})
+	testFailedApply(t, env, failedApply{
+		config: env.config(1, nil, "timeouts {\n    create = \"2s\"\n  }"),
+		want: []string{"Timed out canceling Wix automation events", "nothing was saved to state",
+			"The create timeout of 2s ran out", `timeouts { create = "10m" }`},
+		calls:   []int{0},
+		recover: func() {},
 	})
 }
 
-// relOutage lets the first `served` cancellation calls through, then starts
-// an outage: every later call, and every retry, gets a 503. Calls that
-// arrive while the served ones are in flight wait for the outage to begin,
-// so exactly `served` calls succeed whatever the timing.
-type relOutage struct {
-	env     *accEnv
-	served  int32
-	arrived atomic.Int32
-	done    atomic.Int32
-	begun   chan struct{}
-}
-
-func newRelOutage(env *accEnv, served int32) *relOutage {
-	o := &relOutage{env: env, served: served, begun: make(chan struct{})}
-	relHook(env, o.hook)
-	return o
-}
-
-func (o *relOutage) hook(r *http.Request, base http.RoundTripper) (*http.Response, error) {
-	if r.URL.Path != wix.PathCancel && r.URL.Path != wix.PathBulkCancel {
-		return nil, nil
-	}
-	if o.arrived.Add(1) > o.served {
-		select {
-		case <-o.begun:
-		case <-r.Context().Done():
-			return nil, r.Context().Err()
+// outage lets the first `served` cancellation calls through, then starts an
+// outage: every later call, and every retry, gets a 503. Calls that arrive
+// while the served ones are in flight wait for the outage to begin, so
+// exactly `served` calls succeed whatever the timing.
+func outage(env *accEnv, served int32) {
+	var arrived, done atomic.Int32
+	begun := make(chan struct{})
+	env.hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
+		if !isCancelCall(r) {
+			return nil, nil
 		}
-		return nil, nil
-	}
-	res, err := base.RoundTrip(r)
-	if o.done.Add(1) == o.served {
-		o.env.sim.InjectFault(wixsim.Fault{Status: 503, Count: 1 << 30, Message: "scheduled maintenance"})
-		close(o.begun)
-	}
-	return res, err
-}
-
-// confirmed are the indexes of the entities Wix cancelled so far.
-func relConfirmed(env *accEnv, n int) []int {
-	var out []int
-	for i, id := range entityIDs(n) {
-		if env.sim.CancelCount(env.triggerKey, id) > 0 {
-			out = append(out, i)
+		if arrived.Add(1) > served {
+			select {
+			case <-begun:
+				return nil, nil
+			case <-r.Context().Done():
+				return nil, r.Context().Err()
+			}
 		}
-	}
-	return out
+		res, err := base.RoundTrip(r)
+		if done.Add(1) == served {
+			env.sim.InjectFault(wixsim.Fault{Status: 503, Count: 1 << 30, Message: "scheduled maintenance"})
+			close(begun)
+		}
+		return res, err
+	})
 }
 
-func relUnconfirmed(env *accEnv, n int) func() []int {
+// unconfirmed are the indexes of the first n entities Wix has not canceled.
+func unconfirmed(env *accEnv, n int) func() []int {
 	return func() []int {
-		confirmed := relConfirmed(env, n)
 		var out []int
-		for i := 0; i < n; i++ {
-			if !slices.Contains(confirmed, i) {
+		for i, id := range entityIDs(n) {
+			if env.sim.CancelCount(env.triggerKey, id) == 0 {
 				out = append(out, i)
 			}
 		}
@@ -672,32 +224,27 @@ func relUnconfirmed(env *accEnv, n int) func() []int {
 // failed apply saved exactly the cancellations Wix confirmed, and the next
 // apply completes every remaining one, each exactly once.
 func testOutageThenRecovery(t *testing.T, served int32, batching string) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	const n = 12
-	newRelOutage(env, served)
-	var failure relFailure
-	config := relConfig(env, n, []string{"max_retries = 1", "requests_per_minute = 0", batching})
+	outage(env, served)
+	config := env.config(n, []string{"max_retries = 1", "requests_per_minute = 0", batching})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
-		ErrorCheck:               failure.errorCheck,
 		Steps: []resource.TestStep{
-			{PreConfig: failure.arm(nil), Config: config},
+			{Config: config, ExpectError: expectWords("Wix is unavailable", "nothing was saved to state", "HTTP 503", "scheduled maintenance")},
 			{
-				PreConfig: failure.verify(t, func(text string) error {
-					confirmed := relConfirmed(env, n)
-					if len(confirmed) == 0 || len(confirmed) == n {
-						return fmt.Errorf("Wix confirmed %d of %d cancellations before the outage, want some but not all", len(confirmed), n)
+				PreConfig: func() {
+					if left := len(unconfirmed(env, n)()); left == 0 || left == n {
+						t.Fatalf("Wix confirmed %d of %d cancellations before the outage, want some but not all", n-left, n)
 					}
-					return relContains(text, "Wix is unavailable", "HTTP 503", "scheduled maintenance", "nothing was saved to state")
-				}, env.sim.ClearFaults),
+					env.sim.ClearFaults()
+				},
 				Config: config,
 				// State holds exactly what Wix confirmed: the plan creates
 				// the rest and leaves the confirmed ones alone.
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					relPlansCreate{total: n, indexes: relUnconfirmed(env, n)},
-				}},
-				Check: relCancelledOnce(env, n),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectCreates(n, unconfirmed(env, n))}},
+				ConfigStateChecks: savedChecks(env.triggerKey, entityIDs(n)),
+				Check:             env.canceledOnce(env.triggerKey, entityIDs(n)...),
 			},
 		},
 	})
@@ -715,52 +262,25 @@ func TestAccReliability_outageThenRecoveryBatched(t *testing.T) {
 	testOutageThenRecovery(t, 1, "")
 }
 
-// relExhaustRateLimit spends the demo installation's whole rate-limit budget
-// on the simulator, then waits rest while it regrows. The simulator's bucket
-// starts full (a minute's worth), so without this no 30-resource apply could
-// meet the limit; it models other tools of the same app instance having used
-// the budget up.
-func relExhaustRateLimit(env *accEnv, rest time.Duration) (drainToken string, err error) {
-	drainToken = env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
-	for i := 0; i < 100000; i++ {
-		req, _ := http.NewRequest(http.MethodPost, env.server.URL+wix.PathCancel, strings.NewReader("{}"))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", drainToken)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return "", err
-		}
-		_, _ = io.Copy(io.Discard, res.Body)
-		res.Body.Close()
-		if res.StatusCode == http.StatusTooManyRequests {
-			time.Sleep(rest)
-			return drainToken, nil
-		}
-	}
-	return "", errors.New("the simulator's rate limit never answered 429")
-}
-
-// relRateLimited sets a strict per-installation limit on the simulator and
-// exhausts it as the apply asks for its token, i.e. right before the first
-// Cancel Event. It returns a check of the 429s the provider's calls got.
-func relRateLimited(env *accEnv, perMinute int, retryAfter bool, rest time.Duration) (count func() (int429, total int)) {
+// rateLimited sets a strict per-installation limit on the simulator and
+// spends the installation's whole budget as the apply asks for its token,
+// right before the first Cancel Event, then rests while it regrows. (The
+// simulator's bucket starts full, so without this no 30-resource apply
+// could meet the limit; it models other tools of the same app instance
+// having used the budget up.) It returns the 429s the provider's calls got.
+func rateLimited(env *accEnv, perMinute int, retryAfter bool, rest time.Duration) (count func() (int429, total int)) {
 	env.sim.SetRateLimit(perMinute, retryAfter)
-	var drainToken atomic.Value
-	drainToken.Store("")
-	relHook(env, func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
-		if r.URL.Path == wix.PathToken && drainToken.Load() == "" {
-			tok, err := relExhaustRateLimit(env, rest)
-			if err != nil {
-				return nil, err
-			}
-			drainToken.Store(tok)
+	drainToken := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
+	var drained atomic.Bool
+	env.hook(func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
+		if r.URL.Path == wix.PathToken && drained.CompareAndSwap(false, true) {
+			return nil, exhaustRateLimit(env, drainToken, rest)
 		}
 		return nil, nil
 	})
-	return func() (int, int) {
-		n429, total := 0, 0
+	return func() (n429, total int) {
 		for _, r := range env.sim.RequestsTo(wix.PathCancel) {
-			if r.Header.Get("Authorization") == drainToken.Load() {
+			if r.Header.Get("Authorization") == drainToken {
 				continue
 			}
 			total++
@@ -772,70 +292,79 @@ func relRateLimited(env *accEnv, perMinute int, retryAfter bool, rest time.Durat
 	}
 }
 
-// A strict rate limit and a matching requests_per_minute: a 30-resource
-// apply gets no 429 at all. (Batching off, so that every resource is a call.)
-func TestAccReliability_rateLimitMatchedByPacing(t *testing.T) {
-	t.Parallel()
-	env := newAccEnv(t)
-	env.needsSimulator()
-	const n, perMinute = 30, 600
-	// After the drain, a 150ms rest lets 1.5 requests' worth regrow: pacing
-	// at the same rate then never outruns the limit.
-	count := relRateLimited(env, perMinute, false, 150*time.Millisecond)
+// exhaustRateLimit calls Cancel Event with token until the simulator
+// answers 429, then waits rest.
+func exhaustRateLimit(env *accEnv, token string, rest time.Duration) error {
+	for range 100000 {
+		req, _ := http.NewRequest(http.MethodPost, env.server.URL+wix.PathCancel, strings.NewReader("{}"))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode == http.StatusTooManyRequests {
+			time.Sleep(rest)
+			return nil
+		}
+	}
+	return errors.New("the simulator's rate limit never answered 429")
+}
+
+// testRateLimit applies 30 cancellations (batching off, so that each is a
+// call) under a limit of 600 a minute, and checks the 429s they got.
+func testRateLimit(t *testing.T, retryAfter bool, rest time.Duration, lines []string, check func(n429, total int) error) {
+	env := newSimEnv(t)
+	const n = 30
+	count := rateLimited(env, 600, retryAfter, rest)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
-			Config: relConfig(env, n, []string{fmt.Sprintf("requests_per_minute = %d", perMinute), batchingOff}),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				relCancelledOnce(env, n),
-				func(*terraform.State) error {
-					if n429, total := count(); n429 != 0 || total != n {
-						return fmt.Errorf("%d of %d Cancel Event calls got 429, want none of %d", n429, total, n)
-					}
-					return nil
-				}),
+			Config:            env.config(n, append(lines, batchingOff)),
+			ConfigStateChecks: savedChecks(env.triggerKey, entityIDs(n)),
+			Check: resource.ComposeAggregateTestCheckFunc(env.canceledOnce(env.triggerKey, entityIDs(n)...),
+				func(*terraform.State) error { return check(count()) }),
 		}},
+	})
+}
+
+// A matching requests_per_minute: a 30-resource apply gets no 429 at all.
+// After the drain, a 150ms rest lets 1.5 requests' worth regrow: pacing at
+// the same rate then never outruns the limit.
+func TestAccReliability_rateLimitMatchedByPacing(t *testing.T) {
+	t.Parallel()
+	testRateLimit(t, false, 150*time.Millisecond, []string{"requests_per_minute = 600"}, func(n429, total int) error {
+		if n429 != 0 || total != 30 {
+			return fmt.Errorf("%d of %d Cancel Event calls got 429, want none of 30", n429, total)
+		}
+		return nil
 	})
 }
 
 // The same limit with pacing off: Wix answers 429s, and retries absorb them.
 func TestAccReliability_rateLimitWithoutPacingIsAbsorbedByRetries(t *testing.T) {
 	t.Parallel()
-	env := newAccEnv(t)
-	env.needsSimulator()
-	const n, perMinute = 30, 600
-	count := relRateLimited(env, perMinute, true, 0)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: relConfig(env, n, []string{"requests_per_minute = 0", "max_retries = 10", batchingOff}),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				relCancelledOnce(env, n),
-				func(*terraform.State) error {
-					if n429, total := count(); n429 == 0 || total != n+n429 {
-						return fmt.Errorf("%d Cancel Event calls with %d 429s, want some 429s, each retried", total, n429)
-					}
-					return nil
-				}),
-		}},
+	testRateLimit(t, true, 0, []string{"requests_per_minute = 0", "max_retries = 10"}, func(n429, total int) error {
+		if n429 == 0 || total != 30+n429 {
+			return fmt.Errorf("%d Cancel Event calls with %d 429s, want some 429s, each retried", total, n429)
+		}
+		return nil
 	})
 }
 
-// relInFlight counts concurrent cancellation calls, each held for hold so
+// inFlight counts concurrent cancellation calls, each held for hold so
 // that Terraform's concurrency shows.
-func relInFlight(env *accEnv, hold time.Duration) (peak func() int32) {
+func inFlight(env *accEnv, hold time.Duration) (peak func() int32) {
 	var now, highest atomic.Int32
-	relHook(env, func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
-		if r.URL.Path != wix.PathCancel && r.URL.Path != wix.PathBulkCancel {
+	env.hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
+		if !isCancelCall(r) {
 			return nil, nil
 		}
 		n := now.Add(1)
 		defer now.Add(-1)
-		for {
-			m := highest.Load()
-			if n <= m || highest.CompareAndSwap(m, n) {
-				break
-			}
+		for m := highest.Load(); n > m && !highest.CompareAndSwap(m, n); m = highest.Load() {
 		}
 		time.Sleep(hold)
 		return base.RoundTrip(r)
@@ -843,12 +372,12 @@ func relInFlight(env *accEnv, hold time.Duration) (peak func() int32) {
 	return highest.Load
 }
 
-// relParallelism makes this test's Terraform CLI run with -parallelism=n.
+// withParallelism makes this test's Terraform CLI run with -parallelism=n.
 // plugin-testing has no option for it, and terraform-exec always passes
 // -parallelism=10 explicitly, after (and so over) anything in
 // TF_CLI_ARGS_apply; so the test points TF_ACC_TERRAFORM_PATH at a wrapper
 // that swaps the flag's value and runs the real CLI.
-func relParallelism(t *testing.T, n int) {
+func withParallelism(t *testing.T, n int) {
 	t.Helper()
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if cli == "" {
@@ -875,94 +404,84 @@ exec %[2]q "$@"
 	t.Setenv("TF_ACC_TERRAFORM_PATH", wrapper)
 }
 
-// 100 resources with -parallelism=50: one token request, every cancellation
-// exactly once, at most 50 calls in flight (and more than Terraform's
-// default 10, which shows the flag took effect). Run with -race, this is the
-// provider's data-race test under load.
+// test100Resources applies 100 cancellations at -parallelism=50 behind a
+// token endpoint as slow as a real one, so that the first 50 creates all
+// ask for the token while its fetch is in flight: one token request, every
+// cancellation exactly once. Run with -race, this is the provider's
+// data-race test under load.
+func test100Resources(t *testing.T, hold time.Duration, lines []string, check func(env *accEnv, peak int32) error) {
+	withParallelism(t, 50)
+	env := newSimEnv(t)
+	const n = 100
+	peak := inFlight(env, hold)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() { env.sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Delay: 300 * time.Millisecond}) },
+			Config:    env.config(n, lines),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				env.canceledOnce(env.triggerKey, entityIDs(n)...),
+				env.expectStatuses(wix.PathToken, 200),
+				func(*terraform.State) error { return check(env, peak()) }),
+		}},
+	})
+}
+
+// With batching off, at most 50 calls are in flight, and more than
+// Terraform's default 10, which shows the flag took effect.
 func TestAccReliability_100ResourcesParallelism50(t *testing.T) {
-	relParallelism(t, 50)
-	env := newAccEnv(t)
-	env.needsSimulator()
-	const n = 100
-	peak := relInFlight(env, 200*time.Millisecond)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			// A token endpoint as slow as a real one: the first 50 creates
-			// all ask for the token while its fetch is in flight.
-			PreConfig: func() { env.sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Delay: 300 * time.Millisecond}) },
-			Config:    relConfig(env, n, []string{"requests_per_minute = 0", batchingOff}),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				relCancelledOnce(env, n),
-				relExpectStatuses(env, wix.PathToken, 200),
-				func(*terraform.State) error {
-					p := peak()
-					t.Logf("at most %d Cancel Event calls were in flight at once", p)
-					if p <= 10 || p > 50 {
-						return fmt.Errorf("at most %d calls were in flight at once, want more than 10 and at most 50", p)
-					}
-					return nil
-				}),
-		}},
+	test100Resources(t, 200*time.Millisecond, []string{"requests_per_minute = 0", batchingOff}, func(_ *accEnv, peak int32) error {
+		t.Logf("at most %d Cancel Event calls were in flight at once", peak)
+		if peak <= 10 || peak > 50 {
+			return fmt.Errorf("at most %d calls were in flight at once, want more than 10 and at most 50", peak)
+		}
+		return nil
 	})
 }
 
-// The same with the default batching and pacing: concurrent creates share
-// Bulk Cancel Event calls, still one token, each entity once.
+// With the default batching and pacing, concurrent creates share Bulk
+// Cancel Event calls.
 func TestAccReliability_100ResourcesParallelism50Batched(t *testing.T) {
-	relParallelism(t, 50)
-	env := newAccEnv(t)
-	env.needsSimulator()
-	const n = 100
-	relInFlight(env, 50*time.Millisecond)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { env.sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Delay: 300 * time.Millisecond}) },
-			Config:    relConfig(env, n, nil),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				relCancelledOnce(env, n),
-				relExpectStatuses(env, wix.PathToken, 200),
-				func(*terraform.State) error {
-					if calls := len(env.cancellationRequests()); calls >= n {
-						return fmt.Errorf("%d cancellation calls for %d resources, want fewer: they should share bulk calls", calls, n)
-					}
-					return nil
-				}),
-		}},
+	test100Resources(t, 50*time.Millisecond, nil, func(env *accEnv, _ int32) error {
+		if calls := len(env.cancellationRequests()); calls >= 100 {
+			return fmt.Errorf("%d cancellation calls for 100 resources, want fewer: they should share bulk calls", calls)
+		}
+		return nil
 	})
 }
 
-// relInterruptTerraform sends SIGINT, as Ctrl-C would, to the running
+// interruptTerraform sends SIGINT, as Ctrl-C would, to the running
 // `terraform apply` of this test: a child of this process whose working
 // directory is under workDirs (TF_ACC_TEMP_DIR of this test).
-func relInterruptTerraform(workDirs string) error {
+func interruptTerraform(workDirs string) error {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return err
 	}
-	me := os.Getpid()
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...; comm may hold spaces, so read after ")".
-		fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-		if len(fields) < 2 || fields[1] != strconv.Itoa(me) {
-			continue
-		}
-		cwd, _ := os.Readlink(filepath.Join("/proc", e.Name(), "cwd"))
-		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if strings.HasPrefix(cwd, workDirs) && slices.Contains(strings.Split(string(cmdline), "\x00"), "apply") {
+		if err == nil && isOurApply(e.Name(), workDirs) {
 			return syscall.Kill(pid, syscall.SIGINT)
 		}
 	}
 	return errors.New("found no terraform apply of this test to interrupt")
+}
+
+// isOurApply reports whether process pid is a `terraform apply` this test
+// started in workDirs.
+func isOurApply(pid, workDirs string) bool {
+	stat, err := os.ReadFile(filepath.Join("/proc", pid, "stat"))
+	if err != nil {
+		return false
+	}
+	// pid (comm) state ppid ...; comm may hold spaces, so read after ")".
+	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	if len(fields) < 2 || fields[1] != strconv.Itoa(os.Getpid()) {
+		return false
+	}
+	cwd, _ := os.Readlink(filepath.Join("/proc", pid, "cwd"))
+	cmdline, _ := os.ReadFile(filepath.Join("/proc", pid, "cmdline"))
+	return strings.HasPrefix(cwd, workDirs) && slices.Contains(strings.Split(string(cmdline), "\x00"), "apply")
 }
 
 // Ctrl-C during backoff: Terraform asks the provider to stop, the waiting
@@ -983,54 +502,36 @@ func testCtrlCDuringBackoff(t *testing.T, batching string) {
 	}
 	workDirs := t.TempDir()
 	t.Setenv("TF_ACC_TEMP_DIR", workDirs)
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	env.overrides = append(env.overrides, func(c *wix.Config) { c.MinBackoff, c.MaxBackoff = time.Minute, time.Minute })
 	var interruptedAt atomic.Int64
-	var interruptErr atomic.Value
-	relHook(env, func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
-		if r.URL.Path != wix.PathCancel || interruptedAt.Load() != 0 {
+	interrupted := make(chan error, 1)
+	env.hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
+		if r.URL.Path != wix.PathCancel || !interruptedAt.CompareAndSwap(0, -1) {
 			return nil, nil
 		}
 		res, err := base.RoundTrip(r)
 		go func() {
 			time.Sleep(300 * time.Millisecond) // well into the minute of backoff
 			interruptedAt.Store(time.Now().UnixNano())
-			if err := relInterruptTerraform(workDirs); err != nil {
-				interruptErr.Store(err)
-			}
+			interrupted <- interruptTerraform(workDirs)
 		}()
 		return res, err
 	})
-	var failure relFailure
-	config := relConfig(env, 1, []string{batching})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		ErrorCheck:               failure.errorCheck,
-		Steps: []resource.TestStep{
-			{
-				PreConfig: failure.arm(func() {
-					env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 503, Count: 1000})
-				}),
-				Config: config,
-			},
-			{
-				PreConfig: failure.verify(t, func(text string) error {
-					if err, _ := interruptErr.Load().(error); err != nil {
-						return err
-					}
-					if lag := time.Since(time.Unix(0, interruptedAt.Load())); lag > 5*time.Second {
-						return fmt.Errorf("the apply ended %s after Ctrl-C, want at once: the backoff had a minute to go", lag)
-					}
-					if got := relStatuses(env, wix.PathCancel); !slices.Equal(got, []int{503}) {
-						return fmt.Errorf("Cancel Event answers = %v, want the one 503 before Ctrl-C", got)
-					}
-					return relContains(text, "context canceled", "nothing was saved to state")
-				}, env.sim.ClearFaults),
-				Config:           config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{relRecreates}},
-				Check:            relCancelledOnce(env, 1),
-			},
+	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 503, Count: 1000})
+	config := env.config(1, []string{batching})
+	testFailedApply(t, env, failedApply{
+		config: config,
+		want:   []string{"Interrupted while canceling Wix automation events", "nothing was saved to state", "context canceled"},
+		calls:  []int{503},
+		recover: func() {
+			if err := <-interrupted; err != nil {
+				t.Fatal(err)
+			}
+			if lag := time.Since(time.Unix(0, interruptedAt.Load())); lag > 5*time.Second {
+				t.Fatalf("the apply ended %s after Ctrl-C, want at once: the backoff had a minute to go", lag)
+			}
+			env.sim.ClearFaults()
 		},
 	})
 }

@@ -7,6 +7,7 @@ package provider
 // trace, and scans everything a user could see or keep afterwards.
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -14,7 +15,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -37,6 +37,10 @@ type secretScan struct {
 	seen    map[string]int    // where -> bytes scanned
 	texts   []scannedText
 	leaks   []string
+	// failWhere and failPhrases describe the failure the current step
+	// expects; see expectFailure.
+	failWhere   string
+	failPhrases []string
 }
 
 func newSecretScan(t *testing.T, env *accEnv) *secretScan {
@@ -187,121 +191,141 @@ type authMode struct {
 	fromEnv        bool // else in the provider block
 }
 
+// expectFailure is the PreConfig of a step that must fail with an error
+// holding every phrase: errorCheck lets that error pass and keeps its text
+// for the scan, under where. (ExpectError only matches a pattern; the scan
+// needs the whole text.) Other errors still fail the test; a step that
+// succeeds instead leaves where unscanned, which report fails.
+func (s *secretScan) expectFailure(where string, phrases []string, also func()) func() {
+	return func() {
+		s.mu.Lock()
+		s.failWhere, s.failPhrases = where, phrases
+		s.mu.Unlock()
+		also()
+	}
+}
+
+// errorCheck is the TestCase's ErrorCheck; see expectFailure.
+func (s *secretScan) errorCheck(err error) error {
+	text := strings.Join(strings.Fields(err.Error()), " ") // as Terraform wraps it
+	s.mu.Lock()
+	where, phrases := s.failWhere, s.failPhrases
+	s.failWhere = ""
+	s.mu.Unlock()
+	if where == "" {
+		return err
+	}
+	for _, p := range phrases {
+		if !strings.Contains(text, p) {
+			return err
+		}
+	}
+	s.scan(where, text)
+	return nil
+}
+
+// secretCredentials gives the provider fresh, unguessable credentials in
+// mode (the simulator's demo secret is public), registers them with the
+// scan, and returns the provider block's lines.
+func secretCredentials(t *testing.T, env *accEnv, scan *secretScan, mode authMode) []string {
+	lines := []string{fmt.Sprintf("base_url = %q", env.server.URL), "max_retries = 1"}
+	if !mode.appCredentials {
+		token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
+		scan.secret("the access token", token)
+		if mode.fromEnv {
+			t.Setenv(envAccessToken, token)
+			return lines
+		}
+		return append(lines, fmt.Sprintf("access_token = %q", token))
+	}
+	appSecret := randomSecret("wix-app-secret-")
+	env.sim.AddApp(wixsim.DemoAppID, appSecret, wixsim.DemoInstanceID)
+	scan.secret("the app secret", appSecret)
+	if mode.fromEnv {
+		t.Setenv(envAppID, wixsim.DemoAppID)
+		t.Setenv(envAppSecret, appSecret)
+		t.Setenv(envInstanceID, wixsim.DemoInstanceID)
+		return lines
+	}
+	return append(lines, fmt.Sprintf("app_id      = %q", wixsim.DemoAppID),
+		fmt.Sprintf("app_secret  = %q", appSecret), fmt.Sprintf("instance_id = %q", wixsim.DemoInstanceID))
+}
+
+// authFailure makes authentication fail in mode: the token call, or, for a
+// ready token, which has no token call, Wix rejecting it.
+func authFailure(mode authMode) (wixsim.Fault, []string) {
+	if !mode.appCredentials {
+		return wixsim.Fault{Path: wix.PathCancel, Status: 401, Count: 1000, Message: "token revoked"},
+			[]string{"Wix rejected the credentials", "token revoked"}
+	}
+	return wixsim.Fault{Path: wix.PathToken, Status: 500, Count: 1000, Message: "token service down"},
+		[]string{"could not get an access token", "token service down"}
+}
+
 // testNoSecretLeaks runs successful and failing applies in one auth mode,
 // with Terraform's and the provider's logs at trace, and scans state (JSON
 // and the files on disk), plans (JSON, and the human-readable plan that
 // plugin-testing logs at trace), every error, and the whole log.
 func testNoSecretLeaks(t *testing.T, mode authMode) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	scan := newSecretScan(t, env)
-
 	workDirs := t.TempDir()
 	logFile := filepath.Join(t.TempDir(), "terraform.log")
 	t.Setenv("TF_ACC_TEMP_DIR", workDirs)
 	t.Setenv("TF_ACC_LOG_PATH", logFile) // Terraform CLI and provider, at TRACE
 	t.Setenv("TF_LOG", "TRACE")
-
-	// A fresh, unguessable secret: the simulator's demo secret is public.
-	lines := []string{fmt.Sprintf("base_url = %q", env.server.URL)}
-	if mode.appCredentials {
-		appSecret := randomSecret("wix-app-secret-")
-		env.sim.AddApp(wixsim.DemoAppID, appSecret, wixsim.DemoInstanceID)
-		scan.secret("the app secret", appSecret)
-		if mode.fromEnv {
-			t.Setenv(envAppID, wixsim.DemoAppID)
-			t.Setenv(envAppSecret, appSecret)
-			t.Setenv(envInstanceID, wixsim.DemoInstanceID)
-		} else {
-			lines = append(lines,
-				fmt.Sprintf("app_id      = %q", wixsim.DemoAppID),
-				fmt.Sprintf("app_secret  = %q", appSecret),
-				fmt.Sprintf("instance_id = %q", wixsim.DemoInstanceID))
-		}
-	} else {
-		token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
-		scan.secret("the access token", token)
-		if mode.fromEnv {
-			t.Setenv(envAccessToken, token)
-		} else {
-			lines = append(lines, fmt.Sprintf("access_token = %q", token))
-		}
-	}
-	lines = append(lines, "max_retries = 1")
+	lines := secretCredentials(t, env, scan, mode)
 	config := func(n int) string {
 		return bareProviderBlock(lines...) + cancellationsConfig(env.triggerKey, entityIDs(n))
 	}
-
-	var failure relFailure
-	failed := func(step string, phrases ...string) func(string) error {
-		return func(text string) error {
-			scan.scan("the error of "+step, text)
-			return relContains(text, phrases...)
-		}
+	scanned := resource.TestStep{
+		ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{scan.planCheck("the plan", !mode.fromEnv)}},
+		ConfigStateChecks: []statecheck.StateCheck{scan.stateCheck("the state")},
+		Check: func(*terraform.State) error {
+			return scan.scanTree("the working directory", workDirs, skipUserConfig(mode))
+		},
 	}
-	// What the user wrote in the configuration, Terraform and the test
-	// harness keep and show as written: the .tf file, the saved plan (which
-	// carries the configuration), the "configuration" part of the JSON plan,
-	// and plugin-testing's trace log of the test configuration. With a
-	// secret written in the provider block, those hold it by the user's
-	// choice and not the provider's doing; they are left out of the scan in
-	// that mode only. With credentials from the environment nothing may hold
-	// them.
-	skipUserConfig := func(path string) bool {
-		if mode.fromEnv {
-			return false
-		}
-		base := filepath.Base(path)
-		return strings.HasSuffix(base, ".tf") || base == "tfplan"
-	}
-	scanDisk := func(where string) resource.TestCheckFunc {
-		return func(*terraform.State) error {
-			return scan.scanTree(where, workDirs, skipUserConfig)
-		}
-	}
-	tokenFailure := wixsim.Fault{Path: wix.PathToken, Status: 500, Count: 1000, Message: "token service down"}
-	tokenPhrases := []string{"could not get an access token", "token service down"}
-	if !mode.appCredentials {
-		// A ready token has no token call; make Wix reject it instead.
-		tokenFailure = wixsim.Fault{Path: wix.PathCancel, Status: 401, Count: 1000, Message: "token revoked"}
-		tokenPhrases = []string{"Wix rejected the credentials", "token revoked"}
-	}
-
+	first, last := scanned, scanned
+	first.Config, last.Config = config(1), config(3)
+	authFault, authPhrases := authFailure(mode)
+	last.PreConfig = env.sim.ClearFaults
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
-		ErrorCheck:               failure.errorCheck,
-		Steps: []resource.TestStep{
-			{
-				Config:            config(1),
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{scan.planCheck("the plan", !mode.fromEnv)}},
-				ConfigStateChecks: []statecheck.StateCheck{scan.stateCheck("the state")},
-				Check:             scanDisk("the working directory"),
-			},
-			{
-				// Authentication fails: the token call, or the ready token.
-				PreConfig: failure.arm(func() { env.sim.InjectFault(tokenFailure) }),
-				Config:    config(2),
-			},
-			{
-				// Wix fails the call itself.
-				PreConfig: failure.verify(t, failed("a failed authentication", tokenPhrases...), func() {
-					env.sim.ClearFaults()
-					failure.arm(func() {
-						env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 500, Count: 1000, Message: "backend down"})
-					})()
-				}),
-				Config: config(2),
-			},
-			{
-				PreConfig:         failure.verify(t, failed("a failed Cancel Event", "Wix is unavailable", "backend down"), env.sim.ClearFaults),
-				Config:            config(3),
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{scan.planCheck("the plan", !mode.fromEnv)}},
-				ConfigStateChecks: []statecheck.StateCheck{scan.stateCheck("the state")},
-				Check:             scanDisk("the working directory"),
-			},
-		},
+		ErrorCheck:               scan.errorCheck,
+		Steps: []resource.TestStep{first, {
+			PreConfig: scan.expectFailure("the error of a failed authentication", authPhrases, func() { env.sim.InjectFault(authFault) }),
+			Config:    config(2),
+		}, {
+			PreConfig: scan.expectFailure("the error of a failed Cancel Event", []string{"Wix is unavailable", "backend down"}, func() {
+				env.sim.ClearFaults()
+				env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 500, Count: 1000, Message: "backend down"})
+			}),
+			Config: config(2),
+		}, last},
 	})
+	scanLog(t, scan, logFile, mode)
+	scan.report("the plan", "the state", "the working directory: terraform.tfstate",
+		"the error of a failed authentication", "the error of a failed Cancel Event", "the TF_LOG=trace log")
+}
 
+// skipUserConfig leaves out of the scan what the user wrote in the
+// configuration, which Terraform and the test harness keep and show as
+// written: the .tf file and the saved plan (which carries the
+// configuration). With a secret written in the provider block, those hold
+// it by the user's choice and not the provider's doing; they are left out
+// in that mode only. With credentials from the environment nothing may
+// hold them.
+func skipUserConfig(mode authMode) func(path string) bool {
+	return func(path string) bool {
+		base := filepath.Base(path)
+		return !mode.fromEnv && (strings.HasSuffix(base, ".tf") || base == "tfplan")
+	}
+}
+
+// scanLog scans the TF_LOG=trace log, which must really be at trace and
+// hold what it is scanned for: the provider's own API logs and the
+// human-readable plan.
+func scanLog(t *testing.T, scan *secretScan, logFile string, mode authMode) {
 	log, err := os.ReadFile(logFile)
 	if err != nil {
 		t.Fatal(err)
@@ -310,20 +334,11 @@ func testNoSecretLeaks(t *testing.T, mode authMode) {
 		log = withoutLoggedConfiguration(log)
 	}
 	scan.scan("the TF_LOG=trace log", string(log))
-	// The log must really be at trace and hold what it is scanned for: the
-	// provider's own API logs and the human-readable plan.
-	for _, want := range []*regexp.Regexp{
-		regexp.MustCompile(`\[TRACE\]`),
-		regexp.MustCompile(`Sending Wix API request`),
-		regexp.MustCompile(`Received Wix API response`),
-		regexp.MustCompile(`will be created`),
-	} {
-		if !want.Match(log) {
+	for _, want := range []string{"[TRACE]", "Sending Wix API request", "Received Wix API response", "will be created"} {
+		if !bytes.Contains(log, []byte(want)) {
 			t.Errorf("the trace log has no %q: it does not show what this test means to scan", want)
 		}
 	}
-	scan.report("the plan", "the state", "the working directory: terraform.tfstate",
-		"the error of a failed authentication", "the error of a failed Cancel Event", "the TF_LOG=trace log")
 }
 
 // withoutLoggedConfiguration drops the test_terraform_configuration field,

@@ -23,12 +23,13 @@ const (
 // guidPattern is the 8-4-4-4-12 hex form Wix uses for ids.
 var guidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// checkTriggerKey explains what is wrong with a trigger key, or returns "".
+// checkTriggerKey says what is wrong with a trigger key, as a predicate
+// ("is empty: ..."), or returns "".
 func checkTriggerKey(key string) string {
 	n := utf8.RuneCountInString(key)
 	switch {
 	case n < triggerKeyMinLength:
-		return "must not be empty: Wix trigger keys are 1 to 100 characters, such as form_submitted"
+		return "is empty: Wix trigger keys are 1 to 100 characters, such as form_submitted"
 	case n > triggerKeyMaxLength:
 		return fmt.Sprintf("is %d characters long: Wix accepts at most %d", n, triggerKeyMaxLength)
 	case strings.TrimSpace(key) != key:
@@ -37,12 +38,13 @@ func checkTriggerKey(key string) string {
 	return ""
 }
 
-// checkGUID explains what is wrong with an external entity id, or returns "".
+// checkGUID says what is wrong with an external entity id, as a predicate
+// ("is not a GUID: ..."), or returns "".
 func checkGUID(id string) string {
 	if guidPattern.MatchString(id) {
 		return ""
 	}
-	return fmt.Sprintf("%q is not a GUID: Wix expects 32 hex digits in the form 8-4-4-4-12, such as 16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c", id)
+	return "is not a GUID: Wix expects 32 hex digits in the form 8-4-4-4-12, such as 16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c"
 }
 
 // stringCheck adapts a check function to a plan-time string validator.
@@ -62,7 +64,7 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 	}
 	if problem := v.check(req.ConfigValue.ValueString()); problem != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
-			fmt.Sprintf("The value of %s %s.", req.Path, problem))
+			fmt.Sprintf("The %s %q %s.", req.Path, req.ConfigValue.ValueString(), problem))
 	}
 }
 

@@ -1,0 +1,65 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+)
+
+// failure words the error of op as a diagnostic: what happened (the
+// operation and what it was for), why (the client's error, with Wix's own
+// words and request id), and what to do. subject names what the call was
+// for, e.g. `the events of trigger key "form_submitted" for external entity
+// 16ef8c9c-…`.
+func (w wixCalls) failure(op wixOperation, subject string, timeout time.Duration, err error) (summary, detail string) {
+	c, _ := w.call(op)
+	summary, advice := w.explain(op, c, timeout, err)
+	detail = fmt.Sprintf("Wix did not confirm the %s of %s, so %s\n\n%s", c.act, subject, consequence(op), err)
+	if advice != "" {
+		detail += "\n\n" + advice
+	}
+	return summary, detail
+}
+
+// consequence says what the failure left behind, and that the next run
+// picks it up.
+func consequence(op wixOperation) string {
+	switch op {
+	case opRead:
+		return "the refresh stopped; the next plan or apply tries again."
+	case opUpdate:
+		return "state keeps the values from before the change; the next apply tries again."
+	case opDelete:
+		return "it stays in state; the next apply or destroy tries again."
+	}
+	return "nothing was saved to state; the next apply tries again."
+}
+
+// explain picks the summary for err and says what to do about it.
+func (w wixCalls) explain(op wixOperation, c wixCall, timeout time.Duration, err error) (summary, advice string) {
+	var apiErr *wix.APIError
+	isAPI := errors.As(err, &apiErr)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "Timed out " + c.doing, fmt.Sprintf("The %s timeout of %s ran out (retries and request pacing count towards it). "+
+			"Raise it in the resource with timeouts { %s = %q }, or lower the load on the app instance.",
+			op, shortDuration(timeout), op, shortDuration(max(2*timeout, 10*time.Minute)))
+	case errors.Is(err, context.Canceled):
+		return "Interrupted while " + c.doing, "Terraform was interrupted (Ctrl-C) before Wix answered. " +
+			"Whether Wix acted on the call is not known; the next apply makes it again."
+	case isAPI && apiErr.StatusCode == http.StatusUnauthorized:
+		return "Wix rejected the credentials", "Check app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, " +
+			"WIX_INSTANCE_ID), or supply a fresh access_token (WIX_ACCESS_TOKEN)."
+	case isAPI && apiErr.StatusCode == http.StatusForbidden:
+		return "Wix denied the " + c.act, w.forbidden + "The app needs the " + w.scope + " permission on this instance."
+	case isAPI && apiErr.Retryable():
+		return "Wix is unavailable", "Wix asked to try again later and the retries ran out. " +
+			"Apply again later, or raise max_retries in the provider block."
+	}
+	return "Could not " + c.do, "Fix what Wix names above, if anything; when the error persists, " +
+		"Wix support can find the call by its x-wix-request-id."
+}
