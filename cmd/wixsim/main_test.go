@@ -189,11 +189,11 @@ func wantVars(t *testing.T, env, want map[string]string) {
 }
 
 // startShell runs wixsim -shell and waits for its last line to paste.
-func startShell(t *testing.T, providerDir string) (stdout, stderr *syncBuffer) {
+func startShell(t *testing.T, providerDir string) (*syncBuffer, *syncBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	stdout, stderr = &syncBuffer{}, &syncBuffer{}
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	go func() { done <- run(ctx, []string{"-shell", "-provider-dir", providerDir}, stdout, stderr) }()
 	t.Cleanup(func() {
 		cancel()

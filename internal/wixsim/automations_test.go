@@ -69,7 +69,7 @@ func TestCreateAutomationValidation(t *testing.T) {
 		{"long description", mutated(func(a, _ map[string]any) { a["description"] = strings.Repeat("d", 2001) }), "automation.description/MAX_LENGTH"},
 		{"bad origin", mutated(func(a, _ map[string]any) { a["origin"] = "UNKNOWN_ORIGIN" }), "automation.origin/INVALID_ENUM_VALUE"},
 		{"application without appId", mutated(func(a, _ map[string]any) { delete(a, "applicationInfo") }), "automation.applicationInfo.appId/REQUIRED_FIELD"},
-		{"unknown field", mutated(func(a, _ map[string]any) { a["nmae"] = "x" }), "automation.nmae/FIELD_NOT_ALLOWED"},
+		{"unknown field", mutated(func(a, _ map[string]any) { a["nameTypo"] = "x" }), "automation.nameTypo/FIELD_NOT_ALLOWED"},
 		{"no configuration", mutated(func(a, _ map[string]any) { delete(a, "configuration") }), "automation.configuration/REQUIRED_FIELD"},
 		{"bad status", mutated(func(_, c map[string]any) { c["status"] = "ON" }), "automation.configuration.status/INVALID_ENUM_VALUE"},
 		{"trigger app not a GUID", mutated(func(_, c map[string]any) { c["trigger"].(map[string]any)["appId"] = "app" }), "automation.configuration.trigger.appId/FORMAT"},

@@ -59,7 +59,7 @@ func TestUpdateAutomationRefusals(t *testing.T) {
 		{"id differs from path", a.ID, patchBody(t, newID(), "1", nil), 400, "automation.id/VALIDATION"},
 		{"origin is immutable", a.ID, patchBody(t, a.ID, "1", map[string]any{"origin": "USER"}), 400, "automation.origin/FIELD_NOT_ALLOWED"},
 		{"configuration is replaced whole", a.ID, patchBody(t, a.ID, "1", partial), 400, "automation.configuration.trigger/REQUIRED_FIELD"},
-		{"unknown field", a.ID, patchBody(t, a.ID, "1", map[string]any{"nmae": "x"}), 400, "automation.nmae/FIELD_NOT_ALLOWED"},
+		{"unknown field", a.ID, patchBody(t, a.ID, "1", map[string]any{"nameTypo": "x"}), 400, "automation.nameTypo/FIELD_NOT_ALLOWED"},
 		{"missing automation", newID(), `{"automation":{"revision":"1"}}`, 404, "AUTOMATION_NOT_FOUND"},
 	}
 	for _, tc := range tests {
