@@ -39,12 +39,27 @@ type simEnv struct {
 // fast backoff and no pacing; tweak adjusts the Config before New.
 func newSimEnv(t *testing.T, tweak ...func(*Config)) *simEnv {
 	t.Helper()
+	sim, server := startSim(t)
+	return &simEnv{sim: sim, server: server, client: newSimClient(t, server.URL, tweak...)}
+}
+
+// startSim serves a new simulator over HTTP, behind gates (each holds the
+// first call to its path until released, at the latest when the test ends).
+func startSim(t *testing.T, gates ...*gate) (*wixsim.Server, *httptest.Server) {
+	t.Helper()
 	sim := wixsim.New(wixsim.Options{})
-	server := httptest.NewUnstartedServer(sim)
+	var handler http.Handler = sim
+	for _, g := range gates {
+		handler = g.wrap(handler)
+	}
+	server := httptest.NewUnstartedServer(handler)
 	server.Config.ConnState = sim.ConnStateHook()
 	server.Start()
 	t.Cleanup(server.Close)
-	return &simEnv{sim: sim, server: server, client: newSimClient(t, server.URL, tweak...)}
+	for _, g := range gates {
+		t.Cleanup(g.release) // before server.Close, which waits for handlers
+	}
+	return sim, server
 }
 
 // newSimClient is a client of the simulator's demo app with fast backoff and
@@ -175,23 +190,20 @@ type batchEnv struct {
 // on, no pacing and fast retries; tweak adjusts the Config.
 func newBatchEnv(t *testing.T, tweak ...func(*Config)) *batchEnv {
 	t.Helper()
-	return newGatedBatchEnv(t, PathCancel, tweak...)
+	return newGatedBatchEnv(t, []*gate{newGate(PathCancel)}, tweak...)
 }
 
-// newGatedBatchEnv is newBatchEnv with the gate on another path.
-func newGatedBatchEnv(t *testing.T, gatePath string, tweak ...func(*Config)) *batchEnv {
+// newGatedBatchEnv is newBatchEnv with other gates; the first is the
+// env's gate.
+func newGatedBatchEnv(t *testing.T, gates []*gate, tweak ...func(*Config)) *batchEnv {
 	t.Helper()
-	sim := wixsim.New(wixsim.Options{})
-	g := newGate(gatePath)
-	server := httptest.NewServer(g.wrap(sim))
-	t.Cleanup(server.Close)
-	t.Cleanup(g.release) // before server.Close, which waits for handlers
+	sim, server := startSim(t, gates...)
 	tweaks := append([]func(*Config){func(c *Config) {
 		c.MinBackoff, c.MaxBackoff = 5*time.Millisecond, 20*time.Millisecond
 		c.Batching = BatchingConfig{Enabled: true}
 	}}, tweak...)
 	client := newSimClient(t, server.URL, tweaks...)
-	return &batchEnv{sim: sim, client: client, gate: g}
+	return &batchEnv{sim: sim, client: client, gate: gates[0]}
 }
 
 // cancelAsync starts Cancel for each id and returns the channel of outcomes.
@@ -329,11 +341,11 @@ func sorted(ids []string) []string {
 	return out
 }
 
-func (e *batchEnv) requireCancelledOnce(t *testing.T, triggerKey string, ids []string) {
+func (e *batchEnv) requireCanceledOnce(t *testing.T, triggerKey string, ids []string) {
 	t.Helper()
 	for _, id := range ids {
 		if n := e.sim.CancelCount(triggerKey, id); n != 1 {
-			t.Errorf("%s/%s cancelled %d times, want once", triggerKey, id, n)
+			t.Errorf("%s/%s canceled %d times, want once", triggerKey, id, n)
 		}
 	}
 }
