@@ -75,6 +75,11 @@ func TestAutomations_unknownFieldsRoundTrip(t *testing.T) {
 	if fmt.Sprint(want) != fmt.Sprint(got) {
 		t.Fatalf("round trip changed the automation:\n in %s\nout %s", in, out)
 	}
+	var plain Automation
+	if err := json.Unmarshal([]byte(`{"id":"a","configuration":{"trigger":{"appId":"p"}}}`), &plain); err != nil ||
+		plain.Unknown != nil || plain.Configuration.Unknown != nil || plain.Configuration.Trigger.Unknown != nil {
+		t.Fatalf("an automation of known fields only has Unknown %v, %v, %v; want nil", plain.Unknown, plain.Configuration.Unknown, plain.Configuration.Trigger.Unknown)
+	}
 	a.Name = "renamed"
 	a.Unknown["name"] = json.RawMessage(`"stale"`)
 	if out, _ := json.Marshal(a); !strings.Contains(string(out), `"name":"renamed"`) {

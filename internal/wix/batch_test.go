@@ -475,3 +475,31 @@ func TestBatch_tokenFailureFailsTheBatchOnce(t *testing.T) {
 		t.Errorf("calls without a token: %+v", calls)
 	}
 }
+
+// When every item of a batch has given up (Ctrl-C), its call is abandoned
+// too instead of running on for nobody.
+func TestBatch_callEndsWhenEveryItemGaveUp(t *testing.T) {
+	bulkGate := newGate(PathBulkCancel)
+	e := newGatedBatchEnv(t, []*gate{newGate(PathCancel), bulkGate})
+	held := e.startHeldLead(t, testKey, entityIDs(1, 1)[0])
+	ctx, cancel := context.WithCancel(context.Background())
+	ids := entityIDs(2, 3)
+	outcomes := e.cancelAsync(ctx, testKey, ids)
+	e.waitQueued(t, len(ids))
+	e.gate.release()
+	if err := wait(t, held); err != nil {
+		t.Fatal(err)
+	}
+	bulkGate.waitArrived(t)
+	cancel()
+	for id, err := range waitAll(t, outcomes) {
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: %v, want context.Canceled", id, err)
+		}
+	}
+	select {
+	case <-bulkGate.abandoned:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the bulk call went on after every item of its batch gave up")
+	}
+}

@@ -146,12 +146,14 @@ type gate struct {
 	path     string
 	arrived  chan struct{}
 	released chan struct{}
-	once     sync.Once
-	rel      sync.Once
+	// abandoned is closed when the client gives up the held call.
+	abandoned chan struct{}
+	once      sync.Once
+	rel       sync.Once
 }
 
 func newGate(path string) *gate {
-	return &gate{path: path, arrived: make(chan struct{}), released: make(chan struct{})}
+	return &gate{path: path, arrived: make(chan struct{}), released: make(chan struct{}), abandoned: make(chan struct{})}
 }
 
 func (g *gate) wrap(next http.Handler) http.Handler {
@@ -160,8 +162,17 @@ func (g *gate) wrap(next http.Handler) http.Handler {
 			first := false
 			g.once.Do(func() { first = true })
 			if first {
+				// Reading the body first lets the server notice when the
+				// client hangs up while the call is held.
+				body, _ := io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(body))
 				close(g.arrived)
-				<-g.released
+				select {
+				case <-g.released:
+				case <-r.Context().Done():
+					close(g.abandoned)
+					<-g.released
+				}
 			}
 		}
 		next.ServeHTTP(w, r)
