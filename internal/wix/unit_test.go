@@ -209,3 +209,56 @@ func TestUnit_matchResults(t *testing.T) {
 		}
 	}
 }
+
+// New checks its Config, keeps connections alive, and sends the default
+// User-Agent only when none is given.
+func TestUnit_newChecksItsConfig(t *testing.T) {
+	ok := Config{BaseURL: "https://www.wixapis.com", AccessToken: "t"}
+	for name, tweak := range map[string]func(*Config){
+		"both credential sets": func(c *Config) { c.AppID, c.AppSecret, c.InstanceID = "a", "s", "i" },
+		"partial app set":      func(c *Config) { c.AccessToken, c.AppID, c.AppSecret = "", "a", "s" },
+		"no credentials":       func(c *Config) { c.AccessToken = "" },
+		"negative pacing":      func(c *Config) { c.RequestsPerMinute = -1 },
+		"negative retries":     func(c *Config) { c.MaxRetries = -1 },
+		"plain http elsewhere": func(c *Config) { c.BaseURL = "http://www.wixapis.com" },
+		"not a URL":            func(c *Config) { c.BaseURL = "www.wixapis.com" },
+		"another scheme":       func(c *Config) { c.BaseURL = "ftp://www.wixapis.com" },
+		"unparsable":           func(c *Config) { c.BaseURL = "https://[::1" },
+	} {
+		cfg := ok
+		tweak(&cfg)
+		if _, err := New(cfg); err == nil {
+			t.Errorf("%s: New accepted %+v", name, cfg)
+		}
+	}
+	for _, base := range []string{"", "http://localhost:8080", "http://LOCALHOST", "http://127.0.0.2", "http://[::1]:1", "https://proxy.example/wix"} {
+		cfg := ok
+		cfg.BaseURL = base
+		if _, err := New(cfg); err != nil {
+			t.Errorf("base URL %q: %v", base, err)
+		}
+	}
+	c, err := New(ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, isTransport := c.http.Transport.(*http.Transport)
+	if !isTransport || tr.MaxIdleConnsPerHost != 100 || tr.MaxIdleConns != 100 || tr.IdleConnTimeout != 90*time.Second {
+		t.Errorf("default transport %+v: want 100 idle connections per host kept 90s", c.http.Transport)
+	}
+	if c.userAgent != "terraform-provider-wix/dev" || c.baseURL != DefaultBaseURL {
+		t.Errorf("defaults: User-Agent %q, base URL %q", c.userAgent, c.baseURL)
+	}
+}
+
+// The configured User-Agent goes out as given.
+func TestUnit_userAgentIsSentAsGiven(t *testing.T) {
+	f := newFakeWix(t, answer(200, "{}"))
+	const ua = "terraform-provider-wix/1.2.3 terraform/1.11.4"
+	if err := f.client(t, func(c *Config) { c.UserAgent = ua }).CancelEvent(context.Background(), testKey, testEntity); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.calls(PathCancel)[0].header.Get("User-Agent"); got != ua {
+		t.Errorf("User-Agent %q, want %q", got, ua)
+	}
+}
