@@ -76,20 +76,10 @@ func (r *automationEventCancellationResource) Schema(ctx context.Context, _ reso
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"trigger_key": schema.StringAttribute{
-				MarkdownDescription: "The trigger key the events were reported with, such as `form_submitted`: 1 to 100 characters. " +
-					"Only the app that created the trigger key may cancel its events. Changing it forces a new cancellation.",
-				Required:      true,
-				Validators:    []validator.String{triggerKeyValidator()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"external_entity_id": schema.StringAttribute{
-				MarkdownDescription: "The GUID of the external entity the events were reported with (`externalEntityId`). " +
-					"Changing it forces a new cancellation.",
-				Required:      true,
-				Validators:    []validator.String{guidValidator()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+			"trigger_key": forcesNew("The trigger key the events were reported with, such as `form_submitted`: 1 to 100 characters. "+
+				"Only the app that created the trigger key may cancel its events. Changing it forces a new cancellation.", triggerKeyValidator()),
+			"external_entity_id": forcesNew("The GUID of the external entity the events were reported with (`externalEntityId`). "+
+				"Changing it forces a new cancellation.", guidValidator()),
 			"triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values that, when changed, force a new cancellation, so that Cancel Event runs " +
 					"again (for example after new events were reported for the same entity). The first apply after an import " +
@@ -107,6 +97,17 @@ func (r *automationEventCancellationResource) Schema(ctx context.Context, _ reso
 		Blocks: map[string]schema.Block{
 			"timeouts": r.calls.timeoutsBlock(ctx),
 		},
+	}
+}
+
+// forcesNew is a required string attribute, checked at plan by check,
+// whose change forces a new resource.
+func forcesNew(description string, check validator.String) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Required:            true,
+		Validators:          []validator.String{check},
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 	}
 }
 
@@ -186,9 +187,7 @@ func (r *automationEventCancellationResource) Delete(ctx context.Context, _ reso
 func (r *automationEventCancellationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	triggerKey, entityID, problem := parseImportID(req.ID)
 	if problem != "" {
-		resp.Diagnostics.AddError("Invalid import id for wix_automation_event_cancellation",
-			fmt.Sprintf("The import id %q %s.\n\nUse <trigger_key>/<external_entity_id>, for example "+
-				"form_submitted/16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c.", req.ID, problem))
+		resp.Diagnostics.AddError(invalidImportID(r.calls.typeName, req.ID, problem))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importID(triggerKey, entityID))...)
@@ -196,6 +195,14 @@ func (r *automationEventCancellationResource) ImportState(ctx context.Context, r
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("external_entity_id"), entityID)...)
 }
 
+// invalidImportID is the error for an import id of the form
+// <trigger_key>/<external_entity_id> that parseImportID refused.
+func invalidImportID(typeName, id, problem string) (summary, detail string) {
+	return "Invalid import id for " + typeName, fmt.Sprintf("The import id %q %s.\n\nUse <trigger_key>/<external_entity_id>, "+
+		"for example form_submitted/16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c.", id, problem)
+}
+
+// importID is the id of the pair, and the import id that adopts it.
 func importID(triggerKey, entityID string) string {
 	return triggerKey + "/" + entityID
 }
