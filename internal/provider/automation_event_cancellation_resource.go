@@ -37,12 +37,9 @@ var cancellationCalls = wixCalls{
 	}},
 }
 
-// manageYourApp is the permission Cancel Event needs.
-const manageYourApp = `"Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP)`
-
 // NewAutomationEventCancellationResource is the factory the provider registers.
 func NewAutomationEventCancellationResource() resource.Resource {
-	return &automationEventCancellationResource{wixResource{calls: cancellationCalls}}
+	return &automationEventCancellationResource{newWixResource(cancellationCalls)}
 }
 
 // automationEventCancellationResource runs Wix's Cancel Event once, on create.

@@ -31,6 +31,10 @@ var allOperations = []wixOperation{opCreate, opRead, opUpdate, opDelete}
 // defaultTimeout is every operation's timeout unless its wixCall says otherwise.
 const defaultTimeout = 5 * time.Minute
 
+// manageYourApp is the permission Cancel Event needs, as Wix's developer
+// console names it.
+const manageYourApp = `"Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP)`
+
 // wixCall is what one operation does at Wix, in the words its diagnostics use.
 type wixCall struct {
 	// api is the Wix API the operation calls, e.g. "Cancel Event".

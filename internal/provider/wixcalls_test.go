@@ -2,8 +2,12 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -91,5 +95,17 @@ func TestTimeoutsBlock(t *testing.T) {
 				t.Errorf("%s: timeouts.%s is checked by %T, want timeoutValidator", tc.calls.typeName, op, attr.Validators[0])
 			}
 		}
+	}
+}
+
+// A failed call's diagnostic passes through the provider's redactor, so
+// that no secret the provider knows reaches the user.
+func TestFailureIsRedacted(t *testing.T) {
+	b := &wixBinding{calls: cancellationCalls, data: &providerData{redact: maskSecrets("app-s3cret")}}
+	var diags diag.Diagnostics
+	scope := &wixCallScope{op: opCreate, timeout: time.Minute, cancel: func() {}, b: b}
+	scope.fail(&diags, "the events", errors.New("Wix echoed app-s3cret back"))
+	if len(diags) != 1 || strings.Contains(diags[0].Detail(), "app-s3cret") || !strings.Contains(diags[0].Detail(), "[redacted]") {
+		t.Fatalf("diagnostics = %v, want one with the secret masked", diags)
 	}
 }
