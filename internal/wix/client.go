@@ -310,7 +310,7 @@ func (c *Client) retryWait(ctx context.Context, op operation, f failure, budget 
 		return finalError(op, f)
 	}
 	wait := c.backoff.delay(budget.waits, f.retryAfter)
-	if f.kind == kindThrottled && !hasDeadline(ctx) && budget.throttled+wait > c.throttleCap {
+	if f.kind == kindThrottled && c.throttleExhausted(ctx, budget.throttled, wait) {
 		c.log.Debug(ctx, "Not retrying Wix API request", map[string]any{"operation": op.name, "attempt": attempt,
 			"reason": "429s have been waited out for " + budget.throttled.Round(time.Second).String() + " with no deadline set"})
 		return fmt.Errorf("%w; Wix kept asking to slow down for %s, the most waited without a deadline", f.err, budget.throttled.Round(time.Second))
@@ -327,6 +327,12 @@ func (c *Client) retryWait(ctx context.Context, op operation, f failure, budget 
 		budget.retries++
 	}
 	return nil
+}
+
+// throttleExhausted says whether waiting wait more for 429s would go past
+// the cap, which applies only to a context without a deadline.
+func (c *Client) throttleExhausted(ctx context.Context, waited, wait time.Duration) bool {
+	return !hasDeadline(ctx) && waited+wait > c.throttleCap
 }
 
 func encodeBody(op operation) ([]byte, error) {

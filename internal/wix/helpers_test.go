@@ -379,6 +379,7 @@ type fakeWix struct {
 // fakeCall is one request as fakeWix saw it.
 type fakeCall struct {
 	method, path, query, body string
+	uri                       string // as on the request line
 	header                    http.Header
 }
 
@@ -401,7 +402,7 @@ func newRawServer(t *testing.T, handle http.HandlerFunc) *fakeWix {
 	f.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		f.mu.Lock()
-		f.seen = append(f.seen, fakeCall{method: r.Method, path: r.URL.Path, query: r.URL.RawQuery, body: string(body), header: r.Header.Clone()})
+		f.seen = append(f.seen, fakeCall{method: r.Method, path: r.URL.Path, query: r.URL.RawQuery, uri: r.RequestURI, body: string(body), header: r.Header.Clone()})
 		f.mu.Unlock()
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		handle(w, r)

@@ -262,3 +262,39 @@ func TestUnit_userAgentIsSentAsGiven(t *testing.T) {
 		t.Errorf("User-Agent %q, want %q", got, ua)
 	}
 }
+
+// The 429 cap applies only without a deadline, and only once the waits
+// would go past it.
+func TestUnit_throttleCap(t *testing.T) {
+	c := &Client{throttleCap: 250 * time.Millisecond}
+	ms := time.Millisecond
+	if c.throttleExhausted(context.Background(), 100*ms, 150*ms) {
+		t.Error("waits adding up to the cap exactly were refused")
+	}
+	if !c.throttleExhausted(context.Background(), 100*ms, 151*ms) {
+		t.Error("waits going past the cap were allowed")
+	}
+	if !c.throttleExhausted(context.Background(), 0, 251*ms) {
+		t.Error("a first wait past the cap was allowed")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	if c.throttleExhausted(ctx, time.Minute, time.Minute) {
+		t.Error("the cap applied to a context with a deadline")
+	}
+}
+
+// A batched call waits for pacing once, on the batch's turn, not again
+// when it leaves: with one call per 10 seconds, it still leaves at once.
+func TestUnit_batchedCallIsPacedOnce(t *testing.T) {
+	f := newFakeWix(t, answer(200, "{}"))
+	client := f.client(t, func(c *Config) {
+		c.RequestsPerMinute = 6
+		c.Batching = BatchingConfig{Enabled: true}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := client.CancelEvent(ctx, testKey, testEntity); err != nil {
+		t.Fatalf("CancelEvent: %v (paced twice?)", err)
+	}
+}
