@@ -311,14 +311,21 @@ func TestAccAutomationEventCancellation_credentialsOnlyWhenCalling(t *testing.T)
 				PlanOnly:    true,
 				ExpectError: expectWords("Missing Wix credentials", "app_id, app_secret and instance_id", "WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID", "access_token (or WIX_ACCESS_TOKEN)"),
 			},
-			// A replacement is an API call too.
+			// A replacement is an API call too: Terraform plans its create
+			// half as a create, with a null prior state.
 			{
 				Config:      noCredentials + cancellationsConfig(env.triggerKey, ids[:1], `triggers = { release = "v2" }`),
 				PlanOnly:    true,
+				ExpectError: expectWords("Missing Wix credentials", "Creating a wix_automation_event_cancellation calls Wix's Cancel Event API"),
+			},
+			// So is a replacement forced by taint (as by -replace). Destroy
+			// (the test's final step) then runs with this configuration.
+			{
+				Config:      noCredentials + cancellationsConfig(env.triggerKey, ids[:1]),
+				Taint:       []string{address(0)},
+				PlanOnly:    true,
 				ExpectError: expectWords("Missing Wix credentials"),
 			},
-			// Destroy (the test's final step) runs with this configuration.
-			{Config: noCredentials + cancellationsConfig(env.triggerKey, ids[:1]), PlanOnly: true},
 		},
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(env.sim.Requests()); n != requestsAfterCreate {
