@@ -298,3 +298,27 @@ func TestUnit_batchedCallIsPacedOnce(t *testing.T) {
 		t.Fatalf("CancelEvent: %v (paced twice?)", err)
 	}
 }
+
+// APIError and ItemError texts, exactly: each part appears only when set,
+// and Wix's description only when it adds to the message.
+func TestUnit_errorTexts(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&APIError{Operation: "Get Automation", StatusCode: 404, Attempts: 1}, "Get Automation: HTTP 404 Not Found"},
+		{&APIError{Operation: "Op", StatusCode: 400, Message: "m", Code: "C", Description: "m", Attempts: 2, RequestID: "r"},
+			"Op: HTTP 400 Bad Request: m (application error C); gave up after 2 attempts; x-wix-request-id: r"},
+		{&APIError{Operation: "Op", StatusCode: 409, Message: "m", Code: "C", Description: "d"}, "Op: HTTP 409 Conflict: m (application error C: d)"},
+		{&APIError{Operation: "Op", StatusCode: 409, Description: "d"}, "Op: HTTP 409 Conflict"},
+		{&APIError{Operation: "Op", StatusCode: 400, FieldViolations: []FieldViolation{{Field: "f", Description: "bad"}, {Field: "g", Description: "worse", ViolatedRule: "R"}}},
+			`Op: HTTP 400 Bad Request; field "f": bad; field "g": worse (rule R)`},
+		{&ItemError{Operation: "Bulk Report Event", ExternalEntityID: "e"}, "Bulk Report Event: Wix reported a failure for external entity e"},
+		{&ItemError{Operation: "Bulk Cancel Event", ExternalEntityID: "e", Code: "C", Description: "d", RequestID: "r"},
+			"Bulk Cancel Event: Wix reported a failure for external entity e: C: d; x-wix-request-id: r"},
+	} {
+		if got := tc.err.Error(); got != tc.want {
+			t.Errorf("Error() = %q\nwant      %q", got, tc.want)
+		}
+	}
+}
