@@ -154,6 +154,11 @@ func TestUnit_redirectNamesTheLocationHost(t *testing.T) {
 			t.Errorf("Location %q: host %q, error %q; want %q", location, e.LocationHost, e.Error(), want)
 		}
 	}
+	for status, want := range map[int]bool{299: false, 300: true, 308: true, 399: true, 400: false} {
+		if isRedirect(status) != want {
+			t.Errorf("isRedirect(%d) = %v", status, !want)
+		}
+	}
 	e := unexpectedResponse("Cancel Event", &response{status: 200, header: http.Header{}}, nil)
 	if !strings.Contains(e.Error(), "content type none") || strings.Contains(e.Error(), "began") || strings.Contains(e.Error(), "x-wix-request-id") {
 		t.Errorf("an empty answer without headers: %q", e.Error())
