@@ -45,7 +45,8 @@ func requireUncertain(t *testing.T, err error, sent int) {
 	}
 }
 
-// Create Automation is not sent again after a reset connection or a 5xx.
+// Create Automation, and an update without a revision, are not sent again
+// after a reset connection or a 5xx.
 func TestSafety_createIsNotResentAfterItMayHaveReachedWix(t *testing.T) {
 	for name, h := range map[string]http.HandlerFunc{
 		"reset": resetConnection,
@@ -56,6 +57,8 @@ func TestSafety_createIsNotResentAfterItMayHaveReachedWix(t *testing.T) {
 			f := newFakeWix(t, h)
 			_, err := f.client(t).CreateAutomation(context.Background(), testAutomation)
 			requireUncertain(t, err, len(f.calls(PathAutomations)))
+			_, err = f.client(t).UpdateAutomation(context.Background(), Automation{ID: "auto-1"})
+			requireUncertain(t, err, len(f.calls(PathAutomations+"/auto-1")))
 		})
 	}
 }
