@@ -145,7 +145,7 @@ func (r *automationEventCancellationResource) Create(ctx context.Context, req re
 	triggerKey, entityID := plan.TriggerKey.ValueString(), plan.ExternalEntityID.ValueString()
 	ctx = tflog.SetField(ctx, "trigger_key", triggerKey)
 	ctx = tflog.SetField(ctx, "external_entity_id", entityID)
-	if err := call.client.Cancel(ctx, triggerKey, entityID); err != nil {
+	if err := call.client.CancelEvent(ctx, triggerKey, entityID); err != nil {
 		call.fail(&resp.Diagnostics, fmt.Sprintf("the events of trigger key %q for external entity %s", triggerKey, entityID), err)
 		return
 	}

@@ -101,7 +101,7 @@ func TestTimeoutsBlock(t *testing.T) {
 // A failed call's diagnostic passes through the provider's redactor, so
 // that no secret the provider knows reaches the user.
 func TestFailureIsRedacted(t *testing.T) {
-	b := &wixBinding{calls: cancellationCalls, data: &providerData{redact: maskSecrets("app-s3cret")}}
+	b := &wixBinding{calls: cancellationCalls, data: &providerData{redact: strings.NewReplacer("app-s3cret", "[redacted]").Replace}}
 	var diags diag.Diagnostics
 	scope := &wixCallScope{op: opCreate, timeout: time.Minute, cancel: func() {}, b: b}
 	scope.fail(&diags, "the events", errors.New("Wix echoed app-s3cret back"))

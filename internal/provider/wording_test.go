@@ -6,6 +6,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -60,11 +61,27 @@ func failureWordings() []wording {
 			"Wix support can find the call by its x-wix-request-id.")),
 		withSummary("Could not cancel Wix automation events", cancelFailure("item of a bulk call",
 			&wix.ItemError{ExternalEntityID: wordingEntity, Code: "CANCEL_EVENT_FAILED", RequestID: "r-2"})),
+		uncertainCreate(),
 		{"missing credentials", "Missing Wix credentials", cancellationCalls.missingCredentials(opCreate), []string{
 			"Creating a wix_automation_event_cancellation calls Wix's Cancel Event API, and the provider has no credentials to call it with.",
 			`Configure either app_id, app_secret and instance_id (or the environment variables WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID), or access_token (or WIX_ACCESS_TOKEN), in the provider "wix" block.`,
 		}},
 	}
+}
+
+// uncertainCreate is the diagnostic of a create that is not safe to repeat
+// and may have reached Wix, as wix_automation declares it.
+func uncertainCreate() wording {
+	automation := wixCalls{typeName: "wix_automation", scope: manageYourApp, calls: map[wixOperation]wixCall{opCreate: {
+		api: "Create Automation", act: "creation", do: "create the Wix automation", doing: "creating the Wix automation",
+	}}}
+	err := &wix.UncertainError{Operation: "Create Automation", Err: errors.New("connection reset by peer")}
+	summary, detail := automation.failure(opCreate, `automation "welcome"`, time.Minute, err)
+	return withSummary("Unknown whether Wix completed the creation", wording{"may have reached Wix", summary, detail, []string{
+		`Wix did not confirm the creation of automation "welcome", so nothing was saved to state.`,
+		"The request may have reached Wix, and sending it again could create the Wix automation twice.",
+		"Check in Wix whether it took effect before the next apply: if it did, import the result instead.",
+	}})
 }
 
 func withSummary(summary string, w wording) wording {
