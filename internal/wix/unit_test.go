@@ -104,6 +104,7 @@ func TestUnit_truncate(t *testing.T) {
 		{"aééé", 6, "aé…"},
 		{"", 0, ""},
 		{"ab", 1, "…"},
+		{"\x80\x80\x80\x80\x80", 4, "…"}, // no character start to cut at
 	} {
 		if got := truncate(tc.s, tc.limit); got != tc.want {
 			t.Errorf("truncate(%q, %d) = %q, want %q", tc.s, tc.limit, got, tc.want)
@@ -325,5 +326,19 @@ func TestUnit_errorTexts(t *testing.T) {
 		if got := tc.err.Error(); got != tc.want {
 			t.Errorf("Error() = %q\nwant      %q", got, tc.want)
 		}
+	}
+}
+
+// ItemErrors reads a bulk answer in any order, takes itemMetadata.id when
+// the result does not repeat the id, and honors each item's success flag.
+func TestUnit_bulkCancelItemErrors(t *testing.T) {
+	r := &BulkCancelEventResponse{RequestID: "req", Results: []BulkCancelResult{
+		{ExternalEntityID: "b", ItemMetadata: ItemMetadata{OriginalIndex: 1, Error: &ItemErrorBody{Code: "NO"}}},
+		{ItemMetadata: ItemMetadata{ID: "a", OriginalIndex: 0, Success: true}},
+	}}
+	errs := r.ItemErrors([]string{"a", "b"})
+	var itemErr *ItemError
+	if errs[0] != nil || !errors.As(errs[1], &itemErr) || itemErr.Code != "NO" || itemErr.ExternalEntityID != "b" || itemErr.RequestID != "req" {
+		t.Fatalf("ItemErrors = %v, want a confirmed and b failed with NO", errs)
 	}
 }
