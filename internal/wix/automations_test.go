@@ -145,7 +145,7 @@ func TestAutomations_queryWalksAllPages(t *testing.T) {
 	mu.Lock()
 	pages["c3"] = `{"automations":[],"pagingMetadata":{"cursors":{"next":"c2"}}}`
 	mu.Unlock()
-	if _, err := f.client(t).QueryAllAutomations(context.Background(), AutomationQuery{}); err == nil || !strings.Contains(err.Error(), "already read") {
+	if _, err := f.client(t).QueryAllAutomations(context.Background(), AutomationQuery{}); err == nil || !strings.Contains(err.Error(), "after page 3 leads back to a page already read") {
 		t.Fatalf("a cursor loop: %v, want an error", err)
 	}
 }

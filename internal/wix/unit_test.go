@@ -365,3 +365,25 @@ func TestUnit_bulkReportOutcomes(t *testing.T) {
 		t.Errorf("c: %+v, %v; want its *ItemError", vals[2], errs[2])
 	}
 }
+
+// Request logs carry the body only when there is one, masked for the token
+// call; the Authorization header is never logged.
+func TestUnit_requestLogs(t *testing.T) {
+	logs := &recordingLogger{}
+	f := newFakeWix(t, answer(200, `{"automation":{"id":"x"}}`))
+	client := f.client(t, withLogger(logs))
+	if _, err := client.GetAutomation(context.Background(), "x"); err != nil {
+		t.Fatal(err)
+	}
+	var sent []string
+	for _, line := range strings.Split(logs.text(), "\n") {
+		if strings.HasPrefix(line, "Sending Wix API request") {
+			sent = append(sent, line)
+		}
+	}
+	if len(sent) != 2 || !strings.Contains(sent[0], "body:[redacted]") || !strings.Contains(sent[0], "method:POST") ||
+		strings.Contains(sent[1], "body:") || !strings.Contains(sent[1], "method:GET") || !strings.Contains(sent[1], "?automationId=x") {
+		t.Fatalf("request logs:\n%s\nwant the token call's body masked and no body for GET", strings.Join(sent, "\n"))
+	}
+	requireNoSecret(t, "logs", logs.text(), fakeToken)
+}
