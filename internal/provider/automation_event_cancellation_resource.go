@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -13,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -30,7 +28,7 @@ var (
 var cancellationCalls = wixCalls{
 	typeName:  "wix_automation_event_cancellation",
 	scope:     manageYourApp,
-	forbidden: "Only the app that created the trigger key can cancel its events. ",
+	forbidden: "Only the app that created the trigger key can cancel its events.",
 	calls: map[wixOperation]wixCall{opCreate: {
 		api: "Cancel Event", act: "cancellation",
 		do: "cancel Wix automation events", doing: "canceling Wix automation events",
@@ -94,17 +92,6 @@ func (r *automationEventCancellationResource) Schema(ctx context.Context, _ reso
 		Blocks: map[string]schema.Block{
 			"timeouts": r.calls.timeoutsBlock(ctx),
 		},
-	}
-}
-
-// forcesNew is a required string attribute, checked at plan by check,
-// whose change forces a new resource.
-func forcesNew(description string, check validator.String) schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: description,
-		Required:            true,
-		Validators:          []validator.String{check},
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 	}
 }
 
@@ -190,33 +177,4 @@ func (r *automationEventCancellationResource) ImportState(ctx context.Context, r
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importID(triggerKey, entityID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("trigger_key"), triggerKey)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("external_entity_id"), entityID)...)
-}
-
-// invalidImportID is the error for an import id of the form
-// <trigger_key>/<external_entity_id> that parseImportID refused.
-func invalidImportID(typeName, id, problem string) (summary, detail string) {
-	return "Invalid import id for " + typeName, fmt.Sprintf("The import id %q %s.\n\nUse <trigger_key>/<external_entity_id>, "+
-		"for example form_submitted/16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c.", id, problem)
-}
-
-// importID is the id of the pair, and the import id that adopts it.
-func importID(triggerKey, entityID string) string {
-	return triggerKey + "/" + entityID
-}
-
-// parseImportID splits at the last "/": GUIDs have none, so a trigger key
-// may. It returns a description of the problem, or "".
-func parseImportID(id string) (triggerKey, entityID, problem string) {
-	i := strings.LastIndex(id, "/")
-	if i < 0 {
-		return "", "", "has no \"/\" between the trigger key and the external entity id"
-	}
-	triggerKey, entityID = id[:i], id[i+1:]
-	if p := checkTriggerKey(triggerKey); p != "" {
-		return "", "", "has a trigger key that " + p
-	}
-	if p := checkGUID(entityID); p != "" {
-		return "", "", fmt.Sprintf("ends in %q, which %s", entityID, p)
-	}
-	return triggerKey, entityID, ""
 }

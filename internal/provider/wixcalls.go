@@ -59,7 +59,8 @@ type wixCalls struct {
 	typeName string
 	// scope is the Wix permission the calls need, as Wix's console names it.
 	scope string
-	// forbidden is what else, besides the scope, a 403 may mean; optional.
+	// forbidden is what else, besides a missing scope, a 403 may mean, as
+	// a sentence; optional.
 	forbidden string
 	// calls holds the operations that call Wix; the others make no call.
 	calls map[wixOperation]wixCall

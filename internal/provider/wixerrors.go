@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
@@ -62,7 +63,7 @@ func (w wixCalls) explain(op wixOperation, c wixCall, timeout time.Duration, err
 		return "Wix rejected the credentials", "Check app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, " +
 			"WIX_INSTANCE_ID), or supply a fresh access_token (WIX_ACCESS_TOKEN)."
 	case isAPI && apiErr.StatusCode == http.StatusForbidden:
-		return "Wix denied the " + c.act, w.forbidden + "The app needs the " + w.scope + " permission on this instance."
+		return "Wix denied the " + c.act, strings.TrimSpace(w.forbidden + " The app needs the " + w.scope + " permission on this instance.")
 	case isAPI && apiErr.Retryable():
 		return "Wix is unavailable", "Wix asked to try again later and the retries ran out. " +
 			"Apply again later, or raise max_retries in the provider block."
