@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -52,7 +53,7 @@ func TestAutomations_wire(t *testing.T) {
 // Fields Wix sends that the client does not model survive a read and a
 // write back, at every level.
 func TestAutomations_unknownFieldsRoundTrip(t *testing.T) {
-	in := `{"id":"a","revision":"4","name":"n","settings":{"hidden":true},"createdBy":{"appId":"x"},` +
+	in := `{"-":1,"":2,"id":"a","revision":"4","name":"n","settings":{"hidden":true},"createdBy":{"appId":"x"},` +
 		`"configuration":{"status":"ACTIVE","trigger":{"appId":"p","triggerKey":"k","filters":[{"id":"f"}]},` +
 		`"rootActionIds":["r"],"actions":{"r":{"type":"DELAY","delayInfo":{"offsetExpression":"1"}}},"filterableAppDefinedActions":{}},` +
 		`"applicationInfo":{"appId":"p","appDefinedExternalId":"e"}}`
@@ -147,5 +148,17 @@ func TestAutomations_queryWalksAllPages(t *testing.T) {
 	mu.Unlock()
 	if _, err := f.client(t).QueryAllAutomations(context.Background(), AutomationQuery{}); err == nil || !strings.Contains(err.Error(), "after page 3 leads back to a page already read") {
 		t.Fatalf("a cursor loop: %v, want an error", err)
+	}
+}
+
+// A server whose cursors never end is stopped after the page limit.
+func TestAutomations_queryStopsAtThePageLimit(t *testing.T) {
+	var n atomic.Int32
+	f := newFakeWix(t, func(w http.ResponseWriter, _ *http.Request) {
+		writeRaw(w, 200, "application/json", fmt.Sprintf(`{"automations":[],"pagingMetadata":{"cursors":{"next":"c%d"}}}`, n.Add(1)))
+	})
+	_, err := f.client(t).queryAll(context.Background(), AutomationQuery{}, 3)
+	if err == nil || !strings.Contains(err.Error(), "more after 3 pages") || n.Load() != 3 {
+		t.Fatalf("queryAll = %v after %d pages, want to stop after 3", err, n.Load())
 	}
 }
