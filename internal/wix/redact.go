@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -48,12 +49,9 @@ func (r *redactor) add(secret string) {
 	}
 	// Longest first: the replacer takes the first form that matches at a
 	// position, and a secret's escaped form may contain a shorter secret.
-	sorted := make([]string, 0, len(forms))
-	for f := range forms {
-		sorted = append(sorted, f)
-	}
+	sorted := slices.Collect(maps.Keys(forms))
 	slices.SortFunc(sorted, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
-	pairs := make([]string, 0, 2*len(sorted))
+	var pairs []string
 	for _, f := range sorted {
 		pairs = append(pairs, f, redacted)
 	}
