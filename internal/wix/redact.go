@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode/utf8"
 )
 
 // redactor masks every secret the client knows (the app secret, a
@@ -112,9 +111,6 @@ func writeUnicodeEscape(b *strings.Builder, r rune) {
 		r -= 0x10000
 		fmt.Fprintf(b, `\u%04x\u%04x`, 0xd800+(r>>10), 0xdc00+(r&0x3ff))
 		return
-	}
-	if r == utf8.RuneError {
-		r = 0xfffd
 	}
 	fmt.Fprintf(b, `\u%04x`, r)
 }

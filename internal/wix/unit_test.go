@@ -197,6 +197,9 @@ func TestUnit_redactor(t *testing.T) {
 	if got := newRedactor().redact("x"); got != "x" {
 		t.Errorf("an empty redactor changed %q", got)
 	}
+	if got := jsonEscape("\uffff\U00010000", true); got != `\uffff\ud800\udc00` {
+		t.Errorf("jsonEscape at the surrogate boundary = %q", got)
+	}
 	if got := jsonEscape("\n\r\t\x01", false); got != `\n\r\t\u0001` {
 		t.Errorf("jsonEscape of control characters = %q", got)
 	}
@@ -390,4 +393,37 @@ func TestUnit_requestLogs(t *testing.T) {
 		t.Fatalf("request logs:\n%s\nwant the token call's body masked and no body for GET", strings.Join(sent, "\n"))
 	}
 	requireNoSecret(t, "logs", logs.text(), fakeToken)
+}
+
+// An error with no secret in its text is returned as it is; one with a
+// secret is masked but still unwraps to the original.
+func TestUnit_redactError(t *testing.T) {
+	c := &Client{redactor: newRedactor("hunter2")}
+	clean := errors.New("nothing to hide")
+	if got := c.redactError(clean); got != clean {
+		t.Errorf("a clean error was wrapped: %#v", got)
+	}
+	dirty := fmt.Errorf("wrapped: %w", &APIError{Operation: "Op", StatusCode: 400, Message: "hunter2"})
+	got := c.redactError(dirty)
+	var apiErr *APIError
+	if got.Error() != "wrapped: Op: HTTP 400 Bad Request: "+redacted || !errors.As(got, &apiErr) {
+		t.Errorf("redactError = %q, want the secret masked and the APIError reachable", got)
+	}
+	if c.redactError(nil) != nil {
+		t.Error("redactError(nil) is not nil")
+	}
+}
+
+// Items are named in messages as trigger key and entity, or the key alone.
+func TestUnit_reportGroupNamesItems(t *testing.T) {
+	g := newReportGroup(&Client{}, BatchingConfig{Enabled: true})
+	if got := g.spec.describe("k", ReportEventRequest{ExternalEntityID: "e"}); got != "k/e" {
+		t.Errorf("describe = %q, want k/e", got)
+	}
+	if got := g.spec.describe("k", ReportEventRequest{}); got != "k" {
+		t.Errorf("describe without an entity = %q, want k", got)
+	}
+	if g.spec.maxSize != MaxBulkReportEvents || newReportGroup(&Client{}, BatchingConfig{}) != nil {
+		t.Errorf("report group: max size %d; want %d, and none with batching off", g.spec.maxSize, MaxBulkReportEvents)
+	}
 }
