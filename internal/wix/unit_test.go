@@ -83,6 +83,14 @@ func TestUnit_backoffPolicyBounds(t *testing.T) {
 			}
 		}
 	}
+	// The tiniest steps keep the jitter in [step/2, step].
+	for _, step := range []time.Duration{1, 2, 3} {
+		for range 20 {
+			if d := newBackoffPolicy(step, step).delay(0, 0); d < step/2 || d > step {
+				t.Fatalf("step %dns: delay %s", step, d)
+			}
+		}
+	}
 	// A tiny Retry-After still gets at least its own value, never less.
 	if d := b.delay(0, time.Nanosecond); d < time.Nanosecond || d > time.Millisecond+time.Nanosecond {
 		t.Errorf("delay with Retry-After 1ns = %s", d)
