@@ -274,7 +274,7 @@ func (c *Client) attempts(ctx context.Context, op operation) error {
 			if op.onOK != nil {
 				op.onOK(res)
 			}
-			return decodeOK(op, res)
+			return finalError(op, failure{err: decodeOK(op, res), kind: kindGarbled})
 		}
 		f := classify(op, res, err, attempt, c.redactor.redact)
 		if ctx.Err() != nil {

@@ -32,6 +32,10 @@ const (
 	kindThrottled
 	// kindUnauthorized: 401; a new token may help once.
 	kindUnauthorized
+	// kindGarbled: a success status without Wix's answer (an HTML 200, a
+	// 204). Not retried, as such a page does not heal; but whatever
+	// answered may have passed the request on to Wix.
+	kindGarbled
 )
 
 // failure is the verdict on one failed attempt.
@@ -52,8 +56,11 @@ func classify(op operation, res *response, err error, attempt int, redact func(s
 		return failure{err: fmt.Errorf("%s: attempt %d: %w", op.name, attempt, err), kind: transportKind(err)}
 	}
 	body := []byte(redact(string(res.body)))
-	if res.status < 400 {
+	if isRedirect(res.status) {
 		return failure{err: unexpectedResponse(op.name, res, body)}
+	}
+	if res.status < 300 {
+		return failure{err: unexpectedResponse(op.name, res, body), kind: kindGarbled}
 	}
 	apiErr := decodeAPIError(op.name, res.status, res.header, body)
 	apiErr.mask(redact)
@@ -109,7 +116,10 @@ func statusOf(err error) int {
 // call that is not safe to repeat and may have reached Wix gets an
 // UncertainError: the caller must find out whether it took effect.
 func finalError(op operation, f failure) error {
-	if op.repeat == notRepeatable && (f.kind == kindMaybeSent || f.kind == kindServerError) {
+	if f.err == nil {
+		return nil
+	}
+	if op.repeat == notRepeatable && (f.kind == kindMaybeSent || f.kind == kindServerError || f.kind == kindGarbled) {
 		return &UncertainError{Operation: op.name, Err: f.err}
 	}
 	return f.err

@@ -52,6 +52,9 @@ func TestSafety_createIsNotResentAfterItMayHaveReachedWix(t *testing.T) {
 		"reset": resetConnection,
 		"503":   answer(503, `{"message":"unavailable"}`),
 		"500":   answer(500, `{"message":"internal"}`),
+		// Whatever answered instead of Wix may have passed the call on.
+		"HTML 200":               func(w http.ResponseWriter, _ *http.Request) { writeRaw(w, 200, "text/html", "<html></html>") },
+		"200 of the wrong shape": answer(200, `{"automation":"not an object"}`),
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := newFakeWix(t, h)
