@@ -7,6 +7,8 @@ import (
 	"strings"
 )
 
+const opQuery = "Query Automations"
+
 // MaxQueryLimit is Wix's largest page of a cursor query.
 const MaxQueryLimit = 500
 
@@ -64,7 +66,7 @@ func (c *Client) QueryAutomations(ctx context.Context, q AutomationQuery, cursor
 	}
 	out := &AutomationsPage{}
 	err := c.do(ctx, operation{
-		name:          "Query Automations",
+		name:          opQuery,
 		path:          PathAutomations + "/query",
 		body:          body,
 		out:           out,
@@ -104,9 +106,9 @@ func (c *Client) queryAll(ctx context.Context, q AutomationQuery, maxPages int) 
 		case next == "":
 			return all, nil
 		case seen[next]:
-			return nil, fmt.Errorf("Query Automations: Wix's cursor after page %d leads back to a page already read, so the list would never end", page)
+			return nil, fmt.Errorf("%s: Wix's cursor after page %d leads back to a page already read, so the list would never end", opQuery, page)
 		case page >= maxPages:
-			return nil, fmt.Errorf("Query Automations: Wix still had more after %d pages; stopping, as no site has that many automations", page)
+			return nil, fmt.Errorf("%s: Wix still had more after %d pages; stopping, as no site has that many automations", opQuery, page)
 		}
 		seen[next] = true
 		cursor = next
