@@ -109,7 +109,7 @@ func checkBaseURL(s setting, diags *diag.Diagnostics) {
 	}
 	if err := wix.ValidateBaseURL(s.value); err != nil {
 		diags.AddAttributeError(path.Root("base_url"), "Invalid Wix base URL",
-			fmt.Sprintf("The %s value is not usable: %s.\n\nSet it to an https:// URL such as %s, or leave it unset.", s.name(), err, wix.DefaultBaseURL))
+			fmt.Sprintf("The %s %s.\n\nSet it to an https:// URL such as %s, or leave it unset.", s.name(), err, wix.DefaultBaseURL))
 	}
 }
 

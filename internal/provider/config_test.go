@@ -143,7 +143,7 @@ func TestAccProvider_malformedConfiguration(t *testing.T) {
 		{"retries not a number", map[string]string{envRequestsPerMinute: "fast"}, []string{url},
 			[]string{"Invalid WIX_REQUESTS_PER_MINUTE", `"fast"`}},
 		{"send_after not a duration", nil, []string{url, "batching {\n    send_after = \"soon\"\n  }"},
-			[]string{"batching.send_after", `"soon"`, `duration such as "500ms"`}},
+			[]string{"batching.send_after", `"soon"`, `it must be a duration from 0s to 1m, such as "500ms"`}},
 		{"batch too large", nil, []string{url, "batching {\n    max_batch_size = 101\n  }"},
 			[]string{"max_batch_size", "between 1 and 100"}},
 		{"empty app secret", nil, []string{url, `app_id = "x"`, `app_secret = ""`, `instance_id = "i"`},

@@ -94,7 +94,7 @@ func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRe
 	}
 	if err := wix.ValidateBaseURL(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Wix base URL",
-			fmt.Sprintf("base_url %s.\n\nSet it to an https:// URL such as %s, or leave it unset.", err, wix.DefaultBaseURL))
+			fmt.Sprintf("The base_url %s.\n\nSet it to an https:// URL such as %s, or leave it unset.", err, wix.DefaultBaseURL))
 	}
 }
 
@@ -113,7 +113,7 @@ func (v durationValidator) ValidateString(_ context.Context, req validator.Strin
 	d, err := time.ParseDuration(req.ConfigValue.ValueString())
 	if err != nil || d < 0 || d > v.max {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
-			fmt.Sprintf("%s is %q; expected %s.", req.Path, req.ConfigValue.ValueString(), v.Description(context.Background())))
+			fmt.Sprintf("%s is %q; it must be a duration from 0s to %s, such as \"500ms\".", req.Path, req.ConfigValue.ValueString(), shortDuration(v.max)))
 	}
 }
 

@@ -123,7 +123,9 @@ func inputWordings() []wording {
 		validated("not a GUID", guidValidator(), path.Root("external_entity_id"), "x", "Invalid external_entity_id",
 			`The external_entity_id "x" is not a GUID: Wix expects 32 hex digits in the form 8-4-4-4-12, such as 16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c.`),
 		validated("send_after", durationValidator{max: maxSendAfter}, path.Root("batching").AtName("send_after"), "soon",
-			"Invalid batching.send_after", `batching.send_after is "soon"; expected a duration such as "500ms", from 0s to 1m0s.`),
+			"Invalid batching.send_after", `batching.send_after is "soon"; it must be a duration from 0s to 1m, such as "500ms".`),
+		validated("base URL", baseURLValidator{}, path.Root("base_url"), "www.wixapis.com", "Invalid Wix base URL",
+			`The base_url "www.wixapis.com" is not an absolute http(s) URL`),
 		{"import id", importSummary, importDetail, []string{
 			`The import id "form_submitted/not-a-guid" ends in "not-a-guid", which is not a GUID: Wix expects 32 hex digits`,
 			"Use <trigger_key>/<external_entity_id>, for example form_submitted/16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c.",
@@ -163,7 +165,7 @@ func configWordings(t *testing.T) []wording {
 			[]string{`WIX_MAX_RETRIES sets max_retries to "-2", which is not a whole number of 0 or more.`,
 				"Fix or unset WIX_MAX_RETRIES, or set max_retries in the provider block."}),
 		fromDiagnostics("base URL from the environment", urlDiags, "Invalid Wix base URL",
-			[]string{"The base_url (from WIX_BASE_URL) value is not usable:", "Set it to an https:// URL such as https://www.wixapis.com, or leave it unset."}),
+			[]string{`The base_url (from WIX_BASE_URL) "http://10.1.2.3" uses plain http: https is required`, "Set it to an https:// URL such as https://www.wixapis.com, or leave it unset."}),
 	}
 }
 
