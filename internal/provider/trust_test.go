@@ -1,0 +1,210 @@
+package provider
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
+)
+
+// What the user sees when an answer is not Wix's (issue 12): only HTTP 200
+// with Wix's JSON object counts as success, no redirect is followed, no
+// secret is shown even when quoted back, and a 429 storm is waited out.
+// The client's unit tests prove each rule call by call; these prove the
+// diagnostic and the state through Terraform.
+
+// A sign-in page answered with 200 is not a cancellation: nothing is saved.
+func TestAccTrust_html200IsNotSuccess(t *testing.T) {
+	t.Parallel()
+	env := newSimEnv(t)
+	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Raw: true, Status: 200, ContentType: "text/html; charset=utf-8",
+		Body: "<html><body>Please sign in to continue</body></html>"})
+	testFailedApply(t, env, failedApply{
+		config: env.config(1, nil),
+		want: []string{"nothing was saved to state", "Cancel Event: HTTP 200 OK with content type text/html",
+			"is not an answer from Wix", "Please sign in"},
+		calls:   []int{200},
+		recover: env.sim.ClearFaults,
+	})
+}
+
+// Other 2xx answers, and a 200 that is not a JSON object, are no success
+// either.
+func TestAccTrust_otherSuccessShapesAreNotSuccess(t *testing.T) {
+	t.Parallel()
+	cases := map[string]wixsim.Fault{
+		"204 No Content":  {Raw: true, Status: 204},
+		"200 JSON array":  {Raw: true, Status: 200, ContentType: "application/json", Body: `[]`},
+		"200 truncated":   {Raw: true, Status: 200, ContentType: "application/json", Body: `{"ok":`},
+		"200 empty body":  {Raw: true, Status: 200, ContentType: "application/json"},
+		"201 Created":     {Raw: true, Status: 201, ContentType: "application/json", Body: `{}`},
+		"200 plain text":  {Raw: true, Status: 200, ContentType: "text/plain", Body: `OK`},
+		"200 JSON string": {Raw: true, Status: 200, ContentType: "application/json", Body: `"done"`},
+	}
+	for name, fault := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := newSimEnv(t)
+			fault.Path = wix.PathCancel
+			env.sim.InjectFault(fault)
+			testFailedApply(t, env, failedApply{
+				config:  env.config(1, nil),
+				want:    []string{"nothing was saved to state", "Cancel Event: HTTP " + strconv.Itoa(fault.Status), "is not an answer from Wix"},
+				calls:   []int{fault.Status},
+				recover: env.sim.ClearFaults,
+			})
+		})
+	}
+}
+
+// A redirect is not followed: the error names the host it pointed to (not
+// its query, which may carry anything) and nothing is saved.
+func TestAccTrust_redirectIsNotFollowed(t *testing.T) {
+	t.Parallel()
+	env := newSimEnv(t)
+	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Raw: true, Status: 302,
+		Location: "https://sso.proxy.invalid/login?session=s3cr3t-session"})
+	testFailedApply(t, env, failedApply{
+		config: env.config(1, nil),
+		want: []string{"nothing was saved to state", "HTTP 302", "redirecting to host sso.proxy.invalid",
+			"Wix's API does not redirect", "no redirect is followed"},
+		calls:   []int{302},
+		recover: env.sim.ClearFaults,
+	})
+}
+
+// A 307 on the token request must not carry the app secret to the host it
+// names: Go's client would re-send the body of a 307.
+func TestAccTrust_tokenRedirectKeepsTheSecret(t *testing.T) {
+	t.Parallel()
+	env := newSimEnv(t)
+	var stolen atomic.Int64
+	thief := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		stolen.Add(1) // any request here means the redirect was followed
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(thief.Close)
+	env.sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Raw: true, Status: 307, Location: thief.URL + "/oauth2/token"})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config:      env.config(1, nil),
+			ExpectError: expectWords("HTTP 307", "redirecting to host 127.0.0.1", "no redirect is followed"),
+		}, {
+			PreConfig: func() {
+				if n := stolen.Load(); n != 0 {
+					t.Fatalf("the redirect target got %d request(s): the redirect was followed", n)
+				}
+			},
+			Config:   env.config(1, nil),
+			PlanOnly: true, ExpectNonEmptyPlan: true,
+		}},
+	})
+}
+
+// A 429 storm longer than max_retries allows is waited out within the
+// create timeout: 429 says "wait", not "failed".
+func TestAccTrust_rateLimitStormIsWaitedOut(t *testing.T) {
+	t.Parallel()
+	env := newSimEnv(t)
+	const storm = 7 // more than max_retries = 5, one second each
+	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 429, RetryAfter: "1", Count: storm})
+	want := make([]int, 0, storm+1)
+	for range storm {
+		want = append(want, 429)
+	}
+	want = append(want, 200)
+	env.testApply(t, entityIDs(1), resource.ComposeAggregateTestCheckFunc(
+		env.expectStatuses(wix.PathCancel, want...),
+		env.canceledOnce(env.triggerKey, entityIDs(1)...),
+	), "max_retries = 5")
+}
+
+// quotedBack answers every Cancel Event with a 403 whose message quotes
+// the Authorization header it got, raw and JSON-escaped, as a careless
+// proxy or API might.
+func quotedBack(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
+	if r.URL.Path != wix.PathCancel {
+		return nil, nil
+	}
+	token := r.Header.Get("Authorization")
+	escaped := strings.ReplaceAll(strconv.Quote(token), `"`, "")
+	body := fmt.Sprintf(`{"message":"token %s (%s) may not cancel","details":{"applicationError":{"code":"DENIED","description":"%s"}}}`,
+		token, escaped, token)
+	return &http.Response{StatusCode: http.StatusForbidden, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+}
+
+// secretsStayMasked runs an apply whose error quotes secrets back: the
+// error must show the mask and none of them.
+func secretsStayMasked(t *testing.T, env *accEnv, config string, secrets func() []string) {
+	var failed atomic.Bool
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		ErrorCheck: func(err error) error {
+			for _, s := range secrets() {
+				if s != "" && strings.Contains(err.Error(), s) {
+					return fmt.Errorf("a secret reached the error text: %w", err)
+				}
+			}
+			if !strings.Contains(err.Error(), "[redacted]") {
+				return fmt.Errorf("the error does not show the mask where Wix quoted a secret: %w", err)
+			}
+			failed.Store(true)
+			return nil
+		},
+		Steps: []resource.TestStep{{Config: config}, {
+			PreConfig: func() {
+				if !failed.Load() {
+					t.Fatal("the apply did not fail, so nothing was checked")
+				}
+			},
+			Config: config, PlanOnly: true, ExpectNonEmptyPlan: true,
+		}},
+	})
+}
+
+// The token the provider fetched, quoted back by Wix, is masked.
+func TestAccTrust_fetchedTokenQuotedBackIsMasked(t *testing.T) {
+	t.Parallel()
+	env := newSimEnv(t)
+	env.hook(quotedBack)
+	secretsStayMasked(t, env, env.config(1, []string{"max_retries = 0"}), func() []string {
+		var tokens []string
+		for _, r := range env.sim.RequestsTo(wix.PathCancel) {
+			tokens = append(tokens, r.Header.Get("Authorization"))
+		}
+		return append(tokens, wixsim.DemoAppSecret)
+	})
+}
+
+// A configured access token, quoted back by Wix, is masked.
+func TestAccTrust_configuredTokenQuotedBackIsMasked(t *testing.T) {
+	t.Parallel()
+	env := newSimEnv(t)
+	token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
+	env.hook(quotedBack)
+	config := bareProviderBlock(env.baseURLLine(), fmt.Sprintf("access_token = %q", token), "max_retries = 0") +
+		cancellationsConfig(env.triggerKey, entityIDs(1))
+	secretsStayMasked(t, env, config, func() []string { return []string{token} })
+}
+
+// The app secret, quoted back by the token endpoint, is masked.
+func TestAccTrust_appSecretQuotedBackIsMasked(t *testing.T) {
+	t.Parallel()
+	env := newSimEnv(t)
+	env.sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Status: 400, Count: 10,
+		Message: "client_secret " + wixsim.DemoAppSecret + " does not match " + strconv.Quote(wixsim.DemoAppSecret)})
+	secretsStayMasked(t, env, env.config(1, []string{"max_retries = 0"}), func() []string {
+		return []string{wixsim.DemoAppSecret}
+	})
+}
