@@ -127,7 +127,7 @@ func (p *wixProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{credentials: cfg.credentials, redact: maskSecrets(cfg.client.AppSecret, cfg.client.AccessToken)}
+	data := &providerData{credentials: cfg.credentials, redact: maskSecrets(cfg.client.AppSecret, cfg.client.AccessToken), appID: cfg.client.AppID}
 	if cfg.credentials == credentialsConfigured {
 		data.client = p.newClient(ctx, cfg, req.TerraformVersion, &resp.Diagnostics)
 	}
@@ -157,6 +157,7 @@ func (p *wixProvider) newClient(ctx context.Context, cfg resolvedConfig, terrafo
 func (p *wixProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewAutomationEventCancellationResource,
+		NewAutomationResource,
 	}
 }
 
@@ -171,6 +172,8 @@ type providerData struct {
 	credentials credentialState
 	// redact masks every secret the provider knows in a text it shows.
 	redact func(string) string
+	// appID is the configured app_id; empty when only an access token is.
+	appID string
 }
 
 // maskSecrets masks the configured secrets in a text. Tokens the client
