@@ -147,10 +147,13 @@ func jsonKind(v any) string {
 // keepEquivalentActions keeps the prior state's actions when the
 // configured JSON means the same: semantic equality is not consulted when
 // Terraform plans, so without it a respelled jsonencode would show a diff.
+// It also keeps state that holds Wix's JSON (after an import or a change
+// made elsewhere) when that says what the configuration says plus only
+// what Wix fills in by itself.
 type keepEquivalentActions struct{}
 
 func (keepEquivalentActions) Description(context.Context) string {
-	return "JSON that means the same as the state's is no change"
+	return "JSON that means the same as the state's, or that the state's says plus only what Wix fills in, is no change"
 }
 
 func (m keepEquivalentActions) MarkdownDescription(ctx context.Context) string {
@@ -161,7 +164,8 @@ func (keepEquivalentActions) PlanModifyString(_ context.Context, req planmodifie
 	if req.StateValue.IsNull() || req.StateValue.IsUnknown() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
 		return
 	}
-	if automationjson.Equal(req.StateValue.ValueString(), req.PlanValue.ValueString()) {
+	state, config := req.StateValue.ValueString(), req.PlanValue.ValueString()
+	if automationjson.Equal(state, config) || actionsCovered(config, state) {
 		resp.PlanValue = req.StateValue
 	}
 }
