@@ -56,6 +56,11 @@ func (e *accEnv) defaultActions(subject string) string {
 // automationConfig is the provider block with extra lines and one
 // wix_automation (or spec.count of them).
 func (e *accEnv) automationConfig(spec automationSpec, providerLines ...string) string {
+	return e.providerBlock(providerLines...) + e.automationBlock(spec)
+}
+
+// automationBlock is the wix_automation block of automationConfig.
+func (e *accEnv) automationBlock(spec automationSpec) string {
 	name := orDefault(spec.name, "tf-acc automation")
 	nameExpr := fmt.Sprintf("%q", name)
 	countLine := ""
@@ -72,7 +77,7 @@ func (e *accEnv) automationConfig(spec automationSpec, providerLines ...string) 
 		"root_action_ids = "+orDefault(spec.roots, fmt.Sprintf("[%q]", rootActionID)),
 		"actions = "+orDefault(spec.actions, e.defaultActions(orDefault(spec.subject, "Hello"))),
 		spec.extra)
-	return e.providerBlock(providerLines...) + "\nresource \"wix_automation\" \"flow\" {\n  " + strings.Join(lines, "\n  ") + "\n}\n"
+	return "\nresource \"wix_automation\" \"flow\" {\n  " + strings.Join(lines, "\n  ") + "\n}\n"
 }
 
 func orDefault(s, def string) string {

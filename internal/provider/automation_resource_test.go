@@ -31,9 +31,10 @@ func TestAccAutomationResource_lifecycle(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
 			{
-				Config: env.automationConfig(automationSpec{}),
+				Config: env.automationConfig(automationSpec{extra: `description = "Sends the follow-up"`}),
 				ConfigStateChecks: []statecheck.StateCheck{
 					stateIs("name", knownvalue.StringExact("tf-acc automation")),
+					stateIs("description", knownvalue.StringExact("Sends the follow-up")),
 					stateIs("status", knownvalue.StringExact("ACTIVE")),
 					stateIs("origin", knownvalue.StringExact("APPLICATION")),
 					stateIs("revision", knownvalue.StringExact("1")),
@@ -42,7 +43,7 @@ func TestAccAutomationResource_lifecycle(t *testing.T) {
 				},
 				Check: checkCreateBody(env),
 			},
-			{Config: env.automationConfig(automationSpec{}), PlanOnly: true},
+			{Config: env.automationConfig(automationSpec{extra: `description = "Sends the follow-up"`}), PlanOnly: true},
 			{
 				ResourceName: automationAddr, ImportState: true, ImportStateVerify: true,
 				// Import reads Wix's actions, with the id and namespace Wix adds.
@@ -56,6 +57,7 @@ func TestAccAutomationResource_lifecycle(t *testing.T) {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					stateIs("name", knownvalue.StringExact("tf-acc automation renamed")),
+					stateIs("description", knownvalue.Null()),
 					stateIs("revision", knownvalue.StringExact("2")),
 					sameID.AddStateValue(automationAddr, tfjsonpath.New("id")),
 				},
