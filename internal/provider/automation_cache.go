@@ -27,6 +27,8 @@ const automationQueryTimeout = 5 * time.Minute
 // means the automation is gone.
 type automationCache struct {
 	client *wix.Client
+	// grouped is the provider's batching setting; off, every Read is a GET.
+	grouped bool
 
 	mu sync.Mutex
 	// loading is closed when the Query in flight ends; nil when none is.
@@ -52,13 +54,16 @@ func automationsOf(data *providerData) *automationCache {
 	if c, ok := automationCaches.Load(data); ok {
 		return c.(*automationCache)
 	}
-	c, _ := automationCaches.LoadOrStore(data, &automationCache{client: data.client, adopted: map[string]bool{}})
+	c, _ := automationCaches.LoadOrStore(data, &automationCache{client: data.client, grouped: data.groupReads, adopted: map[string]bool{}})
 	return c.(*automationCache)
 }
 
 // get returns the automation as Wix has it: from the shared Query when it
 // returned id, otherwise from GET (IsNotFound(err) when it is gone).
 func (c *automationCache) get(ctx context.Context, id string) (*wix.Automation, error) {
+	if !c.grouped {
+		return c.client.GetAutomation(ctx, id)
+	}
 	if a, ok := c.lookup(ctx, id); ok {
 		return a, nil
 	}

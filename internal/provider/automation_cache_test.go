@@ -52,6 +52,29 @@ func TestAccAutomationResource_refreshManyOneQuery(t *testing.T) {
 	})
 }
 
+// With batching turned off, every Read is its own Get Automation call, as
+// the batching block's contract says of group reads.
+func TestAccAutomationResource_batchingOffReadsEach(t *testing.T) {
+	env := newSimEnv(t)
+	config := env.automationConfig(automationSpec{count: 3}, "requests_per_minute = 0", batchingOff)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig:    env.sim.ResetRequests,
+				RefreshState: true,
+				Check: func(*terraform.State) error {
+					if queries, gets, _ := env.automationRequestCounts(); queries != 0 || gets != 3 {
+						return fmt.Errorf("a refresh of 3 automations with batching off made %d Query and %d Get calls, want 0 and 3", queries, gets)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
 // newCacheOnSim is an automation cache whose client calls a fresh
 // simulator, seeded with n automations; it returns their ids.
 func newCacheOnSim(t *testing.T, n int) (*automationCache, *wixsim.Server, []string) {
@@ -72,7 +95,7 @@ func newCacheOnSim(t *testing.T, n int) (*automationCache, *wixsim.Server, []str
 				Trigger: wixsim.AutomationTrigger{AppID: wixsim.DemoAppID, TriggerKey: wixsim.DemoTriggerKey}},
 		}).ID
 	}
-	return &automationCache{client: client, adopted: map[string]bool{}}, sim, ids
+	return &automationCache{client: client, grouped: true, adopted: map[string]bool{}}, sim, ids
 }
 
 // countCalls counts the simulator's Query and Get Automation calls.

@@ -127,7 +127,8 @@ func (p *wixProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{credentials: cfg.credentials, redact: maskSecrets(cfg.client.AppSecret, cfg.client.AccessToken), appID: cfg.client.AppID}
+	data := &providerData{credentials: cfg.credentials, redact: maskSecrets(cfg.client.AppSecret, cfg.client.AccessToken),
+		appID: cfg.client.AppID, groupReads: cfg.client.Batching.Enabled}
 	if cfg.credentials == credentialsConfigured {
 		data.client = p.newClient(ctx, cfg, req.TerraformVersion, &resp.Diagnostics)
 	}
@@ -174,6 +175,8 @@ type providerData struct {
 	redact func(string) string
 	// appID is the configured app_id; empty when only an access token is.
 	appID string
+	// groupReads is the batching setting: Reads of automations share one Query.
+	groupReads bool
 }
 
 // maskSecrets masks the configured secrets in a text. Tokens the client
