@@ -22,7 +22,7 @@ demo-tofu: ## the same demo with OpenTofu (TOFU=path, else tofu on PATH, else v1
 	scripts/demo.sh tofu
 
 sim: ## serve the simulator for your own configuration; prints the lines to paste into your shell
-	go build -o terraform-provider-wix . && go run ./cmd/wixsim -shell -provider-dir "$(CURDIR)"
+	@go build -o terraform-provider-wix . && go run ./cmd/wixsim -shell -provider-dir "$(CURDIR)"
 
 # TESTARGS passes extra flags to go test, e.g. make test TESTARGS='-run TestAcc -v'.
 test: ## unit and acceptance tests (real Terraform CLI, simulator) with the race detector

@@ -98,8 +98,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case <-ctx.Done():
 	}
 	shutdown(srv)
-	fmt.Fprintf(info, "wixsim stopped: %d requests served, %d cancellations\n",
-		len(sim.Requests()), len(sim.Cancellations()))
+	fmt.Fprintf(info, "wixsim stopped: %d requests served, %d cancellations, %d events reported, %d automations left\n",
+		len(sim.Requests()), len(sim.Cancellations()), len(sim.Events()), len(sim.Automations()))
 	return nil
 }
 

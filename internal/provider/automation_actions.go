@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
+	fwattr "github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -31,10 +31,10 @@ var (
 func (t actionsType) String() string { return "actionsType" }
 
 // ValueType is the value this type makes.
-func (t actionsType) ValueType(context.Context) attr.Value { return actionsValue{} }
+func (t actionsType) ValueType(context.Context) fwattr.Value { return actionsValue{} }
 
 // Equal reports whether o is this type.
-func (t actionsType) Equal(o attr.Type) bool {
+func (t actionsType) Equal(o fwattr.Type) bool {
 	other, ok := o.(actionsType)
 	return ok && t.StringType.Equal(other.StringType)
 }
@@ -45,7 +45,7 @@ func (t actionsType) ValueFromString(_ context.Context, in basetypes.StringValue
 }
 
 // ValueFromTerraform reads the value from Terraform's wire form.
-func (t actionsType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
+func (t actionsType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (fwattr.Value, error) {
 	v, err := t.StringType.ValueFromTerraform(ctx, in)
 	if err != nil {
 		return nil, err
@@ -63,11 +63,11 @@ type actionsValue struct {
 }
 
 // Type is actionsType.
-func (v actionsValue) Type(context.Context) attr.Type { return actionsType{} }
+func (v actionsValue) Type(context.Context) fwattr.Type { return actionsType{} }
 
 // Equal compares the exact strings, as Terraform does; meaning is compared
 // by StringSemanticEquals.
-func (v actionsValue) Equal(o attr.Value) bool {
+func (v actionsValue) Equal(o fwattr.Value) bool {
 	other, ok := o.(actionsValue)
 	return ok && v.StringValue.Equal(other.StringValue)
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -13,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -30,19 +28,16 @@ var (
 var cancellationCalls = wixCalls{
 	typeName:  "wix_automation_event_cancellation",
 	scope:     manageYourApp,
-	forbidden: "Only the app that created the trigger key can cancel its events. ",
+	forbidden: "Only the app that created the trigger key can cancel its events.",
 	calls: map[wixOperation]wixCall{opCreate: {
 		api: "Cancel Event", act: "cancellation",
 		do: "cancel Wix automation events", doing: "canceling Wix automation events",
 	}},
 }
 
-// manageYourApp is the permission Cancel Event needs.
-const manageYourApp = `"Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP)`
-
 // NewAutomationEventCancellationResource is the factory the provider registers.
 func NewAutomationEventCancellationResource() resource.Resource {
-	return &automationEventCancellationResource{wixResource{calls: cancellationCalls}}
+	return &automationEventCancellationResource{newWixResource(cancellationCalls)}
 }
 
 // automationEventCancellationResource runs Wix's Cancel Event once, on create.
@@ -76,20 +71,10 @@ func (r *automationEventCancellationResource) Schema(ctx context.Context, _ reso
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"trigger_key": schema.StringAttribute{
-				MarkdownDescription: "The trigger key the events were reported with, such as `form_submitted`: 1 to 100 characters. " +
-					"Only the app that created the trigger key may cancel its events. Changing it forces a new cancellation.",
-				Required:      true,
-				Validators:    []validator.String{triggerKeyValidator()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"external_entity_id": schema.StringAttribute{
-				MarkdownDescription: "The GUID of the external entity the events were reported with (`externalEntityId`). " +
-					"Changing it forces a new cancellation.",
-				Required:      true,
-				Validators:    []validator.String{guidValidator()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+			"trigger_key": forcesNew("The trigger key the events were reported with, such as `form_submitted`: 1 to 100 characters. "+
+				"Only the app that created the trigger key may cancel its events. Changing it forces a new cancellation.", triggerKeyValidator()),
+			"external_entity_id": forcesNew("The GUID of the external entity the events were reported with (`externalEntityId`). "+
+				"Changing it forces a new cancellation.", guidValidator()),
 			"triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values that, when changed, force a new cancellation, so that Cancel Event runs " +
 					"again (for example after new events were reported for the same entity). The first apply after an import " +
@@ -147,7 +132,7 @@ func (r *automationEventCancellationResource) Create(ctx context.Context, req re
 	triggerKey, entityID := plan.TriggerKey.ValueString(), plan.ExternalEntityID.ValueString()
 	ctx = tflog.SetField(ctx, "trigger_key", triggerKey)
 	ctx = tflog.SetField(ctx, "external_entity_id", entityID)
-	if err := call.client.Cancel(ctx, triggerKey, entityID); err != nil {
+	if err := call.client.CancelEvent(ctx, triggerKey, entityID); err != nil {
 		call.fail(&resp.Diagnostics, fmt.Sprintf("the events of trigger key %q for external entity %s", triggerKey, entityID), err)
 		return
 	}
@@ -186,33 +171,10 @@ func (r *automationEventCancellationResource) Delete(ctx context.Context, _ reso
 func (r *automationEventCancellationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	triggerKey, entityID, problem := parseImportID(req.ID)
 	if problem != "" {
-		resp.Diagnostics.AddError("Invalid import id for wix_automation_event_cancellation",
-			fmt.Sprintf("The import id %q %s.\n\nUse <trigger_key>/<external_entity_id>, for example "+
-				"form_submitted/16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c.", req.ID, problem))
+		resp.Diagnostics.AddError(invalidImportID(r.calls.typeName, req.ID, problem))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importID(triggerKey, entityID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("trigger_key"), triggerKey)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("external_entity_id"), entityID)...)
-}
-
-func importID(triggerKey, entityID string) string {
-	return triggerKey + "/" + entityID
-}
-
-// parseImportID splits at the last "/": GUIDs have none, so a trigger key
-// may. It returns a description of the problem, or "".
-func parseImportID(id string) (triggerKey, entityID, problem string) {
-	i := strings.LastIndex(id, "/")
-	if i < 0 {
-		return "", "", "has no \"/\" between the trigger key and the external entity id"
-	}
-	triggerKey, entityID = id[:i], id[i+1:]
-	if p := checkTriggerKey(triggerKey); p != "" {
-		return "", "", "has a trigger key that " + p
-	}
-	if p := checkGUID(entityID); p != "" {
-		return "", "", fmt.Sprintf("ends in %q, which %s", entityID, p)
-	}
-	return triggerKey, entityID, ""
 }

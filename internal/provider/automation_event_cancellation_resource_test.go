@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
@@ -29,8 +28,8 @@ func TestAccAutomationEventCancellation_applyMany(t *testing.T) {
 	stateChecks := savedChecks(env.triggerKey, ids)
 	for i, id := range ids {
 		stateChecks = append(stateChecks,
-			statecheck.ExpectKnownValue(address(i), tfjsonpath.New("trigger_key"), knownvalue.StringExact(env.triggerKey)),
-			statecheck.ExpectKnownValue(address(i), tfjsonpath.New("external_entity_id"), knownvalue.StringExact(id)))
+			expectString(address(i), "trigger_key", env.triggerKey),
+			expectString(address(i), "external_entity_id", id))
 	}
 	wire := func(*terraform.State) error { return nil }
 	if env.sim != nil {
@@ -173,20 +172,20 @@ func TestAccAutomationEventCancellation_replacement(t *testing.T) {
 	steps := []resource.TestStep{
 		{Config: env.oneCancellation(env.triggerKey, ids[0]), Check: env.cancelCallsSoFar(1)},
 		env.replacedStep(env.oneCancellation(env.triggerKey, ids[1]), 2,
-			statecheck.ExpectKnownValue(one, tfjsonpath.New("external_entity_id"), knownvalue.StringExact(ids[1]))),
+			expectString(one, "external_entity_id", ids[1])),
 		env.replacedStep(env.oneCancellation(env.triggerKey, ids[1], `triggers = { release = "v1" }`), 3),
 		env.replacedStep(env.oneCancellation(env.triggerKey, ids[1], v2), 4,
-			statecheck.ExpectKnownValue(one, tfjsonpath.New("triggers"), knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v2")})),
-			canceledAt.AddStateValue(one, tfjsonpath.New("canceled_at"))),
+			expectAttr(one, "triggers", knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v2")})),
+			canceledAt.AddStateValue(one, attr("canceled_at"))),
 		{
 			Config: env.oneCancellation(env.triggerKey, ids[1], v2, "timeouts {\n    create = \"10m\"\n  }"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(one, plancheck.ResourceActionUpdate),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(one, tfjsonpath.New("timeouts").AtMapKey("create"), knownvalue.StringExact("10m")),
+				expectAttr(one, "timeouts", knownvalue.ObjectExact(map[string]knownvalue.Check{"create": knownvalue.StringExact("10m")})),
 				// An update in place keeps the time of the cancellation.
-				canceledAt.AddStateValue(one, tfjsonpath.New("canceled_at")),
+				canceledAt.AddStateValue(one, attr("canceled_at")),
 			},
 			Check: env.cancelCallsSoFar(4),
 		},
@@ -195,7 +194,7 @@ func TestAccAutomationEventCancellation_replacement(t *testing.T) {
 		const otherKey = "booking_confirmed"
 		env.sim.OwnTriggerKey(wixsim.DemoAppID, otherKey)
 		steps = append(steps, env.replacedStep(env.oneCancellation(otherKey, ids[1], v2), 5,
-			statecheck.ExpectKnownValue(one, tfjsonpath.New("id"), knownvalue.StringExact(otherKey+"/"+ids[1]))))
+			expectString(one, "id", otherKey+"/"+ids[1])))
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), Steps: steps})
 }
@@ -251,8 +250,7 @@ func TestAccAutomationEventCancellation_import(t *testing.T) {
 // Importing with no credentials at all works: import makes no API call, and
 // adopting triggers from the configuration does not cancel again.
 func TestAccAutomationEventCancellation_importWithoutCredentials(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	id := entityIDs(1)[0]
 	config := bareProviderBlock(env.baseURLLine()) + fmt.Sprintf(`
 import {
@@ -275,9 +273,9 @@ resource "wix_automation_event_cancellation" "adopted" {
 				plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
 			}},
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(address, tfjsonpath.New("id"), knownvalue.StringExact(env.triggerKey+"/"+id)),
-				statecheck.ExpectKnownValue(address, tfjsonpath.New("canceled_at"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(address, tfjsonpath.New("triggers"), knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v1")})),
+				expectString(address, "id", env.triggerKey+"/"+id),
+				expectAttr(address, "canceled_at", knownvalue.Null()),
+				expectAttr(address, "triggers", knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v1")})),
 			},
 		}},
 		CheckDestroy: func(*terraform.State) error {
@@ -292,8 +290,7 @@ resource "wix_automation_event_cancellation" "adopted" {
 // Refresh, an empty plan and destroy of existing cancellations need no
 // credentials; a planned create without them fails at plan, before any call.
 func TestAccAutomationEventCancellation_credentialsOnlyWhenCalling(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	ids := entityIDs(2)
 	withCredentials := env.providerBlock() + cancellationsConfig(env.triggerKey, ids[:1])
 	noCredentials := bareProviderBlock(env.baseURLLine())
@@ -314,14 +311,21 @@ func TestAccAutomationEventCancellation_credentialsOnlyWhenCalling(t *testing.T)
 				PlanOnly:    true,
 				ExpectError: expectWords("Missing Wix credentials", "app_id, app_secret and instance_id", "WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID", "access_token (or WIX_ACCESS_TOKEN)"),
 			},
-			// A replacement is an API call too.
+			// A replacement is an API call too: Terraform plans its create
+			// half as a create, with a null prior state.
 			{
 				Config:      noCredentials + cancellationsConfig(env.triggerKey, ids[:1], `triggers = { release = "v2" }`),
 				PlanOnly:    true,
+				ExpectError: expectWords("Missing Wix credentials", "Creating a wix_automation_event_cancellation calls Wix's Cancel Event API"),
+			},
+			// So is a replacement forced by taint (as by -replace). Destroy
+			// (the test's final step) then runs with this configuration.
+			{
+				Config:      noCredentials + cancellationsConfig(env.triggerKey, ids[:1]),
+				Taint:       []string{address(0)},
+				PlanOnly:    true,
 				ExpectError: expectWords("Missing Wix credentials"),
 			},
-			// Destroy (the test's final step) runs with this configuration.
-			{Config: noCredentials + cancellationsConfig(env.triggerKey, ids[:1]), PlanOnly: true},
 		},
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(env.sim.Requests()); n != requestsAfterCreate {

@@ -57,7 +57,7 @@ const (
 
 // NewAutomationResource is the factory the provider registers.
 func NewAutomationResource() resource.Resource {
-	return &automationResource{wixResource{calls: automationCalls}}
+	return &automationResource{newWixResource(automationCalls)}
 }
 
 // automationResource manages a Wix automation (Automations v2).

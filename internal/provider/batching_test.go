@@ -14,11 +14,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
@@ -72,30 +70,38 @@ func (e *accEnv) apiCalls() ([]apiCall, error) {
 	return out, nil
 }
 
+// checkCalls checks the cancellation calls made so far with check, and
+// that each of ids of this env's trigger key was canceled exactly once.
+func (e *accEnv) checkCalls(ids []string, check func(calls []apiCall) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if e.sim == nil {
+			return nil
+		}
+		calls, err := e.apiCalls()
+		if err == nil {
+			err = check(calls)
+		}
+		if err != nil {
+			return err
+		}
+		return e.verifyCanceledOnce(e.triggerKey, ids...)
+	}
+}
+
 // With the defaults, concurrent creates are coalesced: far fewer calls
 // than resources, no call bigger than the parallelism, each entity
 // canceled once, one token, and no more connections than the parallelism.
 func TestAccBatching_defaultCoalescesConcurrentCreates(t *testing.T) {
 	env := newAccEnv(t)
 	ids := entityIDs(30)
-	check := func(*terraform.State) error {
-		if env.sim == nil {
-			return nil
-		}
-		calls, err := env.apiCalls()
-		if err != nil {
-			return err
-		}
+	env.testApply(t, ids, env.checkCalls(ids, func(calls []apiCall) error {
 		bulk := 0
 		for _, c := range calls {
 			if c.bulk {
 				bulk++
 			}
-			if len(c.ids) > terraformParallelism {
-				return fmt.Errorf("%v carries more ids than Terraform runs creates at once (%d)", c, terraformParallelism)
-			}
-			if c.status != http.StatusOK {
-				return fmt.Errorf("%v was not answered 200", c)
+			if len(c.ids) > terraformParallelism || c.status != http.StatusOK {
+				return fmt.Errorf("%v carries more ids than Terraform runs creates at once (%d), or was not answered 200", c, terraformParallelism)
 			}
 		}
 		if bulk == 0 || len(calls) > len(ids)/3 {
@@ -108,24 +114,15 @@ func TestAccBatching_defaultCoalescesConcurrentCreates(t *testing.T) {
 		if peak := env.sim.PeakOpenConnections(); peak > terraformParallelism {
 			return fmt.Errorf("%d connections open at once, want at most the parallelism %d", peak, terraformParallelism)
 		}
-		return env.verifyCanceledOnce(env.triggerKey, ids...)
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config:            env.providerBlock() + cancellationsConfig(env.triggerKey, ids),
-			ConfigStateChecks: savedChecks(env.triggerKey, ids),
-			Check:             check,
-		}},
-	})
+		return nil
+	}))
 }
 
 // Cancellations of different trigger keys run concurrently but never share
 // a call: a bulk call names one trigger key, so an entity sent with the
 // wrong key would be canceled for the wrong trigger.
 func TestAccBatching_mixedTriggerKeysNeverShareACall(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	const otherKey = "booking_confirmed"
 	env.sim.OwnTriggerKey(wixsim.DemoAppID, otherKey)
 	all := entityIDs(24)
@@ -177,8 +174,8 @@ resource "wix_automation_event_cancellation" "mixed" {
 			Config: config,
 			Check:  check,
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("wix_automation_event_cancellation.mixed[0]", tfjsonpath.New("trigger_key"), knownvalue.StringExact(env.triggerKey)),
-				statecheck.ExpectKnownValue("wix_automation_event_cancellation.mixed[12]", tfjsonpath.New("trigger_key"), knownvalue.StringExact(otherKey)),
+				expectString("wix_automation_event_cancellation.mixed[0]", "trigger_key", env.triggerKey),
+				expectString("wix_automation_event_cancellation.mixed[12]", "trigger_key", otherKey),
 			},
 		}},
 	})
@@ -188,8 +185,7 @@ resource "wix_automation_event_cancellation" "mixed" {
 // Wix's code and description; the others of the same call are saved. The
 // next apply cancels only the failed one.
 func TestAccBatching_perItemFailureFailsOnlyThatResource(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	ids := entityIDs(terraformParallelism)
 	const bad = 6
 	env.sim.FailBulkItems(env.triggerKey, ids[bad])
@@ -243,43 +239,24 @@ func TestAccBatching_perItemFailureFailsOnlyThatResource(t *testing.T) {
 // A Bulk Cancel Event that fails as a whole with 503 is retried like any
 // call, with the same ids, and then every resource is saved.
 func TestAccBatching_wholeBatch503IsRetried(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	ids := entityIDs(terraformParallelism)
 	env.sim.InjectFault(wixsim.Fault{Path: wix.PathBulkCancel, Status: http.StatusServiceUnavailable})
-	check := func(*terraform.State) error {
-		calls, err := env.apiCalls()
-		if err != nil {
-			return err
-		}
-		var bulk []apiCall
-		for _, c := range calls {
-			if c.bulk {
-				bulk = append(bulk, c)
-			}
-		}
+	env.testApply(t, ids, env.checkCalls(ids, func(calls []apiCall) error {
+		bulk := slices.DeleteFunc(calls, func(c apiCall) bool { return !c.bulk })
 		if len(bulk) < 2 || bulk[0].status != http.StatusServiceUnavailable || bulk[1].status != http.StatusOK ||
 			!slices.Equal(bulk[0].ids, bulk[1].ids) {
 			return fmt.Errorf("bulk calls = %v, want a 503 and then the same ids answered 200", bulk)
 		}
-		return env.verifyCanceledOnce(env.triggerKey, ids...)
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config:            env.providerBlock() + cancellationsConfig(env.triggerKey, ids),
-			ConfigStateChecks: savedChecks(env.triggerKey, ids),
-			Check:             check,
-		}},
-	})
+		return nil
+	}))
 }
 
 // A cancellation created alone (here, added to a configuration already
 // applied) goes out at once as a plain Cancel Event, not as a bulk call of
 // one, and waits for no company.
 func TestAccBatching_straggler(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	ids := entityIDs(terraformParallelism + 1)
 	first, straggler := ids[:terraformParallelism], ids[terraformParallelism]
 	callsBefore := 0
@@ -297,17 +274,12 @@ func TestAccBatching_straggler(t *testing.T) {
 			{
 				Config:            env.providerBlock() + cancellationsConfig(env.triggerKey, ids),
 				ConfigStateChecks: savedChecks(env.triggerKey, ids),
-				Check: func(*terraform.State) error {
-					calls, err := env.apiCalls()
-					if err != nil {
-						return err
-					}
-					added := calls[callsBefore:]
-					if len(added) != 1 || added[0].bulk || added[0].ids[0] != straggler {
+				Check: env.checkCalls(ids, func(calls []apiCall) error {
+					if added := calls[callsBefore:]; len(added) != 1 || added[0].bulk || added[0].ids[0] != straggler {
 						return fmt.Errorf("the lone create made %v, want one Cancel Event for %s", added, straggler)
 					}
-					return env.verifyCanceledOnce(env.triggerKey, ids...)
-				},
+					return nil
+				}),
 			},
 		},
 	})
@@ -315,66 +287,30 @@ func TestAccBatching_straggler(t *testing.T) {
 
 // max_batch_size caps every call.
 func TestAccBatching_maxBatchSize(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	ids := entityIDs(20)
-	check := func(*terraform.State) error {
-		calls, err := env.apiCalls()
-		if err != nil {
-			return err
-		}
-		bulk := 0
-		for _, c := range calls {
-			if len(c.ids) > 3 {
-				return fmt.Errorf("%v carries more than max_batch_size = 3 ids", c)
-			}
-			if c.bulk {
-				bulk++
-			}
-		}
-		if bulk == 0 {
+	env.testApply(t, ids, env.checkCalls(ids, func(calls []apiCall) error {
+		if !slices.ContainsFunc(calls, func(c apiCall) bool { return c.bulk }) {
 			return fmt.Errorf("no Bulk Cancel Event at all: %v", calls)
 		}
-		return env.verifyCanceledOnce(env.triggerKey, ids...)
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: env.providerBlock("batching {\n    max_batch_size = 3\n  }") + cancellationsConfig(env.triggerKey, ids),
-			Check:  check,
-		}},
-	})
+		if i := slices.IndexFunc(calls, func(c apiCall) bool { return len(c.ids) > 3 }); i >= 0 {
+			return fmt.Errorf("%v carries more than max_batch_size = 3 ids", calls[i])
+		}
+		return nil
+	}), "batching {\n    max_batch_size = 3\n  }")
 }
 
 // enable_batching = false restores exactly one Cancel Event per resource,
 // and never a Bulk Cancel Event.
 func TestAccBatching_off(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	ids := entityIDs(15)
-	check := func(*terraform.State) error {
-		calls, err := env.apiCalls()
-		if err != nil {
-			return err
+	// requests_per_minute = 0 as well: without pacing, concurrent creates
+	// really overlap, so a batcher would have company.
+	env.testApply(t, ids, env.checkCalls(ids, func(calls []apiCall) error {
+		if len(calls) != len(ids) || slices.ContainsFunc(calls, func(c apiCall) bool { return c.bulk }) {
+			return fmt.Errorf("%d calls for %d resources, want one Cancel Event each: %v", len(calls), len(ids), calls)
 		}
-		if len(calls) != len(ids) {
-			return fmt.Errorf("%d calls for %d resources, want one each: %v", len(calls), len(ids), calls)
-		}
-		for _, c := range calls {
-			if c.bulk {
-				return fmt.Errorf("%v with batching off", c)
-			}
-		}
-		return env.verifyCanceledOnce(env.triggerKey, ids...)
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			// requests_per_minute = 0 as well: without pacing, concurrent
-			// creates really overlap, so a batcher would have company.
-			Config:            env.providerBlock(batchingOff, "requests_per_minute = 0") + cancellationsConfig(env.triggerKey, ids),
-			ConfigStateChecks: savedChecks(env.triggerKey, ids),
-			Check:             check,
-		}},
-	})
+		return nil
+	}), batchingOff, "requests_per_minute = 0")
 }

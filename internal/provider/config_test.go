@@ -13,8 +13,7 @@ import (
 
 // The provider can be configured entirely from WIX_* variables.
 func TestAccProvider_environmentVariables(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	t.Setenv(envBaseURL, env.server.URL)
 	t.Setenv(envAppID, wixsim.DemoAppID)
 	t.Setenv(envAppSecret, wixsim.DemoAppSecret)
@@ -44,8 +43,7 @@ func TestAccProvider_environmentVariables(t *testing.T) {
 
 // A value in the block wins over its environment variable.
 func TestAccProvider_blockWinsOverEnvironment(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	t.Setenv(envAppSecret, "a-wrong-secret-from-the-environment")
 	t.Setenv(envBaseURL, "http://127.0.0.1:1")
 	resource.Test(t, resource.TestCase{
@@ -59,8 +57,7 @@ func TestAccProvider_blockWinsOverEnvironment(t *testing.T) {
 
 // A ready access token is sent as it is, and no token is requested.
 func TestAccProvider_accessToken(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
 	ids := entityIDs(2)
 	resource.Test(t, resource.TestCase{
@@ -84,8 +81,7 @@ func TestAccProvider_accessToken(t *testing.T) {
 
 // WIX_ACCESS_TOKEN works like access_token.
 func TestAccProvider_accessTokenFromEnvironment(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	t.Setenv(envAccessToken, env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0))
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
@@ -99,8 +95,7 @@ func TestAccProvider_accessTokenFromEnvironment(t *testing.T) {
 // Values that come from resources not yet applied must not break plan; the
 // provider is configured with the known values at apply.
 func TestAccProvider_unknownValuesInBlock(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
 	config := fmt.Sprintf(`
 resource "terraform_data" "wix" {
@@ -121,8 +116,7 @@ provider "wix" {
 // A malformed configuration is an error whenever the provider is
 // configured, naming the attributes and environment variables involved.
 func TestAccProvider_malformedConfiguration(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	url := env.baseURLLine()
 	cases := []struct {
 		name  string

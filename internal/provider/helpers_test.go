@@ -1,16 +1,20 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -219,9 +223,10 @@ func (e *accEnv) cancellationRequests() []wixsim.RecordedRequest {
 // statuses are the simulator's answers to one path, in arrival order (0: no
 // answer, the connection was dropped or the client gave up).
 func (e *accEnv) statuses(path string) []int {
-	var out []int
-	for _, r := range e.sim.RequestsTo(path) {
-		out = append(out, r.Status)
+	requests := e.sim.RequestsTo(path)
+	out := make([]int, len(requests))
+	for i := range requests {
+		out[i] = requests[i].Status
 	}
 	return out
 }
@@ -299,14 +304,40 @@ func (e *accEnv) config(n int, providerLines []string, resourceLines ...string) 
 	return e.providerBlock(providerLines...) + cancellationsConfig(e.triggerKey, entityIDs(n), resourceLines...)
 }
 
+// attr is the path of a top-level attribute, for state checks.
+func attr(name string) tfjsonpath.Path { return tfjsonpath.New(name) }
+
+// expectAttr checks an attribute of a resource in state.
+func expectAttr(address, name string, check knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(address, attr(name), check)
+}
+
+// expectString checks that a string attribute in state is want.
+func expectString(address, name, want string) statecheck.StateCheck {
+	return expectAttr(address, name, knownvalue.StringExact(want))
+}
+
+// testApply applies the cancellations of ids with a provider block of
+// these lines, and checks state and check.
+func (e *accEnv) testApply(t *testing.T, ids []string, check resource.TestCheckFunc, providerLines ...string) {
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config:            e.providerBlock(providerLines...) + cancellationsConfig(e.triggerKey, ids),
+			ConfigStateChecks: savedChecks(e.triggerKey, ids),
+			Check:             check,
+		}},
+	})
+}
+
 // savedChecks expect every resource of cancellationsConfig in state with
 // its id and canceled_at.
 func savedChecks(triggerKey string, ids []string) []statecheck.StateCheck {
 	var checks []statecheck.StateCheck
 	for i, id := range ids {
 		checks = append(checks,
-			statecheck.ExpectKnownValue(address(i), tfjsonpath.New("id"), knownvalue.StringExact(triggerKey+"/"+id)),
-			statecheck.ExpectKnownValue(address(i), tfjsonpath.New("canceled_at"), recentRFC3339{}))
+			expectString(address(i), "id", triggerKey+"/"+id),
+			expectAttr(address(i), "canceled_at", recentRFC3339{}))
 	}
 	return checks
 }
@@ -370,4 +401,70 @@ func expectWords(phrases ...string) *regexp.Regexp {
 		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
+// interruptTerraform sends SIGINT, as Ctrl-C would, to the running
+// `terraform apply` of this test: a child of this process whose working
+// directory is under workDirs (TF_ACC_TEMP_DIR of this test).
+func interruptTerraform(workDirs string) error {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err == nil && isOurApply(e.Name(), workDirs) {
+			return syscall.Kill(pid, syscall.SIGINT)
+		}
+	}
+	return errors.New("found no terraform apply of this test to interrupt")
+}
+
+// isOurApply reports whether process pid is a `terraform apply` this test
+// started in workDirs.
+func isOurApply(pid, workDirs string) bool {
+	stat, err := os.ReadFile(filepath.Join("/proc", pid, "stat"))
+	if err != nil {
+		return false
+	}
+	// pid (comm) state ppid ...; comm may hold spaces, so read after ")".
+	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	if len(fields) < 2 || fields[1] != strconv.Itoa(os.Getpid()) {
+		return false
+	}
+	cwd, _ := os.Readlink(filepath.Join("/proc", pid, "cwd"))
+	cmdline, _ := os.ReadFile(filepath.Join("/proc", pid, "cmdline"))
+	return strings.HasPrefix(cwd, workDirs) && slices.Contains(strings.Split(string(cmdline), "\x00"), "apply")
+}
+
+// withParallelism makes this test's Terraform CLI run with -parallelism=n.
+// plugin-testing has no option for it, and terraform-exec always passes
+// -parallelism=10 explicitly, after (and so over) anything in
+// TF_CLI_ARGS_apply; so the test points TF_ACC_TERRAFORM_PATH at a wrapper
+// that swaps the flag's value and runs the real CLI.
+func withParallelism(t *testing.T, n int) {
+	t.Helper()
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		var err error
+		if cli, err = exec.LookPath("terraform"); err != nil {
+			t.Skip("needs a local Terraform CLI (TF_ACC_TERRAFORM_PATH or terraform on PATH) to run it with -parallelism")
+		}
+	}
+	wrapper := filepath.Join(t.TempDir(), "terraform-parallelism")
+	script := fmt.Sprintf(`#!/bin/sh
+# The real CLI, with -parallelism=%[1]d instead of terraform-exec's fixed value.
+for arg do
+  shift
+  case "$arg" in
+    -parallelism=*) set -- "$@" "-parallelism=%[1]d" ;;
+    *) set -- "$@" "$arg" ;;
+  esac
+done
+exec %[2]q "$@"
+`, n, cli)
+	if err := os.WriteFile(wrapper, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TF_ACC_TERRAFORM_PATH", wrapper)
 }

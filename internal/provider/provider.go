@@ -5,7 +5,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -127,10 +126,13 @@ func (p *wixProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{credentials: cfg.credentials, redact: maskSecrets(cfg.client.AppSecret, cfg.client.AccessToken),
-		appID: cfg.client.AppID, groupReads: cfg.client.Batching.Enabled}
+	data := &providerData{credentials: cfg.credentials, redact: func(s string) string { return s }}
+	data.appID, data.groupReads = cfg.client.AppID, cfg.client.Batching.Enabled
 	if cfg.credentials == credentialsConfigured {
 		data.client = p.newClient(ctx, cfg, req.TerraformVersion, &resp.Diagnostics)
+	}
+	if data.client != nil {
+		data.redact = data.client.Redact
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
@@ -171,23 +173,12 @@ type providerData struct {
 	// client is nil unless credentials are configured and known.
 	client      *wix.Client
 	credentials credentialState
-	// redact masks every secret the provider knows in a text it shows.
+	// redact masks every secret the provider knows in a text it shows:
+	// the client's Redact, which also knows the tokens it fetched. Without
+	// a client there is no secret to mask.
 	redact func(string) string
 	// appID is the configured app_id; empty when only an access token is.
 	appID string
 	// groupReads is the batching setting: Reads of automations share one Query.
 	groupReads bool
-}
-
-// maskSecrets masks the configured secrets in a text. Tokens the client
-// fetches later are masked in the client's own errors already.
-func maskSecrets(secrets ...string) func(string) string {
-	var pairs []string
-	for _, s := range secrets {
-		if s != "" {
-			pairs = append(pairs, s, "[redacted]")
-		}
-	}
-	replacer := strings.NewReplacer(pairs...)
-	return replacer.Replace
 }

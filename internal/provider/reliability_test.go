@@ -14,13 +14,9 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -75,20 +71,16 @@ func testFailedApply(t *testing.T, env *accEnv, f failedApply) {
 func TestAccReliability_second401InARowFails(t *testing.T) {
 	t.Parallel()
 	env := newSimEnv(t)
-	var expire atomic.Bool
-	expire.Store(true)
-	env.hook(func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
-		if r.URL.Path == wix.PathCancel && expire.Load() {
-			env.sim.ExpireTokens()
-		}
-		return nil, nil
+	stop := env.faultyCancels(func(r *http.Request) *http.Request {
+		env.sim.ExpireTokens()
+		return r
 	})
 	testFailedApply(t, env, failedApply{
 		config: env.config(1, nil),
 		want: []string{"Wix rejected the credentials", "nothing was saved to state", "HTTP 401", "token expired",
 			"a freshly fetched token was rejected too", "access_token (WIX_ACCESS_TOKEN)"},
 		calls:   []int{401, 401},
-		recover: func() { expire.Store(false) },
+		recover: stop,
 	})
 }
 
@@ -129,21 +121,27 @@ func TestAccReliability_403IsNotRetried(t *testing.T) {
 func TestAccReliability_400FieldViolationsAreShown(t *testing.T) {
 	t.Parallel()
 	env := newSimEnv(t)
-	var alter atomic.Bool
-	alter.Store(true)
-	env.hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
-		if r.URL.Path != wix.PathCancel || !alter.Load() {
-			return nil, nil
-		}
-		return base.RoundTrip(withLongTriggerKey(r))
-	})
+	stop := env.faultyCancels(withLongTriggerKey)
 	testFailedApply(t, env, failedApply{
 		config: env.config(1, nil),
 		want: []string{"Could not cancel Wix automation events", "HTTP 400",
 			`field "triggerKey": triggerKey must be at most 100 characters, got 101 (rule MAX_LENGTH)`, "x-wix-request-id: "},
 		calls:   []int{400},
-		recover: func() { alter.Store(false) },
+		recover: stop,
 	})
+}
+
+// faultyCancels passes every Cancel Event request through fault on its way
+// out, until stop is called.
+func (e *accEnv) faultyCancels(fault func(*http.Request) *http.Request) (stop func()) {
+	var stopped atomic.Bool
+	e.hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
+		if r.URL.Path != wix.PathCancel || stopped.Load() {
+			return nil, nil
+		}
+		return base.RoundTrip(fault(r))
+	})
+	return func() { stopped.Store(true) }
 }
 
 // withLongTriggerKey is r with a trigger key one character too long.
@@ -372,38 +370,6 @@ func inFlight(env *accEnv, hold time.Duration) (peak func() int32) {
 	return highest.Load
 }
 
-// withParallelism makes this test's Terraform CLI run with -parallelism=n.
-// plugin-testing has no option for it, and terraform-exec always passes
-// -parallelism=10 explicitly, after (and so over) anything in
-// TF_CLI_ARGS_apply; so the test points TF_ACC_TERRAFORM_PATH at a wrapper
-// that swaps the flag's value and runs the real CLI.
-func withParallelism(t *testing.T, n int) {
-	t.Helper()
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if cli == "" {
-		var err error
-		if cli, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("needs a local Terraform CLI (TF_ACC_TERRAFORM_PATH or terraform on PATH) to run it with -parallelism")
-		}
-	}
-	wrapper := filepath.Join(t.TempDir(), "terraform-parallelism")
-	script := fmt.Sprintf(`#!/bin/sh
-# The real CLI, with -parallelism=%[1]d instead of terraform-exec's fixed value.
-for arg do
-  shift
-  case "$arg" in
-    -parallelism=*) set -- "$@" "-parallelism=%[1]d" ;;
-    *) set -- "$@" "$arg" ;;
-  esac
-done
-exec %[2]q "$@"
-`, n, cli)
-	if err := os.WriteFile(wrapper, []byte(script), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("TF_ACC_TERRAFORM_PATH", wrapper)
-}
-
 // test100Resources applies 100 cancellations at -parallelism=50 behind a
 // token endpoint as slow as a real one, so that the first 50 creates all
 // ask for the token while its fetch is in flight: one token request, every
@@ -448,40 +414,6 @@ func TestAccReliability_100ResourcesParallelism50Batched(t *testing.T) {
 		}
 		return nil
 	})
-}
-
-// interruptTerraform sends SIGINT, as Ctrl-C would, to the running
-// `terraform apply` of this test: a child of this process whose working
-// directory is under workDirs (TF_ACC_TEMP_DIR of this test).
-func interruptTerraform(workDirs string) error {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err == nil && isOurApply(e.Name(), workDirs) {
-			return syscall.Kill(pid, syscall.SIGINT)
-		}
-	}
-	return errors.New("found no terraform apply of this test to interrupt")
-}
-
-// isOurApply reports whether process pid is a `terraform apply` this test
-// started in workDirs.
-func isOurApply(pid, workDirs string) bool {
-	stat, err := os.ReadFile(filepath.Join("/proc", pid, "stat"))
-	if err != nil {
-		return false
-	}
-	// pid (comm) state ppid ...; comm may hold spaces, so read after ")".
-	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-	if len(fields) < 2 || fields[1] != strconv.Itoa(os.Getpid()) {
-		return false
-	}
-	cwd, _ := os.Readlink(filepath.Join("/proc", pid, "cwd"))
-	cmdline, _ := os.ReadFile(filepath.Join("/proc", pid, "cmdline"))
-	return strings.HasPrefix(cwd, workDirs) && slices.Contains(strings.Split(string(cmdline), "\x00"), "apply")
 }
 
 // Ctrl-C during backoff: Terraform asks the provider to stop, the waiting

@@ -31,6 +31,10 @@ var allOperations = []wixOperation{opCreate, opRead, opUpdate, opDelete}
 // defaultTimeout is every operation's timeout unless its wixCall says otherwise.
 const defaultTimeout = 5 * time.Minute
 
+// manageYourApp is the permission Cancel Event needs, as Wix's developer
+// console names it.
+const manageYourApp = `"Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP)`
+
 // wixCall is what one operation does at Wix, in the words its diagnostics use.
 type wixCall struct {
 	// api is the Wix API the operation calls, e.g. "Cancel Event".
@@ -55,7 +59,8 @@ type wixCalls struct {
 	typeName string
 	// scope is the Wix permission the calls need, as Wix's console names it.
 	scope string
-	// forbidden is what else, besides the scope, a 403 may mean; optional.
+	// forbidden is what else, besides a missing scope, a 403 may mean, as
+	// a sentence; optional.
 	forbidden string
 	// calls holds the operations that call Wix; the others make no call.
 	calls map[wixOperation]wixCall

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
@@ -18,7 +19,11 @@ import (
 func (w wixCalls) failure(op wixOperation, subject string, timeout time.Duration, err error) (summary, detail string) {
 	c, _ := w.call(op)
 	summary, advice := w.explain(op, c, timeout, err)
-	detail = fmt.Sprintf("Wix did not confirm the %s of %s, so %s\n\n%s", c.act, subject, consequence(op), err)
+	after := consequence(op)
+	if errors.Is(err, wix.ErrMayHaveReachedWix) {
+		after = "nothing was saved to state."
+	}
+	detail = fmt.Sprintf("Wix did not confirm the %s of %s, so %s\n\n%s", c.act, subject, after, err)
 	if advice != "" {
 		detail += "\n\n" + advice
 	}
@@ -44,6 +49,9 @@ func (w wixCalls) explain(op wixOperation, c wixCall, timeout time.Duration, err
 	var apiErr *wix.APIError
 	isAPI := errors.As(err, &apiErr)
 	switch {
+	case errors.Is(err, wix.ErrMayHaveReachedWix):
+		return "Unknown whether Wix completed the " + c.act, "The request may have reached Wix, and sending it again could " +
+			c.do + " twice. Check in Wix whether it took effect before the next apply: if it did, import the result instead."
 	case errors.Is(err, context.DeadlineExceeded):
 		return "Timed out " + c.doing, fmt.Sprintf("The %s timeout of %s ran out (retries and request pacing count towards it). "+
 			"Raise it in the resource with timeouts { %s = %q }, or lower the load on the app instance.",
@@ -55,7 +63,7 @@ func (w wixCalls) explain(op wixOperation, c wixCall, timeout time.Duration, err
 		return "Wix rejected the credentials", "Check app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, " +
 			"WIX_INSTANCE_ID), or supply a fresh access_token (WIX_ACCESS_TOKEN)."
 	case isAPI && apiErr.StatusCode == http.StatusForbidden:
-		return "Wix denied the " + c.act, w.forbidden + "The app needs the " + w.scope + " permission on this instance."
+		return "Wix denied the " + c.act, strings.TrimSpace(w.forbidden + " The app needs the " + w.scope + " permission on this instance.")
 	case isAPI && apiErr.Retryable():
 		return "Wix is unavailable", "Wix asked to try again later and the retries ran out. " +
 			"Apply again later, or raise max_retries in the provider block."

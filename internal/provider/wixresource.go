@@ -12,18 +12,36 @@ import (
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 )
 
+// wixBinding is a wixCalls declaration bound to the provider's data: what
+// a resource, data source, action or ephemeral resource needs to call Wix.
+// Those other than resources embed it and, in their Configure, call
+// configure; each operation then starts with beginWithin.
+type wixBinding struct {
+	calls wixCalls
+	data  *providerData
+}
+
+// configure keeps the provider's data: the client and the credential state.
+func (b *wixBinding) configure(providerData any, diags *diag.Diagnostics) {
+	b.data = providerDataOf(providerData, diags)
+}
+
 // wixResource gives a resource what its wixCalls declare. A resource embeds
 // it and sets calls in its factory; it then has Configure and ModifyPlan
 // (the plan-time credentials check), and begin for each operation that
 // calls Wix. A resource with a ModifyPlan of its own calls this one from it.
 type wixResource struct {
-	calls wixCalls
-	data  *providerData
+	wixBinding
+}
+
+// newWixResource is the wixResource of a resource that declares calls.
+func newWixResource(calls wixCalls) wixResource {
+	return wixResource{wixBinding{calls: calls}}
 }
 
 // Configure keeps the provider's data: the client and the credential state.
 func (r *wixResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
+	r.configure(req.ProviderData, &resp.Diagnostics)
 }
 
 // providerDataOf is the provider's data as Configure hands it to resources,
@@ -58,23 +76,30 @@ type wixCallScope struct {
 	op      wixOperation
 	timeout time.Duration
 	cancel  context.CancelFunc
-	r       *wixResource
+	b       *wixBinding
 }
 
-// begin readies op: its timeout from t, the client, and a context that
-// ends at the timeout. It returns a nil scope when diags got an error.
+// begin readies a resource's op: its timeout from the timeouts block t,
+// the client, and a context that ends at the timeout. It returns a nil
+// scope when diags got an error.
 func (r *wixResource) begin(ctx context.Context, op wixOperation, t timeouts.Value, diags *diag.Diagnostics) (context.Context, *wixCallScope) {
 	timeout, d := r.calls.timeout(ctx, op, t)
 	diags.Append(d...)
 	if diags.HasError() {
 		return ctx, nil
 	}
-	if r.data == nil || r.data.client == nil {
-		diags.AddError("Missing Wix credentials", r.calls.missingCredentials(op))
+	return r.beginWithin(ctx, op, timeout, diags)
+}
+
+// beginWithin readies op to run within timeout: the client, and a context
+// that ends at the timeout. It returns a nil scope when diags got an error.
+func (b *wixBinding) beginWithin(ctx context.Context, op wixOperation, timeout time.Duration, diags *diag.Diagnostics) (context.Context, *wixCallScope) {
+	if b.data == nil || b.data.client == nil {
+		diags.AddError("Missing Wix credentials", b.calls.missingCredentials(op))
 		return ctx, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
-	return ctx, &wixCallScope{client: r.data.client, op: op, timeout: timeout, cancel: cancel, r: r}
+	return ctx, &wixCallScope{client: b.data.client, op: op, timeout: timeout, cancel: cancel, b: b}
 }
 
 // done releases the operation's timeout.
@@ -82,6 +107,6 @@ func (c *wixCallScope) done() { c.cancel() }
 
 // fail adds the diagnostic for err, with every secret masked.
 func (c *wixCallScope) fail(diags *diag.Diagnostics, subject string, err error) {
-	summary, detail := c.r.calls.failure(c.op, subject, c.timeout, err)
-	diags.AddError(summary, c.r.data.redact(detail))
+	summary, detail := c.b.calls.failure(c.op, subject, c.timeout, err)
+	diags.AddError(summary, c.b.data.redact(detail))
 }

@@ -179,8 +179,11 @@ func (c *Client) GetAutomation(ctx context.Context, id string) (*Automation, err
 
 // UpdateAutomation replaces automation (its ID and Revision must be set)
 // and returns it with its new revision. IsConflict(err) when Wix has a
-// newer revision. An update carries its revision, so it is safe to repeat:
-// a second arrival meets a newer revision instead of applying twice.
+// newer revision. An update that carries its revision is safe to repeat:
+// a second arrival meets a newer revision instead of applying twice (so a
+// retried update may fail as a conflict although its first attempt landed:
+// read the automation back to tell). Without a revision it is not retried
+// after it may have reached Wix.
 func (c *Client) UpdateAutomation(ctx context.Context, automation Automation) (*Automation, error) {
 	out := &automationEnvelope{}
 	err := c.do(ctx, operation{
@@ -189,7 +192,7 @@ func (c *Client) UpdateAutomation(ctx context.Context, automation Automation) (*
 		path:          PathAutomations + "/" + url.PathEscape(automation.ID),
 		body:          automationEnvelope{Automation: &automation},
 		out:           out,
-		repeat:        repeatable,
+		repeat:        withRevision(automation.Revision),
 		authenticated: true,
 		paced:         true,
 	})
@@ -208,6 +211,15 @@ func (c *Client) DeleteAutomation(ctx context.Context, id string) error {
 		authenticated: true,
 		paced:         true,
 	})
+}
+
+// withRevision: an update carrying the revision it expects applies at most
+// once (a repeat meets the next revision); one without could apply twice.
+func withRevision(revision string) repeatSafety {
+	if revision != "" {
+		return repeatable
+	}
+	return notRepeatable
 }
 
 func answeredAutomation(op string, out *automationEnvelope, err error) (*Automation, error) {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -36,7 +37,8 @@ func TestAutomations_wire(t *testing.T) {
 		}
 		calls := f.all()
 		got := calls[len(calls)-1]
-		if got.method != s.method || got.path != s.path || got.query != s.query || got.body != s.body {
+		uri := strings.TrimSuffix(s.path+"?"+s.query, "?")
+		if got.method != s.method || got.uri != uri || got.query != s.query || got.body != s.body {
 			t.Errorf("step %d sent %s %s?%s %s\nwant %s %s?%s %s", i, got.method, got.path, got.query, got.body, s.method, s.path, s.query, s.body)
 		}
 		if hasBody := s.body != ""; (got.header.Get("Content-Type") == "application/json") != hasBody {
@@ -51,7 +53,7 @@ func TestAutomations_wire(t *testing.T) {
 // Fields Wix sends that the client does not model survive a read and a
 // write back, at every level.
 func TestAutomations_unknownFieldsRoundTrip(t *testing.T) {
-	in := `{"id":"a","revision":"4","name":"n","settings":{"hidden":true},"createdBy":{"appId":"x"},` +
+	in := `{"-":1,"":2,"id":"a","revision":"4","name":"n","settings":{"hidden":true},"createdBy":{"appId":"x"},` +
 		`"configuration":{"status":"ACTIVE","trigger":{"appId":"p","triggerKey":"k","filters":[{"id":"f"}]},` +
 		`"rootActionIds":["r"],"actions":{"r":{"type":"DELAY","delayInfo":{"offsetExpression":"1"}}},"filterableAppDefinedActions":{}},` +
 		`"applicationInfo":{"appId":"p","appDefinedExternalId":"e"}}`
@@ -74,6 +76,11 @@ func TestAutomations_unknownFieldsRoundTrip(t *testing.T) {
 	_ = json.Unmarshal(out, &got)
 	if fmt.Sprint(want) != fmt.Sprint(got) {
 		t.Fatalf("round trip changed the automation:\n in %s\nout %s", in, out)
+	}
+	var plain Automation
+	if err := json.Unmarshal([]byte(`{"id":"a","configuration":{"trigger":{"appId":"p"}}}`), &plain); err != nil ||
+		plain.Unknown != nil || plain.Configuration.Unknown != nil || plain.Configuration.Trigger.Unknown != nil {
+		t.Fatalf("an automation of known fields only has Unknown %v, %v, %v; want nil", plain.Unknown, plain.Configuration.Unknown, plain.Configuration.Trigger.Unknown)
 	}
 	a.Name = "renamed"
 	a.Unknown["name"] = json.RawMessage(`"stale"`)
@@ -139,7 +146,19 @@ func TestAutomations_queryWalksAllPages(t *testing.T) {
 	mu.Lock()
 	pages["c3"] = `{"automations":[],"pagingMetadata":{"cursors":{"next":"c2"}}}`
 	mu.Unlock()
-	if _, err := f.client(t).QueryAllAutomations(context.Background(), AutomationQuery{}); err == nil || !strings.Contains(err.Error(), "already read") {
+	if _, err := f.client(t).QueryAllAutomations(context.Background(), AutomationQuery{}); err == nil || !strings.Contains(err.Error(), "after page 3 leads back to a page already read") {
 		t.Fatalf("a cursor loop: %v, want an error", err)
+	}
+}
+
+// A server whose cursors never end is stopped after the page limit.
+func TestAutomations_queryStopsAtThePageLimit(t *testing.T) {
+	var n atomic.Int32
+	f := newFakeWix(t, func(w http.ResponseWriter, _ *http.Request) {
+		writeRaw(w, 200, "application/json", fmt.Sprintf(`{"automations":[],"pagingMetadata":{"cursors":{"next":"c%d"}}}`, n.Add(1)))
+	})
+	_, err := f.client(t).queryAll(context.Background(), AutomationQuery{}, 3)
+	if err == nil || !strings.Contains(err.Error(), "more after 3 pages") || n.Load() != 3 {
+		t.Fatalf("queryAll = %v after %d pages, want to stop after 3", err, n.Load())
 	}
 }

@@ -83,8 +83,8 @@ func newGroupCommit[I, R any](c *Client, cfg BatchingConfig, spec groupSpec[I, R
 	if !cfg.Enabled {
 		return nil
 	}
-	if cfg.MaxBatchSize > 0 && cfg.MaxBatchSize < spec.maxSize {
-		spec.maxSize = cfg.MaxBatchSize
+	if cfg.MaxBatchSize > 0 {
+		spec.maxSize = min(spec.maxSize, cfg.MaxBatchSize)
 	}
 	return &groupCommit[I, R]{client: c, spec: spec, delay: cfg.SendAfter, queues: map[string]*groupQueue[I, R]{}}
 }

@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -56,7 +55,7 @@ func TestBatch_cancellationsQueuedDuringACallLeaveTogether(t *testing.T) {
 	if !calls[1].bulk || !slices.Equal(sorted(calls[1].ids), sorted(rest)) {
 		t.Errorf("second call = %+v, want Bulk Cancel Event of the 9 queued ids", calls[1])
 	}
-	e.requireCancelledOnce(t, testKey, append(rest, leadID))
+	e.requireCanceledOnce(t, testKey, append(rest, leadID))
 }
 
 // No call carries more than max_batch_size ids (nor Wix's 100): the queue
@@ -87,7 +86,7 @@ func TestBatch_batchesAreCappedAtMaxBatchSize(t *testing.T) {
 			if !slices.Equal(sizes, want) {
 				t.Fatalf("batch sizes after the lead = %v, want %v", sizes, want)
 			}
-			e.requireCancelledOnce(t, testKey, rest)
+			e.requireCanceledOnce(t, testKey, rest)
 		})
 	}
 }
@@ -133,8 +132,8 @@ func TestBatch_triggerKeysAreBatchedSeparately(t *testing.T) {
 	if got := sorted(byKey[otherKey]); !slices.Equal(got, sorted(otherIDs)) {
 		t.Errorf("%s ids sent = %v, want %v", otherKey, got, otherIDs)
 	}
-	e.requireCancelledOnce(t, testKey, queuedA)
-	e.requireCancelledOnce(t, otherKey, otherIDs)
+	e.requireCanceledOnce(t, testKey, queuedA)
+	e.requireCanceledOnce(t, otherKey, otherIDs)
 }
 
 // A 200 answer with success:false for one id fails exactly that
@@ -183,7 +182,7 @@ func TestBatch_wholeBatch503IsRetried(t *testing.T) {
 	if !slices.Equal(bulk[0].ids, bulk[1].ids) || !slices.Equal(sorted(bulk[1].ids), sorted(rest)) {
 		t.Fatalf("the retry sent %v after %v, want the same 7 ids", bulk[1].ids, bulk[0].ids)
 	}
-	e.requireCancelledOnce(t, testKey, rest)
+	e.requireCanceledOnce(t, testKey, rest)
 }
 
 // A whole-batch failure that retrying cannot fix fails every item of the
@@ -228,7 +227,7 @@ func TestBatch_duplicateIDsAreSentOnce(t *testing.T) {
 
 // A queued cancellation whose context ends returns at once with its own
 // error, is not sent, and does not disturb the others.
-func TestBatch_cancelledWhileQueuedIsNotSent(t *testing.T) {
+func TestBatch_canceledWhileQueuedIsNotSent(t *testing.T) {
 	e := newBatchEnv(t)
 	lead := e.startHeldLead(t, testKey, entityIDs(1, 1)[0])
 	keep := entityIDs(2, 3)
@@ -239,7 +238,7 @@ func TestBatch_cancelledWhileQueuedIsNotSent(t *testing.T) {
 	e.waitQueued(t, 4)
 	cancel()
 	if err := wait(t, goneOut); !errors.Is(err, context.Canceled) {
-		t.Fatalf("the cancelled one returned %v, want context.Canceled", err)
+		t.Fatalf("the canceled one returned %v, want context.Canceled", err)
 	}
 	e.gate.release()
 	if err := wait(t, lead); err != nil {
@@ -248,27 +247,18 @@ func TestBatch_cancelledWhileQueuedIsNotSent(t *testing.T) {
 	requireAllSucceeded(t, outcomes)
 	for _, c := range e.calls(t) {
 		if slices.Contains(c.ids, gone) {
-			t.Fatalf("call %+v carried the cancelled cancellation", c)
+			t.Fatalf("call %+v carried the canceled cancellation", c)
 		}
 	}
-	e.requireCancelledOnce(t, testKey, keep)
+	e.requireCanceledOnce(t, testKey, keep)
 }
 
 // The batch's call outlives any one member: the context of the item that
 // led the batch ending mid-call does not abort the call for the others.
 func TestBatch_leadLeavingDoesNotAbortTheBatch(t *testing.T) {
-	sim := wixsim.New(wixsim.Options{})
 	cancelGate, bulkGate := newGate(PathCancel), newGate(PathBulkCancel)
-	server := httptest.NewServer(cancelGate.wrap(bulkGate.wrap(sim)))
-	t.Cleanup(server.Close)
-	t.Cleanup(cancelGate.release)
-	t.Cleanup(bulkGate.release)
-	client, err := New(Config{BaseURL: server.URL, AppID: wixsim.DemoAppID, AppSecret: wixsim.DemoAppSecret,
-		InstanceID: wixsim.DemoInstanceID, Batching: BatchingConfig{Enabled: true}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &batchEnv{sim: sim, client: client, gate: cancelGate}
+	e := newGatedBatchEnv(t, []*gate{cancelGate, bulkGate})
+	sim := e.sim
 	held := e.startHeldLead(t, testKey, entityIDs(1, 1)[0])
 
 	ids := entityIDs(2, 4)
@@ -296,7 +286,7 @@ func TestBatch_leadLeavingDoesNotAbortTheBatch(t *testing.T) {
 	if len(bulk) != 1 || bulk[0].Status != http.StatusOK {
 		t.Fatalf("bulk calls = %d (first status %v), want one answered 200", len(bulk), bulk)
 	}
-	e.requireCancelledOnce(t, testKey, ids)
+	e.requireCanceledOnce(t, testKey, ids)
 }
 
 // send_after holds the first batch back to gather company: with it, even
@@ -423,7 +413,7 @@ func TestBatch_offMeansOneCallPerCancellation(t *testing.T) {
 			t.Fatalf("Bulk Cancel Event used with batching off: %+v", c)
 		}
 	}
-	e.requireCancelledOnce(t, testKey, ids)
+	e.requireCanceledOnce(t, testKey, ids)
 }
 
 // The batcher paces after the access token, right before a call leaves: the
@@ -464,7 +454,7 @@ func TestBatch_pacingComesAfterTheToken(t *testing.T) {
 // A token that cannot be had fails the whole batch with the call's error,
 // after one token request, not one per batch.
 func TestBatch_tokenFailureFailsTheBatchOnce(t *testing.T) {
-	e := newGatedBatchEnv(t, PathToken, func(c *Config) { c.AppSecret = "not-the-secret" })
+	e := newGatedBatchEnv(t, []*gate{newGate(PathToken)}, func(c *Config) { c.AppSecret = "not-the-secret" })
 	ids := entityIDs(1, 5)
 	outcomes := e.cancelAsync(context.Background(), testKey, ids[:1])
 	e.gate.waitArrived(t) // the lead's token request is held
@@ -483,5 +473,33 @@ func TestBatch_tokenFailureFailsTheBatchOnce(t *testing.T) {
 	}
 	if calls := e.calls(t); len(calls) != 0 {
 		t.Errorf("calls without a token: %+v", calls)
+	}
+}
+
+// When every item of a batch has given up (Ctrl-C), its call is abandoned
+// too instead of running on for nobody.
+func TestBatch_callEndsWhenEveryItemGaveUp(t *testing.T) {
+	bulkGate := newGate(PathBulkCancel)
+	e := newGatedBatchEnv(t, []*gate{newGate(PathCancel), bulkGate})
+	held := e.startHeldLead(t, testKey, entityIDs(1, 1)[0])
+	ctx, cancel := context.WithCancel(context.Background())
+	ids := entityIDs(2, 3)
+	outcomes := e.cancelAsync(ctx, testKey, ids)
+	e.waitQueued(t, len(ids))
+	e.gate.release()
+	if err := wait(t, held); err != nil {
+		t.Fatal(err)
+	}
+	bulkGate.waitArrived(t)
+	cancel()
+	for id, err := range waitAll(t, outcomes) {
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: %v, want context.Canceled", id, err)
+		}
+	}
+	select {
+	case <-bulkGate.abandoned:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the bulk call went on after every item of its batch gave up")
 	}
 }

@@ -1,9 +1,12 @@
 // Package wix is a small client for the Wix REST APIs the provider needs:
-// OAuth client-credentials tokens and the Automations events endpoints.
+// OAuth client-credentials tokens, the Automations events endpoints and
+// Automations v2.
 //
 // It knows nothing of Terraform, so it can be tested, benchmarked and reused
 // on its own. Every call is paced (golang.org/x/time/rate), retried when Wix
-// says "try again later", and logged through a Logger with secrets redacted.
+// says "try again later" and the call is safe to repeat, and logged through
+// a Logger with secrets redacted. Success is only Wix's own answer: HTTP 200
+// with a JSON object; no redirect is ever followed.
 package wix
 
 import (
@@ -46,7 +49,9 @@ type Config struct {
 
 	// RequestsPerMinute paces every API call (retries included); 0 turns pacing off.
 	RequestsPerMinute int
-	// MaxRetries is how many times a retryable failure is retried after the first attempt.
+	// MaxRetries bounds the retries of 5xx answers and connection failures
+	// after the first attempt. A 429 does not count: it is waited out as
+	// Wix asks, until the operation's deadline.
 	MaxRetries int
 	// MinBackoff and MaxBackoff bound the exponential backoff between retries
 	// (defaults 1s and 30s).
@@ -305,7 +310,7 @@ func (c *Client) retryWait(ctx context.Context, op operation, f failure, budget 
 		return finalError(op, f)
 	}
 	wait := c.backoff.delay(budget.waits, f.retryAfter)
-	if f.kind == kindThrottled && !hasDeadline(ctx) && budget.throttled+wait > c.throttleCap {
+	if f.kind == kindThrottled && c.throttleExhausted(ctx, budget.throttled, wait) {
 		c.log.Debug(ctx, "Not retrying Wix API request", map[string]any{"operation": op.name, "attempt": attempt,
 			"reason": "429s have been waited out for " + budget.throttled.Round(time.Second).String() + " with no deadline set"})
 		return fmt.Errorf("%w; Wix kept asking to slow down for %s, the most waited without a deadline", f.err, budget.throttled.Round(time.Second))
@@ -322,6 +327,12 @@ func (c *Client) retryWait(ctx context.Context, op operation, f failure, budget 
 		budget.retries++
 	}
 	return nil
+}
+
+// throttleExhausted says whether waiting wait more for 429s would go past
+// the cap, which applies only to a context without a deadline.
+func (c *Client) throttleExhausted(ctx context.Context, waited, wait time.Duration) bool {
+	return !hasDeadline(ctx) && waited+wait > c.throttleCap
 }
 
 func encodeBody(op operation) ([]byte, error) {

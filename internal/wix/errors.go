@@ -139,11 +139,7 @@ type ItemError struct {
 
 // Error says which item failed and Wix's words for why.
 func (e *ItemError) Error() string {
-	op := e.Operation
-	if op == "" {
-		op = "Bulk Cancel Event"
-	}
-	msg := fmt.Sprintf("%s: Wix reported a failure for external entity %s", op, e.ExternalEntityID)
+	msg := fmt.Sprintf("%s: Wix reported a failure for external entity %s", e.Operation, e.ExternalEntityID)
 	if e.Code != "" {
 		msg += ": " + e.Code
 	}

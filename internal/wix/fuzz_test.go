@@ -65,8 +65,8 @@ func FuzzDecodeAPIError(f *testing.F) {
 		var parsed wixErrorBody
 		if json.Unmarshal(body, &parsed) != nil {
 			// Not Wix's format: the start of the body stands in for a message.
-			if len(e.Message) > 300+len("…") {
-				t.Fatalf("message of %d bytes from a non-JSON body, want it cut to about 300", len(e.Message))
+			if len(e.Message) > maxExcerpt {
+				t.Fatalf("message of %d bytes from a non-JSON body, want it cut to at most %d", len(e.Message), maxExcerpt)
 			}
 			if !strings.HasPrefix(strings.TrimSpace(string(body)), strings.TrimSuffix(e.Message, "…")) {
 				t.Fatalf("message %q is not the start of the body %q", e.Message, body)

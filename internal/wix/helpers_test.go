@@ -39,12 +39,27 @@ type simEnv struct {
 // fast backoff and no pacing; tweak adjusts the Config before New.
 func newSimEnv(t *testing.T, tweak ...func(*Config)) *simEnv {
 	t.Helper()
+	sim, server := startSim(t)
+	return &simEnv{sim: sim, server: server, client: newSimClient(t, server.URL, tweak...)}
+}
+
+// startSim serves a new simulator over HTTP, behind gates (each holds the
+// first call to its path until released, at the latest when the test ends).
+func startSim(t *testing.T, gates ...*gate) (*wixsim.Server, *httptest.Server) {
+	t.Helper()
 	sim := wixsim.New(wixsim.Options{})
-	server := httptest.NewUnstartedServer(sim)
+	var handler http.Handler = sim
+	for _, g := range gates {
+		handler = g.wrap(handler)
+	}
+	server := httptest.NewUnstartedServer(handler)
 	server.Config.ConnState = sim.ConnStateHook()
 	server.Start()
 	t.Cleanup(server.Close)
-	return &simEnv{sim: sim, server: server, client: newSimClient(t, server.URL, tweak...)}
+	for _, g := range gates {
+		t.Cleanup(g.release) // before server.Close, which waits for handlers
+	}
+	return sim, server
 }
 
 // newSimClient is a client of the simulator's demo app with fast backoff and
@@ -131,12 +146,14 @@ type gate struct {
 	path     string
 	arrived  chan struct{}
 	released chan struct{}
-	once     sync.Once
-	rel      sync.Once
+	// abandoned is closed when the client gives up the held call.
+	abandoned chan struct{}
+	once      sync.Once
+	rel       sync.Once
 }
 
 func newGate(path string) *gate {
-	return &gate{path: path, arrived: make(chan struct{}), released: make(chan struct{})}
+	return &gate{path: path, arrived: make(chan struct{}), released: make(chan struct{}), abandoned: make(chan struct{})}
 }
 
 func (g *gate) wrap(next http.Handler) http.Handler {
@@ -145,8 +162,17 @@ func (g *gate) wrap(next http.Handler) http.Handler {
 			first := false
 			g.once.Do(func() { first = true })
 			if first {
+				// Reading the body first lets the server notice when the
+				// client hangs up while the call is held.
+				body, _ := io.ReadAll(r.Body)
+				r.Body = io.NopCloser(bytes.NewReader(body))
 				close(g.arrived)
-				<-g.released
+				select {
+				case <-g.released:
+				case <-r.Context().Done():
+					close(g.abandoned)
+					<-g.released
+				}
 			}
 		}
 		next.ServeHTTP(w, r)
@@ -175,23 +201,20 @@ type batchEnv struct {
 // on, no pacing and fast retries; tweak adjusts the Config.
 func newBatchEnv(t *testing.T, tweak ...func(*Config)) *batchEnv {
 	t.Helper()
-	return newGatedBatchEnv(t, PathCancel, tweak...)
+	return newGatedBatchEnv(t, []*gate{newGate(PathCancel)}, tweak...)
 }
 
-// newGatedBatchEnv is newBatchEnv with the gate on another path.
-func newGatedBatchEnv(t *testing.T, gatePath string, tweak ...func(*Config)) *batchEnv {
+// newGatedBatchEnv is newBatchEnv with other gates; the first is the
+// env's gate.
+func newGatedBatchEnv(t *testing.T, gates []*gate, tweak ...func(*Config)) *batchEnv {
 	t.Helper()
-	sim := wixsim.New(wixsim.Options{})
-	g := newGate(gatePath)
-	server := httptest.NewServer(g.wrap(sim))
-	t.Cleanup(server.Close)
-	t.Cleanup(g.release) // before server.Close, which waits for handlers
+	sim, server := startSim(t, gates...)
 	tweaks := append([]func(*Config){func(c *Config) {
 		c.MinBackoff, c.MaxBackoff = 5*time.Millisecond, 20*time.Millisecond
 		c.Batching = BatchingConfig{Enabled: true}
 	}}, tweak...)
 	client := newSimClient(t, server.URL, tweaks...)
-	return &batchEnv{sim: sim, client: client, gate: g}
+	return &batchEnv{sim: sim, client: client, gate: gates[0]}
 }
 
 // cancelAsync starts Cancel for each id and returns the channel of outcomes.
@@ -329,11 +352,11 @@ func sorted(ids []string) []string {
 	return out
 }
 
-func (e *batchEnv) requireCancelledOnce(t *testing.T, triggerKey string, ids []string) {
+func (e *batchEnv) requireCanceledOnce(t *testing.T, triggerKey string, ids []string) {
 	t.Helper()
 	for _, id := range ids {
 		if n := e.sim.CancelCount(triggerKey, id); n != 1 {
-			t.Errorf("%s/%s cancelled %d times, want once", triggerKey, id, n)
+			t.Errorf("%s/%s canceled %d times, want once", triggerKey, id, n)
 		}
 	}
 }
@@ -356,6 +379,7 @@ type fakeWix struct {
 // fakeCall is one request as fakeWix saw it.
 type fakeCall struct {
 	method, path, query, body string
+	uri                       string // as on the request line
 	header                    http.Header
 }
 
@@ -378,7 +402,7 @@ func newRawServer(t *testing.T, handle http.HandlerFunc) *fakeWix {
 	f.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		f.mu.Lock()
-		f.seen = append(f.seen, fakeCall{method: r.Method, path: r.URL.Path, query: r.URL.RawQuery, body: string(body), header: r.Header.Clone()})
+		f.seen = append(f.seen, fakeCall{method: r.Method, path: r.URL.Path, query: r.URL.RawQuery, uri: r.RequestURI, body: string(body), header: r.Header.Clone()})
 		f.mu.Unlock()
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		handle(w, r)

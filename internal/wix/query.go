@@ -86,6 +86,10 @@ const maxQueryPages = 20000
 // pagingMetadata.cursors.next only (as Wix's SDK does: hasNext is not
 // trusted), and returns all automations in Wix's order.
 func (c *Client) QueryAllAutomations(ctx context.Context, q AutomationQuery) ([]Automation, error) {
+	return c.queryAll(ctx, q, maxQueryPages)
+}
+
+func (c *Client) queryAll(ctx context.Context, q AutomationQuery, maxPages int) ([]Automation, error) {
 	var all []Automation
 	seen := map[string]bool{}
 	cursor := ""
@@ -96,11 +100,13 @@ func (c *Client) QueryAllAutomations(ctx context.Context, q AutomationQuery) ([]
 		}
 		all = append(all, res.Automations...)
 		next := res.PagingMetadata.Cursors.Next
-		if next == "" {
+		switch {
+		case next == "":
 			return all, nil
-		}
-		if seen[next] || page >= maxQueryPages {
-			return nil, fmt.Errorf("Query Automations: Wix's cursor after page %d leads back to a page already read (or the pages never end), so the list cannot be completed", page)
+		case seen[next]:
+			return nil, fmt.Errorf("Query Automations: Wix's cursor after page %d leads back to a page already read, so the list would never end", page)
+		case page >= maxPages:
+			return nil, fmt.Errorf("Query Automations: Wix still had more after %d pages; stopping, as no site has that many automations", page)
 		}
 		seen[next] = true
 		cursor = next

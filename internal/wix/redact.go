@@ -4,11 +4,11 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
-	"unicode/utf8"
 )
 
 // redactor masks every secret the client knows (the app secret, a
@@ -48,12 +48,9 @@ func (r *redactor) add(secret string) {
 	}
 	// Longest first: the replacer takes the first form that matches at a
 	// position, and a secret's escaped form may contain a shorter secret.
-	sorted := make([]string, 0, len(forms))
-	for f := range forms {
-		sorted = append(sorted, f)
-	}
+	sorted := slices.Collect(maps.Keys(forms))
 	slices.SortFunc(sorted, func(a, b string) int { return cmp.Or(len(b)-len(a), strings.Compare(a, b)) })
-	pairs := make([]string, 0, 2*len(sorted))
+	var pairs []string
 	for _, f := range sorted {
 		pairs = append(pairs, f, redacted)
 	}
@@ -114,9 +111,6 @@ func writeUnicodeEscape(b *strings.Builder, r rune) {
 		r -= 0x10000
 		fmt.Fprintf(b, `\u%04x\u%04x`, 0xd800+(r>>10), 0xdc00+(r&0x3ff))
 		return
-	}
-	if r == utf8.RuneError {
-		r = 0xfffd
 	}
 	fmt.Fprintf(b, `\u%04x`, r)
 }

@@ -480,10 +480,10 @@ func TestReliability_cancelDuringBackoffReturnsAtOnce(t *testing.T) {
 	e.sim.InjectFault(wixsim.Fault{Path: PathCancel, Status: 503, Count: 100})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cancelled := cancelAfterFirstAnswer(t, e.sim, PathCancel, cancel)
+	canceled := cancelAfterFirstAnswer(t, e.sim, PathCancel, cancel)
 	err := e.client.CancelEvent(ctx, testKey, testEntity)
 	returned := time.Now()
-	if lag := returned.Sub(<-cancelled); lag > 250*time.Millisecond {
+	if lag := returned.Sub(<-canceled); lag > 250*time.Millisecond {
 		t.Fatalf("returned %s after the cancellation, want at once", lag)
 	}
 	if !errors.Is(err, context.Canceled) {
@@ -505,37 +505,37 @@ func TestReliability_cancelDuringPacingReturnsAtOnce(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- e.client.CancelEvent(ctx, testKey, entityIDs(0, 1)[0]) }()
 	time.Sleep(100 * time.Millisecond)
-	cancelled := time.Now()
+	canceled := time.Now()
 	cancel()
 	select {
 	case err := <-done:
-		if lag := time.Since(cancelled); lag > 250*time.Millisecond || !errors.Is(err, context.Canceled) {
+		if lag := time.Since(canceled); lag > 250*time.Millisecond || !errors.Is(err, context.Canceled) {
 			t.Fatalf("CancelEvent = %v after %s, want context.Canceled at once", err, lag)
 		}
 	case <-time.After(5 * time.Second):
-		t.Fatal("CancelEvent still waiting for pacing 5s after its context was cancelled")
+		t.Fatal("CancelEvent still waiting for pacing 5s after its context was canceled")
 	}
 }
 
 // Ctrl-C while the shared token request hangs: the call returns at once,
-// and the token fetch it joined is not cancelled for everyone else.
+// and the token fetch it joined is not canceled for everyone else.
 func TestReliability_cancelWhileWaitingForTheTokenReturnsAtOnce(t *testing.T) {
 	e := newSimEnv(t)
 	e.sim.InjectFault(wixsim.Fault{Path: PathToken, Delay: 500 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- e.client.CancelEvent(ctx, testKey, testEntity) }()
-	// The call to be cancelled is the one that starts the token fetch.
+	// The call to be canceled is the one that starts the token fetch.
 	for len(e.sim.RequestsTo(PathToken)) == 0 {
 		time.Sleep(2 * time.Millisecond)
 	}
 	other := make(chan error, 1)
 	go func() { other <- e.client.CancelEvent(context.Background(), testKey, entityIDs(0, 1)[0]) }()
 	time.Sleep(100 * time.Millisecond)
-	cancelled := time.Now()
+	canceled := time.Now()
 	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) || time.Since(cancelled) > 250*time.Millisecond {
-		t.Fatalf("cancelled call = %v after %s, want context.Canceled at once", err, time.Since(cancelled))
+	if err := <-done; !errors.Is(err, context.Canceled) || time.Since(canceled) > 250*time.Millisecond {
+		t.Fatalf("canceled call = %v after %s, want context.Canceled at once", err, time.Since(canceled))
 	}
 	if err := <-other; err != nil {
 		t.Fatalf("the other call, which shares the token fetch: %v", err)
@@ -569,7 +569,7 @@ func TestReliability_100ConcurrentCallsShareOneToken(t *testing.T) {
 	}
 	for _, id := range ids {
 		if n := e.sim.CancelCount(testKey, id); n != 1 {
-			t.Fatalf("%s cancelled %d times, want once", id, n)
+			t.Fatalf("%s canceled %d times, want once", id, n)
 		}
 	}
 	// Many calls hitting an expired token at once still fetch one new one.

@@ -195,10 +195,7 @@ func newBackoffPolicy(minimum, maximum time.Duration) backoffPolicy {
 	if maximum <= 0 {
 		maximum = DefaultMaxBackoff
 	}
-	if maximum < minimum {
-		maximum = minimum
-	}
-	return backoffPolicy{min: minimum, max: maximum}
+	return backoffPolicy{min: minimum, max: max(maximum, minimum)}
 }
 
 // delay is the wait before retry number retry (0-based). A server's

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
@@ -44,7 +45,8 @@ func requireUncertain(t *testing.T, err error, sent int) {
 	}
 }
 
-// Create Automation is not sent again after a reset connection or a 5xx.
+// Create Automation, and an update without a revision, are not sent again
+// after a reset connection or a 5xx.
 func TestSafety_createIsNotResentAfterItMayHaveReachedWix(t *testing.T) {
 	for name, h := range map[string]http.HandlerFunc{
 		"reset": resetConnection,
@@ -55,6 +57,8 @@ func TestSafety_createIsNotResentAfterItMayHaveReachedWix(t *testing.T) {
 			f := newFakeWix(t, h)
 			_, err := f.client(t).CreateAutomation(context.Background(), testAutomation)
 			requireUncertain(t, err, len(f.calls(PathAutomations)))
+			_, err = f.client(t).UpdateAutomation(context.Background(), Automation{ID: "auto-1"})
+			requireUncertain(t, err, len(f.calls(PathAutomations+"/auto-1")))
 		})
 	}
 }
@@ -176,5 +180,30 @@ func TestSafety_429DoesNotCountAgainstMaxRetries(t *testing.T) {
 	}
 	if !strings.Contains(logs.text(), "max_retries (1) are used up") {
 		t.Errorf("logs do not say why the retries stopped:\n%s", logs.text())
+	}
+}
+
+// A create whose caller stops waiting while it is in flight may have taken
+// effect: uncertain. A read stopped the same way is a plain timeout.
+func TestSafety_createStoppedInFlightIsUncertain(t *testing.T) {
+	hang := func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	}
+	f := newFakeWix(t, hang)
+	client := f.client(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err := client.CreateAutomation(ctx, testAutomation)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("CreateAutomation = %v, want a deadline error", err)
+	}
+	requireUncertain(t, err, len(f.calls(PathAutomations)))
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel2()
+	if _, err := client.GetAutomation(ctx2, "auto-1"); !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrMayHaveReachedWix) {
+		t.Fatalf("GetAutomation = %v, want a plain deadline error: a read is safe to repeat", err)
 	}
 }

@@ -83,6 +83,14 @@ func TestUnit_backoffPolicyBounds(t *testing.T) {
 			}
 		}
 	}
+	// The tiniest steps keep the jitter in [step/2, step].
+	for _, step := range []time.Duration{1, 2, 3} {
+		for range 20 {
+			if d := newBackoffPolicy(step, step).delay(0, 0); d < step/2 || d > step {
+				t.Fatalf("step %dns: delay %s", step, d)
+			}
+		}
+	}
 	// A tiny Retry-After still gets at least its own value, never less.
 	if d := b.delay(0, time.Nanosecond); d < time.Nanosecond || d > time.Millisecond+time.Nanosecond {
 		t.Errorf("delay with Retry-After 1ns = %s", d)
@@ -104,6 +112,7 @@ func TestUnit_truncate(t *testing.T) {
 		{"aééé", 6, "aé…"},
 		{"", 0, ""},
 		{"ab", 1, "…"},
+		{"\x80\x80\x80\x80\x80", 4, "…"}, // no character start to cut at
 	} {
 		if got := truncate(tc.s, tc.limit); got != tc.want {
 			t.Errorf("truncate(%q, %d) = %q, want %q", tc.s, tc.limit, got, tc.want)
@@ -154,6 +163,11 @@ func TestUnit_redirectNamesTheLocationHost(t *testing.T) {
 			t.Errorf("Location %q: host %q, error %q; want %q", location, e.LocationHost, e.Error(), want)
 		}
 	}
+	for status, want := range map[int]bool{299: false, 300: true, 308: true, 399: true, 400: false} {
+		if isRedirect(status) != want {
+			t.Errorf("isRedirect(%d) = %v", status, !want)
+		}
+	}
 	e := unexpectedResponse("Cancel Event", &response{status: 200, header: http.Header{}}, nil)
 	if !strings.Contains(e.Error(), "content type none") || strings.Contains(e.Error(), "began") || strings.Contains(e.Error(), "x-wix-request-id") {
 		t.Errorf("an empty answer without headers: %q", e.Error())
@@ -181,11 +195,18 @@ func TestUnit_redactor(t *testing.T) {
 			t.Errorf("redact(%q) = %q", s, got)
 		}
 	}
+	overlapping := newRedactor("ab", "abcdef", "abcd")
+	if got := overlapping.redact("abcdef abcd ab"); got != strings.Repeat(redacted+" ", 2)+redacted {
+		t.Errorf("overlapping secrets: %q, want each masked whole", got)
+	}
 	if got := r.redact("nothing secret"); got != "nothing secret" {
 		t.Errorf("redact changed a clean text: %q", got)
 	}
 	if got := newRedactor().redact("x"); got != "x" {
 		t.Errorf("an empty redactor changed %q", got)
+	}
+	if got := jsonEscape("\uffff\U00010000", true); got != `\uffff\ud800\udc00` {
+		t.Errorf("jsonEscape at the surrogate boundary = %q", got)
 	}
 	if got := jsonEscape("\n\r\t\x01", false); got != `\n\r\t\u0001` {
 		t.Errorf("jsonEscape of control characters = %q", got)
@@ -207,5 +228,210 @@ func TestUnit_matchResults(t *testing.T) {
 		if errs[i] == nil || !strings.Contains(errs[i].Error(), want) || !strings.Contains(errs[i].Error(), "req-1") || matched[i] != -1 {
 			t.Errorf("%s: matched %d, %v; want %q", keys[i], matched[i], errs[i], want)
 		}
+	}
+}
+
+// New checks its Config, keeps connections alive, and sends the default
+// User-Agent only when none is given.
+func TestUnit_newChecksItsConfig(t *testing.T) {
+	ok := Config{BaseURL: "https://www.wixapis.com", AccessToken: "t"}
+	for name, tweak := range map[string]func(*Config){
+		"both credential sets": func(c *Config) { c.AppID, c.AppSecret, c.InstanceID = "a", "s", "i" },
+		"partial app set":      func(c *Config) { c.AccessToken, c.AppID, c.AppSecret = "", "a", "s" },
+		"no credentials":       func(c *Config) { c.AccessToken = "" },
+		"negative pacing":      func(c *Config) { c.RequestsPerMinute = -1 },
+		"negative retries":     func(c *Config) { c.MaxRetries = -1 },
+		"plain http elsewhere": func(c *Config) { c.BaseURL = "http://www.wixapis.com" },
+		"not a URL":            func(c *Config) { c.BaseURL = "www.wixapis.com" },
+		"another scheme":       func(c *Config) { c.BaseURL = "ftp://www.wixapis.com" },
+		"unparsable":           func(c *Config) { c.BaseURL = "https://[::1" },
+	} {
+		cfg := ok
+		tweak(&cfg)
+		if _, err := New(cfg); err == nil {
+			t.Errorf("%s: New accepted %+v", name, cfg)
+		}
+	}
+	for _, base := range []string{"", "http://localhost:8080", "http://LOCALHOST", "http://127.0.0.2", "http://[::1]:1", "https://proxy.example/wix"} {
+		cfg := ok
+		cfg.BaseURL = base
+		if _, err := New(cfg); err != nil {
+			t.Errorf("base URL %q: %v", base, err)
+		}
+	}
+	c, err := New(ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, isTransport := c.http.Transport.(*http.Transport)
+	if !isTransport || tr.MaxIdleConnsPerHost != 100 || tr.MaxIdleConns != 100 || tr.IdleConnTimeout != 90*time.Second {
+		t.Errorf("default transport %+v: want 100 idle connections per host kept 90s", c.http.Transport)
+	}
+	if c.userAgent != "terraform-provider-wix/dev" || c.baseURL != DefaultBaseURL {
+		t.Errorf("defaults: User-Agent %q, base URL %q", c.userAgent, c.baseURL)
+	}
+}
+
+// The configured User-Agent goes out as given.
+func TestUnit_userAgentIsSentAsGiven(t *testing.T) {
+	f := newFakeWix(t, answer(200, "{}"))
+	const ua = "terraform-provider-wix/1.2.3 terraform/1.11.4"
+	if err := f.client(t, func(c *Config) { c.UserAgent = ua }).CancelEvent(context.Background(), testKey, testEntity); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.calls(PathCancel)[0].header.Get("User-Agent"); got != ua {
+		t.Errorf("User-Agent %q, want %q", got, ua)
+	}
+}
+
+// The 429 cap applies only without a deadline, and only once the waits
+// would go past it.
+func TestUnit_throttleCap(t *testing.T) {
+	c := &Client{throttleCap: 250 * time.Millisecond}
+	ms := time.Millisecond
+	if c.throttleExhausted(context.Background(), 100*ms, 150*ms) {
+		t.Error("waits adding up to the cap exactly were refused")
+	}
+	if !c.throttleExhausted(context.Background(), 100*ms, 151*ms) {
+		t.Error("waits going past the cap were allowed")
+	}
+	if !c.throttleExhausted(context.Background(), 0, 251*ms) {
+		t.Error("a first wait past the cap was allowed")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	if c.throttleExhausted(ctx, time.Minute, time.Minute) {
+		t.Error("the cap applied to a context with a deadline")
+	}
+}
+
+// A batched call waits for pacing once, on the batch's turn, not again
+// when it leaves: with one call per 10 seconds, it still leaves at once.
+func TestUnit_batchedCallIsPacedOnce(t *testing.T) {
+	f := newFakeWix(t, answer(200, "{}"))
+	client := f.client(t, func(c *Config) {
+		c.RequestsPerMinute = 6
+		c.Batching = BatchingConfig{Enabled: true}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := client.CancelEvent(ctx, testKey, testEntity); err != nil {
+		t.Fatalf("CancelEvent: %v (paced twice?)", err)
+	}
+}
+
+// APIError and ItemError texts, exactly: each part appears only when set,
+// and Wix's description only when it adds to the message.
+func TestUnit_errorTexts(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&APIError{Operation: "Get Automation", StatusCode: 404, Attempts: 1}, "Get Automation: HTTP 404 Not Found"},
+		{&APIError{Operation: "Op", StatusCode: 400, Message: "m", Code: "C", Description: "m", Attempts: 2, RequestID: "r"},
+			"Op: HTTP 400 Bad Request: m (application error C); gave up after 2 attempts; x-wix-request-id: r"},
+		{&APIError{Operation: "Op", StatusCode: 409, Message: "m", Code: "C", Description: "d"}, "Op: HTTP 409 Conflict: m (application error C: d)"},
+		{&APIError{Operation: "Op", StatusCode: 409, Description: "d"}, "Op: HTTP 409 Conflict"},
+		{&APIError{Operation: "Op", StatusCode: 400, FieldViolations: []FieldViolation{{Field: "f", Description: "bad"}, {Field: "g", Description: "worse", ViolatedRule: "R"}}},
+			`Op: HTTP 400 Bad Request; field "f": bad; field "g": worse (rule R)`},
+		{&ItemError{Operation: "Bulk Report Event", ExternalEntityID: "e"}, "Bulk Report Event: Wix reported a failure for external entity e"},
+		{&ItemError{Operation: "Bulk Cancel Event", ExternalEntityID: "e", Code: "C", Description: "d", RequestID: "r"},
+			"Bulk Cancel Event: Wix reported a failure for external entity e: C: d; x-wix-request-id: r"},
+	} {
+		if got := tc.err.Error(); got != tc.want {
+			t.Errorf("Error() = %q\nwant      %q", got, tc.want)
+		}
+	}
+}
+
+// ItemErrors reads a bulk answer in any order, takes itemMetadata.id when
+// the result does not repeat the id, and honors each item's success flag.
+func TestUnit_bulkCancelItemErrors(t *testing.T) {
+	r := &BulkCancelEventResponse{RequestID: "req", Results: []BulkCancelResult{
+		{ExternalEntityID: "b", ItemMetadata: ItemMetadata{OriginalIndex: 1, Error: &ItemErrorBody{Code: "NO"}}},
+		{ItemMetadata: ItemMetadata{ID: "a", OriginalIndex: 0, Success: true}},
+	}}
+	errs := r.ItemErrors([]string{"a", "b"})
+	var itemErr *ItemError
+	if errs[0] != nil || !errors.As(errs[1], &itemErr) || itemErr.Code != "NO" || itemErr.ExternalEntityID != "b" || itemErr.RequestID != "req" {
+		t.Fatalf("ItemErrors = %v, want a confirmed and b failed with NO", errs)
+	}
+}
+
+// Outcomes matches a result that does not echo its event by position, and
+// gives each confirmed event exactly its own activation ids.
+func TestUnit_bulkReportOutcomes(t *testing.T) {
+	events := []EventInfo{{ExternalEntityID: "a"}, {ExternalEntityID: "b"}, {ExternalEntityID: "c"}}
+	r := &BulkReportEventResponse{RequestID: "req", Results: []BulkReportResult{
+		{ItemMetadata: ItemMetadata{OriginalIndex: 2, Success: false}, EventInfo: &EventInfo{ExternalEntityID: "c"}},
+		{ItemMetadata: ItemMetadata{OriginalIndex: 0, Success: true}, ActivationIDs: []string{"x"}},
+		{ItemMetadata: ItemMetadata{OriginalIndex: 3, Success: true}, ActivationIDs: []string{"y"}},
+		{ItemMetadata: ItemMetadata{OriginalIndex: -1, Success: true}, ActivationIDs: []string{"z"}},
+	}}
+	vals, errs := r.Outcomes(events)
+	if errs[0] != nil || vals[0] == nil || len(vals[0].ActivationIDs) != 1 || vals[0].ActivationIDs[0] != "x" {
+		t.Errorf("a: %+v, %v; want activation x", vals[0], errs[0])
+	}
+	if errs[1] == nil || vals[1] != nil || !strings.Contains(errs[1].Error(), "has no result") {
+		t.Errorf("b: %+v, %v; want no result", vals[1], errs[1])
+	}
+	var itemErr *ItemError
+	if !errors.As(errs[2], &itemErr) || vals[2] != nil || itemErr.Operation != "Bulk Report Event" {
+		t.Errorf("c: %+v, %v; want its *ItemError", vals[2], errs[2])
+	}
+}
+
+// Request logs carry the body only when there is one, masked for the token
+// call; the Authorization header is never logged.
+func TestUnit_requestLogs(t *testing.T) {
+	logs := &recordingLogger{}
+	f := newFakeWix(t, answer(200, `{"automation":{"id":"x"}}`))
+	client := f.client(t, withLogger(logs))
+	if _, err := client.GetAutomation(context.Background(), "x"); err != nil {
+		t.Fatal(err)
+	}
+	var sent []string
+	for _, line := range strings.Split(logs.text(), "\n") {
+		if strings.HasPrefix(line, "Sending Wix API request") {
+			sent = append(sent, line)
+		}
+	}
+	if len(sent) != 2 || !strings.Contains(sent[0], "body:[redacted]") || !strings.Contains(sent[0], "method:POST") ||
+		strings.Contains(sent[1], "body:") || !strings.Contains(sent[1], "method:GET") || !strings.Contains(sent[1], "?automationId=x") {
+		t.Fatalf("request logs:\n%s\nwant the token call's body masked and no body for GET", strings.Join(sent, "\n"))
+	}
+	requireNoSecret(t, "logs", logs.text(), fakeToken)
+}
+
+// An error with no secret in its text is returned as it is; one with a
+// secret is masked but still unwraps to the original.
+func TestUnit_redactError(t *testing.T) {
+	c := &Client{redactor: newRedactor("hunter2")}
+	clean := errors.New("nothing to hide")
+	if got := c.redactError(clean); got != clean {
+		t.Errorf("a clean error was wrapped: %#v", got)
+	}
+	dirty := fmt.Errorf("wrapped: %w", &APIError{Operation: "Op", StatusCode: 400, Message: "hunter2"})
+	got := c.redactError(dirty)
+	var apiErr *APIError
+	if got.Error() != "wrapped: Op: HTTP 400 Bad Request: "+redacted || !errors.As(got, &apiErr) {
+		t.Errorf("redactError = %q, want the secret masked and the APIError reachable", got)
+	}
+	if c.redactError(nil) != nil {
+		t.Error("redactError(nil) is not nil")
+	}
+}
+
+// Items are named in messages as trigger key and entity, or the key alone.
+func TestUnit_reportGroupNamesItems(t *testing.T) {
+	g := newReportGroup(&Client{}, BatchingConfig{Enabled: true})
+	if got := g.spec.describe("k", ReportEventRequest{ExternalEntityID: "e"}); got != "k/e" {
+		t.Errorf("describe = %q, want k/e", got)
+	}
+	if got := g.spec.describe("k", ReportEventRequest{}); got != "k" {
+		t.Errorf("describe without an entity = %q, want k", got)
+	}
+	if g.spec.maxSize != MaxBulkReportEvents || newReportGroup(&Client{}, BatchingConfig{}) != nil {
+		t.Errorf("report group: max size %d; want %d, and none with batching off", g.spec.maxSize, MaxBulkReportEvents)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
@@ -236,4 +237,18 @@ func TestBulkReportValidation(t *testing.T) {
 	wantStatus(t, post(t, ts, bulkReportPath, tok, bulkReportBody(t, many[:100]...)), 200)
 	r := post(t, ts, bulkReportPath, tok, `{"triggerKey":"order_paid","eventsInfo":[{}]}`)
 	wantStatus(t, r, 403)
+}
+
+func TestIdempotencyKeyExpiresAfterTTL(t *testing.T) {
+	sim, ts := start(t, wixsim.Options{})
+	tok := demoToken(sim)
+	ev := `{"triggerKey":"form_submitted","idempotency":{"key":"short","ttlInMilliseconds":"1"}}`
+	first := report(t, ts, tok, ev)
+	time.Sleep(5 * time.Millisecond) // outlive the 1 ms TTL
+	if again := report(t, ts, tok, ev); again[0] == first[0] {
+		t.Error("an expired idempotency key still answered the first report's activation ids")
+	}
+	if n := len(sim.Events()); n != 2 {
+		t.Errorf("%d events, want 2 after the key expired", n)
+	}
 }

@@ -5,6 +5,13 @@
 // delete, query). It answers in
 // Wix's wire format, including its error envelope and x-wix-request-id
 // header, and lets tests inject faults, rate limits and expired tokens.
+//
+// Where Wix's SDK and docs are silent the simulator picks Wix-like answers,
+// marked [inferred] in the code: a stale revision on update is 409 with
+// applicationError code REVISION_MISMATCH, a missing automation is 404 with
+// AUTOMATION_NOT_FOUND, a repeated idempotency key answers the first
+// report's activation ids, and an update replaces each top-level field it
+// sends (configuration as a whole).
 package wixsim
 
 import (

@@ -173,6 +173,10 @@ async function queryFlow(firstID) {
       .eq('configuration.status', 'INACTIVE').eq('configuration.trigger.appId', appId).find();
     check(page.items.length === 1 && page.items[0]._id === firstID && !page.hasNext(), 'only the deactivated one', page.items);
   });
+  await step('queryAutomations sorted', async () => {
+    const page = await client.automations.queryAutomations().descending('name').limit(2).find();
+    check(page.items.map((a) => a.name).join('|') === 'sdkcheck page 3|sdkcheck page 2', 'names in descending order', page.items.map((a) => a.name));
+  });
   return ids;
 }
 
