@@ -139,6 +139,33 @@ func TestAccAutomationResource_createAnswerLostAmbiguous(t *testing.T) {
 	}
 }
 
+// The connection drops before Wix acts: the lookup finds nothing, the
+// error says the create most likely did not happen, and the next apply
+// creates the one automation.
+func TestAccAutomationResource_createLostBeforeWix(t *testing.T) {
+	env := newSimEnv(t)
+	config := env.automationConfig(automationSpec{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					env.sim.InjectFault(wixsim.Fault{Path: wix.PathAutomations, DropConnection: true})
+				},
+				Config:      config,
+				ExpectError: expectWords("Wix automation creation is uncertain", "most likely did not take effect", "apply again"),
+			},
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.expectAutomationCount(1),
+					env.expectStatuses(wix.PathAutomations, 0, 200),
+				),
+			},
+		},
+	})
+}
+
 // Each bad input fails at plan, naming the attribute and the rule, with
 // no API call at all.
 func TestAccAutomationResource_badInput(t *testing.T) {
