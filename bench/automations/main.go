@@ -4,7 +4,7 @@
 // creating M automations, both with the provider's default pacing.
 //
 //	go build -o /tmp/wixbin/terraform-provider-wix . &&
-//	go run ./bench/automations -plugins /tmp/wixbin [-plan-n 200] [-apply-n 50] [-terraform terraform]
+//	go run ./bench/automations -plugins /tmp/wixbin [-plan-n 200] [-apply-n 50] [-batching-off] [-terraform terraform]
 //
 // The Wix API simulator runs in this process on loopback, enforcing 200
 // requests a minute per installation with Retry-After; the provider is the
@@ -29,11 +29,15 @@ import (
 
 const rootAction = "8a1f0c2e-3b4d-4e5f-9a6b-7c8d9e0f1a2b"
 
+// batchingOff turns the provider's batching (and so the shared Query) off.
+var batchingOff bool
+
 func main() {
 	tf := flag.String("terraform", "terraform", "Terraform CLI")
 	plugins := flag.String("plugins", "", "directory holding the terraform-provider-wix binary")
 	planN := flag.Int("plan-n", 200, "automations in the plan scenario")
 	applyN := flag.Int("apply-n", 50, "automations created in the apply scenario")
+	flag.BoolVar(&batchingOff, "batching-off", false, "turn batching off in the provider block: every Read is a GET (the design before the shared Query)")
 	flag.Parse()
 	if err := run(*tf, *plugins, *planN, *applyN); err != nil {
 		fmt.Fprintln(os.Stderr, "automations:", err)
@@ -129,13 +133,17 @@ func writeConfig(dir string, n int) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
+	providerBlock := "provider \"wix\" {}"
+	if batchingOff {
+		providerBlock = "provider \"wix\" {\n  batching {\n    enable_batching = false\n  }\n}"
+	}
 	config := fmt.Sprintf(`terraform {
   required_providers {
     wix = { source = "wix-terraform/wix" }
   }
 }
 
-provider "wix" {}
+%s
 
 resource "wix_automation" "bench" {
   count           = %d
@@ -146,6 +154,6 @@ resource "wix_automation" "bench" {
     %q = { appDefinedInfo = { appId = %q, actionKey = "send_email", inputMapping = { subject = "Hello" } } }
   })
 }
-`, n, wixsim.DemoAppID, wixsim.DemoTriggerKey, rootAction, rootAction, wixsim.DemoAppID)
+`, providerBlock, n, wixsim.DemoAppID, wixsim.DemoTriggerKey, rootAction, rootAction, wixsim.DemoAppID)
 	return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600)
 }
