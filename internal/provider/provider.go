@@ -127,6 +127,7 @@ func (p *wixProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	data := &providerData{credentials: cfg.credentials, redact: func(s string) string { return s }}
+	data.appID, data.groupReads = cfg.client.AppID, cfg.client.Batching.Enabled
 	if cfg.credentials == credentialsConfigured {
 		data.client = p.newClient(ctx, cfg, req.TerraformVersion, &resp.Diagnostics)
 	}
@@ -159,6 +160,7 @@ func (p *wixProvider) newClient(ctx context.Context, cfg resolvedConfig, terrafo
 func (p *wixProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewAutomationEventCancellationResource,
+		NewAutomationResource,
 	}
 }
 
@@ -175,4 +177,8 @@ type providerData struct {
 	// the client's Redact, which also knows the tokens it fetched. Without
 	// a client there is no secret to mask.
 	redact func(string) string
+	// appID is the configured app_id; empty when only an access token is.
+	appID string
+	// groupReads is the batching setting: Reads of automations share one Query.
+	groupReads bool
 }

@@ -1,0 +1,195 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
+)
+
+// A refresh, and a plan, of 30 automations read them all with one Query
+// (one page of up to 500) and no GET.
+func TestAccAutomationResource_refreshManyOneQuery(t *testing.T) {
+	env := newSimEnv(t)
+	config := env.automationConfig(automationSpec{count: 30}, "requests_per_minute = 0")
+	oneQuery := func(what string) error {
+		queries, gets, others := env.automationRequestCounts()
+		if queries != 1 || gets != 0 || others != 0 {
+			return fmt.Errorf("%s of 30 automations made %d Query, %d Get and %d other Automations calls; want 1 Query and nothing else",
+				what, queries, gets, others)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: config, Check: env.expectAutomationCount(30)},
+			{
+				PreConfig:    env.sim.ResetRequests,
+				RefreshState: true,
+				Check:        func(*terraform.State) error { return oneQuery("a refresh") },
+			},
+			{PreConfig: env.sim.ResetRequests, Config: config, PlanOnly: true},
+			{
+				PreConfig: func() {
+					if err := oneQuery("a plan"); err != nil {
+						t.Error(err)
+					}
+				},
+				Config: config, PlanOnly: true,
+			},
+		},
+	})
+}
+
+// With batching turned off, every Read is its own Get Automation call, as
+// the batching block's contract says of group reads.
+func TestAccAutomationResource_batchingOffReadsEach(t *testing.T) {
+	env := newSimEnv(t)
+	config := env.automationConfig(automationSpec{count: 3}, "requests_per_minute = 0", batchingOff)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig:    env.sim.ResetRequests,
+				RefreshState: true,
+				Check: func(*terraform.State) error {
+					if queries, gets, _ := env.automationRequestCounts(); queries != 0 || gets != 3 {
+						return fmt.Errorf("a refresh of 3 automations with batching off made %d Query and %d Get calls, want 0 and 3", queries, gets)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// newCacheOnSim is an automation cache whose client calls a fresh
+// simulator, seeded with n automations; it returns their ids.
+func newCacheOnSim(t *testing.T, n int) (*automationCache, *wixsim.Server, []string) {
+	t.Helper()
+	sim := wixsim.New(wixsim.Options{})
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	client, err := wix.New(wix.Config{BaseURL: srv.URL, AppID: wixsim.DemoAppID, AppSecret: wixsim.DemoAppSecret,
+		InstanceID: wixsim.DemoInstanceID, MaxRetries: 1, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = sim.CreateAutomationDirect(wixsim.DemoInstanceID, wixsim.Automation{
+			Name: fmt.Sprintf("a%d", i), Origin: "APPLICATION",
+			Configuration: wixsim.AutomationConfiguration{Status: "ACTIVE",
+				Trigger: wixsim.AutomationTrigger{AppID: wixsim.DemoAppID, TriggerKey: wixsim.DemoTriggerKey}},
+		}).ID
+	}
+	return &automationCache{client: client, grouped: true, adopted: map[string]bool{}}, sim, ids
+}
+
+// countCalls counts the simulator's Query and Get Automation calls.
+func countCalls(sim *wixsim.Server) (queries, gets int) {
+	for _, r := range sim.Requests() {
+		switch {
+		case r.Path == wix.PathAutomations+"/query":
+			queries++
+		case r.Method == http.MethodGet && strings.HasPrefix(r.Path, wix.PathAutomations+"/"):
+			gets++
+		}
+	}
+	return queries, gets
+}
+
+// Concurrent Reads wait for one Query; an id it did not return is read
+// with GET, and a 404 then is reported as such.
+func TestAutomationCache_concurrentReadsShareOneQuery(t *testing.T) {
+	cache, sim, ids := newCacheOnSim(t, 40)
+	var wg sync.WaitGroup
+	errs := make(chan error, len(ids))
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a, err := cache.get(context.Background(), id)
+			if err == nil && a.ID != id {
+				err = fmt.Errorf("get(%s) returned %s", id, a.ID)
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if q, g := countCalls(sim); q != 1 || g != 0 {
+		t.Fatalf("40 concurrent reads made %d Query and %d Get calls, want 1 and 0", q, g)
+	}
+	_, err := cache.get(context.Background(), "0d0c0b0a-1a2b-4c3d-8e4f-5a6b7c8d9e0f")
+	if !wix.IsNotFound(err) {
+		t.Fatalf("an unknown id: err = %v, want Wix's 404", err)
+	}
+	if q, g := countCalls(sim); q != 1 || g != 1 {
+		t.Fatalf("after an unknown id: %d Query and %d Get calls, want 1 and 1", q, g)
+	}
+}
+
+// The provider's own writes made while the Query is in flight win over
+// the Query's older answer.
+func TestAutomationCache_ownWritesWinOverQueryInFlight(t *testing.T) {
+	cache, sim, ids := newCacheOnSim(t, 3)
+	sim.InjectFault(wixsim.Fault{Path: wix.PathAutomations + "/query", Delay: 200 * time.Millisecond})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = cache.get(context.Background(), ids[0])
+	}()
+	for cache.loadingNow() == nil {
+		time.Sleep(time.Millisecond)
+	}
+	cache.put(&wix.Automation{ID: ids[1], Name: "renamed by this provider", Revision: "2"})
+	cache.drop(ids[2])
+	<-done
+	a, err := cache.get(context.Background(), ids[1])
+	if err != nil || a.Name != "renamed by this provider" {
+		t.Fatalf("get = %+v, %v; want the provider's own write", a, err)
+	}
+	if a, ok := cache.lookup(context.Background(), ids[2]); ok {
+		t.Fatalf("a dropped automation is still cached: %+v", a)
+	}
+}
+
+// A failed Query makes every Read fall back to GET, without querying
+// again for each Read.
+func TestAutomationCache_failedQueryFallsBackToGet(t *testing.T) {
+	cache, sim, ids := newCacheOnSim(t, 5)
+	sim.InjectFault(wixsim.Fault{Path: wix.PathAutomations + "/query", Status: http.StatusForbidden})
+	for _, id := range ids {
+		if _, err := cache.get(context.Background(), id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if q, g := countCalls(sim); q != 1 || g != len(ids) {
+		t.Fatalf("%d Query and %d Get calls, want 1 failed Query and %d Gets", q, g, len(ids))
+	}
+}
+
+// loadingNow is the Query in flight, if any (for tests).
+func (c *automationCache) loadingNow() chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.loading
+}

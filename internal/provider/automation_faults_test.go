@@ -1,0 +1,227 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
+)
+
+// A dashboard edit between plan and apply makes the update meet a newer
+// revision: the error says so and to plan again, and Wix keeps the edit.
+func TestAccAutomationResource_staleRevision(t *testing.T) {
+	env := newSimEnv(t)
+	var armed atomic.Bool
+	env.hook(func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
+		if r.Method == http.MethodPatch && armed.CompareAndSwap(true, false) {
+			env.changeBehindTerraform(func(a *wixsim.Automation) { a.Name = "renamed in the dashboard" })()
+		}
+		return nil, nil
+	})
+	renamed := env.automationConfig(automationSpec{name: "renamed by terraform"})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: env.automationConfig(automationSpec{})},
+			{
+				PreConfig:   func() { armed.Store(true) },
+				Config:      renamed,
+				ExpectError: expectWords("changed outside Terraform", "revision 1", "terraform plan again", "HTTP 409"),
+			},
+			{
+				PreConfig: func() {
+					if got := env.onlyAutomation().Name; got != "renamed in the dashboard" {
+						t.Errorf("after the refused update Wix holds name %q, want the dashboard's", got)
+					}
+				},
+				Config:            renamed,
+				ConfigStateChecks: []statecheck.StateCheck{stateIs("name", knownvalue.StringExact("renamed by terraform"))},
+			},
+		},
+	})
+}
+
+// An update whose answer is lost is retried; the retry meets the revision
+// the first attempt made, which the provider recognizes as its own.
+func TestAccAutomationResource_updateAnswerLost(t *testing.T) {
+	env := newSimEnv(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: env.automationConfig(automationSpec{})},
+			{
+				PreConfig: func() {
+					env.sim.InjectFault(wixsim.Fault{Path: env.patchPath(), DropAfterServe: true})
+				},
+				Config:            env.automationConfig(automationSpec{status: "INACTIVE"}),
+				ConfigStateChecks: []statecheck.StateCheck{stateIs("revision", knownvalue.StringExact("2"))},
+				Check: func(*terraform.State) error {
+					var got []int
+					for _, r := range env.sim.RequestsTo(env.patchPath()) {
+						if r.Method == http.MethodPatch {
+							got = append(got, r.Status)
+						}
+					}
+					if fmt.Sprint(got) != "[0 409]" {
+						return fmt.Errorf("answers to the update = %v, want [0 409] (lost, then the retry's conflict)", got)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// Wix creates the automation and the connection drops before its answer:
+// the provider does not send the create again but finds and adopts it.
+func TestAccAutomationResource_createAnswerLost(t *testing.T) {
+	env := newSimEnv(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				env.sim.InjectFault(wixsim.Fault{Path: wix.PathAutomations, DropAfterServe: true})
+			},
+			Config: env.automationConfig(automationSpec{}),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				env.expectAutomationCount(1),
+				env.expectStatuses(wix.PathAutomations, 0),
+				func(s *terraform.State) error {
+					if got, want := s.RootModule().Resources[automationAddr].Primary.ID, env.onlyAutomation().ID; got != want {
+						return fmt.Errorf("state holds automation %s, Wix holds %s", got, want)
+					}
+					return nil
+				},
+			),
+		}},
+		CheckDestroy: env.expectAutomationCount(0),
+	})
+}
+
+// Two matching automations after a lost answer: nothing is adopted, and
+// the error names both and the import command.
+func TestAccAutomationResource_createAnswerLostAmbiguous(t *testing.T) {
+	env := newSimEnv(t)
+	twin := env.sim.CreateAutomationDirect(wixsim.DemoInstanceID, wixsim.Automation{
+		Name: "tf-acc automation", Origin: "APPLICATION", ApplicationInfo: map[string]any{"appId": wixsim.DemoAppID},
+		Configuration: wixsim.AutomationConfiguration{
+			Status:        "ACTIVE",
+			Trigger:       wixsim.AutomationTrigger{AppID: wixsim.DemoAppID, TriggerKey: env.triggerKey},
+			RootActionIDs: []string{rootActionID},
+			Actions: map[string]map[string]any{rootActionID: {"appDefinedInfo": map[string]any{
+				"appId": wixsim.DemoAppID, "actionKey": "send_email", "inputMapping": map[string]any{"subject": "Hello"},
+			}}},
+		},
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				env.sim.InjectFault(wixsim.Fault{Path: wix.PathAutomations, DropAfterServe: true})
+			},
+			Config: env.automationConfig(automationSpec{}),
+			ExpectError: expectWords("Wix automation creation is uncertain", "holds 2 automations", twin.ID,
+				"terraform import wix_automation.<name>"),
+		}},
+	})
+	if got := len(env.sim.Automations()); got != 2 {
+		t.Errorf("the simulator holds %d automations, want 2 (the twin and the uncertain create, nothing more)", got)
+	}
+}
+
+// The connection drops before Wix acts: the lookup finds nothing, the
+// error says the create most likely did not happen, and the next apply
+// creates the one automation.
+func TestAccAutomationResource_createLostBeforeWix(t *testing.T) {
+	env := newSimEnv(t)
+	config := env.automationConfig(automationSpec{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					env.sim.InjectFault(wixsim.Fault{Path: wix.PathAutomations, DropConnection: true})
+				},
+				Config:      config,
+				ExpectError: expectWords("Wix automation creation is uncertain", "most likely did not take effect", "apply again"),
+			},
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					env.expectAutomationCount(1),
+					env.expectStatuses(wix.PathAutomations, 0, 200),
+				),
+			},
+		},
+	})
+}
+
+// Each bad input fails at plan, naming the attribute and the rule, with
+// no API call at all.
+func TestAccAutomationResource_badInput(t *testing.T) {
+	env := newSimEnv(t)
+	cases := []struct {
+		spec automationSpec
+		want []string
+	}{
+		{automationSpec{status: "PAUSED"}, []string{"status", "ACTIVE", "INACTIVE"}},
+		{automationSpec{actions: `jsonencode(["not", "an", "object"])`}, []string{"actions", "JSON array, not an object"}},
+		{automationSpec{actions: `"{not json"`}, []string{"actions", "is not JSON"}},
+		{automationSpec{name: strings.Repeat("n", 501)}, []string{"name", "length must be between 1 and 500"}},
+		{automationSpec{appID: "not-a-guid"}, []string{"trigger.app_id", "is not a GUID"}},
+		{automationSpec{roots: "[]"}, []string{"root_action_ids", "at least 1"}},
+		{automationSpec{roots: `["0b5d3c1e-1111-4e5f-9a6b-7c8d9e0f1a2b"]`}, []string{"root_action_ids[0]", "not a key of actions"}},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: env.automationConfig(c.spec), PlanOnly: true, ExpectError: expectWords(c.want...)})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), Steps: steps})
+	if n := len(env.sim.Requests()); n != 0 {
+		t.Errorf("bad input made %d API calls, want none", n)
+	}
+}
+
+// Wix's own validation errors reach the user with each field violation.
+func TestAccAutomationResource_wixValidation(t *testing.T) {
+	env := newSimEnv(t)
+	actions := fmt.Sprintf(`jsonencode({
+    %q = { appDefinedInfo = { appId = %q, actionKey = "send_email", postActionIds = ["not-a-guid"] } }
+    "not-a-guid" = { delayInfo = { offsetExpression = "1", offsetTimeUnit = "DAYS" } }
+  })`, rootActionID, env.triggerAppID())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config:      env.automationConfig(automationSpec{actions: actions}),
+			ExpectError: expectWords("Could not create the Wix automation", "HTTP 400", `field "automation.configuration.actions.not-a-guid"`),
+		}},
+	})
+}
+
+// The real Wix API: create, read back, deactivate and delete an automation
+// of the test app's trigger key.
+func TestAccAutomationResource_realAPI(t *testing.T) {
+	requireRealAPI(t)
+	env := newAccEnv(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: env.automationConfig(automationSpec{name: "terraform-provider-wix acceptance test"})},
+			{Config: env.automationConfig(automationSpec{name: "terraform-provider-wix acceptance test"}), PlanOnly: true},
+			{
+				Config:            env.automationConfig(automationSpec{name: "terraform-provider-wix acceptance test", status: "INACTIVE"}),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(automationAddr, tfjsonpath.New("status"), knownvalue.StringExact("INACTIVE"))},
+			},
+		},
+	})
+}

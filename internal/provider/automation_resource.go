@@ -1,0 +1,338 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+)
+
+var (
+	_ resource.Resource                   = (*automationResource)(nil)
+	_ resource.ResourceWithConfigure      = (*automationResource)(nil)
+	_ resource.ResourceWithImportState    = (*automationResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*automationResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*automationResource)(nil)
+)
+
+// setUpAutomations is the permission the Automations v2 calls need.
+const setUpAutomations = `"Set Up Automations" (SCOPE.CRM.SETUP-AUTOMATIONS)`
+
+// automationCalls declares that every operation of wix_automation calls
+// Wix's Automations v2 API.
+var automationCalls = wixCalls{
+	typeName:  "wix_automation",
+	scope:     setUpAutomations,
+	forbidden: "Wix may also refuse automations of a trigger that belongs to another app. ",
+	calls: map[wixOperation]wixCall{
+		opCreate: {api: "Automations", act: "creation", do: "create the Wix automation", doing: "creating the Wix automation"},
+		opRead:   {api: "Automations", act: "read", do: "read the Wix automation", doing: "reading the Wix automation"},
+		opUpdate: {api: "Automations", act: "update", do: "update the Wix automation", doing: "updating the Wix automation"},
+		opDelete: {api: "Automations", act: "deletion", do: "delete the Wix automation", doing: "deleting the Wix automation"},
+	},
+}
+
+// Wix's limits and values for an automation (Automations v2 types).
+const (
+	automationNameMax        = 500
+	automationDescriptionMax = 2000
+	statusActive             = "ACTIVE"
+	statusInactive           = "INACTIVE"
+	originApplication        = "APPLICATION"
+)
+
+// NewAutomationResource is the factory the provider registers.
+func NewAutomationResource() resource.Resource {
+	return &automationResource{newWixResource(automationCalls)}
+}
+
+// automationResource manages a Wix automation (Automations v2).
+type automationResource struct {
+	wixResource
+}
+
+type automationModel struct {
+	ID            types.String            `tfsdk:"id"`
+	Name          types.String            `tfsdk:"name"`
+	Description   types.String            `tfsdk:"description"`
+	Status        types.String            `tfsdk:"status"`
+	Trigger       *automationTriggerModel `tfsdk:"trigger"`
+	RootActionIDs []types.String          `tfsdk:"root_action_ids"`
+	Actions       actionsValue            `tfsdk:"actions"`
+	Revision      types.String            `tfsdk:"revision"`
+	Origin        types.String            `tfsdk:"origin"`
+	Timeouts      timeouts.Value          `tfsdk:"timeouts"`
+}
+
+type automationTriggerModel struct {
+	AppID      types.String `tfsdk:"app_id"`
+	TriggerKey types.String `tfsdk:"trigger_key"`
+}
+
+func (r *automationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_automation"
+}
+
+func (r *automationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Wix automation (Automations v2): a trigger and the graph of actions it starts. " +
+			"Retire a flow with `status = \"INACTIVE\"` (kept, stopped) or by destroying it (deleted). " +
+			"Changes made elsewhere (the dashboard, another tool) show in the next plan.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Wix's automation id; also the import id.",
+				Computed:            true, PlanModifiers: keep,
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The automation's name, 1 to 500 characters.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, automationNameMax)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "The automation's description, up to 2000 characters.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtMost(automationDescriptionMax)},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "`ACTIVE` (the default) or `INACTIVE`. Changing it updates the automation in place.",
+				Optional:            true, Computed: true,
+				Default:    stringdefault.StaticString(statusActive),
+				Validators: []validator.String{stringvalidator.OneOf(statusActive, statusInactive)},
+			},
+			"trigger":         triggerAttribute(),
+			"root_action_ids": rootActionIDsAttribute(),
+			"actions": schema.StringAttribute{
+				MarkdownDescription: "JSON of Wix's `configuration.actions`: a map of action id to action, usually " +
+					"written with `jsonencode`. JSON that means the same (key order, spacing) is no change, nor are " +
+					"the values Wix fills in by itself (an action's `id`, `namespace`, `type`, empty lists).",
+				Required:      true,
+				CustomType:    actionsType{},
+				Validators:    []validator.String{actionsObjectValidator{}},
+				PlanModifiers: []planmodifier.String{keepEquivalentActions{}},
+			},
+			"revision": schema.StringAttribute{
+				MarkdownDescription: "Wix's revision of the automation, a number as a string; each update sends it and Wix increments it.",
+				Computed:            true, PlanModifiers: keep,
+			},
+			"origin": schema.StringAttribute{
+				MarkdownDescription: "Wix's origin of the automation: `APPLICATION` for automations this provider creates.",
+				Computed:            true, PlanModifiers: keep,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": r.calls.timeoutsBlock(ctx),
+		},
+	}
+}
+
+func triggerAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: "The event that starts the automation: `trigger = { app_id = \"<GUID>\", trigger_key = \"form_submitted\" }`.",
+		Required:            true,
+		Attributes: map[string]schema.Attribute{
+			"app_id": schema.StringAttribute{
+				MarkdownDescription: "The GUID of the app that owns the trigger.",
+				Required:            true,
+				Validators:          []validator.String{guidValidator()},
+			},
+			"trigger_key": schema.StringAttribute{
+				MarkdownDescription: "The trigger's key, such as `form_submitted`: 1 to 100 characters.",
+				Required:            true,
+				Validators:          []validator.String{triggerKeyValidator()},
+			},
+		},
+	}
+}
+
+func rootActionIDsAttribute() schema.ListAttribute {
+	return schema.ListAttribute{
+		MarkdownDescription: "Wix's `configuration.rootActionIds`: the ids (GUIDs) of the actions the trigger starts, " +
+			"at least one, each a key of `actions`.",
+		Required:    true,
+		ElementType: types.StringType,
+		Validators: []validator.List{
+			listvalidator.SizeAtLeast(1),
+			listvalidator.ValueStringsAre(guidValidator()),
+		},
+	}
+}
+
+// ValidateConfig checks what no single attribute can: every root action id
+// is a key of actions. It makes no API call.
+func (r *automationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var roots types.List
+	var actions actionsValue
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("root_action_ids"), &roots)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("actions"), &actions)...)
+	if resp.Diagnostics.HasError() || roots.IsNull() || roots.IsUnknown() || actions.IsNull() || actions.IsUnknown() {
+		return
+	}
+	keys, problem := actionKeys(actions.ValueString())
+	if problem != "" {
+		return // the actions validator reports it
+	}
+	for i, el := range roots.Elements() {
+		id, ok := el.(types.String)
+		if !ok || id.IsNull() || id.IsUnknown() || keys[id.ValueString()] {
+			continue
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("root_action_ids").AtListIndex(i), "Invalid root_action_ids",
+			fmt.Sprintf("root_action_ids[%d] is %q, which is not a key of actions: every root action id must name an "+
+				"action in the actions JSON. Add an action with that id to actions, or fix the id.", i, id.ValueString()))
+	}
+}
+
+// ModifyPlan adds the credentials check, and marks revision as changing
+// when an update is planned: Wix increments it on every update.
+func (r *automationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.wixResource.ModifyPlan(ctx, req, resp)
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || !changedBeyondTimeouts(req.State.Raw, resp.Plan.Raw) {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("revision"), types.StringUnknown())...)
+}
+
+func (r *automationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan automationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, call := r.begin(ctx, opCreate, plan.Timeouts, &resp.Diagnostics)
+	if call == nil {
+		return
+	}
+	defer call.done()
+
+	sent := plan.toWix()
+	sent.Origin = originApplication
+	sent.ApplicationInfo = &wix.ApplicationInfo{AppID: r.ownerAppID(sent.Configuration.Trigger.AppID)}
+	ctx = tflog.SetField(ctx, "automation_name", sent.Name)
+	created, err := r.createOnce(ctx, call, sent)
+	if err != nil {
+		r.failCreate(&resp.Diagnostics, call, sent, err)
+		return
+	}
+	automationsOf(r.data).put(created)
+	plan.setComputed(created)
+	tflog.Debug(ctx, "Created Wix automation", map[string]any{"automation_id": created.ID})
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// ownerAppID is the app the created automation belongs to: the provider's
+// app, or the trigger's when only an access token is configured.
+func (r *automationResource) ownerAppID(triggerAppID string) string {
+	if r.data != nil && r.data.appID != "" {
+		return r.data.appID
+	}
+	return triggerAppID
+}
+
+func (r *automationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state automationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, call := r.begin(ctx, opRead, state.Timeouts, &resp.Diagnostics)
+	if call == nil {
+		return
+	}
+	defer call.done()
+
+	id := state.ID.ValueString()
+	remote, err := automationsOf(r.data).get(ctx, id)
+	if wix.IsNotFound(err) {
+		tflog.Info(ctx, "The automation is gone from Wix; removing it from state", map[string]any{"automation_id": id})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		call.fail(&resp.Diagnostics, "automation "+id, err)
+		return
+	}
+	resp.Diagnostics.Append(state.fromWix(remote)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *automationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state automationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !changedBeyondTimeouts(req.State.Raw, req.Plan.Raw) {
+		plan.Revision = state.Revision
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
+	ctx, call := r.begin(ctx, opUpdate, plan.Timeouts, &resp.Diagnostics)
+	if call == nil {
+		return
+	}
+	defer call.done()
+
+	id := state.ID.ValueString()
+	updated, problem := r.update(ctx, call, id, state.Revision.ValueString(), plan)
+	if problem != nil {
+		problem(&resp.Diagnostics)
+		return
+	}
+	automationsOf(r.data).put(updated)
+	plan.setComputed(updated)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *automationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state automationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, call := r.begin(ctx, opDelete, state.Timeouts, &resp.Diagnostics)
+	if call == nil {
+		return
+	}
+	defer call.done()
+
+	id := state.ID.ValueString()
+	err := call.client.DeleteAutomation(ctx, id)
+	if err != nil && !wix.IsNotFound(err) {
+		call.fail(&resp.Diagnostics, "automation "+id, err)
+		return
+	}
+	if err != nil {
+		tflog.Info(ctx, "The automation was already gone from Wix", map[string]any{"automation_id": id})
+	}
+	automationsOf(r.data).drop(id)
+}
+
+// ImportState adopts an automation by its id; Read then fills in the rest.
+func (r *automationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if problem := checkGUID(req.ID); problem != "" {
+		resp.Diagnostics.AddError("Invalid import id for wix_automation", fmt.Sprintf(
+			"The import id %q %s. Import an automation by its Wix id, for example "+
+				"terraform import wix_automation.x 7d3c5a1e-2b4f-4c6d-8e9f-0a1b2c3d4e5f.", req.ID, problem))
+		return
+	}
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// errUpdateDeleted is the update of an automation deleted since the plan.
+var errUpdateDeleted = errors.New("the automation was deleted outside Terraform since the plan")

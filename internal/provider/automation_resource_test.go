@@ -1,0 +1,224 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
+)
+
+// stateIs is a state check of one attribute of the test automation.
+func stateIs(name string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(automationAddr, tfjsonpath.New(name), v)
+}
+
+// Create, an empty plan, import, an in-place rename, destroy: what each
+// step leaves in state and at Wix.
+func TestAccAutomationResource_lifecycle(t *testing.T) {
+	env := newAccEnv(t)
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: env.automationConfig(automationSpec{extra: `description = "Sends the follow-up"`}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateIs("name", knownvalue.StringExact("tf-acc automation")),
+					stateIs("description", knownvalue.StringExact("Sends the follow-up")),
+					stateIs("status", knownvalue.StringExact("ACTIVE")),
+					stateIs("origin", knownvalue.StringExact("APPLICATION")),
+					stateIs("revision", knownvalue.StringExact("1")),
+					stateIs("root_action_ids", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(rootActionID)})),
+					sameID.AddStateValue(automationAddr, tfjsonpath.New("id")),
+				},
+				Check: checkCreateBody(env),
+			},
+			{Config: env.automationConfig(automationSpec{extra: `description = "Sends the follow-up"`}), PlanOnly: true},
+			{
+				ResourceName: automationAddr, ImportState: true, ImportStateVerify: true,
+				// Import reads Wix's actions, with the id and namespace Wix adds.
+				ImportStateVerifyIgnore: []string{"actions", "timeouts"},
+			},
+			{
+				Config: env.automationConfig(automationSpec{name: "tf-acc automation renamed"}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(automationAddr, tfjsonpath.New("revision")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateIs("name", knownvalue.StringExact("tf-acc automation renamed")),
+					stateIs("description", knownvalue.Null()),
+					stateIs("revision", knownvalue.StringExact("2")),
+					sameID.AddStateValue(automationAddr, tfjsonpath.New("id")),
+				},
+			},
+		},
+		CheckDestroy: env.expectAutomationCount(0),
+	})
+}
+
+// checkCreateBody checks that create sent origin APPLICATION with the
+// provider's app id, as the contract says.
+func checkCreateBody(env *accEnv) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if env.sim == nil {
+			return nil
+		}
+		creates := env.sim.RequestsTo(wix.PathAutomations)
+		if len(creates) != 1 {
+			return fmt.Errorf("Create Automation calls = %d, want 1", len(creates))
+		}
+		var body struct {
+			Automation struct {
+				Origin          string `json:"origin"`
+				ApplicationInfo struct {
+					AppID string `json:"appId"`
+				} `json:"applicationInfo"`
+			} `json:"automation"`
+		}
+		if err := json.Unmarshal(creates[0].Body, &body); err != nil {
+			return err
+		}
+		if a := body.Automation; a.Origin != "APPLICATION" || a.ApplicationInfo.AppID != wixsim.DemoAppID {
+			return fmt.Errorf("create sent origin %q, applicationInfo.appId %q; want APPLICATION and %s", a.Origin, a.ApplicationInfo.AppID, wixsim.DemoAppID)
+		}
+		return nil
+	}
+}
+
+// The same actions written in another key order and spacing are no
+// change, nor is an imported automation's JSON with Wix's own additions.
+func TestAccAutomationResource_respelledJSON(t *testing.T) {
+	env := newAccEnv(t)
+	respelled := fmt.Sprintf(`<<-EOT
+    {"%s": {"appDefinedInfo": {"inputMapping": {"subject": "Hello"},
+        "actionKey": "send_email",   "appId": "%s"}}}
+  EOT`, rootActionID, env.triggerAppID())
+	config := env.automationConfig(automationSpec{actions: respelled})
+	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: env.automationConfig(automationSpec{}), Check: func(s *terraform.State) error {
+				id = s.RootModule().Resources[automationAddr].Primary.ID
+				return nil
+			}},
+			{Config: config, ConfigPlanChecks: empty},
+			{Config: config, PlanOnly: true},
+			// Forget it without deleting it, then import it: state then holds
+			// Wix's JSON, with the ids and namespaces Wix adds.
+			{Config: env.providerBlock() + "removed {\n  from = " + automationAddr + "\n  lifecycle {\n    destroy = false\n  }\n}\n"},
+			{
+				Config: config, ResourceName: automationAddr, ImportState: true, ImportStatePersist: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return id, nil },
+			},
+			{Config: config, ConfigPlanChecks: empty},
+		},
+	})
+}
+
+// Status and actions changed in the dashboard show in the next plan, and
+// apply puts back what the configuration says.
+func TestAccAutomationResource_drift(t *testing.T) {
+	env := newSimEnv(t)
+	config := env.automationConfig(automationSpec{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: env.changeBehindTerraform(func(a *wixsim.Automation) {
+					a.Configuration.Status = "INACTIVE"
+					info := a.Configuration.Actions[rootActionID]["appDefinedInfo"].(map[string]any)
+					info["inputMapping"] = map[string]any{"subject": "Changed in the dashboard"}
+				}),
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					stateIs("status", knownvalue.StringExact("ACTIVE")),
+					stateIs("revision", knownvalue.StringExact("3")),
+				},
+				Check: func(*terraform.State) error {
+					a := env.onlyAutomation()
+					subject := a.Configuration.Actions[rootActionID]["appDefinedInfo"].(map[string]any)["inputMapping"]
+					if a.Configuration.Status != "ACTIVE" || fmt.Sprint(subject) != "map[subject:Hello]" {
+						return fmt.Errorf("after apply Wix holds status %s and inputMapping %v, want the configuration's", a.Configuration.Status, subject)
+					}
+					return nil
+				},
+			},
+			{Config: config, PlanOnly: true},
+		},
+	})
+}
+
+// An automation deleted elsewhere leaves state and is planned again.
+func TestAccAutomationResource_deletedElsewhere(t *testing.T) {
+	env := newSimEnv(t)
+	config := env.automationConfig(automationSpec{})
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: config, ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(automationAddr, tfjsonpath.New("id"))}},
+			{
+				PreConfig: func() {
+					if err := env.sim.DeleteAutomationDirect(env.onlyAutomation().ID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(automationAddr, tfjsonpath.New("id"))},
+				Check:             env.expectAutomationCount(1),
+			},
+		},
+	})
+}
+
+// ACTIVE -> INACTIVE is an update in place of the same automation.
+func TestAccAutomationResource_statusFlip(t *testing.T) {
+	env := newAccEnv(t)
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config:            env.automationConfig(automationSpec{status: "ACTIVE"}),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(automationAddr, tfjsonpath.New("id"))},
+			},
+			{
+				Config: env.automationConfig(automationSpec{status: "INACTIVE"}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(automationAddr, tfjsonpath.New("id")),
+					stateIs("status", knownvalue.StringExact("INACTIVE")),
+					stateIs("revision", knownvalue.StringExact("2")),
+				},
+				Check: func(*terraform.State) error {
+					if env.sim != nil && env.onlyAutomation().Configuration.Status != "INACTIVE" {
+						return fmt.Errorf("Wix's automation is still %s", env.onlyAutomation().Configuration.Status)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
