@@ -161,3 +161,185 @@ func canonicalJSON(t *testing.T, v any) string {
 	}
 	return s
 }
+
+// seedVaried stores 12 automations: trigger keys by i%3, INACTIVE when i is
+// odd, and the other app's trigger when i%4 == 0.
+func (e *accEnv) seedVaried() []wixsim.Automation {
+	keys := []string{wixsim.DemoTriggerKey, "order_paid", "booking_created"}
+	return e.seedAutomations(12, func(i int, a *wixsim.Automation) {
+		a.Configuration.Trigger.TriggerKey = keys[i%3]
+		if i%2 == 1 {
+			a.Configuration.Status = "INACTIVE"
+		}
+		if i%4 == 0 {
+			a.Configuration.Trigger.AppID = otherAppID
+		}
+	})
+}
+
+// matching keeps the automations keep selects, in order.
+func matching(all []wixsim.Automation, keep func(a wixsim.Automation) bool) []wixsim.Automation {
+	var out []wixsim.Automation
+	for _, a := range all {
+		if keep(a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func TestAccAutomationsDataSourceFilters(t *testing.T) {
+	env := newSimEnv(t)
+	all := env.seedVaried()
+	key := func(k string) func(wixsim.Automation) bool {
+		return func(a wixsim.Automation) bool { return a.Configuration.Trigger.TriggerKey == k }
+	}
+	app := func(id string) func(wixsim.Automation) bool {
+		return func(a wixsim.Automation) bool { return a.Configuration.Trigger.AppID == id }
+	}
+	status := func(s string) func(wixsim.Automation) bool {
+		return func(a wixsim.Automation) bool { return a.Configuration.Status == s }
+	}
+	cases := []struct {
+		name      string
+		arguments []string
+		keep      func(wixsim.Automation) bool
+		filter    string
+	}{
+		{"trigger_key", []string{`trigger_key = "order_paid"`}, key("order_paid"),
+			`{"configuration.trigger.triggerKey":"order_paid"}`},
+		{"trigger_app_id", []string{fmt.Sprintf("trigger_app_id = %q", otherAppID)}, app(otherAppID),
+			fmt.Sprintf(`{"configuration.trigger.appId":%q}`, otherAppID)},
+		{"status", []string{`status = "INACTIVE"`}, status("INACTIVE"),
+			`{"configuration.status":"INACTIVE"}`},
+		{"all three", []string{`trigger_key = "form_submitted"`, fmt.Sprintf("trigger_app_id = %q", wixsim.DemoAppID), `status = "ACTIVE"`},
+			func(a wixsim.Automation) bool {
+				return key(wixsim.DemoTriggerKey)(a) && app(wixsim.DemoAppID)(a) && status("ACTIVE")(a)
+			},
+			fmt.Sprintf(`{"$and":[{"configuration.trigger.triggerKey":"form_submitted"},{"configuration.trigger.appId":%q},{"configuration.status":"ACTIVE"}]}`, wixsim.DemoAppID)},
+		{"no match", []string{`trigger_key = "order_paid"`, `status = "INACTIVE"`, fmt.Sprintf("trigger_app_id = %q", otherAppID)},
+			func(wixsim.Automation) bool { return false },
+			fmt.Sprintf(`{"$and":[{"configuration.trigger.triggerKey":"order_paid"},{"configuration.trigger.appId":%q},{"configuration.status":"INACTIVE"}]}`, otherAppID)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			want := matching(all, tc.keep)
+			if tc.name != "no match" && len(want) == 0 {
+				t.Fatal("the seed has no automation for this filter: the case proves nothing")
+			}
+			env.t = t
+			env.sim.ResetRequests()
+			env.runAutomationsTest(resource.TestStep{
+				Config:            env.automationsConfig(tc.arguments...),
+				ConfigStateChecks: []statecheck.StateCheck{listedIDs(want)},
+				Check:             env.eachReadCalls(1, 500, tc.filter),
+			})
+		})
+	}
+}
+
+func TestAccAutomationsDataSourceEmptySite(t *testing.T) {
+	env := newSimEnv(t)
+	env.runAutomationsTest(resource.TestStep{
+		Config: env.automationsConfig(),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(automationsAddress, tfjsonpath.New("automations"), knownvalue.ListExact([]knownvalue.Check{})),
+		},
+		Check: env.eachReadCalls(1, 500, "{}"),
+	})
+}
+
+func TestAccAutomationsDataSourceRejectsBadFiltersAtPlan(t *testing.T) {
+	cases := map[string]struct {
+		argument string
+		words    []string
+	}{
+		"empty trigger key":  {`trigger_key = ""`, []string{"trigger_key", "is empty"}},
+		"long trigger key":   {fmt.Sprintf("trigger_key = %q", strings.Repeat("k", 101)), []string{"trigger_key", "101 characters long", "at most 100"}},
+		"app id not a GUID":  {`trigger_app_id = "my-app"`, []string{"trigger_app_id", "is not a GUID"}},
+		"lower-case status":  {`status = "active"`, []string{"status", "ACTIVE", "INACTIVE"}},
+		"unknown status":     {`status = "PAUSED"`, []string{"status", "ACTIVE", "INACTIVE"}},
+		"spaces in the key":  {`trigger_key = " form_submitted"`, []string{"trigger_key", "leading or trailing spaces"}},
+		"status and bad key": {"status = \"ACTIVE\"\n  trigger_key = \"\"", []string{"trigger_key", "is empty"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			env := newSimEnv(t)
+			env.runAutomationsTest(resource.TestStep{
+				Config:      env.automationsConfig(tc.argument),
+				ExpectError: expectWords(tc.words...),
+			})
+			if calls := env.sim.Requests(); len(calls) != 0 {
+				t.Fatalf("a bad filter made %d calls to Wix, want none (first: %s %s)", len(calls), calls[0].Method, calls[0].Path)
+			}
+		})
+	}
+}
+
+func TestAccAutomationsDataSourceWithoutCredentials(t *testing.T) {
+	env := newSimEnv(t)
+	env.runAutomationsTest(resource.TestStep{
+		Config: bareProviderBlock(env.baseURLLine()) + "data \"wix_automations\" \"these\" {}\n",
+		ExpectError: expectWords("Missing Wix credentials", "Reading the wix_automations data source calls Wix's Query Automations API",
+			"app_id, app_secret and instance_id", "WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID", "WIX_ACCESS_TOKEN"),
+	})
+	if calls := env.sim.Requests(); len(calls) != 0 {
+		t.Fatalf("%d calls to Wix without credentials, want none", len(calls))
+	}
+}
+
+func TestAccAutomationsDataSourceShowsWixErrors(t *testing.T) {
+	env := newSimEnv(t)
+	env.sim.InjectFault(wixsim.Fault{Path: pathQueryAutomations, Status: 403, Message: "missing permission SCOPE.CRM.SETUP-AUTOMATIONS"})
+	env.runAutomationsTest(resource.TestStep{
+		Config: env.automationsConfig(`trigger_key = "order_paid"`),
+		ExpectError: expectWords("Wix denied the query", `the automations with trigger key "order_paid"`,
+			"403", "missing permission", "Set Up Automations"),
+	})
+}
+
+// TestAccAutomationsDataSourceRetirementExample reads the automations of a
+// trigger key into the map the documented retirement example gives
+// wix_automation's for_each, and checks each instance's arguments. The map
+// is checked as an output: terraform-plugin-testing's state shim refuses
+// for_each resources, so no stand-in resource can hold it.
+func TestAccAutomationsDataSourceRetirementExample(t *testing.T) {
+	env := newSimEnv(t)
+	all := env.seedVaried()
+	retired := matching(all, func(a wixsim.Automation) bool { return a.Configuration.Trigger.TriggerKey == "order_paid" })
+	if len(retired) == 0 {
+		t.Fatal("the seed has no automation of order_paid: the example proves nothing")
+	}
+	config := env.automationsConfig(`trigger_key = "order_paid"`) + `
+locals {
+  # What for_each of wix_automation.retired would get.
+  retired = {
+    for a in data.wix_automations.these.automations : a.id => {
+      name            = a.name
+      status          = "INACTIVE"
+      trigger         = a.trigger
+      root_action_ids = a.root_action_ids
+      actions         = a.actions
+    }
+  }
+}
+
+output "retired" {
+  value = local.retired
+}
+`
+	want := map[string]knownvalue.Check{}
+	for _, a := range retired {
+		want[a.ID] = knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"name":            knownvalue.StringExact(a.Name),
+			"status":          knownvalue.StringExact("INACTIVE"),
+			"trigger":         knownvalue.ObjectExact(map[string]knownvalue.Check{"app_id": knownvalue.StringExact(a.Configuration.Trigger.AppID), "trigger_key": knownvalue.StringExact("order_paid")}),
+			"root_action_ids": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(a.Configuration.RootActionIDs[0])}),
+			"actions":         knownvalue.StringExact(canonicalJSON(t, a.Configuration.Actions)),
+		})
+	}
+	env.runAutomationsTest(resource.TestStep{
+		Config:            config,
+		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("retired", knownvalue.ObjectExact(want))},
+	})
+}
