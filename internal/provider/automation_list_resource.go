@@ -19,10 +19,9 @@ import (
 )
 
 var (
-	_ provider.ProviderWithListResources  = (*wixProvider)(nil)
-	_ list.ListResource                   = (*automationListResource)(nil)
-	_ list.ListResourceWithConfigure      = (*automationListResource)(nil)
-	_ list.ListResourceWithValidateConfig = (*automationListResource)(nil)
+	_ provider.ProviderWithListResources = (*wixProvider)(nil)
+	_ list.ListResource                  = (*automationListResource)(nil)
+	_ list.ListResourceWithConfigure     = (*automationListResource)(nil)
 )
 
 // automationIdentityModel is the identity of a wix_automation: Wix's
@@ -124,14 +123,6 @@ func (l *automationListResource) ListResourceConfigSchema(_ context.Context, _ l
 	}
 }
 
-// ValidateListResourceConfig repeats the schema's checks for a list block
-// sent without them: List runs them again before calling Wix.
-func (l *automationListResource) ValidateListResourceConfig(ctx context.Context, req list.ValidateConfigRequest, resp *list.ValidateConfigResponse) {
-	var filter automationFilterModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &filter)...)
-	addFilterProblems(filter, &resp.Diagnostics)
-}
-
 // addFilterProblems adds an error for each bad filter, naming the attribute.
 func addFilterProblems(filter automationFilterModel, diags *diag.Diagnostics) {
 	for _, p := range filter.problems() {
@@ -139,6 +130,8 @@ func addFilterProblems(filter automationFilterModel, diags *diag.Diagnostics) {
 	}
 }
 
+// List checks the filters again before calling Wix: Terraform validates the
+// list block first, but a caller of the protocol need not.
 func (l *automationListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var filter automationFilterModel
 	diags := req.Config.Get(ctx, &filter)

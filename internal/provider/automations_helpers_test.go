@@ -138,7 +138,8 @@ func (standInAutomationResource) IdentitySchema(_ context.Context, _ resource.Id
 
 func (standInAutomationResource) Create(context.Context, resource.CreateRequest, *resource.CreateResponse) {
 }
-func (standInAutomationResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+func (standInAutomationResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
+}
 func (standInAutomationResource) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {
 }
 func (standInAutomationResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
