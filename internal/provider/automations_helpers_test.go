@@ -145,11 +145,18 @@ func (standInAutomationResource) Update(context.Context, resource.UpdateRequest,
 func (standInAutomationResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
 }
 
+// listServer is a provider server that serves list resources (their
+// methods are not yet part of tfprotov6.ProviderServer).
+type listServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+}
+
 // protoServer is the provider served over the plugin protocol in-process,
 // as Terraform 1.14 would call it for `terraform query`.
 type protoServer struct {
 	t      *testing.T
-	server tfprotov6.ProviderServerWithListResource
+	server listServer
 	schema *tfprotov6.GetProviderSchemaResponse
 }
 
@@ -161,7 +168,7 @@ func (e *accEnv) serveProto() *protoServer {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	server, ok := base.(tfprotov6.ProviderServerWithListResource)
+	server, ok := base.(listServer)
 	if !ok {
 		e.t.Fatalf("the framework's server %T serves no list resources", base)
 	}
