@@ -73,7 +73,8 @@ func listResourcesWithResource(ctx context.Context, resources []func() resource.
 
 // automationListRead declares the list resource's one call to Wix.
 var automationListRead = wixRead{
-	what: "the wix_automation list resource",
+	what:  "the wix_automation list resource",
+	again: "run terraform query again",
 	calls: wixCalls{
 		typeName: "wix_automation",
 		scope:    setUpAutomationsScope,

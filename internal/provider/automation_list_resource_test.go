@@ -205,7 +205,7 @@ func TestAutomationListErrors(t *testing.T) {
 	server = env.serveProto()
 	server.configure(env.simCredentials())
 	results = server.list(map[string]string{"status": "ACTIVE"}, false, 0)
-	if len(results) != 1 || !expectWords("Wix denied the query", "the automations with status ACTIVE", "403", "Set Up Automations").MatchString(results[0].diagnostics) {
+	if len(results) != 1 || !expectWords("Wix denied the query", "Query Automations of the automations with status ACTIVE failed", "run terraform query again", "403", "Set Up Automations").MatchString(results[0].diagnostics) {
 		t.Fatalf("on a 403 ListResource yielded %+v, want Wix's error", results)
 	}
 }

@@ -31,7 +31,8 @@ var automationsQueryCall = wixCall{
 
 // automationsRead declares the data source's one call to Wix.
 var automationsRead = wixRead{
-	what: "the wix_automations data source",
+	what:  "the wix_automations data source",
+	again: "the next plan or apply reads again",
 	calls: wixCalls{
 		typeName: "wix_automations",
 		scope:    setUpAutomationsScope,

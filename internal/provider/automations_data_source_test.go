@@ -293,7 +293,7 @@ func TestAccAutomationsDataSourceShowsWixErrors(t *testing.T) {
 	env.sim.InjectFault(wixsim.Fault{Path: pathQueryAutomations, Status: 403, Message: "missing permission SCOPE.CRM.SETUP-AUTOMATIONS"})
 	env.runAutomationsTest(resource.TestStep{
 		Config: env.automationsConfig(`trigger_key = "order_paid"`),
-		ExpectError: expectWords("Wix denied the query", `the automations with trigger key "order_paid"`,
+		ExpectError: expectWords("Wix denied the query", `Wix's Query Automations of the automations with trigger key "order_paid" failed`, "the next plan or apply reads again",
 			"403", "missing permission", "Set Up Automations"),
 	})
 }

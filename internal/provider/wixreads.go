@@ -17,6 +17,8 @@ import (
 type wixRead struct {
 	// what names the reader in messages: "the wix_automations data source".
 	what string
+	// again says how the user reads again: "the next plan or apply reads again".
+	again string
 	// calls holds the read as opRead, for explain's wording and the scope.
 	calls wixCalls
 }
@@ -54,8 +56,8 @@ func (r wixRead) failure(data *providerData, subject string, err error) (summary
 		advice = fmt.Sprintf("Reading %s may take %s, retries and request pacing included, and that ran out. "+
 			"Lower the load on the app instance, or narrow the filters, and run again.", r.what, shortDuration(readTimeout))
 	}
-	detail = fmt.Sprintf("Wix did not answer the %s of %s, so reading %s stopped; the next plan or apply tries again.\n\n%s\n\n%s",
-		c.act, subject, r.what, err, advice)
+	detail = fmt.Sprintf("Wix's %s of %s failed, so reading %s stopped; %s.\n\n%s\n\n%s",
+		c.api, subject, r.what, r.again, err, advice)
 	if data != nil {
 		detail = data.redact(detail)
 	}
