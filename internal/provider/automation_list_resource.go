@@ -137,6 +137,11 @@ func (l *automationListResource) List(ctx context.Context, req list.ListRequest,
 	var filter automationFilterModel
 	diags := req.Config.Get(ctx, &filter)
 	addFilterProblems(filter, &diags)
+	if req.ResourceIdentitySchema == nil {
+		diags.AddError("wix_automation has no resource identity",
+			"The list resource yields each automation's identity, but the wix_automation resource declares no identity "+
+				"schema. This is a bug in terraform-provider-wix: please report it.")
+	}
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
