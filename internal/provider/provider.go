@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -136,6 +137,7 @@ func (p *wixProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *wixProvider) newClient(ctx context.Context, cfg resolvedConfig, terraformVersion string, diags *diag.Diagnostics) *wix.Client {
@@ -165,7 +167,15 @@ func (p *wixProvider) Resources(context.Context) []func() resource.Resource {
 }
 
 func (p *wixProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewAutomationsDataSource,
+	}
+}
+
+func (p *wixProvider) ListResources(ctx context.Context) []func() list.ListResource {
+	return listResourcesWithResource(ctx, p.Resources(ctx),
+		NewAutomationListResource,
+	)
 }
 
 // providerData is what resources receive from Configure.

@@ -1,0 +1,261 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
+)
+
+// listedIDsOf are the identities of a stream's results, failing the test
+// on any diagnostic.
+func listedIDsOf(t *testing.T, results []listed) []string {
+	t.Helper()
+	ids := make([]string, len(results))
+	for i, r := range results {
+		if r.diagnostics != "" {
+			t.Fatalf("result %d has diagnostics: %s", i, r.diagnostics)
+		}
+		ids[i] = r.id
+	}
+	return ids
+}
+
+func idsOf(automations []wixsim.Automation) []string {
+	ids := make([]string, len(automations))
+	for i, a := range automations {
+		ids[i] = a.ID
+	}
+	return ids
+}
+
+func TestAutomationListYieldsEveryAutomation(t *testing.T) {
+	for _, n := range []int{0, 1, 120} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			env := newSimEnv(t)
+			seeded := env.seedAutomations(n, nil)
+			server := env.serveProto()
+			server.configure(env.simCredentials())
+			results := server.list(nil, false, 0)
+			if got, want := strings.Join(listedIDsOf(t, results), ","), strings.Join(idsOf(seeded), ","); got != want {
+				t.Fatalf("identities = [%s], want [%s]", got, want)
+			}
+			for i, r := range results {
+				if want := fmt.Sprintf("automation %03d (ACTIVE, form_submitted)", i); r.displayName != want {
+					t.Fatalf("display name %d = %q, want %q", i, r.displayName, want)
+				}
+				if r.resource != nil {
+					t.Fatalf("result %d has a resource object, which Terraform did not ask for", i)
+				}
+			}
+			if calls := env.queryCalls(); len(calls) != 1 || !strings.Contains(string(calls[0].Body), `"limit":500`) {
+				t.Fatalf("%d Query Automations calls, want one at limit 500", len(calls))
+			}
+		})
+	}
+}
+
+func TestAutomationListFollowsCursorsAndLimits(t *testing.T) {
+	env := newSimEnv(t)
+	env.capQueryPages(50)
+	seeded := env.seedAutomations(120, nil)
+	server := env.serveProto()
+	server.configure(env.simCredentials())
+
+	ids := listedIDsOf(t, server.list(nil, false, 0))
+	if strings.Join(ids, ",") != strings.Join(idsOf(seeded), ",") {
+		t.Fatalf("listed %d automations, want the 120 seeded in order", len(ids))
+	}
+	if calls := len(env.queryCalls()); calls != 3 {
+		t.Fatalf("%d Query Automations calls for 120 automations at 50 a page, want 3", calls)
+	}
+
+	// Terraform's limit stops the listing: no page beyond it is read.
+	env.sim.ResetRequests()
+	ids = listedIDsOf(t, server.list(nil, false, 30))
+	if strings.Join(ids, ",") != strings.Join(idsOf(seeded[:30]), ",") {
+		t.Fatalf("listed %d automations with limit 30, want the first 30", len(ids))
+	}
+	if calls := env.queryCalls(); len(calls) != 1 || !strings.Contains(string(calls[0].Body), `"limit":30`) {
+		t.Fatalf("limit 30: %d Query Automations calls, want one asking for 30", len(calls))
+	}
+}
+
+func TestAutomationListFilters(t *testing.T) {
+	env := newSimEnv(t)
+	all := env.seedVaried()
+	server := env.serveProto()
+	server.configure(env.simCredentials())
+	cases := []struct {
+		filters map[string]string
+		keep    func(wixsim.Automation) bool
+	}{
+		{map[string]string{"trigger_key": "order_paid"}, func(a wixsim.Automation) bool { return a.Configuration.Trigger.TriggerKey == "order_paid" }},
+		{map[string]string{"trigger_app_id": otherAppID}, func(a wixsim.Automation) bool { return a.Configuration.Trigger.AppID == otherAppID }},
+		{map[string]string{"status": "INACTIVE"}, func(a wixsim.Automation) bool { return a.Configuration.Status == "INACTIVE" }},
+		{map[string]string{"trigger_key": "booking_created", "status": "ACTIVE", "trigger_app_id": wixsim.DemoAppID}, func(a wixsim.Automation) bool {
+			return a.Configuration.Trigger.TriggerKey == "booking_created" && a.Configuration.Status == "ACTIVE" && a.Configuration.Trigger.AppID == wixsim.DemoAppID
+		}},
+		{map[string]string{"trigger_key": "no_such_key"}, func(wixsim.Automation) bool { return false }},
+	}
+	for _, tc := range cases {
+		want := idsOf(matching(all, tc.keep))
+		if got := listedIDsOf(t, server.list(tc.filters, false, 0)); strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("filters %v listed %v, want %v", tc.filters, got, want)
+		}
+	}
+}
+
+func TestAutomationListIncludesTheResource(t *testing.T) {
+	env := newSimEnv(t)
+	seeded := env.seedAutomations(2, func(i int, a *wixsim.Automation) {
+		if i == 1 {
+			a.Description = "sends the welcome email"
+			a.Configuration.Status = "INACTIVE"
+		}
+	})
+	server := env.serveProto()
+	server.configure(env.simCredentials())
+	results := server.list(nil, true, 0)
+	if ids := listedIDsOf(t, results); len(ids) != 2 {
+		t.Fatalf("listed %v, want 2 automations", ids)
+	}
+	for i, r := range results {
+		a := seeded[i]
+		if r.resource == nil {
+			t.Fatalf("result %d has no resource object, though Terraform asked for it", i)
+		}
+		want := map[string]string{
+			"id": a.ID, "name": a.Name, "status": a.Configuration.Status, "origin": "USER", "revision": "1",
+			"actions": canonicalJSON(t, a.Configuration.Actions),
+		}
+		for name, value := range want {
+			if got := stringOf(t, r.resource[name]); got != value {
+				t.Errorf("result %d: %s = %q, want %q", i, name, got, value)
+			}
+		}
+		var trigger map[string]tftypes.Value
+		if err := r.resource["trigger"].As(&trigger); err != nil {
+			t.Fatal(err)
+		}
+		if stringOf(t, trigger["trigger_key"]) != wixsim.DemoTriggerKey || stringOf(t, trigger["app_id"]) != wixsim.DemoAppID {
+			t.Errorf("result %d: trigger = %v", i, trigger)
+		}
+		if i == 0 && !r.resource["description"].IsNull() {
+			t.Errorf("result 0: description = %v, want null", r.resource["description"])
+		}
+		if i == 1 && stringOf(t, r.resource["description"]) != "sends the welcome email" {
+			t.Errorf("result 1: description = %v", r.resource["description"])
+		}
+	}
+}
+
+func TestAutomationListRejectsBadFiltersWithoutCalling(t *testing.T) {
+	cases := map[string]struct {
+		filters map[string]string
+		words   []string
+	}{
+		"empty trigger key": {map[string]string{"trigger_key": ""}, []string{`AttributeName("trigger_key")`, "Invalid trigger_key", "is empty"}},
+		"app id":            {map[string]string{"trigger_app_id": "my-app"}, []string{`AttributeName("trigger_app_id")`, "is not a GUID"}},
+		"status":            {map[string]string{"status": "PAUSED"}, []string{`AttributeName("status")`, "ACTIVE", "INACTIVE"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			env := newSimEnv(t)
+			server := env.serveProto()
+			server.configure(env.simCredentials())
+			if diags := server.validate(tc.filters); !expectWords(tc.words...).MatchString(diags) {
+				t.Errorf("ValidateListResourceConfig said %q, want %v", diags, tc.words)
+			}
+			results := server.list(tc.filters, false, 0)
+			if len(results) != 1 || !expectWords(tc.words[1:]...).MatchString(results[0].diagnostics) || results[0].id != "" {
+				t.Fatalf("ListResource yielded %+v, want one result with the error only", results)
+			}
+			if calls := env.sim.Requests(); len(calls) != 0 {
+				t.Fatalf("a bad filter made %d calls to Wix, want none", len(calls))
+			}
+		})
+	}
+}
+
+func TestAutomationListErrors(t *testing.T) {
+	env := newSimEnv(t)
+	server := env.serveProto()
+	server.configure(map[string]string{"base_url": env.server.URL})
+	results := server.list(nil, false, 0)
+	if len(results) != 1 || !expectWords("Missing Wix credentials", "wix_automation list resource", "WIX_ACCESS_TOKEN").MatchString(results[0].diagnostics) {
+		t.Fatalf("without credentials ListResource yielded %+v, want the missing-credentials error", results)
+	}
+
+	env = newSimEnv(t)
+	env.seedAutomations(3, nil)
+	env.sim.InjectFault(wixsim.Fault{Path: pathQueryAutomations, Status: 403, Message: "missing permission"})
+	server = env.serveProto()
+	server.configure(env.simCredentials())
+	results = server.list(map[string]string{"status": "ACTIVE"}, false, 0)
+	if len(results) != 1 || !expectWords("Wix denied the query", "Query Automations of the automations with status ACTIVE failed", "run terraform query again", "403", "Set Up Automations").MatchString(results[0].diagnostics) {
+		t.Fatalf("on a 403 ListResource yielded %+v, want Wix's error", results)
+	}
+}
+
+// TestAccAutomationListQueryCLI runs `terraform query` against the
+// simulator. List resources came in Terraform 1.14 and are not in OpenTofu:
+// the test skips below 1.14 and under OpenTofu, and says so.
+func TestAccAutomationListQueryCLI(t *testing.T) {
+	skipUnderOpenTofu(t, "terraform query (list resources) is not in OpenTofu; it needs Terraform 1.14+")
+	env := newSimEnv(t)
+	seeded := env.seedAutomations(3, func(i int, a *wixsim.Automation) {
+		if i == 2 {
+			a.Configuration.Trigger.TriggerKey = "order_paid"
+		}
+	})
+	var p provider.Provider = listTestProvider{env.provider().(*wixProvider)}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
+			"wix": providerserver.NewProtocol6WithError(p),
+		},
+		Steps: []resource.TestStep{{
+			Query: true,
+			Config: env.providerBlock() + `
+list "wix_automation" "form" {
+  provider = wix
+  config {
+    trigger_key = "form_submitted"
+  }
+}
+`,
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength("list.wix_automation.form", 2),
+				querycheck.ExpectIdentity("list.wix_automation.form", map[string]knownvalue.Check{"id": knownvalue.StringExact(seeded[0].ID)}),
+				querycheck.ExpectIdentity("list.wix_automation.form", map[string]knownvalue.Check{"id": knownvalue.StringExact(seeded[1].ID)}),
+			},
+		}},
+	})
+}
+
+// skipUnderOpenTofu skips the test, with reason, when the acceptance tests
+// run under OpenTofu (scripts/testacc-tofu.sh sets TF_ACC_TERRAFORM_PATH).
+func skipUnderOpenTofu(t *testing.T, reason string) {
+	t.Helper()
+	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if path == "" {
+		return
+	}
+	out, err := exec.Command(path, "version").Output()
+	if err == nil && strings.HasPrefix(string(out), "OpenTofu") {
+		t.Skip(reason)
+	}
+}
