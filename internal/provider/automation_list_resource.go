@@ -49,28 +49,6 @@ func automationIdentitySchema() identityschema.Schema {
 	}
 }
 
-// listResourcesWithResource keeps the list resources whose managed resource
-// the provider serves: the framework refuses the whole provider schema when
-// a list resource has none, and wix_automation is built separately from its
-// list resource.
-func listResourcesWithResource(ctx context.Context, resources []func() resource.Resource, lists ...func() list.ListResource) []func() list.ListResource {
-	served := map[string]bool{}
-	for _, r := range resources {
-		resp := resource.MetadataResponse{}
-		r().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "wix"}, &resp)
-		served[resp.TypeName] = true
-	}
-	var out []func() list.ListResource
-	for _, l := range lists {
-		resp := resource.MetadataResponse{}
-		l().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "wix"}, &resp)
-		if served[resp.TypeName] {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 // automationListRead declares the list resource's one call to Wix.
 var automationListRead = wixRead{
 	what:  "the wix_automation list resource",

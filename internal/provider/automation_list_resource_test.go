@@ -221,7 +221,7 @@ func TestAccAutomationListQueryCLI(t *testing.T) {
 			a.Configuration.Trigger.TriggerKey = "order_paid"
 		}
 	})
-	var p provider.Provider = listTestProvider{env.provider().(*wixProvider)}
+	var p provider.Provider = env.provider()
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){

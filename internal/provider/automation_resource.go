@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithImportState    = (*automationResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*automationResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*automationResource)(nil)
+	_ resource.ResourceWithIdentity       = (*automationResource)(nil)
 )
 
 // setUpAutomations is the permission the Automations v2 calls need.
@@ -232,6 +233,13 @@ func (r *automationResource) Create(ctx context.Context, req resource.CreateRequ
 	plan.setComputed(created)
 	tflog.Debug(ctx, "Created Wix automation", map[string]any{"automation_id": created.ID})
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, automationIdentity(created.ID))...)
+}
+
+// IdentitySchema is the automation's id, so that terraform query (the
+// wix_automation list resource) can generate import blocks.
+func (r *automationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = automationIdentitySchema()
 }
 
 // ownerAppID is the app the created automation belongs to: the provider's
@@ -259,6 +267,9 @@ func (r *automationResource) Read(ctx context.Context, req resource.ReadRequest,
 	remote, err := automationsOf(r.data).get(ctx, id)
 	if wix.IsNotFound(err) {
 		tflog.Info(ctx, "The automation is gone from Wix; removing it from state", map[string]any{"automation_id": id})
+		// The framework wants an identity after every Read, even one that
+		// removes the resource (Terraform before 1.12 keeps none to copy).
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, automationIdentity(id))...)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -268,6 +279,7 @@ func (r *automationResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	resp.Diagnostics.Append(state.fromWix(remote)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, automationIdentity(id))...)
 }
 
 func (r *automationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -280,6 +292,7 @@ func (r *automationResource) Update(ctx context.Context, req resource.UpdateRequ
 	if !changedBeyondTimeouts(req.State.Raw, req.Plan.Raw) {
 		plan.Revision = state.Revision
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, automationIdentity(state.ID.ValueString()))...)
 		return
 	}
 	ctx, call := r.begin(ctx, opUpdate, plan.Timeouts, &resp.Diagnostics)
@@ -297,6 +310,7 @@ func (r *automationResource) Update(ctx context.Context, req resource.UpdateRequ
 	automationsOf(r.data).put(updated)
 	plan.setComputed(updated)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, automationIdentity(id))...)
 }
 
 func (r *automationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -323,15 +337,21 @@ func (r *automationResource) Delete(ctx context.Context, req resource.DeleteRequ
 	automationsOf(r.data).drop(id)
 }
 
-// ImportState adopts an automation by its id; Read then fills in the rest.
+// ImportState adopts an automation by its id, given as an import id or as
+// an identity (import blocks that terraform query generates); Read then
+// fills in the rest.
 func (r *automationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" {
+		resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+		return
+	}
 	if problem := checkGUID(req.ID); problem != "" {
 		resp.Diagnostics.AddError("Invalid import id for wix_automation", fmt.Sprintf(
 			"The import id %q %s. Import an automation by its Wix id, for example "+
 				"terraform import wix_automation.x 7d3c5a1e-2b4f-4c6d-8e9f-0a1b2c3d4e5f.", req.ID, problem))
 		return
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 }
 
 // errUpdateDeleted is the update of an automation deleted since the plan.

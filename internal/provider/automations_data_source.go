@@ -81,11 +81,6 @@ type automationItemModel struct {
 	Revision      types.String           `tfsdk:"revision"`
 }
 
-type automationTriggerModel struct {
-	AppID      types.String `tfsdk:"app_id"`
-	TriggerKey types.String `tfsdk:"trigger_key"`
-}
-
 func (d *automationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_automations"
 }

@@ -9,12 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -84,67 +80,6 @@ func (e *accEnv) capQueryPages(limit int) {
 	})
 }
 
-// listTestProvider is the provider plus a stand-in wix_automation resource
-// with the contract's attributes and identity, for as long as the real one
-// is not in this package; once it is, the real one is served.
-type listTestProvider struct {
-	*wixProvider
-}
-
-func (p listTestProvider) Resources(ctx context.Context) []func() resource.Resource {
-	resources := p.wixProvider.Resources(ctx)
-	for _, r := range resources {
-		resp := resource.MetadataResponse{}
-		r().Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "wix"}, &resp)
-		if resp.TypeName == "wix_automation" {
-			return resources
-		}
-	}
-	return append(resources, func() resource.Resource { return standInAutomationResource{} })
-}
-
-func (p listTestProvider) ListResources(ctx context.Context) []func() list.ListResource {
-	return listResourcesWithResource(ctx, p.Resources(ctx), NewAutomationListResource)
-}
-
-// standInAutomationResource has wix_automation's schema and identity, and
-// no operations: the list resource needs only its schemas.
-type standInAutomationResource struct{}
-
-var _ resource.ResourceWithIdentity = standInAutomationResource{}
-
-func (standInAutomationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_automation"
-}
-
-func (standInAutomationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	str := func(required bool) schema.StringAttribute {
-		return schema.StringAttribute{Required: required, Optional: !required, Computed: !required}
-	}
-	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{
-		"id": schema.StringAttribute{Computed: true}, "name": str(true), "description": str(false),
-		"status": str(false), "actions": str(true),
-		"revision": schema.StringAttribute{Computed: true}, "origin": schema.StringAttribute{Computed: true},
-		"root_action_ids": schema.ListAttribute{ElementType: types.StringType, Required: true},
-		"trigger": schema.SingleNestedAttribute{Required: true, Attributes: map[string]schema.Attribute{
-			"app_id": str(true), "trigger_key": str(true),
-		}},
-	}}
-}
-
-func (standInAutomationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = automationIdentitySchema()
-}
-
-func (standInAutomationResource) Create(context.Context, resource.CreateRequest, *resource.CreateResponse) {
-}
-func (standInAutomationResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
-}
-func (standInAutomationResource) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {
-}
-func (standInAutomationResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
-}
-
 // listServer is a provider server that serves list resources (their
 // methods are not yet part of tfprotov6.ProviderServer).
 type listServer interface {
@@ -163,7 +98,7 @@ type protoServer struct {
 // serveProto serves the env's provider with the stand-in resource.
 func (e *accEnv) serveProto() *protoServer {
 	e.t.Helper()
-	var p provider.Provider = listTestProvider{e.provider().(*wixProvider)}
+	var p provider.Provider = e.provider()
 	base, err := providerserver.NewProtocol6WithError(p)()
 	if err != nil {
 		e.t.Fatal(err)

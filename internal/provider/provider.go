@@ -173,9 +173,9 @@ func (p *wixProvider) DataSources(context.Context) []func() datasource.DataSourc
 }
 
 func (p *wixProvider) ListResources(ctx context.Context) []func() list.ListResource {
-	return listResourcesWithResource(ctx, p.Resources(ctx),
+	return []func() list.ListResource{
 		NewAutomationListResource,
-	)
+	}
 }
 
 // providerData is what resources receive from Configure.
