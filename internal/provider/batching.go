@@ -16,24 +16,25 @@ import (
 // block, which is what Terraform users know request batching by.
 func batchingBlock() schema.SingleNestedBlock {
 	return schema.SingleNestedBlock{
-		MarkdownDescription: "How concurrent creates of `wix_automation_event_cancellation` that share a trigger key " +
-			"are coalesced into Bulk Cancel Event calls (up to 100 ids each). Batching is on by default and adds no " +
-			"fixed wait: cancellations that arrive while a call is in flight, or waiting for pacing, leave together in " +
-			"the next call, and a lone cancellation leaves at once. Each resource still succeeds or fails on its own result.",
+		MarkdownDescription: "How concurrent calls are grouped: cancellations that share a trigger key into Bulk Cancel " +
+			"Event calls and reports into Bulk Report Event calls (up to 100 items each), and the reads of `wix_automation` " +
+			"into one shared Query per run (pages of up to 500). Batching is on by default and adds no fixed wait: calls " +
+			"that arrive while a call is in flight, or waiting for pacing, leave together in the next one, and a lone call " +
+			"leaves at once as its single form. Each resource still succeeds or fails on its own item's result.",
 		Attributes: map[string]schema.Attribute{
 			"enable_batching": schema.BoolAttribute{
-				MarkdownDescription: "Coalesce concurrent cancellations into Bulk Cancel Event calls. Defaults to `true`; " +
-					"`false` makes one Cancel Event call per resource.",
+				MarkdownDescription: "Group concurrent calls into bulk calls and shared reads. Defaults to `true`; " +
+					"`false` makes one call per resource (Cancel Event, Report Event, Get Automation).",
 				Optional: true,
 			},
 			"send_after": schema.StringAttribute{
-				MarkdownDescription: "An extra wait before each batch is sent, to gather more cancellations into it, " +
+				MarkdownDescription: "An extra wait before each batch is sent, to gather more items into it, " +
 					"as a Go duration such as `\"500ms\"`. Defaults to `\"0s\"`: no wait.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator{max: maxSendAfter}},
 			},
 			"max_batch_size": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("The most external entity ids sent in one Bulk Cancel Event call, from 1 to %d "+
+				MarkdownDescription: fmt.Sprintf("The most items sent in one bulk write call (Bulk Cancel Event, Bulk Report Event), from 1 to %d "+
 					"(Wix's limit, and the default).", wix.MaxBulkCancelIDs),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(1, wix.MaxBulkCancelIDs)},

@@ -98,15 +98,17 @@ func (p *wixProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Validators: []validator.String{baseURLValidator{}},
 			},
 			"requests_per_minute": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("Client-side pacing of Cancel Event and Bulk Cancel Event calls, retries included (token requests are not paced). Falls back to `WIX_REQUESTS_PER_MINUTE`, "+
+				MarkdownDescription: fmt.Sprintf("Client-side pacing of every Wix API call, retries included (token requests are not paced). Falls back to `WIX_REQUESTS_PER_MINUTE`, "+
 					"then %d (Wix's documented limit per app instance). `0` turns pacing off.", wix.DefaultRequestsPerMinute),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a retryable failure (429, 500, 502, 503, 504, a reset or refused "+
-					"connection) is retried after the first attempt, with exponential backoff and jitter, within the "+
-					"resource's create timeout. Falls back to `WIX_MAX_RETRIES`, then %d.", wix.DefaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a 500, 502, 503 or 504 answer, or a failed connection, is retried "+
+					"after the first attempt, with exponential backoff and jitter, within the operation's timeout; only calls "+
+					"safe to repeat are sent again after the request may have reached Wix. A 429 does not count: it is waited "+
+					"out as Wix asks (`Retry-After`, or backoff without it) until the operation's timeout. "+
+					"Falls back to `WIX_MAX_RETRIES`, then %d.", wix.DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
