@@ -1,9 +1,16 @@
 package provider
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -209,4 +216,135 @@ func expectDiag(t *testing.T, diags []*tfprotov6.Diagnostic, phrases ...string) 
 			t.Errorf("diagnostics lack %q:\n%s", phrase, text)
 		}
 	}
+}
+
+// tokenLog records the access tokens Wix issues to the provider, read off
+// the token endpoint's answers on their way back, and counts the clients
+// with app credentials the provider builds (one per provider configuration).
+type tokenLog struct {
+	mu         sync.Mutex
+	tokens     []string
+	appClients int
+}
+
+// recordTokens routes env's provider clients through a tokenLog.
+func recordTokens(env *accEnv) *tokenLog {
+	log := &tokenLog{}
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	env.overrides = append(env.overrides, func(c *wix.Config) {
+		log.mu.Lock()
+		defer log.mu.Unlock()
+		if c.AccessToken == "" {
+			log.appClients++
+		}
+		c.HTTPClient = &http.Client{Transport: tokenTee{base: base, log: log}}
+	})
+	return log
+}
+
+// issued returns the tokens issued so far, in order, and the number of
+// clients with app credentials.
+func (l *tokenLog) issued() ([]string, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.tokens...), l.appClients
+}
+
+// absentFrom fails when any issued token occurs in data; what names data.
+func (l *tokenLog) absentFrom(what string, data []byte) error {
+	tokens, _ := l.issued()
+	if len(tokens) == 0 {
+		return fmt.Errorf("no token was issued before %s was checked: the check would prove nothing", what)
+	}
+	for i, token := range tokens {
+		if bytes.Contains(data, []byte(token)) {
+			return fmt.Errorf("%s holds access token number %d issued in this test", what, i+1)
+		}
+	}
+	return nil
+}
+
+// absentFromTree checks every file under dir.
+func (l *tokenLog) absentFromTree(dir string) error {
+	files := 0
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		// Symbolic links lead out of the working directory (plugin-testing
+		// links the test's own sources): only real files are Terraform's.
+		if err != nil || d.IsDir() || d.Type()&os.ModeSymlink != 0 {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files++
+		return l.absentFrom(path, data)
+	})
+	if err == nil && files == 0 {
+		err = fmt.Errorf("no files under %s: the check would prove nothing", dir)
+	}
+	return err
+}
+
+type tokenTee struct {
+	base http.RoundTripper
+	log  *tokenLog
+}
+
+func (t tokenTee) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := t.base.RoundTrip(r)
+	if err != nil || r.URL.Path != wix.PathToken || res.StatusCode != http.StatusOK {
+		return res, err
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	res.Body = io.NopCloser(bytes.NewReader(body))
+	var answer struct {
+		AccessToken string `json:"access_token"`
+	}
+	if json.Unmarshal(body, &answer) == nil && answer.AccessToken != "" {
+		t.log.mu.Lock()
+		t.log.tokens = append(t.log.tokens, answer.AccessToken)
+		t.log.mu.Unlock()
+	}
+	return res, nil
+}
+
+// openAccessToken sends OpenEphemeralResource for wix_access_token and
+// decodes its result: the token, and expires_at ("" when null).
+func (p *protocolEnv) openAccessToken() (token, expiresAt string, diags []*tfprotov6.Diagnostic) {
+	p.t.Helper()
+	const typeName = "wix_access_token"
+	block := p.schema.EphemeralResourceSchemas[typeName].Block
+	resp, err := p.server.OpenEphemeralResource(context.Background(), &tfprotov6.OpenEphemeralResourceRequest{
+		TypeName: typeName, Config: p.dynamicValue(block, nil),
+	})
+	if err != nil {
+		p.t.Fatalf("OpenEphemeralResource: %v", err)
+	}
+	if hasErrors(resp.Diagnostics) || resp.Result == nil {
+		return "", "", resp.Diagnostics
+	}
+	result, err := resp.Result.Unmarshal(block.ValueType())
+	var values map[string]tftypes.Value
+	if err == nil {
+		err = result.As(&values)
+	}
+	var expires *string
+	if err == nil {
+		err = values["access_token"].As(&token)
+	}
+	if err == nil {
+		err = values["expires_at"].As(&expires)
+	}
+	if err != nil {
+		p.t.Fatalf("decoding the result of wix_access_token: %v", err)
+	}
+	if expires != nil {
+		expiresAt = *expires
+	}
+	return token, expiresAt, resp.Diagnostics
 }

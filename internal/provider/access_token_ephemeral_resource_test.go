@@ -1,0 +1,115 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
+)
+
+// The token of wix_access_token configures a second, aliased provider that
+// cancels with it: Wix sees that very token, the run asks for no more
+// tokens than it has provider configurations, and the token is in no plan,
+// no state and no file of the working directory.
+func TestAccAccessToken_configuresAnotherProvider(t *testing.T) {
+	env := newAccEnv(t)
+	env.needsSimulator()
+	tokens := recordTokens(env)
+	workDirs := t.TempDir()
+	t.Setenv("TF_ACC_TEMP_DIR", workDirs)
+	ids := entityIDs(2)
+	config := env.providerBlock() + fmt.Sprintf(`
+ephemeral "wix_access_token" "t" {}
+
+provider "wix" {
+  alias        = "viatoken"
+  base_url     = %[1]q
+  access_token = ephemeral.wix_access_token.t.access_token
+}
+
+resource "wix_automation_event_cancellation" "via_token" {
+  provider           = wix.viatoken
+  trigger_key        = %[2]q
+  external_entity_id = %[3]q
+}
+
+resource "wix_automation_event_cancellation" "direct" {
+  trigger_key        = %[2]q
+  external_entity_id = %[4]q
+}
+`, env.server.URL, env.triggerKey, ids[0], ids[1])
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{
+			// Ephemeral resources came with Terraform 1.10.
+			tfversion.SkipBelow(tfversion.Version1_10_0),
+		},
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config:            config,
+			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{tokensAbsent{tokens}}},
+			ConfigStateChecks: []statecheck.StateCheck{tokensAbsent{tokens}},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				func(*terraform.State) error { return checkCanceledWithIssuedToken(env, tokens, ids) },
+				func(*terraform.State) error { return tokens.absentFromTree(workDirs) },
+			),
+		}},
+	})
+}
+
+// checkCanceledWithIssuedToken checks that both cancellations, the one
+// through the aliased provider and the direct one, sent the token the
+// simulator issued last (in the apply), and that no provider configuration
+// asked for more than one token.
+func checkCanceledWithIssuedToken(env *accEnv, tokens *tokenLog, ids []string) error {
+	issued, appClients := tokens.issued()
+	if got := len(env.sim.RequestsTo(wix.PathToken)); got != len(issued) || got == 0 {
+		return fmt.Errorf("token requests = %d, tokens recorded = %d", got, len(issued))
+	}
+	if len(issued) > appClients {
+		return fmt.Errorf("%d token requests for %d provider configurations with app credentials, want at most one each", len(issued), appClients)
+	}
+	calls := env.cancellationRequests()
+	if len(calls) != 2 {
+		return fmt.Errorf("cancellation calls = %d, want 2", len(calls))
+	}
+	for _, call := range calls {
+		if got := call.Header.Get("Authorization"); got != issued[len(issued)-1] {
+			return fmt.Errorf("a cancellation (%s) sent a token other than the one the simulator issued last", call.Body)
+		}
+	}
+	for _, id := range ids {
+		if n := env.sim.CancelCount(wixsim.DemoTriggerKey, id); n != 1 {
+			return fmt.Errorf("entity %s canceled %d times, want once", id, n)
+		}
+	}
+	return nil
+}
+
+// tokensAbsent checks a plan or a state, as terraform show -json prints
+// it (sensitive values included), for every token issued so far.
+type tokensAbsent struct{ tokens *tokenLog }
+
+func (c tokensAbsent) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	data, err := json.Marshal(req.Plan)
+	if err == nil {
+		err = c.tokens.absentFrom("the saved plan (terraform show -json)", data)
+	}
+	resp.Error = err
+}
+
+func (c tokensAbsent) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	data, err := json.Marshal(req.State)
+	if err == nil {
+		err = c.tokens.absentFrom("the state (terraform show -json)", data)
+	}
+	resp.Error = err
+}
