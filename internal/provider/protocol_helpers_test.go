@@ -8,14 +8,21 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
@@ -347,4 +354,101 @@ func (p *protocolEnv) openAccessToken() (token, expiresAt string, diags []*tfpro
 		expiresAt = *expires
 	}
 	return token, expiresAt, resp.Diagnostics
+}
+
+// minActionsVersion is the first Terraform with actions.
+var minActionsVersion = tfversion.Version1_14_0
+
+// openTofu reports whether the tests run under OpenTofu, as
+// scripts/testacc-tofu.sh runs them.
+func openTofu() bool {
+	return os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org"
+}
+
+// noOpenTofu skips a plugin-testing test under OpenTofu, which has no
+// actions, with that reason.
+type noOpenTofu struct{}
+
+func (noOpenTofu) CheckTerraformVersion(_ context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	if openTofu() {
+		resp.Skip = fmt.Sprintf("OpenTofu (%s here) has no actions: wix_automation_cancel_event needs Terraform %s or later", req.TerraformVersion, minActionsVersion)
+	}
+}
+
+// actionsCLI returns the Terraform CLI the tests use (TF_ACC_TERRAFORM_PATH,
+// else terraform on PATH), or skips the test, saying why, when that CLI
+// has no actions.
+func actionsCLI(t *testing.T) string {
+	t.Helper()
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		var err error
+		if cli, err = exec.LookPath("terraform"); err != nil {
+			t.Skipf("no Terraform CLI on PATH or in TF_ACC_TERRAFORM_PATH; terraform apply -invoke needs Terraform %s or later", minActionsVersion)
+		}
+	}
+	out, err := exec.Command(cli, "version", "-json").Output()
+	var v struct {
+		TerraformVersion string `json:"terraform_version"`
+	}
+	if err == nil {
+		err = json.Unmarshal(out, &v)
+	}
+	if err != nil {
+		t.Fatalf("%s version -json: %v", cli, err)
+	}
+	switch got, err := version.NewVersion(v.TerraformVersion); {
+	case err != nil:
+		t.Fatalf("%s reports version %q: %v", cli, v.TerraformVersion, err)
+	case openTofu() || strings.Contains(filepath.Base(cli), "tofu"):
+		t.Skipf("OpenTofu (%s) has no actions: wix_automation_cancel_event needs Terraform %s or later", got, minActionsVersion)
+	case got.LessThan(minActionsVersion):
+		t.Skipf("terraform apply -invoke needs Terraform %s or later, and %s is %s (the action is tested over the plugin protocol in TestAction_*)", minActionsVersion, cli, got)
+	}
+	return cli
+}
+
+// reattachProvider serves p over gRPC in this process for the Terraform
+// CLI, as plugin-testing does, and returns TF_REATTACH_PROVIDERS for it
+// under the provider's registry address.
+func reattachProvider(t *testing.T, p provider.Provider) string {
+	t.Helper()
+	server, err := providerserver.NewProtocol6WithError(p)()
+	if err != nil {
+		t.Fatalf("serving the provider: %v", err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	configCh, closed := make(chan *plugin.ReattachConfig, 1), make(chan struct{})
+	go func() {
+		err := tf6server.Serve(providerAddress, func() tfprotov6.ProviderServer { return server },
+			tf6server.WithDebug(ctx, configCh, closed), tf6server.WithoutLogStderrOverride(),
+			tf6server.WithGoPluginLogger(hclog.NewNullLogger()))
+		if err != nil {
+			t.Errorf("serving the provider for the CLI: %v", err)
+		}
+	}()
+	config := <-configCh
+	t.Cleanup(func() { stop(); <-closed })
+	reattach, err := json.Marshal(map[string]any{providerAddress: map[string]any{
+		"Protocol": config.Protocol, "ProtocolVersion": config.ProtocolVersion, "Pid": config.Pid, "Test": true,
+		"Addr": map[string]string{"Network": config.Addr.Network(), "String": config.Addr.String()},
+	}})
+	if err != nil {
+		t.Fatalf("encoding TF_REATTACH_PROVIDERS: %v", err)
+	}
+	return string(reattach)
+}
+
+// providerAddress is the provider's registry address, as users' required_providers name it.
+const providerAddress = "registry.terraform.io/wix-terraform/wix"
+
+// runCLI runs the Terraform CLI in dir with the provider reattached and
+// returns its combined output.
+func runCLI(t *testing.T, cli, dir, reattach string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(cli, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+reattach, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
