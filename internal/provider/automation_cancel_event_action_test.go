@@ -302,3 +302,27 @@ func TestAction_CancelEvent_readyAccessToken(t *testing.T) {
 		t.Errorf("token requests = %d, Bulk Cancel Event calls = %d; want 0 and 1 call with the configured token", p.tokenRequests(), len(calls))
 	}
 }
+
+// Against a Wix that allows 200 requests a minute, the default pacing sends
+// 1000 ids in 10 calls without a single 429.
+func TestAction_CancelEvent_rateLimitedWix(t *testing.T) {
+	p := newProtocolEnv(t)
+	p.env.sim.SetRateLimit(200, true)
+	p.configureApp(nil)
+	ids := entityIDs(1000)
+	started := time.Now()
+	_, diags := p.invokeAction(context.Background(), p.cancelEventConfig(wixsim.DemoTriggerKey, ids))
+	t.Logf("1000 ids against 200 requests a minute: %s", time.Since(started).Round(time.Millisecond))
+	if hasErrors(diags) {
+		t.Fatalf("InvokeAction: %s", diagText(diags))
+	}
+	for _, call := range p.env.sim.Requests() {
+		if call.Status != 200 {
+			t.Errorf("%s answered %d, want 200 (no 429)", call.Path, call.Status)
+		}
+	}
+	if calls, tokens := len(p.bulkCancelCalls()), p.tokenRequests(); calls != 10 || tokens != 1 {
+		t.Errorf("Bulk Cancel Event calls = %d, token requests = %d; want 10 and 1", calls, tokens)
+	}
+	checkBulkCallsOnce(t, p, ids)
+}
