@@ -387,6 +387,9 @@ func actionsCLI(t *testing.T) string {
 			t.Skipf("no Terraform CLI on PATH or in TF_ACC_TERRAFORM_PATH; terraform apply -invoke needs Terraform %s or later", minActionsVersion)
 		}
 	}
+	if openTofu() || strings.Contains(filepath.Base(cli), "tofu") {
+		t.Skipf("OpenTofu (%s) has no actions: wix_automation_cancel_event needs Terraform %s or later", cli, minActionsVersion)
+	}
 	out, err := exec.Command(cli, "version", "-json").Output()
 	var v struct {
 		TerraformVersion string `json:"terraform_version"`
@@ -400,8 +403,6 @@ func actionsCLI(t *testing.T) string {
 	switch got, err := version.NewVersion(v.TerraformVersion); {
 	case err != nil:
 		t.Fatalf("%s reports version %q: %v", cli, v.TerraformVersion, err)
-	case openTofu() || strings.Contains(filepath.Base(cli), "tofu"):
-		t.Skipf("OpenTofu (%s) has no actions: wix_automation_cancel_event needs Terraform %s or later", got, minActionsVersion)
 	case got.LessThan(minActionsVersion):
 		t.Skipf("terraform apply -invoke needs Terraform %s or later, and %s is %s (the action is tested over the plugin protocol in TestAction_*)", minActionsVersion, cli, got)
 	}
