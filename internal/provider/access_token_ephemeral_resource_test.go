@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -19,13 +20,16 @@ import (
 // The token of wix_access_token configures a second, aliased provider that
 // cancels with it: Wix sees that very token, the run asks for no more
 // tokens than it has provider configurations, and the token is in no plan,
-// no state and no file of the working directory.
+// no state, no file of the working directory and no log line at TRACE.
 func TestAccAccessToken_configuresAnotherProvider(t *testing.T) {
 	env := newAccEnv(t)
 	env.needsSimulator()
 	tokens := recordTokens(env)
 	workDirs := t.TempDir()
 	t.Setenv("TF_ACC_TEMP_DIR", workDirs)
+	logFile := filepath.Join(t.TempDir(), "terraform.log")
+	t.Setenv("TF_ACC_LOG_PATH", logFile) // Terraform CLI and provider, at TRACE
+	t.Setenv("TF_LOG", "TRACE")
 	ids := entityIDs(2)
 	config := env.providerBlock() + fmt.Sprintf(`
 ephemeral "wix_access_token" "t" {}
@@ -60,6 +64,7 @@ resource "wix_automation_event_cancellation" "direct" {
 			Check: resource.ComposeAggregateTestCheckFunc(
 				func(*terraform.State) error { return checkCanceledWithIssuedToken(env, tokens, ids) },
 				func(*terraform.State) error { return tokens.absentFromTree(workDirs) },
+				func(*terraform.State) error { return tokens.absentFromFile(logFile) },
 			),
 		}},
 	})

@@ -293,6 +293,18 @@ func (l *tokenLog) absentFromTree(dir string) error {
 	return err
 }
 
+// absentFromFile checks one file, which must not be empty.
+func (l *tokenLog) absentFromFile(path string) error {
+	data, err := os.ReadFile(path)
+	if err == nil && len(data) == 0 {
+		err = fmt.Errorf("%s is empty: the check would prove nothing", path)
+	}
+	if err != nil {
+		return err
+	}
+	return l.absentFrom(path, data)
+}
+
 type tokenTee struct {
 	base http.RoundTripper
 	log  *tokenLog
