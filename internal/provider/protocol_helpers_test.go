@@ -185,6 +185,7 @@ func (p *protocolEnv) tokenRequests() int {
 	return len(p.env.sim.RequestsTo(wix.PathToken))
 }
 
+// hasErrors reports whether diags hold an error.
 func hasErrors(diags []*tfprotov6.Diagnostic) bool {
 	for _, d := range diags {
 		if d.Severity == tfprotov6.DiagnosticSeverityError {
@@ -305,6 +306,8 @@ func (l *tokenLog) absentFromFile(path string) error {
 	return l.absentFrom(path, data)
 }
 
+// tokenTee passes calls through to base and hands each token the token
+// endpoint issues to log.
 type tokenTee struct {
 	base http.RoundTripper
 	log  *tokenLog
