@@ -114,7 +114,7 @@ func (a *automationCancelEventAction) Invoke(ctx context.Context, req action.Inv
 	run := &cancelEventRun{triggerKey: m.TriggerKey.ValueString(), ids: setStrings(m.ExternalEntityIDs), send: resp.SendProgress}
 	// The schema's validators ran at validate time; checking again here
 	// keeps any path that skipped them from sending bad input to Wix.
-	resp.Diagnostics.Append(checkCancelEventArgs(run.triggerKey, run.ids)...)
+	resp.Diagnostics.Append(checkCancelEventArgs(ctx, run.triggerKey, run.ids)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -150,12 +150,12 @@ func setStrings(set types.Set) []string {
 	return slices.Compact(out)
 }
 
-// checkCancelEventArgs repeats the schema's checks on known values.
-func checkCancelEventArgs(triggerKey string, ids []string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if problem := checkTriggerKey(triggerKey); problem != "" {
-		diags.AddAttributeError(path.Root("trigger_key"), "Invalid trigger_key", "The value of trigger_key "+problem+".")
-	}
+// checkCancelEventArgs repeats the schema's checks on known values, with
+// the schema's own validators, so that the errors read the same.
+func checkCancelEventArgs(ctx context.Context, triggerKey string, ids []string) diag.Diagnostics {
+	var key validator.StringResponse
+	triggerKeyValidator().ValidateString(ctx, validator.StringRequest{Path: path.Root("trigger_key"), ConfigValue: types.StringValue(triggerKey)}, &key)
+	diags := key.Diagnostics
 	if problem := checkEntityIDs(ids); problem != "" {
 		diags.AddAttributeError(path.Root("external_entity_ids"), "Invalid external_entity_ids", problem)
 	}
