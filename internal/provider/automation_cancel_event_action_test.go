@@ -243,8 +243,8 @@ func TestAction_CancelEvent_validation(t *testing.T) {
 			`has 7 values that are not GUIDs: "not-a-guid-1", "not-a-guid-2", "not-a-guid-3", "not-a-guid-4", "not-a-guid-5" and 2 more.`,
 			"8-4-4-4-12"}},
 		"one non-GUID": {wixsim.DemoTriggerKey, []string{good[0], "nope"}, "external_entity_ids", []string{`has 1 value that is not a GUID: "nope".`}},
-		"long key":     {strings.Repeat("k", 101), good, "trigger_key", []string{"trigger_key is 101 characters long: Wix accepts at most 100"}},
-		"empty key":    {"", good, "trigger_key", []string{"trigger_key must not be empty"}},
+		"long key":     {strings.Repeat("k", 101), good, "trigger_key", []string{"Invalid trigger_key", "101 characters long", "at most 100"}},
+		"empty key":    {"", good, "trigger_key", []string{"Invalid trigger_key", "1 to 100 characters"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := newProtocolEnv(t)
