@@ -44,6 +44,9 @@ type appTokenSource struct {
 	renewAt time.Time
 	fetches singleflight.Group
 	now     func() time.Time
+
+	// expiresAt is when current lapses, as Wix's expires_in said.
+	expiresAt time.Time
 }
 
 func newAppTokenSource(c *Client, appID, appSecret, instanceID string) *appTokenSource {
@@ -141,4 +144,5 @@ func (s *appTokenSource) store(token string, lifetime time.Duration) {
 	defer s.mu.Unlock()
 	s.current = token
 	s.renewAt = s.now().Add(lifetime - margin)
+	s.expiresAt = s.now().Add(lifetime)
 }

@@ -1,0 +1,116 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
+)
+
+// The token of wix_access_token configures a second, aliased provider that
+// cancels with it: Wix sees that very token, no provider configuration asks
+// for more than one token, and the token is in no plan, no state, no file
+// of the working directory and no log line at TRACE.
+//
+// Only the aliased provider manages a resource: plugin-testing serves every
+// configuration of a provider from one in-process server, where a second
+// configuration overwrites the first's data (and races with its calls),
+// unlike real runs, where each configuration is its own plugin process.
+func TestAccAccessToken_configuresAnotherProvider(t *testing.T) {
+	env := newAccEnv(t)
+	env.needsSimulator()
+	tokens := recordTokens(env)
+	workDirs := t.TempDir()
+	t.Setenv("TF_ACC_TEMP_DIR", workDirs)
+	logFile := filepath.Join(t.TempDir(), "terraform.log")
+	t.Setenv("TF_ACC_LOG_PATH", logFile) // Terraform CLI and provider, at TRACE
+	t.Setenv("TF_LOG", "TRACE")
+	id := entityIDs(1)[0]
+	config := env.providerBlock() + fmt.Sprintf(`
+ephemeral "wix_access_token" "t" {}
+
+provider "wix" {
+  alias        = "viatoken"
+  base_url     = %[1]q
+  access_token = ephemeral.wix_access_token.t.access_token
+}
+
+resource "wix_automation_event_cancellation" "via_token" {
+  provider           = wix.viatoken
+  trigger_key        = %[2]q
+  external_entity_id = %[3]q
+}
+`, env.server.URL, env.triggerKey, id)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{
+			// Ephemeral resources came with Terraform 1.10.
+			tfversion.SkipBelow(tfversion.Version1_10_0),
+		},
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config:            config,
+			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{tokensAbsent{tokens}}},
+			ConfigStateChecks: []statecheck.StateCheck{tokensAbsent{tokens}},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				func(*terraform.State) error { return checkCanceledWithIssuedToken(env, tokens, id) },
+				func(*terraform.State) error { return tokens.absentFromTree(workDirs) },
+				func(*terraform.State) error { return tokens.absentFromFile(logFile) },
+			),
+		}},
+	})
+}
+
+// checkCanceledWithIssuedToken checks that the cancellation through the
+// aliased provider sent the token the simulator issued last (when the
+// apply opened wix_access_token), and that no provider configuration with
+// app credentials asked for more than one token.
+func checkCanceledWithIssuedToken(env *accEnv, tokens *tokenLog, id string) error {
+	issued, appClients := tokens.issued()
+	if got := len(env.sim.RequestsTo(wix.PathToken)); got != len(issued) || got == 0 {
+		return fmt.Errorf("token requests = %d, tokens recorded = %d", got, len(issued))
+	}
+	if len(issued) > appClients {
+		return fmt.Errorf("%d token requests for %d provider configurations with app credentials, want at most one each", len(issued), appClients)
+	}
+	calls := env.cancellationRequests()
+	if len(calls) != 1 {
+		return fmt.Errorf("cancellation calls = %d, want 1", len(calls))
+	}
+	if calls[0].Header.Get("Authorization") != issued[len(issued)-1] {
+		return fmt.Errorf("the cancellation sent a token other than the one the simulator issued last")
+	}
+	if n := env.sim.CancelCount(wixsim.DemoTriggerKey, id); n != 1 {
+		return fmt.Errorf("entity %s canceled %d times, want once", id, n)
+	}
+	return nil
+}
+
+// tokensAbsent checks a plan or a state, as terraform show -json prints
+// it (sensitive values included), for every token issued so far.
+type tokensAbsent struct{ tokens *tokenLog }
+
+func (c tokensAbsent) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	data, err := json.Marshal(req.Plan)
+	if err == nil {
+		err = c.tokens.absentFrom("the saved plan (terraform show -json)", data)
+	}
+	resp.Error = err
+}
+
+func (c tokensAbsent) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	data, err := json.Marshal(req.State)
+	if err == nil {
+		err = c.tokens.absentFrom("the state (terraform show -json)", data)
+	}
+	resp.Error = err
+}

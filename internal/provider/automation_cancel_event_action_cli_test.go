@@ -1,0 +1,128 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
+)
+
+// These tests drive the action through the real CLI. They need Terraform
+// 1.14 or later and skip, saying so, below it and under OpenTofu; the
+// TestAction_* tests cover the same behavior over the plugin protocol.
+
+// cancelEventActionConfig declares the action x for these ids.
+func cancelEventActionConfig(triggerKey string, ids []string) string {
+	quoted := make([]string, len(ids))
+	for i, id := range ids {
+		quoted[i] = fmt.Sprintf("%q", id)
+	}
+	return fmt.Sprintf(`
+action "wix_automation_cancel_event" "x" {
+  config {
+    trigger_key         = %q
+    external_entity_ids = [%s]
+  }
+}
+`, triggerKey, strings.Join(quoted, ", "))
+}
+
+// terraform apply -invoke runs the action alone: the ids are canceled in
+// two calls with one token, Terraform shows the progress, and nothing is
+// kept in state.
+func TestAccAction_CancelEvent_cliInvoke(t *testing.T) {
+	cli := actionsCLI(t)
+	env := newAccEnv(t)
+	env.needsSimulator()
+	dir := t.TempDir()
+	ids := entityIDs(150)
+	config := `terraform {
+  required_providers {
+    wix = { source = "wix-terraform/wix" }
+  }
+}
+` + env.providerBlock() + cancelEventActionConfig(env.triggerKey, ids)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	reattach := reattachProvider(t, env.provider())
+	if out, err := runCLI(t, cli, dir, reattach, "init", "-input=false"); err != nil {
+		t.Fatalf("terraform init: %v\n%s", err, out)
+	}
+	out, err := runCLI(t, cli, dir, reattach, "apply", "-input=false", "-no-color", "-auto-approve", "-invoke=action.wix_automation_cancel_event.x")
+	if err != nil {
+		t.Fatalf("terraform apply -invoke: %v\n%s", err, out)
+	}
+	if want := fmt.Sprintf("canceled 150 of 150 external entity ids of trigger key %q", env.triggerKey); !strings.Contains(out, want) {
+		t.Errorf("the output lacks the progress message %q:\n%s", want, out)
+	}
+	if got := len(env.sim.RequestsTo(wix.PathBulkCancel)); got != 2 {
+		t.Errorf("Bulk Cancel Event calls = %d, want 2", got)
+	}
+	if got := len(env.sim.RequestsTo(wix.PathToken)); got != 1 {
+		t.Errorf("token requests = %d, want 1", got)
+	}
+	if err := canceledEach(env, ids); err != nil {
+		t.Error(err)
+	}
+	state, _ := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
+	if strings.Contains(string(state), "wix_") {
+		t.Errorf("the action left something in state:\n%s", state)
+	}
+}
+
+// canceledEach checks that Wix canceled each id exactly once.
+func canceledEach(env *accEnv, ids []string) error {
+	for _, id := range ids {
+		if n := env.sim.CancelCount(wixsim.DemoTriggerKey, id); n != 1 {
+			return fmt.Errorf("entity %s canceled %d times, want once", id, n)
+		}
+	}
+	return nil
+}
+
+// An action_trigger in a terraform_data's lifecycle runs the action after
+// the resource is created, and not again when nothing changes.
+func TestAccAction_CancelEvent_actionTrigger(t *testing.T) {
+	env := newAccEnv(t)
+	env.needsSimulator()
+	ids := entityIDs(3)
+	config := env.providerBlock() + cancelEventActionConfig(env.triggerKey, ids) + `
+resource "terraform_data" "release" {
+  input = "v1"
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create]
+      actions = [action.wix_automation_cancel_event.x]
+    }
+  }
+}
+`
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{
+			noOpenTofu{},
+			// Actions came with Terraform 1.14.
+			tfversion.SkipBelow(minActionsVersion),
+		},
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: config, Check: func(*terraform.State) error { return canceledEach(env, ids) }},
+			{Config: config, PlanOnly: true},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if got := len(env.sim.RequestsTo(wix.PathBulkCancel)); got != 1 {
+				return fmt.Errorf("Bulk Cancel Event calls = %d over create, plan and destroy, want the 1 after create", got)
+			}
+			return nil
+		},
+	})
+}

@@ -1,0 +1,170 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+)
+
+// Limits on how many ids a diagnostic lists before it only counts the rest.
+const (
+	maxListedBadIDs         = 5
+	maxListedUnconfirmedIDs = 20
+)
+
+// cancelEventRun is one invocation of wix_automation_cancel_event: the ids
+// go to Wix in Bulk Cancel Event calls of up to wix.MaxBulkCancelIDs, one
+// after the other (the client paces them anyway), and each answer is
+// checked item by item.
+type cancelEventRun struct {
+	client     *wix.Client
+	triggerKey string
+	ids        []string
+	send       func(action.InvokeProgressEvent)
+
+	sent        int // ids in calls Wix answered
+	canceled    int // ids Wix confirmed
+	unconfirmed []unconfirmedID
+}
+
+// unconfirmedID is an id Wix did not confirm, with Wix's reason.
+type unconfirmedID struct {
+	id, code, description, requestID string
+}
+
+// cancelAll sends every id, stopping at the first call that fails as a
+// whole. Per-item failures do not stop it: the other ids still get canceled.
+func (r *cancelEventRun) cancelAll(ctx context.Context) error {
+	for start := 0; start < len(r.ids); start += wix.MaxBulkCancelIDs {
+		chunk := r.ids[start:min(start+wix.MaxBulkCancelIDs, len(r.ids))]
+		answer, err := r.client.BulkCancelEvent(ctx, r.triggerKey, chunk)
+		if err != nil {
+			return err
+		}
+		r.record(chunk, answer)
+		tflog.Debug(ctx, "Bulk Cancel Event answered", map[string]any{"sent": r.sent, "canceled": r.canceled, "total": len(r.ids)})
+		r.progress()
+	}
+	return nil
+}
+
+// record checks each id of chunk against Wix's answer: only a result with
+// success true confirms it; a failed item or one missing from the answer
+// does not.
+func (r *cancelEventRun) record(chunk []string, answer *wix.BulkCancelEventResponse) {
+	results := make(map[string]wix.ItemMetadata, len(answer.Results))
+	for _, res := range answer.Results {
+		id := res.ExternalEntityID
+		if id == "" {
+			id = res.ItemMetadata.ID
+		}
+		results[id] = res.ItemMetadata
+	}
+	for _, id := range chunk {
+		md, found := results[id]
+		switch {
+		case found && md.Success:
+			r.canceled++
+		case found && md.Error != nil:
+			r.unconfirmed = append(r.unconfirmed, unconfirmedID{id, md.Error.Code, md.Error.Description, answer.RequestID})
+		case found:
+			r.unconfirmed = append(r.unconfirmed, unconfirmedID{id, "", "Wix reported no success for this id and gave no reason", answer.RequestID})
+		default:
+			r.unconfirmed = append(r.unconfirmed, unconfirmedID{id, "", "Wix's answer has no result for this id", answer.RequestID})
+		}
+	}
+	r.sent += len(chunk)
+}
+
+// progress tells Terraform how far the invocation got.
+func (r *cancelEventRun) progress() {
+	if r.send == nil {
+		return
+	}
+	msg := fmt.Sprintf("canceled %d of %d external entity %s of trigger key %q", r.canceled, len(r.ids), idsWord(len(r.ids)), r.triggerKey)
+	if n := len(r.unconfirmed); n > 0 {
+		msg += fmt.Sprintf(" (%d not confirmed)", n)
+	}
+	r.send(action.InvokeProgressEvent{Message: msg})
+}
+
+func idsWord(n int) string {
+	if n == 1 {
+		return "id"
+	}
+	return "ids"
+}
+
+// failure words a call that failed as a whole: what happened, how far the
+// invocation got, why, and what to do.
+func (r *cancelEventRun) failure(err error, limit time.Duration) (summary, detail string) {
+	summary, advice := explainCancelEventError(err, limit)
+	detail = fmt.Sprintf("Wix confirmed the cancellation of %d of the %d external entity %s of trigger key %q "+
+		"before a Bulk Cancel Event call failed; the %d %s of that call and the calls after it were not canceled.\n\n%s\n\n%s",
+		r.canceled, len(r.ids), idsWord(len(r.ids)), r.triggerKey, len(r.ids)-r.sent, idsWord(len(r.ids)-r.sent), err, advice)
+	return summary, detail
+}
+
+// explainCancelEventError picks the summary for err and says what to do.
+func explainCancelEventError(err error, limit time.Duration) (summary, advice string) {
+	const again = " Canceling again is harmless, so invoking the action again with the same ids is safe."
+	var apiErr *wix.APIError
+	isAPI := errors.As(err, &apiErr)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "Timed out canceling Wix automation events", fmt.Sprintf("The invocation's time limit of %s ran out, or would have before "+
+			"the next attempt (retries, request pacing and Wix's Retry-After count towards it). Invoke the action again "+
+			"later, or split external_entity_ids over several actions.", roundDuration(limit)) + again
+	case errors.Is(err, context.Canceled):
+		return "Interrupted while canceling Wix automation events", "Terraform was interrupted (Ctrl-C) before Wix answered." + again
+	case isAPI && apiErr.StatusCode == http.StatusUnauthorized:
+		return "Wix rejected the credentials", "Check app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, " +
+			"WIX_INSTANCE_ID), or supply a fresh access_token (WIX_ACCESS_TOKEN)."
+	case isAPI && apiErr.StatusCode == http.StatusForbidden:
+		return "Wix denied the cancellation", "Only the app that created the trigger key can cancel its events, and the app " +
+			"needs the \"Manage Your App\" permission (SCOPE.DC.MANAGE-YOUR-APP) on this instance."
+	case isAPI && apiErr.Retryable():
+		return "Wix is unavailable", "Wix asked to try again later and the retries ran out. Invoke the action again later, " +
+			"or raise max_retries in the provider block." + again
+	}
+	return "Could not cancel Wix automation events", "Fix what Wix names above, if anything; when the error persists, " +
+		"Wix support can find the call by its x-wix-request-id."
+}
+
+// roundDuration shows a duration the way users write one.
+func roundDuration(d time.Duration) time.Duration {
+	if d < time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(time.Second)
+}
+
+// unconfirmedDiagnostic lists each id Wix did not confirm, with Wix's code
+// and description, up to maxListedUnconfirmedIDs.
+func (r *cancelEventRun) unconfirmedDiagnostic() (summary, detail string) {
+	n := len(r.unconfirmed)
+	var b strings.Builder
+	fmt.Fprintf(&b, "Wix confirmed the cancellation of %d of the %d external entity %s of trigger key %q, but not of these %d:\n",
+		r.canceled, len(r.ids), idsWord(len(r.ids)), r.triggerKey, n)
+	for _, u := range r.unconfirmed[:min(n, maxListedUnconfirmedIDs)] {
+		reason := u.description
+		if u.code != "" {
+			reason = u.code + ": " + reason
+		}
+		fmt.Fprintf(&b, "  - %s: %s (x-wix-request-id: %s)\n", u.id, reason, u.requestID)
+	}
+	if n > maxListedUnconfirmedIDs {
+		fmt.Fprintf(&b, "  and %d more.\n", n-maxListedUnconfirmedIDs)
+	}
+	b.WriteString("\nCanceling again is harmless: once the cause is fixed, invoke the action again with these ids. " +
+		"Wix support can find each call by its x-wix-request-id.")
+	return fmt.Sprintf("Wix did not cancel the events of %d external entity %s", n, idsWord(n)), b.String()
+}

@@ -1,0 +1,99 @@
+package wix
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
+)
+
+// tokenTestClient serves a fresh simulator whose tokens live ttl and builds
+// a client for it with cfg's credentials (the demo app's when cfg has none).
+func tokenTestClient(t *testing.T, ttl time.Duration, cfg Config) (*wixsim.Server, *Client) {
+	t.Helper()
+	sim := wixsim.New(wixsim.Options{TokenTTL: ttl})
+	server := httptest.NewServer(sim)
+	t.Cleanup(server.Close)
+	cfg.BaseURL = server.URL
+	if cfg.AccessToken == "" && cfg.AppID == "" {
+		cfg.AppID, cfg.AppSecret, cfg.InstanceID = wixsim.DemoAppID, wixsim.DemoAppSecret, wixsim.DemoInstanceID
+	}
+	client, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return sim, client
+}
+
+// The token AccessToken hands out is the one the client's API calls send,
+// fetched once however many callers ask at the same time, with the expiry
+// Wix's expires_in gave.
+func TestAccessToken_isTheClientsOneToken(t *testing.T) {
+	sim, client := tokenTestClient(t, 2*time.Hour, Config{})
+	before := time.Now()
+	tokens := make([]string, 8)
+	expiries := make([]time.Time, 8)
+	var wg sync.WaitGroup
+	for i := range tokens {
+		wg.Go(func() {
+			var err error
+			tokens[i], expiries[i], err = client.AccessToken(context.Background())
+			if err != nil {
+				t.Errorf("AccessToken: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	after := time.Now()
+	for i := range tokens {
+		if tokens[i] != tokens[0] || !strings.HasPrefix(tokens[i], "OAUTH2.") {
+			t.Fatalf("caller %d got a different or malformed token (%d characters)", i, len(tokens[i]))
+		}
+		if expiries[i].Before(before.Add(2*time.Hour)) || expiries[i].After(after.Add(2*time.Hour)) {
+			t.Fatalf("expiresAt = %s, want two hours (the simulator's expires_in) after the fetch", expiries[i])
+		}
+	}
+	if err := client.CancelEvent(context.Background(), wixsim.DemoTriggerKey, "16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c"); err != nil {
+		t.Fatalf("CancelEvent: %v", err)
+	}
+	if got := len(sim.RequestsTo(PathToken)); got != 1 {
+		t.Errorf("token requests = %d, want 1 for eight AccessToken calls and a Cancel Event", got)
+	}
+	cancels := sim.RequestsTo(PathCancel)
+	if len(cancels) != 1 || cancels[0].Header.Get("Authorization") != tokens[0] {
+		t.Errorf("Cancel Event did not send the token AccessToken returned")
+	}
+}
+
+// A ready access token is handed out as configured, with no expiry and no
+// token request.
+func TestAccessToken_readyToken(t *testing.T) {
+	sim, client := tokenTestClient(t, 0, Config{AccessToken: "OAUTH2.ready-made"})
+	token, expiresAt, err := client.AccessToken(context.Background())
+	if err != nil {
+		t.Fatalf("AccessToken: %v", err)
+	}
+	if token != "OAUTH2.ready-made" || !expiresAt.IsZero() {
+		t.Errorf("AccessToken = (%d characters, %s), want the configured token and the zero time", len(token), expiresAt)
+	}
+	if got := len(sim.Requests()); got != 0 {
+		t.Errorf("requests = %d, want none", got)
+	}
+}
+
+// A token that cannot be had is an error that names the app, not its secret.
+func TestAccessToken_rejectedCredentials(t *testing.T) {
+	const secret = "not-the-demo-secret"
+	_, client := tokenTestClient(t, 0, Config{AppID: wixsim.DemoAppID, AppSecret: secret, InstanceID: wixsim.DemoInstanceID, MaxRetries: 1})
+	token, _, err := client.AccessToken(context.Background())
+	if err == nil || token != "" {
+		t.Fatalf("AccessToken = (%d characters, %v), want no token and an error", len(token), err)
+	}
+	if !strings.Contains(err.Error(), wixsim.DemoAppID) || !strings.Contains(err.Error(), "401") || strings.Contains(err.Error(), secret) {
+		t.Errorf("error = %q, want the app id and the 401, without the secret", err)
+	}
+}
