@@ -6,10 +6,12 @@
 #
 # Usage: scripts/docs.sh
 #
-# tfplugindocs is pinned in go.mod as a Go tool (`go tool tfplugindocs`). It
-# reads the provider schema through the Terraform CLI, which it would
-# download if none were on PATH; this script never lets it: it uses the one
-# scripts/cli-path.sh finds or builds. Any Terraform 1.x works.
+# tfplugindocs is pinned in go.mod as a Go tool (`go tool tfplugindocs`).
+# The provider schema comes from tools/schemajson, built in-process: the
+# Terraform CLI on this machine may be older than 1.14 and would print no
+# action or list resource schemas. tfplugindocs still wants a Terraform CLI
+# for its own checks, which it would download if none were on PATH; this
+# script never lets it: it uses the one scripts/cli-path.sh finds or builds.
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -38,8 +40,11 @@ export PATH="$work/bin:$PATH"
 export CHECKPOINT_DISABLE=1
 drop_missing_cli_config
 
+echo "==> provider schema, in-process (tools/schemajson)"
+go run ./tools/schemajson >"$work/schema.json"
+
 echo "==> tfplugindocs generate (Terraform: $("$work/bin/terraform" version | head -n 1))"
-go tool tfplugindocs generate --provider-name wix --website-temp-dir "$work/website"
+go tool tfplugindocs generate --provider-name wix --providers-schema "$work/schema.json" --website-temp-dir "$work/website"
 
 echo "==> tfplugindocs validate"
-go tool tfplugindocs validate --provider-name wix
+go tool tfplugindocs validate --provider-name wix --providers-schema "$work/schema.json"

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -59,15 +58,7 @@ func (e *accessTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.Sch
 }
 
 func (e *accessTokenEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider: please report it.", req.ProviderData))
-		return
-	}
-	e.data = data
+	e.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (e *accessTokenEphemeralResource) Open(ctx context.Context, _ ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
@@ -79,7 +70,7 @@ func (e *accessTokenEphemeralResource) Open(ctx context.Context, _ ephemeral.Ope
 	token, expiresAt, err := e.data.client.AccessToken(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not get a Wix access token",
-			"Opening wix_access_token asked Wix's OAuth endpoint for the provider's token, and it failed.\n\n"+err.Error()+
+			"Opening wix_access_token asked Wix's OAuth endpoint for the provider's token, and it failed.\n\n"+e.data.redact(err.Error())+
 				"\n\nCheck app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, WIX_INSTANCE_ID), and that the app is "+
 				"installed on that instance.")
 		return
@@ -99,5 +90,5 @@ func (e *accessTokenEphemeralResource) noClient() (summary, detail string) {
 			"known provider values: configure the provider \"wix\" block from values known at plan time."
 	}
 	return "Missing Wix credentials", "Opening wix_access_token gets a token with the provider's credentials, " +
-		"and the provider has none.\n\n" + credentialsHowTo
+		"and the provider has none.\n\n" + configureCredentials
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -76,15 +75,7 @@ func (a *automationCancelEventAction) Schema(_ context.Context, _ action.SchemaR
 }
 
 func (a *automationCancelEventAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider: please report it.", req.ProviderData))
-		return
-	}
-	a.data = data
+	a.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan fails the plan when the invocation would have no credentials
@@ -98,12 +89,7 @@ func (a *automationCancelEventAction) ModifyPlan(_ context.Context, _ action.Mod
 // cancelEventMissingCredentials is the detail of the plan-time and
 // invoke-time errors of an action without credentials.
 const cancelEventMissingCredentials = "Invoking wix_automation_cancel_event calls Wix's Bulk Cancel Event API, " +
-	"and the provider has no credentials to call it with.\n\n" + credentialsHowTo
-
-// credentialsHowTo says how to give the provider credentials.
-const credentialsHowTo = "Configure either app_id, app_secret and instance_id (or the environment variables " +
-	"WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID), or access_token (or WIX_ACCESS_TOKEN), " +
-	"in the provider \"wix\" block."
+	"and the provider has no credentials to call it with.\n\n" + configureCredentials
 
 func (a *automationCancelEventAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var m automationCancelEventActionModel
@@ -130,10 +116,11 @@ func (a *automationCancelEventAction) Invoke(ctx context.Context, req action.Inv
 	err := run.cancelAll(ctx)
 	if err != nil {
 		summary, detail := run.failure(err, limit)
-		resp.Diagnostics.AddError(summary, detail)
+		resp.Diagnostics.AddError(summary, a.data.redact(detail))
 	}
 	if len(run.unconfirmed) > 0 {
-		resp.Diagnostics.AddError(run.unconfirmedDiagnostic())
+		summary, detail := run.unconfirmedDiagnostic()
+		resp.Diagnostics.AddError(summary, a.data.redact(detail))
 	}
 }
 
