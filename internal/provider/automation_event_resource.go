@@ -171,17 +171,25 @@ func eventIdempotencyKeyAttribute() schema.StringAttribute {
 
 const replaceUnlessAdoptedText = "Changing this forces a new event (except on the first apply after an import, which only records it)."
 
-// eventAdoptedImport reports whether state is an imported event: it has no
-// reported_at, and the first apply after the import records payload,
-// triggers and idempotency_key from the configuration without reporting
-// again.
+// eventAdoptedImport reports whether state is an imported event whose
+// configuration has not been recorded yet: no reported_at, and none of
+// payload, triggers and idempotency_key. The first apply after the import
+// records them without reporting again; once one of them is recorded, a
+// change of any of them replaces the event like any other. (Checking
+// reported_at alone would keep an imported event adopted for good, and
+// every later payload change would be saved without a report.)
 func eventAdoptedImport(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) bool {
 	if state.Raw.IsNull() {
 		return false
 	}
-	var reportedAt types.String
-	diags.Append(state.GetAttribute(ctx, path.Root("reported_at"), &reportedAt)...)
-	return reportedAt.IsNull()
+	var s automationEventModel
+	diags.Append(state.Get(ctx, &s)...)
+	return !diags.HasError() && s.adopted()
+}
+
+// adopted is eventAdoptedImport for a state already read.
+func (s automationEventModel) adopted() bool {
+	return s.ReportedAt.IsNull() && s.Payload.IsNull() && s.Triggers.IsNull() && s.IdempotencyKey.IsNull()
 }
 
 func replaceUnlessAdoptedMap(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
@@ -242,7 +250,7 @@ func (r *automationEventResource) ModifyPlan(ctx context.Context, req resource.M
 // eventReplaced mirrors the RequiresReplace rules of the schema, which the
 // framework does not pass on to ModifyPlan.
 func eventReplaced(plan, state automationEventModel) bool {
-	if state.ReportedAt.IsNull() {
+	if state.adopted() {
 		return !plan.TriggerKey.Equal(state.TriggerKey) || !plan.ExternalEntityID.Equal(state.ExternalEntityID)
 	}
 	return !plan.TriggerKey.Equal(state.TriggerKey) || !plan.ExternalEntityID.Equal(state.ExternalEntityID) ||
