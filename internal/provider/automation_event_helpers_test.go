@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -289,4 +290,29 @@ func (e *accEnv) reportOutside(id string) {
 // Wix remembers keys for a week.
 func uniqueKey(prefix string) string {
 	return fmt.Sprintf("%s-%d", prefix, time.Now().UnixNano())
+}
+
+// expectEventCreates is a plan check: of the total events of eventsConfig,
+// the plan creates those at these indexes and leaves the others alone.
+func expectEventCreates(total int, indexes ...int) plancheck.PlanCheck {
+	return eventCreatesCheck{total, indexes}
+}
+
+type eventCreatesCheck struct {
+	total   int
+	indexes []int
+}
+
+func (c eventCreatesCheck) CheckPlan(ctx context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	var errs []error
+	for i := range c.total {
+		action := plancheck.ResourceActionNoop
+		if slices.Contains(c.indexes, i) {
+			action = plancheck.ResourceActionCreate
+		}
+		r := &plancheck.CheckPlanResponse{}
+		plancheck.ExpectResourceAction(eventAddr(i), action).CheckPlan(ctx, req, r)
+		errs = append(errs, r.Error)
+	}
+	resp.Error = errors.Join(errs...)
 }

@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -239,5 +240,266 @@ func TestAccAutomationEvent_idempotencyKeyRandom(t *testing.T) {
 				Check:             env.noRequestsSince(&requests),
 			},
 		},
+	})
+}
+
+// A replacement that keeps a user-set idempotency_key fails at plan, for a
+// change of payload, triggers or entity alike: Wix would ignore the new
+// report. Changing the key with it replaces the event: the old one is
+// canceled and the new one reported with the new key.
+func TestAccAutomationEvent_replacementKeepingKeyFails(t *testing.T) {
+	env := newAccEnv(t)
+	ids := entityIDs(2)
+	k1, k2 := uniqueKey("k1"), uniqueKey("k2")
+	event := func(id, payload, key string, extra ...string) string {
+		return env.providerBlock() + oneEvent(env.triggerKey, id, append(extra,
+			fmt.Sprintf("payload = { release = %q }", payload), fmt.Sprintf("idempotency_key = %q", key))...)
+	}
+	keeps := func(config string) resource.TestStep {
+		return resource.TestStep{Config: config, PlanOnly: true, ExpectError: expectWords("Replacement keeps the idempotency key",
+			"idempotency_key stays "+fmt.Sprintf("%q", k1), "Wix remembers a key for up to a week", "Change idempotency_key")}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: event(ids[0], "v1", k1), Check: env.reportCallsSoFar(1)},
+			keeps(event(ids[0], "v2", k1)),
+			keeps(event(ids[0], "v1", k1, `triggers = { release = "v2" }`)),
+			keeps(event(ids[1], "v1", k1)),
+			{
+				Config:           event(ids[0], "v2", k2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{replacesEvent}},
+				ConfigStateChecks: append(env.eventStateChecks(ids[0])[:1],
+					statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("idempotency_key"), knownvalue.StringExact(k2))),
+				Check: resource.ComposeTestCheckFunc(env.reportCallsSoFar(2), env.cancelCallsSoFar(1), func(*terraform.State) error {
+					if env.sim == nil {
+						return nil
+					}
+					events := env.eventsOf(env.triggerKey, ids[0])
+					if len(events) != 2 || !events[0].Canceled || events[1].Canceled || events[1].IdempotencyKey != k2 {
+						return fmt.Errorf("events = %+v, want the first canceled and the second reported with %s", events, k2)
+					}
+					return nil
+				}),
+			},
+		},
+		CheckDestroy: env.eventsCanceled(true, ids[0]),
+	})
+}
+
+// A per-item failure inside a 200 Bulk Report Event answer fails exactly
+// that resource, with Wix's code; the others are saved, and the next apply
+// reports only the failed one.
+func TestAccAutomationEvent_bulkPerItemFailure(t *testing.T) {
+	env := newSimEnv(t)
+	ids := entityIDs(5)
+	const bad = 3
+	env.sim.FailBulkReportItems(env.triggerKey, ids[bad])
+	config := env.providerBlock(sendAfter) + eventsConfig(env.triggerKey, ids)
+	oneBulkOfAll := func() {
+		reports := env.reportRequests()
+		if len(reports) != 1 || reports[0].Path != wix.PathBulkReport || len(env.sim.Events()) != len(ids)-1 {
+			t.Fatalf("reports = %v, events = %d; want one Bulk Report Event of all and an event for all but one", reports, len(env.sim.Events()))
+		}
+		if n := len(env.eventsOf(env.triggerKey, ids[bad])); n != 0 {
+			t.Fatalf("the failed entity has %d events, want 0", n)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: config, ExpectError: expectWords("Could not report a Wix automation event", ids[bad],
+				"REPORT_EVENT_FAILED", "simulated failure to report the event for "+ids[bad])},
+			{
+				PreConfig: oneBulkOfAll, Config: config, PlanOnly: true, ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					expectEventCreates(len(ids), bad),
+				}},
+			},
+			{
+				PreConfig: env.sim.ClearFaults,
+				Config:    config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(eventAddr(bad), tfjsonpath.New("activation_ids"), env.simActivationIDs(ids[bad])),
+					statecheck.ExpectKnownValue(eventAddr(0), tfjsonpath.New("activation_ids"), env.simActivationIDs(ids[0])),
+				},
+				Check: func(*terraform.State) error {
+					reports := env.reportRequests()
+					if len(reports) != 2 || reports[1].Path != wix.PathReport || !strings.Contains(string(reports[1].Body), ids[bad]) {
+						return fmt.Errorf("reports = %v, want the failed one alone as Report Event", reports)
+					}
+					return nil
+				},
+			},
+		},
+		CheckDestroy: env.eventsCanceled(true, ids...),
+	})
+}
+
+// A destroy whose cancel Wix refuses keeps the event in state; the next
+// destroy cancels it.
+func TestAccAutomationEvent_destroyWithFailingCancel(t *testing.T) {
+	env := newSimEnv(t)
+	id := entityIDs(1)[0]
+	config := env.providerBlock() + oneEvent(env.triggerKey, id)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: http.StatusForbidden, Message: "no permission to cancel"})
+				},
+				Config: config, Destroy: true,
+				ExpectError: expectWords("Wix denied the cancellation", "403", "no permission to cancel"),
+			},
+			// Still in state: the plan is empty, nothing to create.
+			{Config: config, PlanOnly: true, PreConfig: func() {
+				if err := env.eventsCanceled(false, id)(nil); err != nil {
+					t.Fatal(err)
+				}
+			}},
+		},
+		CheckDestroy: func(s *terraform.State) error {
+			if got := env.statuses(wix.PathCancel); !slices.Equal(got, []int{http.StatusForbidden, http.StatusOK}) {
+				return fmt.Errorf("answers to Cancel Event = %v, want 403 then 200", got)
+			}
+			return env.eventsCanceled(true, id)(s)
+		},
+	})
+}
+
+// A destroy of several events whose Bulk Cancel Event fails one item keeps
+// exactly that one in state; the next destroy cancels it.
+func TestAccAutomationEvent_destroyWithFailingBulkItem(t *testing.T) {
+	env := newSimEnv(t)
+	ids := entityIDs(4)
+	const bad = 2
+	config := env.providerBlock(sendAfter) + eventsConfig(env.triggerKey, ids)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig:   func() { env.sim.FailBulkItems(env.triggerKey, ids[bad]) },
+				Config:      config,
+				Destroy:     true,
+				ExpectError: expectWords("Could not cancel Wix automation events", ids[bad], "CANCEL_EVENT_FAILED"),
+			},
+			{
+				PreConfig: func() {
+					if n := env.sim.CancelCount(env.triggerKey, ids[bad]); n != 0 {
+						t.Fatalf("the failed entity was canceled %d times, want 0", n)
+					}
+					env.sim.ClearFaults()
+				},
+				// Only the failed event is left: the others are planned anew.
+				Config: config, PlanOnly: true, ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+					expectEventCreates(len(ids), 0, 1, 3),
+				}},
+			},
+		},
+		CheckDestroy: func(s *terraform.State) error {
+			if n := env.sim.CancelCount(env.triggerKey, ids[bad]); n != 1 {
+				return fmt.Errorf("the failed entity was canceled %d times after the second destroy, want 1", n)
+			}
+			return env.eventsCanceled(true, ids...)(s)
+		},
+	})
+}
+
+// An import block adopts an event reported outside Terraform with no API
+// call; the apply records payload, triggers and idempotency_key without
+// reporting; after that a change replaces the event as usual, and destroy
+// cancels both.
+func TestAccAutomationEvent_importBlock(t *testing.T) {
+	env := newAccEnv(t)
+	id := entityIDs(1)[0]
+	env.reportOutside(id)
+	k1, k2 := uniqueKey("adopted"), uniqueKey("replaced")
+	config := func(release, key string) string {
+		return env.providerBlock() + fmt.Sprintf("import {\n  to = %s\n  id = \"%s/%s\"\n}\n", oneEventAddr, env.triggerKey, id) +
+			oneEvent(env.triggerKey, id, `payload = { tier = "gold" }`, fmt.Sprintf("triggers = { release = %q }", release),
+				fmt.Sprintf("idempotency_key = %q", key))
+	}
+	recorded := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("payload"), knownvalue.ObjectExact(map[string]knownvalue.Check{"tier": knownvalue.StringExact("gold")})),
+		statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("triggers"), knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v1")})),
+		statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("idempotency_key"), knownvalue.StringExact(k1)),
+		statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("reported_at"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("activation_ids"), knownvalue.Null()),
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config("v1", k1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(oneEventAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: recorded,
+				// Only the report made outside Terraform, no token of the provider.
+				Check: func(*terraform.State) error {
+					if env.sim != nil && len(env.sim.Requests()) != 2 {
+						return fmt.Errorf("import and apply made %d API calls, want 0", len(env.sim.Requests())-2)
+					}
+					return nil
+				},
+			},
+			{Config: config("v1", k1), PlanOnly: true},
+			// Recorded: a change now replaces the event like any other.
+			{
+				Config:            config("v2", k2),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{replacesEvent}},
+				ConfigStateChecks: env.eventStateChecks(id)[:1],
+				Check:             resource.ComposeTestCheckFunc(env.cancelCallsSoFar(1), env.reportCallsSoFar(2)),
+			},
+		},
+		CheckDestroy: env.eventsCanceled(true, id),
+	})
+}
+
+// terraform import adopts an event with no API call; the next apply records
+// the configuration with no report, and destroy cancels the event.
+func TestAccAutomationEvent_importCLI(t *testing.T) {
+	env := newAccEnv(t)
+	id := entityIDs(1)[0]
+	env.reportOutside(id)
+	config := env.providerBlock() + oneEvent(env.triggerKey, id, `payload = { tier = "gold" }`)
+	noCall := func(*terraform.State) error {
+		if env.sim != nil && len(env.sim.Requests()) != 2 {
+			return fmt.Errorf("import and apply made %d API calls, want 0", len(env.sim.Requests())-2)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				ResourceName: oneEventAddr, ImportState: true, ImportStateId: env.triggerKey + "/" + id,
+				ImportStatePersist: true, Config: config,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["external_entity_id"] != id || states[0].Attributes["trigger_key"] != env.triggerKey {
+						return fmt.Errorf("imported %v, want the event of %s", states, id)
+					}
+					return noCall(nil)
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(oneEventAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("payload"), knownvalue.ObjectExact(map[string]knownvalue.Check{"tier": knownvalue.StringExact("gold")})),
+					statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("idempotency_key"), knownvalue.Null()),
+				},
+				Check: noCall,
+			},
+			{ResourceName: oneEventAddr, ImportState: true, ImportStateId: id, Config: config,
+				ExpectError: expectWords("Invalid import id for wix_automation_event", `has no "/"`, "<trigger_key>/<external_entity_id>")},
+		},
+		CheckDestroy: resource.ComposeTestCheckFunc(env.eventsCanceled(true, id), env.reportCallsSoFar(1)),
 	})
 }
