@@ -28,13 +28,18 @@ const oneEventAddr = "wix_automation_event.one"
 
 // oneEvent is a wix_automation_event named "one" with extra attribute lines.
 func oneEvent(triggerKey, id string, extra ...string) string {
+	return oneEventNamed("one", triggerKey, id, extra...)
+}
+
+// oneEventNamed is a wix_automation_event with a name and extra attribute lines.
+func oneEventNamed(name, triggerKey, id string, extra ...string) string {
 	return fmt.Sprintf(`
-resource "wix_automation_event" "one" {
+resource "wix_automation_event" %q {
   trigger_key        = %q
   external_entity_id = %q
   %s
 }
-`, triggerKey, id, strings.Join(extra, "\n  "))
+`, name, triggerKey, id, strings.Join(extra, "\n  "))
 }
 
 // eventAddr is the address of the n-th event of eventsConfig.

@@ -503,3 +503,157 @@ func TestAccAutomationEvent_importCLI(t *testing.T) {
 		CheckDestroy: resource.ComposeTestCheckFunc(env.eventsCanceled(true, id), env.reportCallsSoFar(1)),
 	})
 }
+
+// for_each of 200 events with the defaults: far fewer report calls than
+// events (at most 0.12 a event), one token per run, one event per entity;
+// destroy likewise. Asserted on the simulator's log, never on time.
+func TestAccAutomationEvent_forEach200(t *testing.T) {
+	env := newSimEnv(t)
+	ids := entityIDs(200)
+	maxCalls := len(ids) * 12 / 100
+	config := env.providerBlock() + forEachEvents(env.triggerKey, ids)
+	reported := simCheck(func() error {
+		t.Logf("%d events took %d report calls", len(ids), len(env.reportRequests()))
+		if n := len(env.reportRequests()); n > maxCalls {
+			return fmt.Errorf("%d report calls for %d events, want at most %d", n, len(ids), maxCalls)
+		}
+		if n := len(env.sim.RequestsTo(wix.PathToken)); n != 1 {
+			return fmt.Errorf("token requests = %d, want 1", n)
+		}
+		for _, id := range ids {
+			if _, err := env.onlyEvent(env.triggerKey, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	canceled := simCheck(func() error {
+		t.Logf("%d events took %d cancel calls", len(ids), len(env.cancellationRequests()))
+		if n := len(env.cancellationRequests()); n > maxCalls {
+			return fmt.Errorf("%d cancel calls for %d events, want at most %d", n, len(ids), maxCalls)
+		}
+		if n := len(env.sim.RequestsTo(wix.PathToken)); n != 2 {
+			return fmt.Errorf("token requests = %d, want 2: one for the apply, one for the destroy", n)
+		}
+		return env.eventsCanceled(true, ids...)(nil)
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: config, ConfigStateChecks: []statecheck.StateCheck{reported,
+				statecheck.ExpectKnownValue(`wix_automation_event.env["`+ids[117]+`"]`, tfjsonpath.New("activation_ids"), env.simActivationIDs(ids[117])),
+			}},
+			// The harness cannot read for_each state back for its own
+			// destroy: destroy in a step, then check with no resources left.
+			{Config: config, Destroy: true},
+			{Config: env.providerBlock(), ConfigStateChecks: []statecheck.StateCheck{canceled}},
+		},
+	})
+}
+
+// Create, replacement and destroy without credentials fail at plan, naming
+// every setting; refresh and a plan without changes need none and call
+// nothing.
+func TestAccAutomationEvent_credentialsAtPlan(t *testing.T) {
+	env := newSimEnv(t)
+	ids := entityIDs(2)
+	noCredentials := bareProviderBlock(env.baseURLLine())
+	one := oneEvent(env.triggerKey, ids[0])
+	missing := func(op string) []string {
+		return []string{"Missing Wix credentials", op, "app_id, app_secret and instance_id",
+			"WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID", "access_token (or WIX_ACCESS_TOKEN)"}
+	}
+	var requests int
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: env.providerBlock() + one, Check: env.countRequests(&requests)},
+			{Config: noCredentials + one, PlanOnly: true},
+			{Config: noCredentials + one + oneEventNamed("two", env.triggerKey, ids[1]), PlanOnly: true,
+				ExpectError: expectWords(missing("Creating a wix_automation_event calls Wix's Report Event API")...)},
+			{Config: noCredentials + oneEvent(env.triggerKey, ids[0], `payload = { n = 1 }`), PlanOnly: true,
+				ExpectError: expectWords(missing("Report Event")...)},
+			{Config: noCredentials, PlanOnly: true,
+				ExpectError: expectWords(missing("Destroying a wix_automation_event calls Wix's Cancel Event API")...)},
+			{
+				PreConfig: func() {
+					if n := len(env.sim.Requests()); n != requests {
+						t.Fatalf("plans without credentials made %d API calls, want 0", n-requests)
+					}
+				},
+				Config: env.providerBlock() + one, PlanOnly: true,
+			},
+		},
+		CheckDestroy: env.eventsCanceled(true, ids[0]),
+	})
+}
+
+// An import block with no credentials at all adopts an event and records
+// its configuration with zero API calls; destroying it then needs them.
+func TestAccAutomationEvent_importWithoutCredentials(t *testing.T) {
+	env := newSimEnv(t)
+	id := entityIDs(1)[0]
+	env.reportOutside(id)
+	before := len(env.sim.Requests())
+	event := oneEvent(env.triggerKey, id, `payload = { tier = "gold" }`, `triggers = { release = "v1" }`)
+	importBlock := fmt.Sprintf("import {\n  to = %s\n  id = \"%s/%s\"\n}\n", oneEventAddr, env.triggerKey, id)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: bareProviderBlock(env.baseURLLine()) + importBlock + event,
+				ConfigStateChecks: []statecheck.StateCheck{
+					simCheck(func() error { return env.noRequestsSince(&before)(nil) }),
+					statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("triggers"), knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v1")})),
+				},
+			},
+			// Destroy (the test's end) runs with this configuration.
+			{Config: env.providerBlock() + event, PlanOnly: true},
+		},
+		CheckDestroy: env.eventsCanceled(true, id),
+	})
+}
+
+// Bad input fails at plan, naming the attribute and the rule, with no API
+// call.
+func TestAccAutomationEvent_planTimeValidation(t *testing.T) {
+	env := newAccEnv(t)
+	id, key := entityIDs(1)[0], env.triggerKey
+	cases := map[string]struct {
+		triggerKey, entityID, extra string
+		want                        []string
+	}{
+		"key starting with _": {key, id, `payload = { _x = 1 }`, []string{"Invalid payload key", `The payload key "_x" is not one Wix accepts`, "not starting with an underscore"}},
+		"key with a dash":     {key, id, `payload = { "a-b" = 1 }`, []string{"Invalid payload key", `The payload key "a-b"`, "letters, digits and underscores"}},
+		"nested map":          {key, id, `payload = { a = { b = 1 } }`, []string{"Unsupported payload value", "payload.a is an object (nested objects are not allowed)", "jsonencode"}},
+		"list of lists":       {key, id, `payload = { a = [[1]] }`, []string{"Unsupported payload value", "payload.a is a list of lists", "flat objects"}},
+		"list of scalars":     {key, id, `payload = { a = [1, 2] }`, []string{"Unsupported payload value", "payload.a[0] is a number", "flat objects"}},
+		"null value":          {key, id, `payload = { a = null }`, []string{"Null payload value", "payload.a is null"}},
+		"not an object":       {key, id, `payload = "x"`, []string{"Invalid payload", "payload must be an object"}},
+		"long key":            {key, id, fmt.Sprintf("idempotency_key = %q", strings.Repeat("k", 81)), []string{"idempotency_key", "length must be between 1 and 80, got: 81"}},
+		"empty key":           {key, id, `idempotency_key = ""`, []string{"idempotency_key", "length must be between 1 and 80, got: 0"}},
+		"empty trigger key":   {"", id, "", []string{"Invalid trigger_key", `The trigger_key "" is empty`}},
+		"long trigger key":    {strings.Repeat("k", 101), id, "", []string{"Invalid trigger_key", "is 101 characters long", "at most 100"}},
+		"not a GUID":          {key, "16ef8c9c-413e", "", []string{"Invalid external_entity_id", `"16ef8c9c-413e" is not a GUID`}},
+		"zero create":         {key, id, "timeouts {\n    create = \"0s\"\n  }", []string{"Invalid timeouts.create", `timeouts.create is "0s", which is not above zero`}},
+		"negative create":     {key, id, "timeouts {\n    create = \"-5m\"\n  }", []string{"Invalid timeouts.create", `timeouts.create is "-5m", which is not above zero`}},
+		"zero delete":         {key, id, "timeouts {\n    delete = \"0s\"\n  }", []string{"Invalid timeouts.delete", `timeouts.delete is "0s", which is not above zero`}},
+		"negative delete":     {key, id, "timeouts {\n    delete = \"-5m\"\n  }", []string{"Invalid timeouts.delete", `timeouts.delete is "-5m", which is not above zero`}},
+		"read timeout":        {key, id, "timeouts {\n    read = \"5m\"\n  }", []string{`An argument named "read" is not expected here`}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: env.factories(),
+				Steps: []resource.TestStep{{
+					Config:      env.providerBlock() + oneEventNamed("bad", tc.triggerKey, tc.entityID, tc.extra),
+					PlanOnly:    true,
+					ExpectError: expectWords(tc.want...),
+				}},
+			})
+		})
+	}
+	if env.sim != nil && len(env.sim.Requests()) != 0 {
+		t.Fatalf("invalid input reached Wix: %d requests", len(env.sim.Requests()))
+	}
+}
