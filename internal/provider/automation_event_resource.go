@@ -279,7 +279,13 @@ func (r *automationEventResource) Create(ctx context.Context, req resource.Creat
 		call.fail(&resp.Diagnostics, eventSubject(report.TriggerKey, report.ExternalEntityID), err)
 		return
 	}
-	activations, diags := types.ListValueFrom(ctx, types.StringType, answer.ActivationIDs)
+	// Wix's JSON leaves an empty activationIds out; state says [] for it,
+	// not null, which would read as "not known" (as after an import).
+	ids := answer.ActivationIDs
+	if ids == nil {
+		ids = []string{}
+	}
+	activations, diags := types.ListValueFrom(ctx, types.StringType, ids)
 	resp.Diagnostics.Append(diags...)
 	plan.ID = types.StringValue(importID(report.TriggerKey, report.ExternalEntityID))
 	plan.IdempotencyKey = types.StringValue(report.Idempotency.Key)

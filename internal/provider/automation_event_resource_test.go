@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/big"
 	"net/http"
 	"regexp"
@@ -656,4 +657,30 @@ func TestAccAutomationEvent_planTimeValidation(t *testing.T) {
 	if env.sim != nil && len(env.sim.Requests()) != 0 {
 		t.Fatalf("invalid input reached Wix: %d requests", len(env.sim.Requests()))
 	}
+}
+
+// Wix leaves activationIds out of its answer when no automation listens
+// (protobuf's JSON omits empty lists): activation_ids is then an empty
+// list, not null, so that it still tells a reported event from an imported
+// one.
+func TestAccAutomationEvent_noActivations(t *testing.T) {
+	env := newSimEnv(t)
+	id := entityIDs(1)[0]
+	env.hook(func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
+		if r.URL.Path != wix.PathReport {
+			return nil, nil
+		}
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(`{}`)), Request: r}, nil
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{{
+			Config: env.providerBlock() + oneEvent(env.triggerKey, id),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("activation_ids"), knownvalue.ListSizeExact(0)),
+				statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("reported_at"), recentRFC3339{}),
+			},
+		}},
+	})
 }
