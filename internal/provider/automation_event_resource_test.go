@@ -129,6 +129,9 @@ func TestAccAutomationEvent_payloadTypesOnTheWire(t *testing.T) {
 				}
 				return nil
 			},
+		}, {
+			// Read back as written: no diff, no replacement.
+			Config: env.providerBlock() + oneEvent(env.triggerKey, id, payload), PlanOnly: true,
 		}},
 	})
 }
