@@ -406,7 +406,7 @@ func simStats(sim *wixsim.Server, r result, n int) result {
 		}
 	}
 	r.peakConns, r.totalConns = sim.PeakOpenConnections(), sim.TotalConnections()
-	// Every entity must really have been cancelled, or the timing is void.
+	// Every entity must really have been canceled, or the timing is void.
 	done := map[string]bool{}
 	for _, c := range sim.Cancellations() {
 		done[c.ExternalEntityID] = true

@@ -213,7 +213,9 @@ func (keepStateWhenUnset) Description(context.Context) string {
 	return "Keeps the value in state when the configuration does not set one."
 }
 
-func (m keepStateWhenUnset) MarkdownDescription(ctx context.Context) string { return m.Description(ctx) }
+func (m keepStateWhenUnset) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
 
 func (keepStateWhenUnset) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
 	if req.State.Raw.IsNull() || !req.ConfigValue.IsNull() {
