@@ -687,3 +687,27 @@ func TestAccAutomationEvent_noActivations(t *testing.T) {
 		}},
 	})
 }
+
+// Two events of the same trigger key and entity share their cancellation,
+// as the docs say: Wix cancels by that pair, so destroying one cancels the
+// flows of both.
+func TestAccAutomationEvent_sharedEntityCancelsBoth(t *testing.T) {
+	env := newSimEnv(t)
+	id := entityIDs(1)[0]
+	one := oneEvent(env.triggerKey, id)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: env.providerBlock() + one + oneEventNamed("two", env.triggerKey, id), Check: env.eventsCanceled(false, id)},
+			{
+				Config: env.providerBlock() + one,
+				Check: func(*terraform.State) error {
+					if events := env.eventsOf(env.triggerKey, id); len(events) != 2 || !events[0].Canceled || !events[1].Canceled {
+						return fmt.Errorf("events = %+v, want both canceled by the destroy of one", events)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
