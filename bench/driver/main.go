@@ -62,7 +62,7 @@ func main() {
 	flag.IntVar(&o.limitedN, "limited-n", 1000, "cancellations in the rate-limited scenario")
 	flag.IntVar(&o.logRounds, "log-rounds", 7, "alternating rounds of the logging section (at the first size)")
 	flag.BoolVar(&o.skipSlow, "skip-slow", false, "skip the 5-minute batching-off run under the rate limit")
-	flag.StringVar(&o.only, "only", "", "run one section: floor, logs, limited (default: all), or gc (GOGC experiment), profile")
+	flag.StringVar(&o.only, "only", "", "run one section: floor, logs, limited, events (default: all), or gc (GOGC experiment), profile")
 	flag.StringVar(&extraEnv, "env", "", "comma-separated NAME=value pairs added to every run's environment")
 	flag.Parse()
 	o.rounds = map[int]int{}
@@ -92,6 +92,9 @@ func main() {
 	}
 	if o.only == "" || o.only == "limited" {
 		limited(o)
+	}
+	if o.only == "" || o.only == "events" {
+		events(o)
 	}
 	if o.only == "gc" {
 		gc(o)
@@ -403,7 +406,7 @@ func simStats(sim *wixsim.Server, r result, n int) result {
 		}
 	}
 	r.peakConns, r.totalConns = sim.PeakOpenConnections(), sim.TotalConnections()
-	// Every entity must really have been cancelled, or the timing is void.
+	// Every entity must really have been canceled, or the timing is void.
 	done := map[string]bool{}
 	for _, c := range sim.Cancellations() {
 		done[c.ExternalEntityID] = true

@@ -166,6 +166,7 @@ func (p *wixProvider) newClient(ctx context.Context, cfg resolvedConfig, terrafo
 func (p *wixProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewAutomationEventCancellationResource,
+		NewAutomationEventResource,
 		NewAutomationResource,
 	}
 }

@@ -238,8 +238,21 @@ func kindOf(value attr.Value) string {
 	if _, ok := listElements(value); ok {
 		return "a list"
 	}
-	if isScalar(value) {
-		return "a " + value.Type(context.Background()).String()
+	return scalarKind(value)
+}
+
+// scalarKind names a scalar as HCL does ("a number"), not by its Go type
+// ("basetypes.NumberType"), which would mean nothing to a user.
+func scalarKind(value attr.Value) string {
+	switch v := value.(type) {
+	case basetypes.StringValue:
+		return "a string"
+	case basetypes.BoolValue:
+		return "a bool"
+	case basetypes.NumberValue, basetypes.Int64Value, basetypes.Float64Value:
+		return "a number"
+	case basetypes.DynamicValue:
+		return scalarKind(v.UnderlyingValue())
 	}
 	return "a value of type " + value.Type(context.Background()).String()
 }
