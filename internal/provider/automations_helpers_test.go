@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -98,7 +97,7 @@ type protoServer struct {
 // serveProto serves the env's provider with the stand-in resource.
 func (e *accEnv) serveProto() *protoServer {
 	e.t.Helper()
-	var p provider.Provider = e.provider()
+	p := e.provider()
 	base, err := providerserver.NewProtocol6WithError(p)()
 	if err != nil {
 		e.t.Fatal(err)
