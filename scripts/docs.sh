@@ -18,13 +18,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$repo_root"
 
-die() {
-  echo "docs.sh: $*" >&2
-  exit 1
-}
-
 # $TERRAFORM, else PATH, else the pinned version built once into a cache.
-terraform_bin="$(scripts/cli-path.sh terraform)" || die "no Terraform CLI (see scripts/cli-path.sh)"
+terraform_bin="$(cli_path terraform Terraform)"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -4,6 +4,19 @@
 # The repository root, whichever script sourced this.
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+# die MESSAGE prints MESSAGE to stderr after the name of the script that
+# sourced this file, and exits 1.
+die() {
+  echo "${0##*/}: $*" >&2
+  exit 1
+}
+
+# cli_path CLI NAME prints the path of the CLI (terraform or tofu) that
+# scripts/cli-path.sh finds or builds, or dies naming the CLI as NAME.
+cli_path() {
+  "$repo_root/scripts/cli-path.sh" "$1" || die "no $2 CLI (see scripts/cli-path.sh)"
+}
+
 # Terraform warns on every command, and some versions fail, when
 # TF_CLI_CONFIG_FILE names a missing file (some machines export one for
 # everybody). Nothing here needs the user's CLI configuration, so such a

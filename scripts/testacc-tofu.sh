@@ -14,12 +14,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$repo_root"
 
-die() {
-  echo "testacc-tofu.sh: $*" >&2
-  exit 1
-}
-
-tofu="$(scripts/cli-path.sh tofu)" || die "no OpenTofu CLI (see scripts/cli-path.sh)"
+tofu="$(cli_path tofu OpenTofu)"
 
 drop_missing_cli_config
 
