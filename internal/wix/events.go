@@ -38,13 +38,6 @@ func (c *Client) CancelEvent(ctx context.Context, triggerKey, externalEntityID s
 	return err
 }
 
-// Cancel is CancelEvent.
-//
-// Deprecated: use CancelEvent, which batches the same way.
-func (c *Client) Cancel(ctx context.Context, triggerKey, externalEntityID string) error {
-	return c.CancelEvent(ctx, triggerKey, externalEntityID)
-}
-
 // cancelEvent is one Cancel Event call; prepaced when the caller already
 // waited for pacing for its first attempt.
 func (c *Client) cancelEvent(ctx context.Context, triggerKey, externalEntityID string, prepaced bool) error {
