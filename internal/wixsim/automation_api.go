@@ -99,14 +99,11 @@ type automationResponse struct {
 
 // handleCreateAutomation implements POST /v2/automations.
 func (s *Server) handleCreateAutomation(w http.ResponseWriter, c caller, f *fields) {
-	f.only("automation", "fields")
-	obj, ok := f.object("automation")
+	af, ok := automationBody(w, f)
 	if !ok {
-		f.violate("automation", ruleRequired, "automation is required")
-		writeValidation(w, *f.violations)
 		return
 	}
-	a, ok := parseAutomation(f.nested("automation", obj))
+	a, ok := parseAutomation(af)
 	if !ok {
 		writeValidation(w, *f.violations)
 		return
@@ -118,6 +115,19 @@ func (s *Server) handleCreateAutomation(w http.ResponseWriter, c caller, f *fiel
 	resp := automationResponse{a.clone()}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// automationBody returns the fields of the automation object of a Create
+// or Update Automation body, or answers 400 when the body has none.
+func automationBody(w http.ResponseWriter, f *fields) (*fields, bool) {
+	f.only("automation", "fields")
+	obj, ok := f.object("automation")
+	if !ok {
+		f.violate("automation", ruleRequired, "automation is required")
+		writeValidation(w, *f.violations)
+		return nil, false
+	}
+	return f.nested("automation", obj), true
 }
 
 // parseAutomation validates a complete automation object and decodes it,
@@ -175,14 +185,10 @@ func (s *Server) handleDeleteAutomation(w http.ResponseWriter, c caller, id stri
 // fields present in the body replace the stored ones (configuration
 // wholesale), and the result must again be a valid automation.
 func (s *Server) handleUpdateAutomation(w http.ResponseWriter, c caller, id string, f *fields) {
-	f.only("automation", "fields")
-	obj, ok := f.object("automation")
+	af, ok := automationBody(w, f)
 	if !ok {
-		f.violate("automation", ruleRequired, "automation is required")
-		writeValidation(w, *f.violations)
 		return
 	}
-	af := f.nested("automation", obj)
 	sent := parseRevision(af)
 	if bodyID, ok := af.str("id", false); ok && bodyID != id {
 		af.violate("id", ruleInvalidValue, "automation.id %q differs from the id in the path %q", bodyID, id)

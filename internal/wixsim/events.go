@@ -6,9 +6,11 @@ import (
 	"time"
 )
 
-type bulkCancelResponse struct {
+// bulkResponse is the answer of Bulk Cancel Event and Bulk Report Event:
+// one result per item, in the order sent, and their tally.
+type bulkResponse[R any] struct {
 	TriggerKey         string             `json:"triggerKey"`
-	Results            []bulkCancelResult `json:"results"`
+	Results            []R                `json:"results"`
 	BulkActionMetadata bulkActionMetadata `json:"bulkActionMetadata"`
 }
 
@@ -35,6 +37,46 @@ type bulkActionMetadata struct {
 	UndetailedFailures int `json:"undetailedFailures"`
 }
 
+// settle records one item of a bulk call in md and in the tally: a
+// simulated failure with code and description when failed is set, else a
+// success. It reports whether the item succeeded, so the caller then
+// carries it out (under the lock, where it cannot fail any more).
+func (m *bulkActionMetadata) settle(md *itemMetadata, failed bool, code, description string) bool {
+	if failed {
+		m.TotalFailures++
+		md.Error = &itemError{Code: code, Description: description}
+		return false
+	}
+	m.TotalSuccesses++
+	md.Success = true
+	return true
+}
+
+// bulkLocked answers a bulk call of the caller's app on key: one result per
+// item, in order, made by item under the lock, and their tally.
+func bulkLocked[In, Out any](s *Server, key string, items []In,
+	item func(i int, v In, meta *bulkActionMetadata) Out,
+) bulkResponse[Out] {
+	resp := bulkResponse[Out]{TriggerKey: key, Results: make([]Out, len(items))}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, v := range items {
+		resp.Results[i] = item(i, v, &resp.BulkActionMetadata)
+	}
+	return resp
+}
+
+// admit answers a request whose fields broke a rule with every violation,
+// and one naming a trigger key the caller's app does not own with 404 or
+// 403. It reports whether the handler may go on.
+func (s *Server) admit(w http.ResponseWriter, c caller, f *fields, key string) bool {
+	if !f.ok() {
+		writeValidation(w, *f.violations)
+		return false
+	}
+	return s.checkOwner(w, c, key)
+}
+
 // handleCancel implements POST /automations/v1/events/cancel.
 func (s *Server) handleCancel(w http.ResponseWriter, c caller, f *fields) {
 	f.only("triggerKey", "externalEntityId")
@@ -43,11 +85,7 @@ func (s *Server) handleCancel(w http.ResponseWriter, c caller, f *fields) {
 	if hasID {
 		f.guid("externalEntityId", id)
 	}
-	if !f.ok() {
-		writeValidation(w, *f.violations)
-		return
-	}
-	if !s.checkOwner(w, c, key) {
+	if !s.admit(w, c, f, key) {
 		return
 	}
 	s.mu.Lock()
@@ -62,36 +100,17 @@ func (s *Server) handleBulkCancel(w http.ResponseWriter, c caller, f *fields) {
 	f.only("triggerKey", "externalEntityIds")
 	key := f.triggerKey()
 	ids := f.guidList("externalEntityIds")
-	if !f.ok() {
-		writeValidation(w, *f.violations)
+	if !s.admit(w, c, f, key) {
 		return
 	}
-	if !s.checkOwner(w, c, key) {
-		return
-	}
-	resp := bulkCancelResponse{TriggerKey: key, Results: make([]bulkCancelResult, len(ids))}
-	s.mu.Lock()
-	for i, id := range ids {
-		resp.Results[i] = s.bulkItemLocked(c, key, id, i, &resp.BulkActionMetadata)
-	}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, resp)
-}
-
-func (s *Server) bulkItemLocked(c caller, key, id string, i int, meta *bulkActionMetadata) bulkCancelResult {
-	res := bulkCancelResult{ExternalEntityID: id, ItemMetadata: itemMetadata{ID: id, OriginalIndex: i}}
-	if s.bulkFailures[eventKey{key, id}] {
-		meta.TotalFailures++
-		res.ItemMetadata.Error = &itemError{
-			Code:        "CANCEL_EVENT_FAILED",
-			Description: "simulated failure to cancel events for " + id,
+	writeJSON(w, http.StatusOK, bulkLocked(s, key, ids, func(i int, id string, meta *bulkActionMetadata) bulkCancelResult {
+		res := bulkCancelResult{ExternalEntityID: id, ItemMetadata: itemMetadata{ID: id, OriginalIndex: i}}
+		if meta.settle(&res.ItemMetadata, s.bulkFailures[eventKey{key, id}],
+			"CANCEL_EVENT_FAILED", "simulated failure to cancel events for "+id) {
+			s.cancelLocked(c, key, id, true)
 		}
 		return res
-	}
-	s.cancelLocked(c, key, id, true)
-	meta.TotalSuccesses++
-	res.ItemMetadata.Success = true
-	return res
+	}))
 }
 
 // cancelLocked cancels the caller's pending events for (key, id) and records
@@ -129,10 +148,16 @@ func (s *Server) checkOwner(w http.ResponseWriter, c caller, key string) bool {
 // FailBulkItems makes bulk-cancel report success:false for these ids of
 // triggerKey until ClearFaults. Single cancel is unaffected.
 func (s *Server) FailBulkItems(triggerKey string, externalEntityIDs ...string) {
+	s.failEntities(s.bulkFailures, triggerKey, externalEntityIDs)
+}
+
+// failEntities marks the entities of triggerKey in one of the sets of
+// simulated bulk item failures.
+func (s *Server) failEntities(set map[eventKey]bool, triggerKey string, externalEntityIDs []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, id := range externalEntityIDs {
-		s.bulkFailures[eventKey{triggerKey, id}] = true
+		set[eventKey{triggerKey, id}] = true
 	}
 }
 

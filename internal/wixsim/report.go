@@ -48,12 +48,6 @@ type eventInfo struct {
 	raw               map[string]json.RawMessage // echoed in bulk results
 }
 
-type bulkReportResponse struct {
-	TriggerKey         string             `json:"triggerKey"`
-	Results            []bulkReportResult `json:"results"`
-	BulkActionMetadata bulkActionMetadata `json:"bulkActionMetadata"`
-}
-
 type bulkReportResult struct {
 	ItemMetadata  itemMetadata               `json:"itemMetadata"`
 	EventInfo     map[string]json.RawMessage `json:"eventInfo"`
@@ -66,11 +60,7 @@ func (s *Server) handleReport(w http.ResponseWriter, c caller, f *fields) {
 	f.only("triggerKey", "payload", "externalEntityId", "idempotency")
 	key := f.triggerKey()
 	ev := parseEventInfo(f)
-	if !f.ok() {
-		writeValidation(w, *f.violations)
-		return
-	}
-	if !s.checkOwner(w, c, key) {
+	if !s.admit(w, c, f, key) {
 		return
 	}
 	s.mu.Lock()
@@ -85,41 +75,22 @@ func (s *Server) handleBulkReport(w http.ResponseWriter, c caller, f *fields) {
 	f.only("triggerKey", "eventsInfo")
 	key := f.triggerKey()
 	events := parseEventsInfo(f)
-	if !f.ok() {
-		writeValidation(w, *f.violations)
+	if !s.admit(w, c, f, key) {
 		return
 	}
-	if !s.checkOwner(w, c, key) {
-		return
-	}
-	resp := bulkReportResponse{TriggerKey: key, Results: make([]bulkReportResult, len(events))}
-	s.mu.Lock()
-	for i, ev := range events {
-		resp.Results[i] = s.bulkReportItemLocked(c, key, ev, i, &resp.BulkActionMetadata)
-	}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, resp)
-}
-
-func (s *Server) bulkReportItemLocked(c caller, key string, ev eventInfo, i int, meta *bulkActionMetadata) bulkReportResult {
-	res := bulkReportResult{
-		ItemMetadata: itemMetadata{ID: ev.entityID, OriginalIndex: i},
-		EventInfo:    ev.raw,
-		// Non-nullable in the SDK's types, so never null, even on failure.
-		ActivationIDs: []string{},
-	}
-	if ev.entityID != "" && s.reportFails[eventKey{key, ev.entityID}] {
-		meta.TotalFailures++
-		res.ItemMetadata.Error = &itemError{
-			Code:        "REPORT_EVENT_FAILED",
-			Description: "simulated failure to report the event for " + ev.entityID,
+	writeJSON(w, http.StatusOK, bulkLocked(s, key, events, func(i int, ev eventInfo, meta *bulkActionMetadata) bulkReportResult {
+		res := bulkReportResult{
+			ItemMetadata: itemMetadata{ID: ev.entityID, OriginalIndex: i},
+			EventInfo:    ev.raw,
+			// Non-nullable in the SDK's types, so never null, even on failure.
+			ActivationIDs: []string{},
+		}
+		if meta.settle(&res.ItemMetadata, ev.entityID != "" && s.reportFails[eventKey{key, ev.entityID}],
+			"REPORT_EVENT_FAILED", "simulated failure to report the event for "+ev.entityID) {
+			res.ActivationIDs = s.reportLocked(c, key, ev, true)
 		}
 		return res
-	}
-	res.ActivationIDs = s.reportLocked(c, key, ev, true)
-	res.ItemMetadata.Success = true
-	meta.TotalSuccesses++
-	return res
+	}))
 }
 
 // parseEventsInfo reads eventsInfo: 1..100 event objects.
@@ -226,11 +197,7 @@ func (s *Server) activationIDsLocked(c caller, key string) []string {
 // of triggerKey with these external entity ids until ClearFaults. Single
 // Report Event is unaffected, as with FailBulkItems for bulk cancel.
 func (s *Server) FailBulkReportItems(triggerKey string, externalEntityIDs ...string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, id := range externalEntityIDs {
-		s.reportFails[eventKey{triggerKey, id}] = true
-	}
+	s.failEntities(s.reportFails, triggerKey, externalEntityIDs)
 }
 
 // Events returns every stored event, in report order, as copies.
