@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -66,28 +65,15 @@ func (r *automationEventCancellationResource) Schema(ctx context.Context, _ reso
 			"Cancel Event API: every remaining action (emails, tasks, reminders) of the flows they started stops. " +
 			"The cancellation runs once, on create. It cannot be read back or undone: destroy only removes it from state.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The cancellation's id, `<trigger_key>/<external_entity_id>`; also the import id.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"trigger_key": forcesNew("The trigger key the events were reported with, such as `form_submitted`: 1 to 100 characters. "+
-				"Only the app that created the trigger key may cancel its events. Changing it forces a new cancellation.", triggerKeyValidator()),
-			"external_entity_id": forcesNew("The GUID of the external entity the events were reported with (`externalEntityId`). "+
-				"Changing it forces a new cancellation.", guidValidator()),
-			"triggers": schema.MapAttribute{
-				MarkdownDescription: "Arbitrary values that, when changed, force a new cancellation, so that Cancel Event runs " +
-					"again (for example after new events were reported for the same entity). The first apply after an import " +
-					"only records them, without canceling again.",
-				ElementType:   types.StringType,
-				Optional:      true,
-				PlanModifiers: []planmodifier.Map{triggersRequireReplace()},
-			},
-			"canceled_at": schema.StringAttribute{
-				MarkdownDescription: "The RFC 3339 time at which Wix accepted the cancellation. Null after import, where the time is not known.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": computedKept("The cancellation's id, `<trigger_key>/<external_entity_id>`; also the import id."),
+			"trigger_key": triggerKeyAttribute("The trigger key the events were reported with, such as `form_submitted`: 1 to 100 characters. " +
+				"Only the app that created the trigger key may cancel its events. Changing it forces a new cancellation."),
+			"external_entity_id": externalEntityIDAttribute("The GUID of the external entity the events were reported with (`externalEntityId`). " +
+				"Changing it forces a new cancellation."),
+			"triggers": triggersAttribute("Arbitrary values that, when changed, force a new cancellation, so that Cancel Event runs "+
+				"again (for example after new events were reported for the same entity). The first apply after an import "+
+				"only records them, without canceling again.", triggersRequireReplace()),
+			"canceled_at": computedKept("The RFC 3339 time at which Wix accepted the cancellation. Null after import, where the time is not known."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": r.calls.timeoutsBlock(ctx),
@@ -130,10 +116,9 @@ func (r *automationEventCancellationResource) Create(ctx context.Context, req re
 	defer call.done()
 
 	triggerKey, entityID := plan.TriggerKey.ValueString(), plan.ExternalEntityID.ValueString()
-	ctx = tflog.SetField(ctx, "trigger_key", triggerKey)
-	ctx = tflog.SetField(ctx, "external_entity_id", entityID)
-	if err := call.client.CancelEvent(ctx, triggerKey, entityID); err != nil {
-		call.fail(&resp.Diagnostics, fmt.Sprintf("the events of trigger key %q for external entity %s", triggerKey, entityID), err)
+	ctx = eventLogContext(ctx, triggerKey, entityID)
+	subject := fmt.Sprintf("the events of trigger key %q for external entity %s", triggerKey, entityID)
+	if !call.cancelEvent(ctx, triggerKey, entityID, subject, &resp.Diagnostics) {
 		return
 	}
 	plan.ID = types.StringValue(importID(triggerKey, entityID))
@@ -169,12 +154,5 @@ func (r *automationEventCancellationResource) Delete(ctx context.Context, _ reso
 
 // ImportState adopts a cancellation done earlier, without an API call.
 func (r *automationEventCancellationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	triggerKey, entityID, problem := parseImportID(req.ID)
-	if problem != "" {
-		resp.Diagnostics.AddError(invalidImportID(r.calls.typeName, req.ID, problem))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importID(triggerKey, entityID))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("trigger_key"), triggerKey)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("external_entity_id"), entityID)...)
+	importEventKey(ctx, r.calls.typeName, req, resp)
 }

@@ -87,57 +87,27 @@ func (r *automationEventResource) Schema(ctx context.Context, _ resource.SchemaR
 			"trigger, and cancels it on destroy (Cancel Event), stopping what they have not done yet. " +
 			"Wix cannot read events back, so refresh makes no API call.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The event's id, `<trigger_key>/<external_entity_id>`; also the import id.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"trigger_key":        eventTriggerKeyAttribute(),
-			"external_entity_id": eventEntityAttribute(),
-			"payload":            eventPayloadAttribute(),
-			"idempotency_key":    eventIdempotencyKeyAttribute(),
-			"triggers": schema.MapAttribute{
-				MarkdownDescription: "Arbitrary values that, when changed, force a new event: the old one is canceled and a " +
-					"new one reported. The first apply after an import only records them.",
-				ElementType:   types.StringType,
-				Optional:      true,
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplaceIf(replaceUnlessAdoptedMap, replaceUnlessAdoptedText, replaceUnlessAdoptedText)},
-			},
+			"id": computedKept("The event's id, `<trigger_key>/<external_entity_id>`; also the import id."),
+			"trigger_key": triggerKeyAttribute("The trigger key to report, such as `form_submitted`: 1 to 100 characters, a trigger of the " +
+				"app the provider authenticates as. Changing it forces a new event."),
+			"external_entity_id": externalEntityIDAttribute("A GUID that identifies what the event is about (`externalEntityId`): destroy cancels the " +
+				"event with it. Events that share a trigger key and entity share their cancellation. Changing it forces a new event."),
+			"payload":         eventPayloadAttribute(),
+			"idempotency_key": eventIdempotencyKeyAttribute(),
+			"triggers": triggersAttribute("Arbitrary values that, when changed, force a new event: the old one is canceled and a "+
+				"new one reported. The first apply after an import only records them.",
+				mapplanmodifier.RequiresReplaceIf(replaceUnlessAdoptedMap, replaceUnlessAdoptedText, replaceUnlessAdoptedText)),
 			"activation_ids": schema.ListAttribute{
 				MarkdownDescription: "The ids of the automation activations the report started, from Wix's answer. Null after import.",
 				ElementType:         types.StringType,
 				Computed:            true,
 				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 			},
-			"reported_at": schema.StringAttribute{
-				MarkdownDescription: "The RFC 3339 time at which Wix accepted the report. Null after import, where the time is not known.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"reported_at": computedKept("The RFC 3339 time at which Wix accepted the report. Null after import, where the time is not known."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": r.calls.timeoutsBlock(ctx),
 		},
-	}
-}
-
-func eventTriggerKeyAttribute() schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: "The trigger key to report, such as `form_submitted`: 1 to 100 characters, a trigger of the " +
-			"app the provider authenticates as. Changing it forces a new event.",
-		Required:      true,
-		Validators:    []validator.String{triggerKeyValidator()},
-		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-	}
-}
-
-func eventEntityAttribute() schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: "A GUID that identifies what the event is about (`externalEntityId`): destroy cancels the " +
-			"event with it. Events that share a trigger key and entity share their cancellation. Changing it forces a new event.",
-		Required:      true,
-		Validators:    []validator.String{guidValidator()},
-		PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 	}
 }
 
@@ -274,8 +244,7 @@ func (r *automationEventResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	defer call.done()
-	ctx = tflog.SetField(ctx, "trigger_key", report.TriggerKey)
-	ctx = tflog.SetField(ctx, "external_entity_id", report.ExternalEntityID)
+	ctx = eventLogContext(ctx, report.TriggerKey, report.ExternalEntityID)
 	answer, err := call.client.ReportEvent(ctx, report)
 	if err != nil {
 		call.fail(&resp.Diagnostics, eventSubject(report.TriggerKey, report.ExternalEntityID), err)
@@ -366,10 +335,8 @@ func (r *automationEventResource) Delete(ctx context.Context, req resource.Delet
 	}
 	defer call.done()
 	triggerKey, entityID := state.TriggerKey.ValueString(), state.ExternalEntityID.ValueString()
-	ctx = tflog.SetField(ctx, "trigger_key", triggerKey)
-	ctx = tflog.SetField(ctx, "external_entity_id", entityID)
-	if err := call.client.CancelEvent(ctx, triggerKey, entityID); err != nil {
-		call.fail(&resp.Diagnostics, eventSubject(triggerKey, entityID), err)
+	ctx = eventLogContext(ctx, triggerKey, entityID)
+	if !call.cancelEvent(ctx, triggerKey, entityID, eventSubject(triggerKey, entityID), &resp.Diagnostics) {
 		return
 	}
 	tflog.Debug(ctx, "Canceled a Wix automation event")
@@ -378,12 +345,5 @@ func (r *automationEventResource) Delete(ctx context.Context, req resource.Delet
 // ImportState adopts an event reported earlier, without an API call;
 // destroying it then cancels it.
 func (r *automationEventResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	triggerKey, entityID, problem := parseImportID(req.ID)
-	if problem != "" {
-		resp.Diagnostics.AddError(invalidImportID(r.calls.typeName, req.ID, problem))
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importID(triggerKey, entityID))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("trigger_key"), triggerKey)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("external_entity_id"), entityID)...)
+	importEventKey(ctx, r.calls.typeName, req, resp)
 }

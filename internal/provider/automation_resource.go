@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -89,16 +88,12 @@ func (r *automationResource) Metadata(_ context.Context, req resource.MetadataRe
 }
 
 func (r *automationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Wix automation (Automations v2): a trigger and the graph of actions it starts. " +
 			"Retire a flow with `status = \"INACTIVE\"` (kept, stopped) or by destroying it (deleted). " +
 			"Changes made elsewhere (the dashboard, another tool) show in the next plan.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Wix's automation id; also the import id.",
-				Computed:            true, PlanModifiers: keep,
-			},
+			"id": computedKept("Wix's automation id; also the import id."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The automation's name, 1 to 500 characters.",
 				Required:            true,
@@ -126,14 +121,8 @@ func (r *automationResource) Schema(ctx context.Context, _ resource.SchemaReques
 				Validators:    []validator.String{actionsObjectValidator{}},
 				PlanModifiers: []planmodifier.String{keepEquivalentActions{}},
 			},
-			"revision": schema.StringAttribute{
-				MarkdownDescription: "Wix's revision of the automation, a number as a string; each update sends it and Wix increments it.",
-				Computed:            true, PlanModifiers: keep,
-			},
-			"origin": schema.StringAttribute{
-				MarkdownDescription: "Wix's origin of the automation: `APPLICATION` for automations this provider creates.",
-				Computed:            true, PlanModifiers: keep,
-			},
+			"revision": computedKept("Wix's revision of the automation, a number as a string; each update sends it and Wix increments it."),
+			"origin":   computedKept("Wix's origin of the automation: `APPLICATION` for automations this provider creates."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": r.calls.timeoutsBlock(ctx),

@@ -1,13 +1,60 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // An event is known to Wix by its trigger key and external entity id: the
 // cancellation and the event resources both take it as their id and their
-// import id, <trigger_key>/<external_entity_id>.
+// import id, <trigger_key>/<external_entity_id>. What the two resources
+// share about it lives here, so that their schemas and calls cannot drift
+// apart; each keeps its own descriptions.
+
+// triggerKeyAttribute is a resource's required trigger_key, checked at
+// plan, whose change forces a new resource.
+func triggerKeyAttribute(description string) schema.StringAttribute {
+	return forcesNew(description, triggerKeyValidator())
+}
+
+// externalEntityIDAttribute is a resource's required external_entity_id,
+// a GUID checked at plan, whose change forces a new resource.
+func externalEntityIDAttribute(description string) schema.StringAttribute {
+	return forcesNew(description, guidValidator())
+}
+
+// computedKept is a computed string that Terraform plans as unchanged
+// (not "known after apply") once it is in state: ids, times and revisions
+// that only a create or an update sets.
+func computedKept(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Computed:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// triggersAttribute is the optional map of arbitrary strings whose change
+// forces a new resource as replace decides (both resources spare the first
+// apply after an import).
+func triggersAttribute(description string, replace planmodifier.Map) schema.MapAttribute {
+	return schema.MapAttribute{
+		MarkdownDescription: description,
+		ElementType:         types.StringType,
+		Optional:            true,
+		PlanModifiers:       []planmodifier.Map{replace},
+	}
+}
 
 // invalidImportID is the error for an import id of the form
 // <trigger_key>/<external_entity_id> that parseImportID refused.
@@ -36,4 +83,36 @@ func parseImportID(id string) (triggerKey, entityID, problem string) {
 		return "", "", fmt.Sprintf("ends in %q, which %s", entityID, p)
 	}
 	return triggerKey, entityID, ""
+}
+
+// importEventKey adopts a resource of typeName by its import id, without
+// an API call: it sets id, trigger_key and external_entity_id, and leaves
+// the rest null, which tells the resource that it came from an import.
+func importEventKey(ctx context.Context, typeName string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	triggerKey, entityID, problem := parseImportID(req.ID)
+	if problem != "" {
+		resp.Diagnostics.AddError(invalidImportID(typeName, req.ID, problem))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importID(triggerKey, entityID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("trigger_key"), triggerKey)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("external_entity_id"), entityID)...)
+}
+
+// eventLogContext names the trigger key and external entity in every log
+// line of a call about them.
+func eventLogContext(ctx context.Context, triggerKey, entityID string) context.Context {
+	ctx = tflog.SetField(ctx, "trigger_key", triggerKey)
+	return tflog.SetField(ctx, "external_entity_id", entityID)
+}
+
+// cancelEvent runs Cancel Event for the events of a trigger key and
+// external entity. A failure adds its diagnostic, naming subject, and
+// returns false.
+func (c *wixCallScope) cancelEvent(ctx context.Context, triggerKey, entityID, subject string, diags *diag.Diagnostics) bool {
+	err := c.client.CancelEvent(ctx, triggerKey, entityID)
+	if err != nil {
+		c.fail(diags, subject, err)
+	}
+	return err == nil
 }
