@@ -55,10 +55,6 @@ type automationEventCancellationModel struct {
 	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
 
-func (r *automationEventCancellationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_automation_event_cancellation"
-}
-
 func (r *automationEventCancellationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Cancels the pending events of a Wix automation trigger for one external entity, with Wix's " +

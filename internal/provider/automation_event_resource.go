@@ -77,10 +77,6 @@ type automationEventModel struct {
 	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
 
-func (r *automationEventResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_automation_event"
-}
-
 func (r *automationEventResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reports a Wix triggered event on create (Report Event), starting the automations of its " +

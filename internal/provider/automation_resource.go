@@ -83,10 +83,6 @@ type automationTriggerModel struct {
 	TriggerKey types.String `tfsdk:"trigger_key"`
 }
 
-func (r *automationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_automation"
-}
-
 func (r *automationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Wix automation (Automations v2): a trigger and the graph of actions it starts. " +

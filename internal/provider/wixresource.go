@@ -27,9 +27,9 @@ func (b *wixBinding) configure(providerData any, diags *diag.Diagnostics) {
 }
 
 // wixResource gives a resource what its wixCalls declare. A resource embeds
-// it and sets calls in its factory; it then has Configure and ModifyPlan
-// (the plan-time credentials check), and begin for each operation that
-// calls Wix. A resource with a ModifyPlan of its own calls this one from it.
+// it and sets calls in its factory; it then has Metadata, Configure and
+// ModifyPlan (the plan-time credentials check), and begin for each
+// operation that calls Wix. A resource with a ModifyPlan of its own calls this one from it.
 type wixResource struct {
 	wixBinding
 }
@@ -42,6 +42,13 @@ func newWixResource(calls wixCalls) wixResource {
 // Configure keeps the provider's data: the client and the credential state.
 func (r *wixResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+// Metadata names the resource as its wixCalls do (typeName already starts
+// with the provider's name), so that Terraform and every diagnostic take
+// the name from one place.
+func (r *wixResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = r.calls.typeName
 }
 
 // providerDataOf is the provider's data as Configure hands it to resources,
