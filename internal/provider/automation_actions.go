@@ -8,6 +8,7 @@ import (
 
 	fwattr "github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -89,24 +90,14 @@ func newActionsValue(s string) actionsValue {
 
 // actionsObjectValidator accepts a JSON object (the map of action id to
 // action), and nothing else.
-type actionsObjectValidator struct{}
-
-func (actionsObjectValidator) Description(context.Context) string {
-	return "a JSON object: Wix's configuration.actions, action id -> action"
-}
-
-func (v actionsObjectValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (actionsObjectValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, problem := actionKeys(req.ConfigValue.ValueString()); problem != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), fmt.Sprintf(
-			"The %s value %s. It must be a JSON object mapping each action id to its action (Wix's "+
-				"configuration.actions), usually written with jsonencode({ \"<action id>\" = { ... } }).", req.Path, problem))
+func actionsObjectValidator() validator.String {
+	return stringCheck{
+		description: "a JSON object: Wix's configuration.actions, action id -> action",
+		check:       func(doc string) string { _, problem := actionKeys(doc); return problem },
+		explain: func(p path.Path, _, problem string) string {
+			return fmt.Sprintf("The %s value %s. It must be a JSON object mapping each action id to its action (Wix's "+
+				"configuration.actions), usually written with jsonencode({ \"<action id>\" = { ... } }).", p, problem)
+		},
 	}
 }
 
@@ -150,23 +141,18 @@ func jsonKind(v any) string {
 // It also keeps state that holds Wix's JSON (after an import or a change
 // made elsewhere) when that says what the configuration says plus only
 // what Wix fills in by itself.
-type keepEquivalentActions struct{}
-
-func (keepEquivalentActions) Description(context.Context) string {
-	return "JSON that means the same as the state's, or that the state's says plus only what Wix fills in, is no change"
-}
-
-func (m keepEquivalentActions) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (keepEquivalentActions) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.StateValue.IsNull() || req.StateValue.IsUnknown() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
-		return
-	}
-	state, config := req.StateValue.ValueString(), req.PlanValue.ValueString()
-	if automationjson.Equal(state, config) || actionsCovered(config, state) {
-		resp.PlanValue = req.StateValue
+func keepEquivalentActions() planmodifier.String {
+	return stringModifier{
+		description: "JSON that means the same as the state's, or that the state's says plus only what Wix fills in, is no change",
+		modify: func(req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+			if req.StateValue.IsNull() || req.StateValue.IsUnknown() || req.PlanValue.IsNull() || req.PlanValue.IsUnknown() {
+				return
+			}
+			state, config := req.StateValue.ValueString(), req.PlanValue.ValueString()
+			if automationjson.Equal(state, config) || actionsCovered(config, state) {
+				resp.PlanValue = req.StateValue
+			}
+		},
 	}
 }
 

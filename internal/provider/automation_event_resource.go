@@ -129,7 +129,7 @@ func eventIdempotencyKeyAttribute() schema.StringAttribute {
 		Computed:   true,
 		Validators: []validator.String{stringvalidator.LengthBetween(1, maxIdempotencyKeyLength)},
 		PlanModifiers: []planmodifier.String{
-			keepStateWhenUnset{},
+			keepStateWhenUnset(),
 			stringplanmodifier.RequiresReplaceIf(replaceUnlessAdoptedString, replaceUnlessAdoptedText, replaceUnlessAdoptedText),
 		},
 	}
@@ -173,21 +173,16 @@ func replaceUnlessAdoptedString(ctx context.Context, req planmodifier.StringRequ
 // keepStateWhenUnset plans an unset optional+computed value as it is in
 // state, null included: the generated idempotency key of an existing event
 // stays, and an imported event (whose key is not known) shows no diff.
-type keepStateWhenUnset struct{}
-
-func (keepStateWhenUnset) Description(context.Context) string {
-	return "Keeps the value in state when the configuration does not set one."
-}
-
-func (m keepStateWhenUnset) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (keepStateWhenUnset) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.State.Raw.IsNull() || !req.ConfigValue.IsNull() {
-		return
+func keepStateWhenUnset() planmodifier.String {
+	return stringModifier{
+		description: "Keeps the value in state when the configuration does not set one.",
+		modify: func(req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+			if req.State.Raw.IsNull() || !req.ConfigValue.IsNull() {
+				return
+			}
+			resp.PlanValue = req.StateValue
+		},
 	}
-	resp.PlanValue = req.StateValue
 }
 
 // ModifyPlan adds to the shared credentials check the one rule of this

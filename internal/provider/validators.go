@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -50,10 +51,15 @@ func checkGUID(id string) string {
 	return "is not a GUID: Wix expects 32 hex digits in the form 8-4-4-4-12, such as 16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c"
 }
 
-// stringCheck adapts a check function to a plan-time string validator.
+// stringCheck adapts a check function to a plan-time string validator:
+// null and unknown values wait until they are known, and a problem becomes
+// an "Invalid <path>" error whose detail explain words.
 type stringCheck struct {
 	description string
 	check       func(string) string
+	// explain words the detail from the check's problem; nil means
+	// `The <path> "<value>" <problem>.`, which suits a predicate problem.
+	explain func(p path.Path, value, problem string) string
 }
 
 var _ validator.String = stringCheck{}
@@ -65,10 +71,38 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if problem := v.check(req.ConfigValue.ValueString()); problem != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
-			fmt.Sprintf("The %s %q %s.", req.Path, req.ConfigValue.ValueString(), problem))
+	value := req.ConfigValue.ValueString()
+	problem := v.check(value)
+	if problem == "" {
+		return
 	}
+	explain := v.explain
+	if explain == nil {
+		explain = explainPredicate
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), explain(req.Path, value, problem))
+}
+
+// explainPredicate is stringCheck's default detail: `The trigger_key ""
+// is empty: ...`.
+func explainPredicate(p path.Path, value, problem string) string {
+	return fmt.Sprintf("The %s %q %s.", p, value, problem)
+}
+
+// stringModifier adapts a function to a string plan modifier with one
+// description, plain and Markdown alike.
+type stringModifier struct {
+	description string
+	modify      func(planmodifier.StringRequest, *planmodifier.StringResponse)
+}
+
+var _ planmodifier.String = stringModifier{}
+
+func (m stringModifier) Description(context.Context) string         { return m.description }
+func (m stringModifier) MarkdownDescription(context.Context) string { return m.description }
+
+func (m stringModifier) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	m.modify(req, resp)
 }
 
 func triggerKeyValidator() validator.String {
