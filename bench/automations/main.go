@@ -16,14 +16,13 @@ package main
 import (
 	"flag"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/wix-terraform/terraform-provider-wix/bench/internal/benchkit"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
@@ -52,20 +51,16 @@ func run(tf, plugins string, planN, applyN int) error {
 	}
 	defer os.RemoveAll(work)
 	cli := filepath.Join(work, "terraformrc")
-	if err := os.WriteFile(cli, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"registry.terraform.io/wix-terraform/wix\" = %q\n  }\n  direct {}\n}\n", plugins)), 0o600); err != nil {
+	if err := benchkit.WriteCLIConfig(cli, plugins, "wix"); err != nil {
 		return err
 	}
-	sim := wixsim.New(wixsim.Options{})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	sim, err := benchkit.StartSim(wixsim.Options{})
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln) //nolint:errcheck // closed at exit
-	defer srv.Close()
-	url := "http://" + ln.Addr().String()
+	defer sim.Close()
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+cli, "TF_IN_AUTOMATION=1",
-		"WIX_BASE_URL="+url, "WIX_APP_ID="+wixsim.DemoAppID, "WIX_APP_SECRET="+wixsim.DemoAppSecret,
+		"WIX_BASE_URL="+sim.URL, "WIX_APP_ID="+wixsim.DemoAppID, "WIX_APP_SECRET="+wixsim.DemoAppSecret,
 		"WIX_INSTANCE_ID="+wixsim.DemoInstanceID)
 
 	fmt.Println("| scenario | wall time | Automations API calls | calls per resource | token calls | 429s |")
@@ -84,7 +79,7 @@ func run(tf, plugins string, planN, applyN int) error {
 	if err != nil {
 		return fmt.Errorf("plan: %w", err)
 	}
-	report(sim, fmt.Sprintf("`terraform plan` (refresh) of %d automations", planN), took, planN)
+	report(sim.Server, fmt.Sprintf("`terraform plan` (refresh) of %d automations", planN), took, planN)
 
 	applyDir := filepath.Join(work, "apply")
 	if err := writeConfig(applyDir, applyN); err != nil {
@@ -96,21 +91,14 @@ func run(tf, plugins string, planN, applyN int) error {
 	if err != nil {
 		return fmt.Errorf("apply: %w", err)
 	}
-	report(sim, fmt.Sprintf("`terraform apply` creating %d automations", applyN), took, applyN)
+	report(sim.Server, fmt.Sprintf("`terraform apply` creating %d automations", applyN), took, applyN)
 	return nil
 }
 
 // terraform runs one command in dir and returns its wall time.
 func terraform(tf, dir string, env []string, args ...string) (time.Duration, error) {
-	cmd := exec.Command(tf, append(args, "-input=false", "-no-color")...)
-	cmd.Dir, cmd.Env = dir, env
-	start := time.Now()
-	out, err := cmd.CombinedOutput()
-	took := time.Since(start)
-	if err != nil {
-		return took, fmt.Errorf("terraform %s: %w\n%s", strings.Join(args, " "), err, out)
-	}
-	return took, nil
+	r, err := benchkit.Terraform(tf, dir, env, args...)
+	return r.Wall, err
 }
 
 func report(sim *wixsim.Server, what string, took time.Duration, n int) {
@@ -137,12 +125,7 @@ func writeConfig(dir string, n int) error {
 	if batchingOff {
 		providerBlock = "provider \"wix\" {\n  batching {\n    enable_batching = false\n  }\n}"
 	}
-	config := fmt.Sprintf(`terraform {
-  required_providers {
-    wix = { source = "wix-terraform/wix" }
-  }
-}
-
+	config := benchkit.RequiredProvider("wix") + fmt.Sprintf(`
 %s
 
 resource "wix_automation" "bench" {

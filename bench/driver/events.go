@@ -9,16 +9,7 @@ package main
 // fresh in-process simulator.
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
-	"syscall"
-	"time"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
@@ -28,20 +19,7 @@ import (
 // users write it) or with count (the shape of the do-nothing provider's
 // configuration, for a side-by-side time).
 func eventsConfig(simURL string, n int, forEach bool, providerLines ...string) string {
-	head := fmt.Sprintf(`terraform {
-  required_providers {
-    wix = { source = "wix-terraform/wix" }
-  }
-}
-
-provider "wix" {
-  base_url    = %q
-  app_id      = %q
-  app_secret  = %q
-  instance_id = %q
-  %s
-}
-`, simURL, wixsim.DemoAppID, wixsim.DemoAppSecret, wixsim.DemoInstanceID, strings.Join(providerLines, "\n  ")) + entityLocal(n)
+	head := wixProvider(simURL, providerLines) + entityLocal(n)
 	if forEach {
 		return head + `
 resource "wix_automation_event" "x" {
@@ -68,112 +46,29 @@ func eventVariant(name string, forEach bool, simOpt wixsim.Options, providerLine
 	}}
 }
 
-// phase is what one terraform command of an events run did.
-type phase struct {
-	wall                     time.Duration
-	single, bulk, tokenCalls int
-	tooMany, otherErrors     int
-	maxBatch                 int
-	providerCPU              time.Duration
-	totalCPU                 time.Duration // terraform and everything it ran
-	rssKiB                   int64
-}
-
-// terraformCPU is what Terraform itself used, without the provider.
-func (p phase) terraformCPU() time.Duration { return p.totalCPU - p.providerCPU }
-
-func (p phase) calls() int { return p.single + p.bulk }
-
 // eventsRun applies v with n resources and, with destroy, destroys them in
 // the same directory against the same simulator, checking that every event
 // was reported once and then canceled (or the timing is void).
-func eventsRun(o options, v variant, n int, destroy bool) (apply, gone phase) {
-	dir, err := os.MkdirTemp(o.workDir, "events-")
-	if err != nil {
-		fatalf("%v", err)
-	}
-	defer os.RemoveAll(dir)
-	var sim *simServer
-	url := ""
-	if v.sim {
-		sim = startSim(v.simOpt)
-		defer sim.close()
-		url = sim.url
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(v.config(n, url)), 0o600); err != nil {
-		fatalf("%v", err)
-	}
-	apply = terraformPhase(o, v, dir, "apply", n)
+func eventsRun(o options, v variant, n int, destroy bool) (apply, gone result) {
+	dir, sim, cleanup := workspace(o, v, n, "events-")
+	defer cleanup()
+	apply = terraformRun(o, v, dir, "apply", n)
 	if sim == nil {
 		return apply, gone
 	}
-	apply = eventCalls(sim.sim, apply, wix.PathReport, wix.PathBulkReport)
-	checkReported(sim.sim, n)
+	apply = countCalls(sim.Server, apply, wix.PathReport, wix.PathBulkReport)
+	checkReported(sim.Server, n)
 	if !destroy {
 		return apply, gone
 	}
-	sim.sim.ResetRequests()
-	gone = eventCalls(sim.sim, terraformPhase(o, v, dir, "destroy", n), wix.PathCancel, wix.PathBulkCancel)
-	for _, ev := range sim.sim.Events() {
+	sim.ResetRequests()
+	gone = countCalls(sim.Server, terraformRun(o, v, dir, "destroy", n), wix.PathCancel, wix.PathBulkCancel)
+	for _, ev := range sim.Events() {
 		if !ev.Canceled {
 			fatalf("%s: the event of %s was not canceled by destroy", v.name, ev.ExternalEntityID)
 		}
 	}
 	return apply, gone
-}
-
-// terraformPhase runs `terraform apply` or `terraform destroy` in dir.
-func terraformPhase(o options, v variant, dir, command string, n int) phase {
-	rssDir, err := os.MkdirTemp(dir, "rss-")
-	if err != nil {
-		fatalf("%v", err)
-	}
-	env := append(baseEnv(o), "BENCH_RSS_DIR="+rssDir)
-	env = append(env, v.env...)
-	started := time.Now()
-	cmd := exec.Command(o.terraform, command, "-auto-approve", "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", o.parallelism))
-	cmd.Dir, cmd.Env = dir, env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		fatalf("%s, N=%d: terraform %s failed: %v\n%s", v.name, n, command, err, tail(out.String(), 3000))
-	}
-	p := phase{wall: time.Since(started)}
-	stats := readProviderStats(rssDir)
-	p.providerCPU, p.rssKiB = stats.providerCPU, stats.rssKiB
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		p.totalCPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
-	return p
-}
-
-// eventCalls counts the calls of one phase: single and bulk calls of its
-// API, tokens, 429s and other errors, and the biggest batch.
-func eventCalls(sim *wixsim.Server, p phase, single, bulk string) phase {
-	for _, req := range sim.Requests() {
-		switch req.Path {
-		case wix.PathToken:
-			p.tokenCalls++
-		case single:
-			p.single++
-			p.maxBatch = max(p.maxBatch, 1)
-		case bulk:
-			p.bulk++
-			var body struct {
-				EventsInfo        []json.RawMessage `json:"eventsInfo"`
-				ExternalEntityIDs []string          `json:"externalEntityIds"`
-			}
-			_ = json.Unmarshal(req.Body, &body)
-			p.maxBatch = max(p.maxBatch, len(body.EventsInfo), len(body.ExternalEntityIDs))
-		}
-		switch {
-		case req.Status == http.StatusTooManyRequests:
-			p.tooMany++
-		case req.Status != http.StatusOK:
-			p.otherErrors++
-		}
-	}
-	return p
 }
 
 // checkReported: one event per entity, n in all.
@@ -221,12 +116,12 @@ func eventsLimited(o options) {
 	a, d := eventsRun(o, eventVariant("limited", true, wixsim.Options{RateLimitPerMinute: 200}), n, true)
 	for _, p := range []struct {
 		name string
-		ph   phase
+		ph   result
 	}{{"apply (Report / Bulk Report Event)", a}, {"destroy (Cancel / Bulk Cancel Event)", d}} {
 		progress("events limited N=%d %s: %.2fs calls=%d 429=%d", n, p.name, p.ph.wall.Seconds(), p.ph.calls(), p.ph.tooMany)
 		fmt.Printf("| %s | %s | %d | %d | %.3f | %d | %d | %d | %d | %s | %s | %s |\n", p.name, secs(p.ph.wall), p.ph.single, p.ph.bulk,
 			float64(p.ph.calls())/float64(n), p.ph.maxBatch, p.ph.tooMany, p.ph.otherErrors, p.ph.tokenCalls, secs(p.ph.terraformCPU()), secs(p.ph.providerCPU),
-			rss([]result{{rssKiB: p.ph.rssKiB}}))
+			rss([]result{p.ph}))
 	}
 }
 
@@ -238,16 +133,12 @@ func eventsFloor(o options, n int) {
 		rounds = 5
 	}
 	vs := []variant{noop, eventVariant("wix_automation_event, requests_per_minute = 0", false, wixsim.Options{}, pacingOff)}
-	res := make([][]result, len(vs))
 	loadBefore := loadavg()
-	for r := range rounds {
-		for k := range vs {
-			i := (k + r) % len(vs)
-			a, _ := eventsRun(o, vs[i], n, false)
-			res[i] = append(res[i], result{wall: a.wall, providerCPU: a.providerCPU, totalCPU: a.totalCPU, rssKiB: a.rssKiB})
-			progress("events floor N=%d round %d/%d %-50s %6.2fs calls=%d", n, r+1, rounds, vs[i].name, a.wall.Seconds(), a.calls())
-		}
-	}
+	res := alternate(vs, rounds, func(v variant, round int) result {
+		a, _ := eventsRun(o, v, n, false)
+		progress("events floor N=%d round %d/%d %-50s %6.2fs calls=%d", n, round, rounds, v.name, a.wall.Seconds(), a.calls())
+		return a
+	})
 	fmt.Printf("\n### Apply of %d events, pacing off, next to the do-nothing provider (alternating, %d rounds each)\n\n", n, rounds)
 	fmt.Println("| variant | runs | median | min–max | vs do-nothing | CPU Terraform | CPU provider | provider peak RSS |")
 	fmt.Println("|---|---|---|---|---|---|---|---|")

@@ -15,12 +15,9 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -29,9 +26,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/wix-terraform/terraform-provider-wix/bench/internal/benchkit"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
@@ -78,7 +75,7 @@ func main() {
 	if o.pluginDir == "" || o.workDir == "" {
 		fatalf("-plugins and -work are required")
 	}
-	if err := writeCLIConfig(o); err != nil {
+	if err := benchkit.WriteCLIConfig(filepath.Join(o.workDir, "terraformrc"), o.pluginDir, "wix", "noop"); err != nil {
 		fatalf("%v", err)
 	}
 
@@ -154,12 +151,7 @@ resource "terraform_data" "x" {
 var noop = variant{
 	name: "do-nothing framework provider",
 	config: func(n int, _ string) string {
-		return `terraform {
-  required_providers {
-    noop = { source = "wix-terraform/noop" }
-  }
-}
-` + entityLocal(n) + `
+		return benchkit.RequiredProvider("noop") + entityLocal(n) + `
 resource "noop_thing" "x" {
   count              = length(local.entity_ids)
   trigger_key        = "form_submitted"
@@ -169,17 +161,11 @@ resource "noop_thing" "x" {
 	},
 }
 
-func wixVariant(name string, providerLines ...string) variant {
-	return variant{
-		name: name,
-		sim:  true,
-		config: func(n int, simURL string) string {
-			return fmt.Sprintf(`terraform {
-  required_providers {
-    wix = { source = "wix-terraform/wix" }
-  }
-}
-
+// wixProvider is the terraform and provider blocks of a configuration that
+// uses the Wix provider against the simulator at simURL, with the demo
+// credentials and providerLines added to the provider block.
+func wixProvider(simURL string, providerLines []string) string {
+	return benchkit.RequiredProvider("wix") + fmt.Sprintf(`
 provider "wix" {
   base_url    = %q
   app_id      = %q
@@ -187,7 +173,15 @@ provider "wix" {
   instance_id = %q
   %s
 }
-`, simURL, wixsim.DemoAppID, wixsim.DemoAppSecret, wixsim.DemoInstanceID, strings.Join(providerLines, "\n  ")) + entityLocal(n) + `
+`, simURL, wixsim.DemoAppID, wixsim.DemoAppSecret, wixsim.DemoInstanceID, strings.Join(providerLines, "\n  "))
+}
+
+func wixVariant(name string, providerLines ...string) variant {
+	return variant{
+		name: name,
+		sim:  true,
+		config: func(n int, simURL string) string {
+			return wixProvider(simURL, providerLines) + entityLocal(n) + `
 resource "wix_automation_event_cancellation" "x" {
   count              = length(local.entity_ids)
   trigger_key        = "form_submitted"
@@ -254,10 +248,12 @@ resource "terraform_data" "x" {
 // ---------------------------------------------------------------------------
 // Running one apply
 
+// result is what one terraform command of a run did, as the simulator and
+// memwrap saw it.
 type result struct {
 	wall        time.Duration
-	cancelCalls int
-	bulkCalls   int
+	single      int // calls of the single-item endpoint: Cancel Event, or Report Event
+	bulk        int // calls of its bulk endpoint: Bulk Cancel Event, or Bulk Report Event
 	tokenCalls  int
 	tooMany     int
 	otherErrors int
@@ -274,74 +270,76 @@ type result struct {
 // terraformCPU is what Terraform itself (and curl, for local-exec) used.
 func (r result) terraformCPU() time.Duration { return r.totalCPU - r.providerCPU }
 
-func (r result) calls() int { return r.cancelCalls + r.bulkCalls }
+func (r result) calls() int { return r.single + r.bulk }
 
-type simServer struct {
-	sim *wixsim.Server
-	srv *http.Server
-	url string
-}
-
-func startSim(opts wixsim.Options) *simServer {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		fatalf("listen: %v", err)
-	}
-	sim := wixsim.New(opts)
-	srv := &http.Server{Handler: sim, ConnState: sim.ConnStateHook(), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	return &simServer{sim: sim, srv: srv, url: "http://" + ln.Addr().String()}
-}
-
-func (s *simServer) close() {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = s.srv.Shutdown(ctx)
-}
-
-func run(o options, v variant, n int) result {
-	dir, err := os.MkdirTemp(o.workDir, "run-")
+// workspace makes a fresh directory holding v's configuration of n
+// resources, and starts the simulator v needs (nil when it needs none).
+// cleanup stops the one and removes the other.
+func workspace(o options, v variant, n int, prefix string) (dir string, sim *benchkit.Sim, cleanup func()) {
+	dir, err := os.MkdirTemp(o.workDir, prefix)
 	if err != nil {
 		fatalf("%v", err)
 	}
-	defer os.RemoveAll(dir)
-	rssDir := filepath.Join(dir, "rss")
-	_ = os.Mkdir(rssDir, 0o700)
-
-	var sim *simServer
 	url := ""
 	if v.sim {
-		sim = startSim(v.simOpt)
-		defer sim.close()
-		url = sim.url
+		if sim, err = benchkit.StartSim(v.simOpt); err != nil {
+			fatalf("%v", err)
+		}
+		url = sim.URL
+	}
+	cleanup = func() {
+		if sim != nil {
+			sim.Close()
+		}
+		_ = os.RemoveAll(dir)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(v.config(n, url)), 0o600); err != nil {
+		cleanup()
 		fatalf("%v", err)
 	}
-	env := append(baseEnv(o), "BENCH_RSS_DIR="+rssDir, "WIX_BASE_URL="+url)
-	env = append(env, v.env...)
+	return dir, sim, cleanup
+}
 
-	started := time.Now()
-	if v.token {
-		env = append(env, "WIX_TOKEN="+curlToken(url))
-	}
-	cmd := exec.Command(o.terraform, "apply", "-auto-approve", "-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", o.parallelism))
-	cmd.Dir, cmd.Env = dir, env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err = cmd.Run()
-	wall := time.Since(started)
+// terraformRun runs `terraform command` (apply or destroy) of v's n
+// resources in dir and reads what its provider processes used.
+func terraformRun(o options, v variant, dir, command string, n int, extraEnv ...string) result {
+	rssDir, err := os.MkdirTemp(dir, "rss-")
 	if err != nil {
-		fatalf("%s, N=%d: terraform apply failed: %v\n%s", v.name, n, err, tail(out.String(), 3000))
+		fatalf("%v", err)
+	}
+	env := append(baseEnv(o), "BENCH_RSS_DIR="+rssDir)
+	env = append(env, extraEnv...)
+	env = append(env, v.env...)
+	tr, err := benchkit.Terraform(o.terraform, dir, env, command, "-auto-approve", fmt.Sprintf("-parallelism=%d", o.parallelism))
+	if err != nil {
+		fatalf("%s, N=%d: %v", v.name, n, err)
 	}
 	r := readProviderStats(rssDir)
-	r.wall = wall
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		// wait4 counts the children Terraform reaped: providers, curl.
-		r.totalCPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
+	r.wall, r.totalCPU = tr.Wall, tr.CPU
+	return r
+}
+
+// run applies v with n resources in a fresh directory against a fresh
+// simulator.
+func run(o options, v variant, n int) result {
+	dir, sim, cleanup := workspace(o, v, n, "run-")
+	defer cleanup()
+	url := ""
 	if sim != nil {
-		r = simStats(sim.sim, r, n)
+		url = sim.URL
+	}
+	extraEnv := []string{"WIX_BASE_URL=" + url}
+	var tokenTime time.Duration
+	if v.token {
+		// Part of the curl variant's cost: timed with its apply.
+		started := time.Now()
+		extraEnv = append(extraEnv, "WIX_TOKEN="+curlToken(url))
+		tokenTime = time.Since(started)
+	}
+	r := terraformRun(o, v, dir, "apply", n, extraEnv...)
+	r.wall += tokenTime
+	if sim != nil {
+		r = simStats(sim.Server, r, n)
 	}
 	return r
 }
@@ -382,21 +380,25 @@ func curlToken(base string) string {
 	return tok.AccessToken
 }
 
-func simStats(sim *wixsim.Server, r result, n int) result {
+// countCalls counts the calls the simulator answered in r: those of the
+// single and bulk endpoint of one API, tokens, 429s and other errors, and
+// the biggest batch.
+func countCalls(sim *wixsim.Server, r result, single, bulk string) result {
 	for _, req := range sim.Requests() {
 		switch req.Path {
 		case wix.PathToken:
 			r.tokenCalls++
-		case wix.PathCancel:
-			r.cancelCalls++
+		case single:
+			r.single++
 			r.maxBatch = max(r.maxBatch, 1)
-		case wix.PathBulkCancel:
-			r.bulkCalls++
+		case bulk:
+			r.bulk++
 			var body struct {
-				ExternalEntityIDs []string `json:"externalEntityIds"`
+				EventsInfo        []json.RawMessage `json:"eventsInfo"`
+				ExternalEntityIDs []string          `json:"externalEntityIds"`
 			}
 			_ = json.Unmarshal(req.Body, &body)
-			r.maxBatch = max(r.maxBatch, len(body.ExternalEntityIDs))
+			r.maxBatch = max(r.maxBatch, len(body.EventsInfo), len(body.ExternalEntityIDs))
 		}
 		switch {
 		case req.Status == http.StatusTooManyRequests:
@@ -405,6 +407,12 @@ func simStats(sim *wixsim.Server, r result, n int) result {
 			r.otherErrors++
 		}
 	}
+	return r
+}
+
+// simStats adds the cancellation calls and connections of a run to r.
+func simStats(sim *wixsim.Server, r result, n int) result {
+	r = countCalls(sim, r, wix.PathCancel, wix.PathBulkCancel)
 	r.peakConns, r.totalConns = sim.PeakOpenConnections(), sim.TotalConnections()
 	// Every entity must really have been canceled, or the timing is void.
 	done := map[string]bool{}
@@ -443,19 +451,27 @@ func readProviderStats(dir string) result {
 	return r
 }
 
-// alternate runs every variant rounds times, rotating the order each round.
-func alternate(o options, vs []variant, n, rounds int) [][]result {
+// alternate runs every variant rounds times through one, rotating the
+// order each round; one gets the round, counted from 1.
+func alternate(vs []variant, rounds int, one func(v variant, round int) result) [][]result {
 	res := make([][]result, len(vs))
 	for r := range rounds {
 		for k := range vs {
 			i := (k + r) % len(vs)
-			got := run(o, vs[i], n)
-			res[i] = append(res[i], got)
-			progress("N=%d round %d/%d  %-55s %6.2fs  calls=%d tokens=%d 429=%d rss=%dMiB",
-				n, r+1, rounds, vs[i].name, got.wall.Seconds(), got.calls(), got.tokenCalls, got.tooMany, got.rssKiB/1024)
+			res[i] = append(res[i], one(vs[i], r+1))
 		}
 	}
 	return res
+}
+
+// alternateApplies alternates applies of n resources of every variant.
+func alternateApplies(o options, vs []variant, n, rounds int) [][]result {
+	return alternate(vs, rounds, func(v variant, round int) result {
+		got := run(o, v, n)
+		progress("N=%d round %d/%d  %-55s %6.2fs  calls=%d tokens=%d 429=%d rss=%dMiB",
+			n, round, rounds, v.name, got.wall.Seconds(), got.calls(), got.tokenCalls, got.tooMany, got.rssKiB/1024)
+		return got
+	})
 }
 
 // ---------------------------------------------------------------------------
@@ -477,7 +493,7 @@ func floor(o options) {
 			vs = append(vs, wixDefaults)
 		}
 		loadBefore := loadavg()
-		res := alternate(o, vs, n, o.rounds[n])
+		res := alternateApplies(o, vs, n, o.rounds[n])
 		data, floorMed := median(res[0], wallOf), median(res[1], wallOf)
 		for i, v := range vs {
 			rs := res[i]
@@ -517,7 +533,7 @@ func logs(o options) {
 		counted[v.name] = run(o, withEnv(v, append(slices.Clone(v.env), "BENCH_COUNT_STDERR=1")), n)
 	}
 	loadBefore := loadavg()
-	res := alternate(o, vs, n, rounds)
+	res := alternateApplies(o, vs, n, rounds)
 	fmt.Printf("| variant | runs | median | min–max | vs do-nothing (logs on) | CPU Terraform | CPU provider | provider log output |\n")
 	fmt.Println("|---|---|---|---|---|---|---|---|")
 	base := median(res[0], wallOf)
@@ -541,7 +557,7 @@ func gc(o options) {
 			append(slices.Clone(sdkLogsOff), "BENCH_PROVIDER_GOGC="+g)))
 	}
 	fmt.Printf("\n## Provider GOGC (N=%d, -parallelism=%d, SDK logs off)\n\n", n, o.parallelism)
-	res := alternate(o, vs, n, o.rounds[n])
+	res := alternateApplies(o, vs, n, o.rounds[n])
 	fmt.Println("| variant | runs | median | min–max | CPU Terraform | CPU provider | provider peak RSS |")
 	fmt.Println("|---|---|---|---|---|---|---|")
 	for i, v := range vs {
@@ -566,7 +582,7 @@ func limited(o options) {
 	for _, v := range vs {
 		r := run(o, v, n)
 		progress("limited N=%d %-45s %6.2fs calls=%d 429=%d", n, v.name, r.wall.Seconds(), r.calls(), r.tooMany)
-		fmt.Printf("| %s | %s | %d | %d | %.3f | %d | %d | %d | %d | %d | %s | %s |\n", v.name, secs(r.wall), r.cancelCalls, r.bulkCalls,
+		fmt.Printf("| %s | %s | %d | %d | %.3f | %d | %d | %d | %d | %d | %s | %s |\n", v.name, secs(r.wall), r.single, r.bulk,
 			float64(r.calls())/float64(n), r.maxBatch, r.tooMany, r.tokenCalls, r.peakConns, r.totalConns, secs(r.providerCPU), rss([]result{r}))
 	}
 	if o.skipSlow {
@@ -671,18 +687,6 @@ func rss(rs []result) string {
 // ---------------------------------------------------------------------------
 // Setup
 
-func writeCLIConfig(o options) error {
-	cfg := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/wix-terraform/wix"  = %q
-    "registry.terraform.io/wix-terraform/noop" = %q
-  }
-  direct {}
-}
-`, o.pluginDir, o.pluginDir)
-	return os.WriteFile(filepath.Join(o.workDir, "terraformrc"), []byte(cfg), 0o600)
-}
-
 func machine(o options) string {
 	var b strings.Builder
 	b.WriteString("## Machine\n\n")
@@ -734,13 +738,6 @@ func nproc() string {
 
 func progress(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "  "+format+"\n", args...)
-}
-
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return "…" + s[len(s)-n:]
 }
 
 func mustAtoi(s string) int {
