@@ -3,7 +3,6 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -95,26 +94,14 @@ func checkWireOfApply(env *accEnv, ids []string) error {
 	return env.verifyCanceledOnce(env.triggerKey, ids...)
 }
 
-var userAgentPattern = regexp.MustCompile(`^terraform-provider-wix/test terraform/\d+\.\d+\.\d+`)
-
+// checkCancelRequest checks one Cancel Event call: exactly the SDK's body
+// and the headers every call carries.
 func checkCancelRequest(env *accEnv, r wixsim.RecordedRequest) error {
 	want := fmt.Sprintf(`{"triggerKey":%q,"externalEntityId":"`, env.triggerKey)
 	if !strings.HasPrefix(string(r.Body), want) || !strings.HasSuffix(string(r.Body), `"}`) || strings.Count(string(r.Body), ":") != 2 {
 		return fmt.Errorf("Cancel Event body = %s, want exactly {\"triggerKey\":…,\"externalEntityId\":…}", r.Body)
 	}
-	if got := r.Header.Get("Content-Type"); got != "application/json" {
-		return fmt.Errorf("Content-Type = %q, want application/json", got)
-	}
-	if auth := r.Header.Get("Authorization"); !strings.HasPrefix(auth, "OAUTH2.") {
-		return fmt.Errorf("Authorization header is not the raw OAuth token (no Bearer prefix): starts %.10q", auth)
-	}
-	if ua := r.Header.Get("User-Agent"); !userAgentPattern.MatchString(ua) {
-		return fmt.Errorf("User-Agent = %q, want terraform-provider-wix/<version> terraform/<version>", ua)
-	}
-	if r.Status != 200 {
-		return fmt.Errorf("simulator answered %d to %s", r.Status, r.Body)
-	}
-	return nil
+	return checkHeaders(r)
 }
 
 func redactSecret(m map[string]string) map[string]string {
@@ -128,37 +115,16 @@ func redactSecret(m map[string]string) map[string]string {
 	return out
 }
 
-// oneCancellation is the provider block and a cancellation named "one".
-func (e *accEnv) oneCancellation(triggerKey, id string, extra ...string) string {
-	return e.providerBlock() + fmt.Sprintf(`
-resource "wix_automation_event_cancellation" "one" {
-  trigger_key        = %q
-  external_entity_id = %q
-  %s
-}
-`, triggerKey, id, strings.Join(extra, "\n  "))
-}
-
 // replacedStep is a step whose plan replaces the cancellation "one", which
 // cancels again: want is the number of cancel calls after it.
 func (e *accEnv) replacedStep(config string, want int, checks ...statecheck.StateCheck) resource.TestStep {
 	return resource.TestStep{
 		Config: config,
 		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-			plancheck.ExpectResourceAction("wix_automation_event_cancellation.one", plancheck.ResourceActionDestroyBeforeCreate),
+			plancheck.ExpectResourceAction(oneCancellationAddr, plancheck.ResourceActionDestroyBeforeCreate),
 		}},
 		ConfigStateChecks: checks,
 		Check:             e.cancelCallsSoFar(want),
-	}
-}
-
-// cancelCallsSoFar checks the number of cancel calls made so far.
-func (e *accEnv) cancelCallsSoFar(want int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if e.sim != nil && len(e.cancellationRequests()) != want {
-			return fmt.Errorf("cancel calls so far = %d, want %d", len(e.cancellationRequests()), want)
-		}
-		return nil
 	}
 }
 
@@ -166,7 +132,7 @@ func (e *accEnv) cancelCallsSoFar(want int) resource.TestCheckFunc {
 func TestAccAutomationEventCancellation_replacement(t *testing.T) {
 	env := newAccEnv(t)
 	ids := entityIDs(2)
-	const one = "wix_automation_event_cancellation.one"
+	const one = oneCancellationAddr
 	v2 := `triggers = { release = "v2" }`
 	canceledAt := statecheck.CompareValue(compare.ValuesSame())
 	steps := []resource.TestStep{

@@ -45,8 +45,8 @@ func TestAutomationListYieldsEveryAutomation(t *testing.T) {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			env := newSimEnv(t)
 			seeded := env.seedAutomations(n, nil)
-			server := env.serveProto()
-			server.configure(env.simCredentials())
+			server := env.serveProtocol()
+			server.configureApp(nil)
 			results := server.list(nil, false, 0)
 			if got, want := strings.Join(listedIDsOf(t, results), ","), strings.Join(idsOf(seeded), ","); got != want {
 				t.Fatalf("identities = [%s], want [%s]", got, want)
@@ -70,8 +70,8 @@ func TestAutomationListFollowsCursorsAndLimits(t *testing.T) {
 	env := newSimEnv(t)
 	env.capQueryPages(50)
 	seeded := env.seedAutomations(120, nil)
-	server := env.serveProto()
-	server.configure(env.simCredentials())
+	server := env.serveProtocol()
+	server.configureApp(nil)
 
 	ids := listedIDsOf(t, server.list(nil, false, 0))
 	if strings.Join(ids, ",") != strings.Join(idsOf(seeded), ",") {
@@ -95,8 +95,8 @@ func TestAutomationListFollowsCursorsAndLimits(t *testing.T) {
 func TestAutomationListFilters(t *testing.T) {
 	env := newSimEnv(t)
 	all := env.seedVaried()
-	server := env.serveProto()
-	server.configure(env.simCredentials())
+	server := env.serveProtocol()
+	server.configureApp(nil)
 	cases := []struct {
 		filters map[string]string
 		keep    func(wixsim.Automation) bool
@@ -125,8 +125,8 @@ func TestAutomationListIncludesTheResource(t *testing.T) {
 			a.Configuration.Status = "INACTIVE"
 		}
 	})
-	server := env.serveProto()
-	server.configure(env.simCredentials())
+	server := env.serveProtocol()
+	server.configureApp(nil)
 	results := server.list(nil, true, 0)
 	if ids := listedIDsOf(t, results); len(ids) != 2 {
 		t.Fatalf("listed %v, want 2 automations", ids)
@@ -173,9 +173,9 @@ func TestAutomationListRejectsBadFiltersWithoutCalling(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			env := newSimEnv(t)
-			server := env.serveProto()
-			server.configure(env.simCredentials())
-			if diags := server.validate(tc.filters); !expectWords(tc.words...).MatchString(diags) {
+			server := env.serveProtocol()
+			server.configureApp(nil)
+			if diags := server.validateList(tc.filters); !expectWords(tc.words...).MatchString(diags) {
 				t.Errorf("ValidateListResourceConfig said %q, want %v", diags, tc.words)
 			}
 			results := server.list(tc.filters, false, 0)
@@ -191,8 +191,8 @@ func TestAutomationListRejectsBadFiltersWithoutCalling(t *testing.T) {
 
 func TestAutomationListErrors(t *testing.T) {
 	env := newSimEnv(t)
-	server := env.serveProto()
-	server.configure(map[string]string{"base_url": env.server.URL})
+	server := env.serveProtocol()
+	server.configureOK(stringValues(map[string]string{"base_url": env.server.URL}))
 	results := server.list(nil, false, 0)
 	if len(results) != 1 || !expectWords("Missing Wix credentials", "wix_automation list resource", "WIX_ACCESS_TOKEN").MatchString(results[0].diagnostics) {
 		t.Fatalf("without credentials ListResource yielded %+v, want the missing-credentials error", results)
@@ -201,8 +201,8 @@ func TestAutomationListErrors(t *testing.T) {
 	env = newSimEnv(t)
 	env.seedAutomations(3, nil)
 	env.sim.InjectFault(wixsim.Fault{Path: pathQueryAutomations, Status: 403, Message: "missing permission"})
-	server = env.serveProto()
-	server.configure(env.simCredentials())
+	server = env.serveProtocol()
+	server.configureApp(nil)
 	results = server.list(map[string]string{"status": "ACTIVE"}, false, 0)
 	if len(results) != 1 || !expectWords("Wix denied the query", "Query Automations of the automations with status ACTIVE failed", "run terraform query again", "403", "Set Up Automations").MatchString(results[0].diagnostics) {
 		t.Fatalf("on a 403 ListResource yielded %+v, want Wix's error", results)

@@ -3,8 +3,10 @@ package provider
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -146,16 +149,26 @@ func (e *accEnv) provider() provider.Provider {
 // providerBlock is a provider "wix" block with app credentials plus extra
 // attribute lines. Against the real API the credentials come from the env.
 func (e *accEnv) providerBlock(extra ...string) string {
-	lines := extra
+	var lines []string
 	if e.sim != nil {
-		lines = append([]string{
-			fmt.Sprintf("base_url    = %q", e.server.URL),
-			fmt.Sprintf("app_id      = %q", wixsim.DemoAppID),
-			fmt.Sprintf("app_secret  = %q", wixsim.DemoAppSecret),
-			fmt.Sprintf("instance_id = %q", wixsim.DemoInstanceID),
-		}, extra...)
+		credentials := e.simCredentials()
+		for _, name := range credentialNames {
+			lines = append(lines, fmt.Sprintf("%-11s = %q", name, credentials[name]))
+		}
 	}
-	return bareProviderBlock(lines...)
+	return bareProviderBlock(append(lines, extra...)...)
+}
+
+// credentialNames are the provider attributes that point the provider at
+// the simulator with its demo app, in the order configurations write them.
+var credentialNames = []string{"base_url", "app_id", "app_secret", "instance_id"}
+
+// simCredentials are the values of credentialNames for this env's simulator.
+func (e *accEnv) simCredentials() map[string]string {
+	return map[string]string{
+		"base_url": e.server.URL, "app_id": wixsim.DemoAppID,
+		"app_secret": wixsim.DemoAppSecret, "instance_id": wixsim.DemoInstanceID,
+	}
 }
 
 // bareProviderBlock is a provider block with exactly the given lines.
@@ -186,9 +199,17 @@ func newSimEnv(t *testing.T) *accEnv {
 // request itself (a refused connection, an altered request) or act before
 // it leaves; a nil response and error let the request go on unchanged.
 func (e *accEnv) hook(before func(r *http.Request, base http.RoundTripper) (*http.Response, error)) {
-	base := http.DefaultTransport.(*http.Transport).Clone()
+	e.wrapTransport(func(base http.RoundTripper) http.RoundTripper {
+		return hookTransport{base: base, before: before}
+	})
+}
+
+// wrapTransport gives every client the provider builds a transport that
+// wrap makes around one shared default transport.
+func (e *accEnv) wrapTransport(wrap func(base http.RoundTripper) http.RoundTripper) {
+	transport := wrap(http.DefaultTransport.(*http.Transport).Clone())
 	e.overrides = append(e.overrides, func(c *wix.Config) {
-		c.HTTPClient = &http.Client{Transport: hookTransport{base: base, before: before}}
+		c.HTTPClient = &http.Client{Transport: transport}
 	})
 }
 
@@ -209,15 +230,50 @@ func isCancelCall(r *http.Request) bool {
 	return r.URL.Path == wix.PathCancel || r.URL.Path == wix.PathBulkCancel
 }
 
-// cancellationRequests are the Cancel Event and Bulk Cancel Event calls made so far.
-func (e *accEnv) cancellationRequests() []wixsim.RecordedRequest {
+// requestsTo are the calls made so far to any of these paths, in arrival order.
+func (e *accEnv) requestsTo(paths ...string) []wixsim.RecordedRequest {
 	var out []wixsim.RecordedRequest
 	for _, r := range e.sim.Requests() {
-		if r.Path == wix.PathCancel || r.Path == wix.PathBulkCancel {
+		if slices.Contains(paths, r.Path) {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// cancellationRequests are the Cancel Event and Bulk Cancel Event calls made so far.
+func (e *accEnv) cancellationRequests() []wixsim.RecordedRequest {
+	return e.requestsTo(wix.PathCancel, wix.PathBulkCancel)
+}
+
+// reportRequests are the Report Event and Bulk Report Event calls so far.
+func (e *accEnv) reportRequests() []wixsim.RecordedRequest {
+	return e.requestsTo(wix.PathReport, wix.PathBulkReport)
+}
+
+// callsSoFar checks the number of calls to any of these paths so far
+// (what names them in the error). Against the real API it checks nothing.
+func (e *accEnv) callsSoFar(what string, want int, paths ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if e.sim == nil {
+			return nil
+		}
+		if got := len(e.requestsTo(paths...)); got != want {
+			return fmt.Errorf("%s calls so far = %d, want %d", what, got, want)
+		}
+		return nil
+	}
+}
+
+// cancelCallsSoFar checks the number of cancel calls made so far.
+func (e *accEnv) cancelCallsSoFar(want int) resource.TestCheckFunc {
+	return e.callsSoFar("cancel", want, wix.PathCancel, wix.PathBulkCancel)
+}
+
+// reportCallsSoFar checks the number of Report Event and Bulk Report
+// Event calls so far.
+func (e *accEnv) reportCallsSoFar(want int) resource.TestCheckFunc {
+	return e.callsSoFar("report", want, wix.PathReport, wix.PathBulkReport)
 }
 
 // statuses are the simulator's answers to one path, in arrival order (0: no
@@ -278,25 +334,95 @@ func quoteAll(values []string) string {
 	return strings.Join(quoted, ", ")
 }
 
+// The resource types whose configurations the tests build.
+const (
+	cancellationType = "wix_automation_event_cancellation"
+	eventType        = "wix_automation_event"
+)
+
 // address is the address of the n-th resource of cancellationsConfig.
-func address(n int) string {
-	return fmt.Sprintf("wix_automation_event_cancellation.env[%d]", n)
+func address(n int) string { return countedAddr(cancellationType, n) }
+
+// eventAddr is the address of the n-th event of eventsConfig.
+func eventAddr(n int) string { return countedAddr(eventType, n) }
+
+// countedAddr is the address of the n-th resource of countedConfig.
+func countedAddr(typeName string, n int) string {
+	return fmt.Sprintf("%s.env[%d]", typeName, n)
 }
 
 // cancellationsConfig declares one cancellation per entity id.
 func cancellationsConfig(triggerKey string, ids []string, extraAttributes ...string) string {
+	return countedConfig(cancellationType, triggerKey, ids, extraAttributes...)
+}
+
+// eventsConfig declares one event per entity id, with count: the
+// plugin-testing harness cannot read a state with for_each resources back
+// for Check, CheckDestroy or its own final destroy (see forEachEvents).
+func eventsConfig(triggerKey string, ids []string, extra ...string) string {
+	return countedConfig(eventType, triggerKey, ids, extra...)
+}
+
+// countedConfig declares resources "env" of a type that takes trigger_key
+// and external_entity_id, one per entity id, with count.
+func countedConfig(typeName, triggerKey string, ids []string, extra ...string) string {
 	return fmt.Sprintf(`
 locals {
   entity_ids = [%s]
 }
 
-resource "wix_automation_event_cancellation" "env" {
+resource %q "env" {
   count              = length(local.entity_ids)
   trigger_key        = %q
   external_entity_id = local.entity_ids[count.index]
   %s
 }
-`, quoteAll(ids), triggerKey, strings.Join(extraAttributes, "\n  "))
+`, quoteAll(ids), typeName, triggerKey, strings.Join(extra, "\n  "))
+}
+
+// forEachEvents declares one event per entity id, with for_each. A test of
+// it asserts with ConfigStateChecks only and destroys in a step of its own.
+func forEachEvents(triggerKey string, ids []string) string {
+	return fmt.Sprintf(`
+resource %q "env" {
+  for_each           = toset([%s])
+  trigger_key        = %q
+  external_entity_id = each.key
+}
+`, eventType, quoteAll(ids), triggerKey)
+}
+
+// oneEventAddr is the address of the event of oneEvent.
+const oneEventAddr = eventType + ".one"
+
+// oneCancellationAddr is the address of the cancellation of oneCancellation.
+const oneCancellationAddr = cancellationType + ".one"
+
+// oneEvent is a wix_automation_event named "one" with extra attribute lines.
+func oneEvent(triggerKey, id string, extra ...string) string {
+	return oneEventNamed("one", triggerKey, id, extra...)
+}
+
+// oneEventNamed is a wix_automation_event with a name and extra attribute lines.
+func oneEventNamed(name, triggerKey, id string, extra ...string) string {
+	return namedResource(eventType, name, triggerKey, id, extra...)
+}
+
+// oneCancellation is the provider block and a cancellation named "one".
+func (e *accEnv) oneCancellation(triggerKey, id string, extra ...string) string {
+	return e.providerBlock() + namedResource(cancellationType, "one", triggerKey, id, extra...)
+}
+
+// namedResource is one resource of a type that takes trigger_key and
+// external_entity_id, with extra attribute lines.
+func namedResource(typeName, name, triggerKey, id string, extra ...string) string {
+	return fmt.Sprintf(`
+resource %q %q {
+  trigger_key        = %q
+  external_entity_id = %q
+  %s
+}
+`, typeName, name, triggerKey, id, strings.Join(extra, "\n  "))
 }
 
 // config is the provider block with extra lines, and n cancellations.
@@ -366,10 +492,16 @@ func (recentRFC3339) String() string { return "an RFC 3339 time of the last minu
 // cancellationsConfig at these indexes and leaves the others alone, i.e.
 // state holds exactly the others. indexes is called when the plan is made.
 func expectCreates(total int, indexes func() []int) plancheck.PlanCheck {
-	return createsCheck{total, indexes}
+	return createsCheck{address, total, indexes}
+}
+
+// expectEventCreates is expectCreates for the events of eventsConfig.
+func expectEventCreates(total int, indexes ...int) plancheck.PlanCheck {
+	return createsCheck{eventAddr, total, func() []int { return indexes }}
 }
 
 type createsCheck struct {
+	address func(n int) string
 	total   int
 	indexes func() []int
 }
@@ -383,7 +515,7 @@ func (c createsCheck) CheckPlan(ctx context.Context, req plancheck.CheckPlanRequ
 			action = plancheck.ResourceActionCreate
 		}
 		r := &plancheck.CheckPlanResponse{}
-		plancheck.ExpectResourceAction(address(i), action).CheckPlan(ctx, req, r)
+		plancheck.ExpectResourceAction(c.address(i), action).CheckPlan(ctx, req, r)
 		errs = append(errs, r.Error)
 	}
 	resp.Error = errors.Join(errs...)
@@ -444,13 +576,7 @@ func isOurApply(pid, workDirs string) bool {
 // that swaps the flag's value and runs the real CLI.
 func withParallelism(t *testing.T, n int) {
 	t.Helper()
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if cli == "" {
-		var err error
-		if cli, err = exec.LookPath("terraform"); err != nil {
-			t.Skip("needs a local Terraform CLI (TF_ACC_TERRAFORM_PATH or terraform on PATH) to run it with -parallelism")
-		}
-	}
+	cli := terraformCLI(t, "to run it with -parallelism")
 	wrapper := filepath.Join(t.TempDir(), "terraform-parallelism")
 	script := fmt.Sprintf(`#!/bin/sh
 # The real CLI, with -parallelism=%[1]d instead of terraform-exec's fixed value.
@@ -467,4 +593,530 @@ exec %[2]q "$@"
 		t.Fatal(err)
 	}
 	t.Setenv("TF_ACC_TERRAFORM_PATH", wrapper)
+}
+
+// terraformCLI is the Terraform CLI the tests use (TF_ACC_TERRAFORM_PATH,
+// else terraform on PATH); without one it skips the test, saying that the
+// test needs it for what.
+func terraformCLI(t *testing.T, what string) string {
+	t.Helper()
+	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" {
+		return cli
+	}
+	cli, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skipf("needs a local Terraform CLI (TF_ACC_TERRAFORM_PATH or terraform on PATH) %s", what)
+	}
+	return cli
+}
+
+// simCheck is a state check that asserts on the simulator, not on state.
+type simCheck func() error
+
+func (f simCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f()
+}
+
+// userAgentPattern is the User-Agent every call carries in the tests.
+var userAgentPattern = regexp.MustCompile(`^terraform-provider-wix/test terraform/\d+\.\d+\.\d+`)
+
+// checkHeaders checks what every call must carry, whatever its body.
+func checkHeaders(r wixsim.RecordedRequest) error {
+	if got := r.Header.Get("Content-Type"); got != "application/json" {
+		return fmt.Errorf("Content-Type = %q, want application/json", got)
+	}
+	if auth := r.Header.Get("Authorization"); !strings.HasPrefix(auth, "OAUTH2.") {
+		return fmt.Errorf("Authorization header is not the raw OAuth token (no Bearer prefix): starts %.10q", auth)
+	}
+	if ua := r.Header.Get("User-Agent"); !userAgentPattern.MatchString(ua) {
+		return fmt.Errorf("User-Agent = %q, want terraform-provider-wix/<version> terraform/<version>", ua)
+	}
+	if r.Status != 200 {
+		return fmt.Errorf("simulator answered %d to %s", r.Status, r.Body)
+	}
+	return nil
+}
+
+// eventsOf are the simulator's events of an entity, in report order.
+func (e *accEnv) eventsOf(triggerKey, id string) []wixsim.Event {
+	var out []wixsim.Event
+	for _, ev := range e.sim.Events() {
+		if ev.TriggerKey == triggerKey && ev.ExternalEntityID == id {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// onlyEvent is the one event the simulator holds for an entity, or an error.
+func (e *accEnv) onlyEvent(triggerKey, id string) (wixsim.Event, error) {
+	events := e.eventsOf(triggerKey, id)
+	if len(events) != 1 {
+		return wixsim.Event{}, fmt.Errorf("the simulator holds %d events of %s/%s, want exactly 1", len(events), triggerKey, id)
+	}
+	return events[0], nil
+}
+
+// simEvent is onlyEvent of the env's trigger key for checks that also run
+// against the real API: there it is nil, with no error.
+func (e *accEnv) simEvent(id string) (*wixsim.Event, error) {
+	if e.sim == nil {
+		return nil, nil
+	}
+	ev, err := e.onlyEvent(e.triggerKey, id)
+	return &ev, err
+}
+
+// eventsCanceled checks that every event of these entities is canceled, or
+// (canceled false) that none is. Against the real API it checks nothing.
+func (e *accEnv) eventsCanceled(canceled bool, ids ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if e.sim == nil {
+			return nil
+		}
+		for _, id := range ids {
+			events := e.eventsOf(e.triggerKey, id)
+			if len(events) == 0 {
+				return fmt.Errorf("the simulator holds no event of %s", id)
+			}
+			for _, ev := range events {
+				if ev.Canceled != canceled {
+					return fmt.Errorf("event of %s: Canceled = %v, want %v", id, ev.Canceled, canceled)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+// simActivationIDs matches a list of strings in state against the
+// activation ids the simulator holds for the one event of an entity, read
+// when the check runs. Against the real API it matches any non-empty list
+// of strings.
+func (e *accEnv) simActivationIDs(id string) knownvalue.Check {
+	return activationIDsCheck{env: e, id: id}
+}
+
+type activationIDsCheck struct {
+	env *accEnv
+	id  string
+}
+
+func (c activationIDsCheck) CheckValue(v any) error {
+	list, ok := v.([]any)
+	if !ok || len(list) == 0 {
+		return fmt.Errorf("activation_ids = %v, want a non-empty list", v)
+	}
+	got := make([]string, len(list))
+	for i, item := range list {
+		if got[i], ok = item.(string); !ok {
+			return fmt.Errorf("activation_ids[%d] = %v, want a string", i, item)
+		}
+	}
+	ev, err := c.env.simEvent(c.id)
+	if ev == nil || err != nil {
+		return err
+	}
+	if !slices.Equal(got, ev.ActivationIDs) {
+		return fmt.Errorf("activation_ids = %v, the simulator answered %v", got, ev.ActivationIDs)
+	}
+	return nil
+}
+
+func (c activationIDsCheck) String() string {
+	return "the activation ids the simulator holds for " + c.id
+}
+
+// simReportedAt matches reported_at in state: an RFC 3339 time of the
+// apply, the second in which the simulator stored the event.
+func (e *accEnv) simReportedAt(id string) knownvalue.Check {
+	return reportedAtCheck{env: e, id: id}
+}
+
+type reportedAtCheck struct {
+	env *accEnv
+	id  string
+}
+
+func (c reportedAtCheck) CheckValue(v any) error {
+	if err := (recentRFC3339{}).CheckValue(v); err != nil {
+		return err
+	}
+	ev, err := c.env.simEvent(c.id)
+	if ev == nil || err != nil {
+		return err
+	}
+	// reported_at is taken when the answer arrives, whole seconds: it is
+	// the simulator's second or the next.
+	stored := ev.ReportedAt.UTC().Truncate(time.Second)
+	if s := v.(string); s != stored.Format(time.RFC3339) && s != stored.Add(time.Second).Format(time.RFC3339) {
+		return fmt.Errorf("reported_at = %s, the simulator stored the event at %s", s, ev.ReportedAt.UTC())
+	}
+	return nil
+}
+
+func (c reportedAtCheck) String() string { return "the time the simulator stored the event of " + c.id }
+
+// noRequestsSince checks that no API call at all was made since the count
+// that *before holds when the check runs.
+func (e *accEnv) noRequestsSince(before *int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := len(e.sim.Requests()); n != *before {
+			return fmt.Errorf("%d API calls, want none", n-*before)
+		}
+		return nil
+	}
+}
+
+// countRequests stores the number of API calls so far in *n.
+func (e *accEnv) countRequests(n *int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		*n = len(e.sim.Requests())
+		return nil
+	}
+}
+
+// replacesEvent is a plan check: the event "one" is replaced.
+var replacesEvent = plancheck.ExpectResourceAction(oneEventAddr, plancheck.ResourceActionDestroyBeforeCreate)
+
+// eventStateChecks expect the event "one" in state as the simulator has it.
+func (e *accEnv) eventStateChecks(id string) []statecheck.StateCheck {
+	return []statecheck.StateCheck{
+		expectString(oneEventAddr, "id", e.triggerKey+"/"+id),
+		expectAttr(oneEventAddr, "activation_ids", e.simActivationIDs(id)),
+		expectAttr(oneEventAddr, "reported_at", e.simReportedAt(id)),
+	}
+}
+
+// reportOutside reports an event of the env's trigger key the way another
+// tool would, outside Terraform: the event that an import adopts.
+func (e *accEnv) reportOutside(id string) {
+	e.t.Helper()
+	cfg := wix.Config{AppID: os.Getenv(envAppID), AppSecret: os.Getenv(envAppSecret), InstanceID: os.Getenv(envInstanceID)}
+	if e.sim != nil {
+		c := e.simCredentials()
+		cfg = wix.Config{BaseURL: c["base_url"], AppID: c["app_id"], AppSecret: c["app_secret"], InstanceID: c["instance_id"]}
+	}
+	client, err := wix.New(cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	_, err = client.ReportEvent(e.t.Context(), wix.ReportEventRequest{TriggerKey: e.triggerKey, ExternalEntityID: id,
+		Idempotency: &wix.Idempotency{Key: uniqueKey("outside")}})
+	if err != nil {
+		e.t.Fatalf("reporting the event to import: %v", err)
+	}
+}
+
+// uniqueKey is an idempotency key no earlier run used: against the real API
+// Wix remembers keys for a week.
+func uniqueKey(prefix string) string {
+	return fmt.Sprintf("%s-%d", prefix, time.Now().UnixNano())
+}
+
+// automationAddr is the address of the automation automationConfig declares.
+const automationAddr = "wix_automation.flow"
+
+// rootActionID is the id of the test automations' only action.
+const rootActionID = "8a1f0c2e-3b4d-4e5f-9a6b-7c8d9e0f1a2b"
+
+// automationSpec is what a test automation varies; zero values take defaults.
+type automationSpec struct {
+	name    string // default "tf-acc automation"
+	status  string // omitted when empty (the default, ACTIVE)
+	subject string // the action's inputMapping.subject; default "Hello"
+	actions string // an HCL expression replacing the default actions
+	roots   string // an HCL expression replacing the default root_action_ids
+	appID   string // trigger.app_id; default the test app
+	count   int    // when set, that many automations, named "<name> <index>"
+	extra   string // further attribute lines
+}
+
+// triggerAppID is the app that owns the test trigger key.
+func (e *accEnv) triggerAppID() string {
+	if e.sim == nil {
+		return os.Getenv(envAppID)
+	}
+	return wixsim.DemoAppID
+}
+
+// defaultActions is one app-defined action of the test app, written as
+// users write it: jsonencode, no id, namespace or type.
+func (e *accEnv) defaultActions(subject string) string {
+	return fmt.Sprintf(`jsonencode({
+    %q = {
+      appDefinedInfo = {
+        appId        = %q
+        actionKey    = "send_email"
+        inputMapping = { subject = %q }
+      }
+    }
+  })`, rootActionID, e.triggerAppID(), subject)
+}
+
+// automationConfig is the provider block with extra lines and one
+// wix_automation (or spec.count of them).
+func (e *accEnv) automationConfig(spec automationSpec, providerLines ...string) string {
+	return e.providerBlock(providerLines...) + e.automationBlock(spec)
+}
+
+// automationBlock is the wix_automation block of automationConfig.
+func (e *accEnv) automationBlock(spec automationSpec) string {
+	name := orDefault(spec.name, "tf-acc automation")
+	nameExpr := fmt.Sprintf("%q", name)
+	countLine := ""
+	if spec.count > 0 {
+		countLine = fmt.Sprintf("count = %d", spec.count)
+		nameExpr = fmt.Sprintf(`"%s ${count.index}"`, name)
+	}
+	lines := []string{countLine, "name = " + nameExpr}
+	if spec.status != "" {
+		lines = append(lines, fmt.Sprintf("status = %q", spec.status))
+	}
+	lines = append(lines,
+		fmt.Sprintf("trigger = {\n    app_id      = %q\n    trigger_key = %q\n  }", orDefault(spec.appID, e.triggerAppID()), e.triggerKey),
+		"root_action_ids = "+orDefault(spec.roots, fmt.Sprintf("[%q]", rootActionID)),
+		"actions = "+orDefault(spec.actions, e.defaultActions(orDefault(spec.subject, "Hello"))),
+		spec.extra)
+	return "\nresource \"wix_automation\" \"flow\" {\n  " + strings.Join(lines, "\n  ") + "\n}\n"
+}
+
+func orDefault(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
+}
+
+// onlyAutomation is the simulator's one automation; it fails the test
+// when there is not exactly one.
+func (e *accEnv) onlyAutomation() wixsim.Automation {
+	e.t.Helper()
+	all := e.sim.Automations()
+	if len(all) != 1 {
+		e.t.Fatalf("the simulator holds %d automations, want exactly 1", len(all))
+	}
+	return all[0]
+}
+
+// changeBehindTerraform edits the only automation as the dashboard would.
+func (e *accEnv) changeBehindTerraform(mutate func(*wixsim.Automation)) func() {
+	return func() {
+		e.t.Helper()
+		if err := e.sim.UpdateAutomationDirect(e.onlyAutomation().ID, mutate); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
+// expectAutomationCount checks how many automations the simulator holds.
+func (e *accEnv) expectAutomationCount(want int) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if e.sim == nil {
+			return nil
+		}
+		if got := len(e.sim.Automations()); got != want {
+			return fmt.Errorf("the simulator holds %d automations, want %d", got, want)
+		}
+		return nil
+	}
+}
+
+// automationRequestCounts counts the calls to Automations v2 by kind since the
+// request log was last reset.
+func (e *accEnv) automationRequestCounts() (queries, gets, others int) {
+	for _, r := range e.sim.Requests() {
+		switch {
+		case r.Path == wix.PathAutomations+"/query":
+			queries++
+		case strings.HasPrefix(r.Path, wix.PathAutomations+"/") && r.Method == http.MethodGet:
+			gets++
+		case strings.HasPrefix(r.Path, wix.PathAutomations):
+			others++
+		}
+	}
+	return queries, gets, others
+}
+
+// patchPath is the path an update of the only automation goes to.
+func (e *accEnv) patchPath() string {
+	return wix.PathAutomations + "/" + e.onlyAutomation().ID
+}
+
+// requireRealAPI skips a test unless the real Wix API is configured.
+func requireRealAPI(t *testing.T) {
+	t.Helper()
+	if !realAPI() {
+		t.Skipf("set %s, %s, %s and %s to run this test against the real Wix API", envAppID, envAppSecret, envInstanceID, envTestTriggerKey)
+	}
+}
+
+// pathQueryAutomations is Query Automations.
+const pathQueryAutomations = wix.PathAutomations + "/query"
+
+// otherAppID is a trigger app other than the simulator's demo app.
+const otherAppID = "0c4d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f"
+
+// seedAutomations stores n automations in the simulator, bypassing the API
+// (so that seeding makes no recorded call), each shaped by shape (which may
+// be nil), and returns them as stored, oldest first.
+func (e *accEnv) seedAutomations(n int, shape func(i int, a *wixsim.Automation)) []wixsim.Automation {
+	e.t.Helper()
+	out := make([]wixsim.Automation, n)
+	for i := range n {
+		action := fmt.Sprintf("a1b2c3d4-0000-4000-8000-%012x", i+1)
+		a := wixsim.Automation{
+			Name:   fmt.Sprintf("automation %03d", i),
+			Origin: "USER",
+			Configuration: wixsim.AutomationConfiguration{
+				Status:        "ACTIVE",
+				Trigger:       wixsim.AutomationTrigger{AppID: wixsim.DemoAppID, TriggerKey: wixsim.DemoTriggerKey},
+				RootActionIDs: []string{action},
+				Actions: map[string]map[string]any{action: {
+					"type": "APP_DEFINED",
+					"appDefinedInfo": map[string]any{
+						"appId": wixsim.DemoAppID, "actionKey": "send_email",
+						"inputMapping": map[string]any{"subject": "Hi <b>" + fmt.Sprint(i) + "</b> & welcome"},
+					},
+				}},
+			},
+		}
+		if shape != nil {
+			shape(i, &a)
+		}
+		out[i] = e.sim.CreateAutomationDirect(wixsim.DemoInstanceID, a)
+	}
+	return out
+}
+
+// queryCalls are the Query Automations calls made so far.
+func (e *accEnv) queryCalls() []wixsim.RecordedRequest {
+	return e.sim.RequestsTo(pathQueryAutomations)
+}
+
+// capQueryPages makes every Query Automations call ask for at most limit
+// automations a page, as a Wix that answers smaller pages than asked
+// would: the provider must then follow the cursors.
+func (e *accEnv) capQueryPages(limit int) {
+	e.hook(func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
+		if r.URL.Path != pathQueryAutomations || r.Body == nil {
+			return nil, nil
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		body = bytes.Replace(body, []byte(fmt.Sprintf(`"limit":%d`, wix.MaxQueryLimit)), []byte(fmt.Sprintf(`"limit":%d`, limit)), 1)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		return nil, nil
+	})
+}
+
+// tokenLog records the access tokens Wix issues to the provider, read off
+// the token endpoint's answers on their way back, and counts the clients
+// with app credentials the provider builds (one per provider configuration).
+type tokenLog struct {
+	mu         sync.Mutex
+	tokens     []string
+	appClients int
+}
+
+// recordTokens routes env's provider clients through a tokenLog.
+func recordTokens(env *accEnv) *tokenLog {
+	log := &tokenLog{}
+	env.overrides = append(env.overrides, func(c *wix.Config) {
+		log.mu.Lock()
+		defer log.mu.Unlock()
+		if c.AccessToken == "" {
+			log.appClients++
+		}
+	})
+	env.wrapTransport(func(base http.RoundTripper) http.RoundTripper { return tokenTee{base: base, log: log} })
+	return log
+}
+
+// issued returns the tokens issued so far, in order, and the number of
+// clients with app credentials.
+func (l *tokenLog) issued() ([]string, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.tokens...), l.appClients
+}
+
+// absentFrom fails when any issued token occurs in data; what names data.
+func (l *tokenLog) absentFrom(what string, data []byte) error {
+	tokens, _ := l.issued()
+	if len(tokens) == 0 {
+		return fmt.Errorf("no token was issued before %s was checked: the check would prove nothing", what)
+	}
+	for i, token := range tokens {
+		if bytes.Contains(data, []byte(token)) {
+			return fmt.Errorf("%s holds access token number %d issued in this test", what, i+1)
+		}
+	}
+	return nil
+}
+
+// absentFromTree checks every file under dir.
+func (l *tokenLog) absentFromTree(dir string) error {
+	files := 0
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		// Symbolic links lead out of the working directory (plugin-testing
+		// links the test's own sources): only real files are Terraform's.
+		if err != nil || d.IsDir() || d.Type()&os.ModeSymlink != 0 {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files++
+		return l.absentFrom(path, data)
+	})
+	if err == nil && files == 0 {
+		err = fmt.Errorf("no files under %s: the check would prove nothing", dir)
+	}
+	return err
+}
+
+// absentFromFile checks one file, which must not be empty.
+func (l *tokenLog) absentFromFile(path string) error {
+	data, err := os.ReadFile(path)
+	if err == nil && len(data) == 0 {
+		err = fmt.Errorf("%s is empty: the check would prove nothing", path)
+	}
+	if err != nil {
+		return err
+	}
+	return l.absentFrom(path, data)
+}
+
+// tokenTee passes calls through to base and hands each token the token
+// endpoint issues to log.
+type tokenTee struct {
+	base http.RoundTripper
+	log  *tokenLog
+}
+
+func (t tokenTee) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := t.base.RoundTrip(r)
+	if err != nil || r.URL.Path != wix.PathToken || res.StatusCode != http.StatusOK {
+		return res, err
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	res.Body = io.NopCloser(bytes.NewReader(body))
+	var answer struct {
+		AccessToken string `json:"access_token"`
+	}
+	if json.Unmarshal(body, &answer) == nil && answer.AccessToken != "" {
+		t.log.mu.Lock()
+		t.log.tokens = append(t.log.tokens, answer.AccessToken)
+		t.log.mu.Unlock()
+	}
+	return res, nil
 }

@@ -1,17 +1,13 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
@@ -34,47 +30,64 @@ import (
 
 const cancelEventActionType = "wix_automation_cancel_event"
 
-// protocolEnv is the provider served in process, with its schema.
-type protocolEnv struct {
-	t       *testing.T
-	env     *accEnv
-	server  tfprotov6.ProviderServer
-	actions tfprotov6.ActionServer
-	schema  *tfprotov6.GetProviderSchemaResponse
+// protocolServer is the framework's provider server with the parts of the
+// protocol newer than tfprotov6.ProviderServer: actions and list resources.
+type protocolServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ActionServer
+	tfprotov6.ListResourceServer
 }
 
-// newProtocolEnv serves env's provider (with env's client overrides) and
-// reads its schema. It needs the simulator.
+// protocolEnv is the provider served in process, with its schema.
+type protocolEnv struct {
+	t      *testing.T
+	env    *accEnv
+	server protocolServer
+	schema *tfprotov6.GetProviderSchemaResponse
+}
+
+// newProtocolEnv serves a fresh simulator env's provider; see serveProtocol.
 func newProtocolEnv(t *testing.T) *protocolEnv {
 	t.Helper()
-	env := newAccEnv(t)
-	env.needsSimulator()
-	server, err := providerserver.NewProtocol6WithError(env.provider())()
-	if err != nil {
-		t.Fatalf("serving the provider: %v", err)
-	}
-	actions, ok := server.(tfprotov6.ActionServer)
+	return newSimEnv(t).serveProtocol()
+}
+
+// serveProtocol serves the env's provider (with the env's client
+// overrides so far) in process and reads its schema.
+func (e *accEnv) serveProtocol() *protocolEnv {
+	e.t.Helper()
+	p := &protocolEnv{t: e.t, env: e}
+	base, err := providerserver.NewProtocol6WithError(e.provider())()
+	p.must("serving the provider", err)
+	server, ok := base.(protocolServer)
 	if !ok {
-		t.Fatalf("the provider server (%T) does not serve actions", server)
+		e.t.Fatalf("the provider server (%T) does not serve actions and list resources", base)
 	}
-	schema, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil || hasErrors(schema.Diagnostics) {
-		t.Fatalf("GetProviderSchema: %v %s", err, diagText(schema.Diagnostics))
+	p.server = server
+	p.schema, err = server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	p.must("GetProviderSchema", err)
+	if hasErrors(p.schema.Diagnostics) {
+		e.t.Fatalf("GetProviderSchema: %s", diagText(p.schema.Diagnostics))
 	}
-	return &protocolEnv{t: t, env: env, server: server, actions: actions, schema: schema}
+	return p
+}
+
+// must fails the test when a protocol call (rpc) returned an error.
+func (p *protocolEnv) must(rpc string, err error) {
+	p.t.Helper()
+	if err != nil {
+		p.t.Fatalf("%s: %v", rpc, err)
+	}
 }
 
 // configure sends ConfigureProvider with the given provider attributes
 // (the others null) and returns its diagnostics.
 func (p *protocolEnv) configure(attributes map[string]tftypes.Value) []*tfprotov6.Diagnostic {
 	p.t.Helper()
-	config := p.dynamicValue(p.schema.Provider.Block, attributes)
 	resp, err := p.server.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{
-		TerraformVersion: "1.14.0", Config: config,
+		TerraformVersion: "1.14.0", Config: p.dynamicValue(p.schema.Provider.Block, attributes),
 	})
-	if err != nil {
-		p.t.Fatalf("ConfigureProvider: %v", err)
-	}
+	p.must("ConfigureProvider", err)
 	return resp.Diagnostics
 }
 
@@ -82,18 +95,28 @@ func (p *protocolEnv) configure(attributes map[string]tftypes.Value) []*tfprotov
 // extra attributes, and fails the test on any error.
 func (p *protocolEnv) configureApp(extra map[string]tftypes.Value) {
 	p.t.Helper()
-	attributes := map[string]tftypes.Value{
-		"base_url":    tftypes.NewValue(tftypes.String, p.env.server.URL),
-		"app_id":      tftypes.NewValue(tftypes.String, wixsim.DemoAppID),
-		"app_secret":  tftypes.NewValue(tftypes.String, wixsim.DemoAppSecret),
-		"instance_id": tftypes.NewValue(tftypes.String, wixsim.DemoInstanceID),
-	}
+	attributes := stringValues(p.env.simCredentials())
 	for name, v := range extra {
 		attributes[name] = v
 	}
+	p.configureOK(attributes)
+}
+
+// configureOK is configure that fails the test on any error.
+func (p *protocolEnv) configureOK(attributes map[string]tftypes.Value) {
+	p.t.Helper()
 	if diags := p.configure(attributes); hasErrors(diags) {
 		p.t.Fatalf("ConfigureProvider: %s", diagText(diags))
 	}
+}
+
+// stringValues are string attribute values.
+func stringValues(attributes map[string]string) map[string]tftypes.Value {
+	out := make(map[string]tftypes.Value, len(attributes))
+	for name, v := range attributes {
+		out[name] = tftypes.NewValue(tftypes.String, v)
+	}
+	return out
 }
 
 // cancelEventConfig is the action's configuration for these arguments.
@@ -110,7 +133,7 @@ func (p *protocolEnv) cancelEventConfig(triggerKey string, ids []string) *tfprot
 }
 
 // dynamicValue encodes an object of block's type: the given attributes,
-// every other one null.
+// every other one null. An attribute the block lacks fails the test.
 func (p *protocolEnv) dynamicValue(block *tfprotov6.SchemaBlock, attributes map[string]tftypes.Value) *tfprotov6.DynamicValue {
 	p.t.Helper()
 	typ, ok := block.ValueType().(tftypes.Object)
@@ -120,34 +143,29 @@ func (p *protocolEnv) dynamicValue(block *tfprotov6.SchemaBlock, attributes map[
 	values := map[string]tftypes.Value{}
 	for name, attrType := range typ.AttributeTypes {
 		values[name] = tftypes.NewValue(attrType, nil)
-		if v, ok := attributes[name]; ok {
-			values[name] = v
+	}
+	for name, v := range attributes {
+		if _, ok := typ.AttributeTypes[name]; !ok {
+			p.t.Fatalf("no attribute %q in the schema", name)
 		}
+		values[name] = v
 	}
 	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, values))
-	if err != nil {
-		p.t.Fatalf("encoding the configuration: %v", err)
-	}
+	p.must("encoding the configuration", err)
 	return &dv
 }
 
 // validateAction sends ValidateActionConfig.
 func (p *protocolEnv) validateAction(config *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic {
-	p.t.Helper()
-	resp, err := p.actions.ValidateActionConfig(context.Background(), &tfprotov6.ValidateActionConfigRequest{ActionType: cancelEventActionType, Config: config})
-	if err != nil {
-		p.t.Fatalf("ValidateActionConfig: %v", err)
-	}
+	resp, err := p.server.ValidateActionConfig(context.Background(), &tfprotov6.ValidateActionConfigRequest{ActionType: cancelEventActionType, Config: config})
+	p.must("ValidateActionConfig", err)
 	return resp.Diagnostics
 }
 
 // planAction sends PlanAction.
 func (p *protocolEnv) planAction(config *tfprotov6.DynamicValue) []*tfprotov6.Diagnostic {
-	p.t.Helper()
-	resp, err := p.actions.PlanAction(context.Background(), &tfprotov6.PlanActionRequest{ActionType: cancelEventActionType, Config: config})
-	if err != nil {
-		p.t.Fatalf("PlanAction: %v", err)
-	}
+	resp, err := p.server.PlanAction(context.Background(), &tfprotov6.PlanActionRequest{ActionType: cancelEventActionType, Config: config})
+	p.must("PlanAction", err)
 	return resp.Diagnostics
 }
 
@@ -155,10 +173,8 @@ func (p *protocolEnv) planAction(config *tfprotov6.DynamicValue) []*tfprotov6.Di
 // the progress messages in order, and the completed event's diagnostics.
 func (p *protocolEnv) invokeAction(ctx context.Context, config *tfprotov6.DynamicValue) (progress []string, diags []*tfprotov6.Diagnostic) {
 	p.t.Helper()
-	stream, err := p.actions.InvokeAction(ctx, &tfprotov6.InvokeActionRequest{ActionType: cancelEventActionType, Config: config})
-	if err != nil {
-		p.t.Fatalf("InvokeAction: %v", err)
-	}
+	stream, err := p.server.InvokeAction(ctx, &tfprotov6.InvokeActionRequest{ActionType: cancelEventActionType, Config: config})
+	p.must("InvokeAction", err)
 	completed := 0
 	for event := range stream.Events {
 		switch e := event.Type.(type) {
@@ -200,7 +216,11 @@ func hasErrors(diags []*tfprotov6.Diagnostic) bool {
 func diagText(diags []*tfprotov6.Diagnostic) string {
 	var b strings.Builder
 	for _, d := range diags {
-		fmt.Fprintf(&b, "[%s] %s: %s\n", d.Severity, d.Summary, d.Detail)
+		fmt.Fprintf(&b, "[%s] ", d.Severity)
+		if d.Attribute != nil {
+			fmt.Fprintf(&b, "%s: ", d.Attribute)
+		}
+		fmt.Fprintf(&b, "%s: %s\n", d.Summary, d.Detail)
 	}
 	return b.String()
 }
@@ -226,115 +246,6 @@ func expectDiag(t *testing.T, diags []*tfprotov6.Diagnostic, phrases ...string) 
 	}
 }
 
-// tokenLog records the access tokens Wix issues to the provider, read off
-// the token endpoint's answers on their way back, and counts the clients
-// with app credentials the provider builds (one per provider configuration).
-type tokenLog struct {
-	mu         sync.Mutex
-	tokens     []string
-	appClients int
-}
-
-// recordTokens routes env's provider clients through a tokenLog.
-func recordTokens(env *accEnv) *tokenLog {
-	log := &tokenLog{}
-	base := http.DefaultTransport.(*http.Transport).Clone()
-	env.overrides = append(env.overrides, func(c *wix.Config) {
-		log.mu.Lock()
-		defer log.mu.Unlock()
-		if c.AccessToken == "" {
-			log.appClients++
-		}
-		c.HTTPClient = &http.Client{Transport: tokenTee{base: base, log: log}}
-	})
-	return log
-}
-
-// issued returns the tokens issued so far, in order, and the number of
-// clients with app credentials.
-func (l *tokenLog) issued() ([]string, int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.tokens...), l.appClients
-}
-
-// absentFrom fails when any issued token occurs in data; what names data.
-func (l *tokenLog) absentFrom(what string, data []byte) error {
-	tokens, _ := l.issued()
-	if len(tokens) == 0 {
-		return fmt.Errorf("no token was issued before %s was checked: the check would prove nothing", what)
-	}
-	for i, token := range tokens {
-		if bytes.Contains(data, []byte(token)) {
-			return fmt.Errorf("%s holds access token number %d issued in this test", what, i+1)
-		}
-	}
-	return nil
-}
-
-// absentFromTree checks every file under dir.
-func (l *tokenLog) absentFromTree(dir string) error {
-	files := 0
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		// Symbolic links lead out of the working directory (plugin-testing
-		// links the test's own sources): only real files are Terraform's.
-		if err != nil || d.IsDir() || d.Type()&os.ModeSymlink != 0 {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		files++
-		return l.absentFrom(path, data)
-	})
-	if err == nil && files == 0 {
-		err = fmt.Errorf("no files under %s: the check would prove nothing", dir)
-	}
-	return err
-}
-
-// absentFromFile checks one file, which must not be empty.
-func (l *tokenLog) absentFromFile(path string) error {
-	data, err := os.ReadFile(path)
-	if err == nil && len(data) == 0 {
-		err = fmt.Errorf("%s is empty: the check would prove nothing", path)
-	}
-	if err != nil {
-		return err
-	}
-	return l.absentFrom(path, data)
-}
-
-// tokenTee passes calls through to base and hands each token the token
-// endpoint issues to log.
-type tokenTee struct {
-	base http.RoundTripper
-	log  *tokenLog
-}
-
-func (t tokenTee) RoundTrip(r *http.Request) (*http.Response, error) {
-	res, err := t.base.RoundTrip(r)
-	if err != nil || r.URL.Path != wix.PathToken || res.StatusCode != http.StatusOK {
-		return res, err
-	}
-	body, err := io.ReadAll(res.Body)
-	res.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	res.Body = io.NopCloser(bytes.NewReader(body))
-	var answer struct {
-		AccessToken string `json:"access_token"`
-	}
-	if json.Unmarshal(body, &answer) == nil && answer.AccessToken != "" {
-		t.log.mu.Lock()
-		t.log.tokens = append(t.log.tokens, answer.AccessToken)
-		t.log.mu.Unlock()
-	}
-	return res, nil
-}
-
 // openAccessToken sends OpenEphemeralResource for wix_access_token and
 // decodes its result: the token, and expires_at ("" when null).
 func (p *protocolEnv) openAccessToken() (token, expiresAt string, diags []*tfprotov6.Diagnostic) {
@@ -344,27 +255,14 @@ func (p *protocolEnv) openAccessToken() (token, expiresAt string, diags []*tfpro
 	resp, err := p.server.OpenEphemeralResource(context.Background(), &tfprotov6.OpenEphemeralResourceRequest{
 		TypeName: typeName, Config: p.dynamicValue(block, nil),
 	})
-	if err != nil {
-		p.t.Fatalf("OpenEphemeralResource: %v", err)
-	}
+	p.must("OpenEphemeralResource", err)
 	if hasErrors(resp.Diagnostics) || resp.Result == nil {
 		return "", "", resp.Diagnostics
 	}
-	result, err := resp.Result.Unmarshal(block.ValueType())
-	var values map[string]tftypes.Value
-	if err == nil {
-		err = result.As(&values)
-	}
+	values := p.unmarshalObject(resp.Result, block.ValueType())
+	token = stringOf(p.t, values["access_token"])
 	var expires *string
-	if err == nil {
-		err = values["access_token"].As(&token)
-	}
-	if err == nil {
-		err = values["expires_at"].As(&expires)
-	}
-	if err != nil {
-		p.t.Fatalf("decoding the result of wix_access_token: %v", err)
-	}
+	p.must("decoding expires_at of wix_access_token", values["expires_at"].As(&expires))
 	if expires != nil {
 		expiresAt = *expires
 	}
@@ -395,13 +293,7 @@ func (noOpenTofu) CheckTerraformVersion(_ context.Context, req tfversion.CheckTe
 // has no actions.
 func actionsCLI(t *testing.T) string {
 	t.Helper()
-	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if cli == "" {
-		var err error
-		if cli, err = exec.LookPath("terraform"); err != nil {
-			t.Skipf("no Terraform CLI on PATH or in TF_ACC_TERRAFORM_PATH; terraform apply -invoke needs Terraform %s or later", minActionsVersion)
-		}
-	}
+	cli := terraformCLI(t, fmt.Sprintf("for terraform apply -invoke, which needs Terraform %s or later", minActionsVersion))
 	if openTofu() || strings.Contains(filepath.Base(cli), "tofu") {
 		t.Skipf("OpenTofu (%s) has no actions: wix_automation_cancel_event needs Terraform %s or later", cli, minActionsVersion)
 	}
@@ -467,4 +359,76 @@ func runCLI(t *testing.T, cli, dir, reattach string, args ...string) (string, er
 	cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+reattach, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 	out, err := cmd.CombinedOutput()
 	return string(out), err
+}
+
+// listed is one result of a ListResource stream, decoded.
+type listed struct {
+	displayName string
+	id          string
+	resource    map[string]tftypes.Value
+	diagnostics string
+}
+
+// listConfig is the wix_automation list resource's configuration with
+// these filters.
+func (p *protocolEnv) listConfig(filters map[string]string) *tfprotov6.DynamicValue {
+	return p.dynamicValue(p.schema.ListResourceSchemas["wix_automation"].Block, stringValues(filters))
+}
+
+// list calls ListResource for wix_automation with these filters and reads
+// the whole stream.
+func (p *protocolEnv) list(filters map[string]string, includeResource bool, limit int64) []listed {
+	p.t.Helper()
+	stream, err := p.server.ListResource(context.Background(), &tfprotov6.ListResourceRequest{
+		TypeName: "wix_automation", Config: p.listConfig(filters), IncludeResource: includeResource, Limit: limit,
+	})
+	p.must("ListResource", err)
+	var out []listed
+	for r := range stream.Results {
+		out = append(out, p.decode(r))
+	}
+	return out
+}
+
+// validateList calls ValidateListResourceConfig and returns its diagnostics.
+func (p *protocolEnv) validateList(filters map[string]string) string {
+	p.t.Helper()
+	resp, err := p.server.ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{
+		TypeName: "wix_automation", Config: p.listConfig(filters),
+	})
+	p.must("ValidateListResourceConfig", err)
+	return diagText(resp.Diagnostics)
+}
+
+func (p *protocolEnv) decode(r tfprotov6.ListResourceResult) listed {
+	p.t.Helper()
+	out := listed{displayName: r.DisplayName, diagnostics: diagText(r.Diagnostics)}
+	if r.Identity != nil && r.Identity.IdentityData != nil {
+		v := p.unmarshalObject(r.Identity.IdentityData, tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}})
+		out.id = stringOf(p.t, v["id"])
+	}
+	if r.Resource != nil {
+		out.resource = p.unmarshalObject(r.Resource, p.schema.ResourceSchemas["wix_automation"].ValueType())
+	}
+	return out
+}
+
+// unmarshalObject decodes an object value into its attributes.
+func (p *protocolEnv) unmarshalObject(dv *tfprotov6.DynamicValue, typ tftypes.Type) map[string]tftypes.Value {
+	p.t.Helper()
+	v, err := dv.Unmarshal(typ)
+	p.must("decoding a result", err)
+	var m map[string]tftypes.Value
+	p.must("decoding a result", v.As(&m))
+	return m
+}
+
+// stringOf is a known string value's Go string.
+func stringOf(t *testing.T, v tftypes.Value) string {
+	t.Helper()
+	var s string
+	if err := v.As(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
