@@ -146,8 +146,7 @@ func eventsFloor(o options, n int) {
 	for i, v := range vs {
 		rs := res[i]
 		med := median(rs, wallOf)
-		fmt.Printf("| %s | %d | %s | %s–%s | %.2fx | %s | %s | %s |\n", v.name, len(rs), secs(med), secs(minOf(rs, wallOf)), secs(maxOf(rs, wallOf)),
-			ratio(med, floorMed), secs(median(rs, terraformCPUOf)), secs(median(rs, providerCPUOf)), rss(rs))
+		fmt.Printf("%s %.2fx |%s %s |\n", wallCells(v.name, rs), ratio(med, floorMed), cpuCells(rs), rss(rs))
 	}
 	fmt.Printf("\nLoad average %s before, %s after.\n", loadBefore, loadavg())
 }

@@ -498,9 +498,8 @@ func floor(o options) {
 		for i, v := range vs {
 			rs := res[i]
 			med := median(rs, wallOf)
-			row := fmt.Sprintf("| %d | %s | %d | %s | %s–%s | %.2fx | %.2fx | %s | %s |", n, v.name, len(rs), secs(med),
-				secs(minOf(rs, wallOf)), secs(maxOf(rs, wallOf)), ratio(med, floorMed), ratio(med, data),
-				secs(median(rs, terraformCPUOf)), cpuOrDash(median(rs, providerCPUOf)))
+			row := fmt.Sprintf("| %d ", n) + wallCells(v.name, rs) +
+				fmt.Sprintf(" %.2fx | %.2fx |", ratio(med, floorMed), ratio(med, data)) + cpuCells(rs)
 			if v.sim {
 				row += fmt.Sprintf(" %s | %s | %s | %s |", perCancellation(rs, n), rangeOf(rs, func(r result) int { return r.maxBatch }),
 					rangeOf(rs, func(r result) int { return r.tokenCalls }), rangeOf(rs, func(r result) int { return r.peakConns }))
@@ -541,8 +540,7 @@ func logs(o options) {
 		rs := res[i]
 		med := median(rs, wallOf)
 		c := counted[v.name]
-		fmt.Printf("| %s | %d | %s | %s–%s | %.2fx | %s | %s | %d lines, %.1f MB |\n", v.name, len(rs), secs(med), secs(minOf(rs, wallOf)), secs(maxOf(rs, wallOf)),
-			ratio(med, base), secs(median(rs, terraformCPUOf)), secs(median(rs, providerCPUOf)), c.stderrLines, float64(c.stderrBytes)/1e6)
+		fmt.Printf("%s %.2fx |%s %d lines, %.1f MB |\n", wallCells(v.name, rs), ratio(med, base), cpuCells(rs), c.stderrLines, float64(c.stderrBytes)/1e6)
 	}
 	fmt.Printf("\nLoad average %s before, %s after.\n", loadBefore, loadavg())
 }
@@ -562,8 +560,7 @@ func gc(o options) {
 	fmt.Println("|---|---|---|---|---|---|---|")
 	for i, v := range vs {
 		rs := res[i]
-		fmt.Printf("| %s | %d | %s | %s–%s | %s | %s | %s |\n", v.name, len(rs), secs(median(rs, wallOf)), secs(minOf(rs, wallOf)), secs(maxOf(rs, wallOf)),
-			secs(median(rs, terraformCPUOf)), secs(median(rs, providerCPUOf)), rss(rs))
+		fmt.Printf("%s%s %s |\n", wallCells(v.name, rs), cpuCells(rs), rss(rs))
 	}
 }
 
@@ -634,6 +631,18 @@ func minOf(rs []result, f func(result) time.Duration) time.Duration {
 
 func maxOf(rs []result, f func(result) time.Duration) time.Duration {
 	return f(slices.MaxFunc(rs, func(a, b result) int { return int(f(a) - f(b)) }))
+}
+
+// wallCells is how a row of a table of alternating runs starts: the
+// variant, its runs, and the median and range of their wall times.
+func wallCells(name string, rs []result) string {
+	return fmt.Sprintf("| %s | %d | %s | %s–%s |", name, len(rs), secs(median(rs, wallOf)), secs(minOf(rs, wallOf)), secs(maxOf(rs, wallOf)))
+}
+
+// cpuCells is the median CPU of Terraform and of the provider processes,
+// "–" for the latter where no provider ran.
+func cpuCells(rs []result) string {
+	return fmt.Sprintf(" %s | %s |", secs(median(rs, terraformCPUOf)), cpuOrDash(median(rs, providerCPUOf)))
 }
 
 func cpuOrDash(d time.Duration) string {
