@@ -128,6 +128,7 @@ func JSON(v types.Dynamic) (map[string]any, error) {
 }
 
 func toJSON(value attr.Value) (any, error) {
+	value = underlying(value)
 	if value.IsUnknown() {
 		return nil, fmt.Errorf("payload holds a value that is not known yet")
 	}
@@ -146,8 +147,6 @@ func toJSON(value attr.Value) (any, error) {
 		return v.ValueInt64(), nil
 	case basetypes.Float64Value:
 		return v.ValueFloat64(), nil
-	case basetypes.DynamicValue:
-		return toJSON(v.UnderlyingValue())
 	}
 	if attrs, ok := objectAttributes(value); ok {
 		return objectJSON(attrs)
@@ -192,40 +191,47 @@ func listJSON(elements []attr.Value) ([]any, error) {
 	return out, nil
 }
 
+// underlying is the value a dynamic value holds (dynamic values may nest),
+// so that every reader below sees HCL's own types. A null or unknown
+// dynamic holds nothing and is returned as it is.
+func underlying(value attr.Value) attr.Value {
+	for {
+		d, ok := value.(basetypes.DynamicValue)
+		if !ok || d.IsNull() || d.IsUnknown() || d.UnderlyingValue() == nil {
+			return value
+		}
+		value = d.UnderlyingValue()
+	}
+}
+
 // objectAttributes reads an HCL object or map.
 func objectAttributes(value attr.Value) (map[string]attr.Value, bool) {
-	switch v := value.(type) {
+	switch v := underlying(value).(type) {
 	case basetypes.ObjectValue:
 		return v.Attributes(), true
 	case basetypes.MapValue:
 		return v.Elements(), true
-	case basetypes.DynamicValue:
-		return objectAttributes(v.UnderlyingValue())
 	}
 	return nil, false
 }
 
 // listElements reads an HCL tuple, list or set.
 func listElements(value attr.Value) ([]attr.Value, bool) {
-	switch v := value.(type) {
+	switch v := underlying(value).(type) {
 	case basetypes.TupleValue:
 		return v.Elements(), true
 	case basetypes.ListValue:
 		return v.Elements(), true
 	case basetypes.SetValue:
 		return v.Elements(), true
-	case basetypes.DynamicValue:
-		return listElements(v.UnderlyingValue())
 	}
 	return nil, false
 }
 
 func isScalar(value attr.Value) bool {
-	switch v := value.(type) {
+	switch underlying(value).(type) {
 	case basetypes.StringValue, basetypes.BoolValue, basetypes.NumberValue, basetypes.Int64Value, basetypes.Float64Value:
 		return true
-	case basetypes.DynamicValue:
-		return isScalar(v.UnderlyingValue())
 	}
 	return false
 }
@@ -244,15 +250,14 @@ func kindOf(value attr.Value) string {
 // scalarKind names a scalar as HCL does ("a number"), not by its Go type
 // ("basetypes.NumberType"), which would mean nothing to a user.
 func scalarKind(value attr.Value) string {
-	switch v := value.(type) {
+	value = underlying(value)
+	switch value.(type) {
 	case basetypes.StringValue:
 		return "a string"
 	case basetypes.BoolValue:
 		return "a bool"
 	case basetypes.NumberValue, basetypes.Int64Value, basetypes.Float64Value:
 		return "a number"
-	case basetypes.DynamicValue:
-		return scalarKind(v.UnderlyingValue())
 	}
 	return "a value of type " + value.Type(context.Background()).String()
 }
