@@ -140,13 +140,7 @@ func eventsFloor(o options, n int) {
 		return a
 	})
 	fmt.Printf("\n### Apply of %d events, pacing off, next to the do-nothing provider (alternating, %d rounds each)\n\n", n, rounds)
-	fmt.Println("| variant | runs | median | min–max | vs do-nothing | CPU Terraform | CPU provider | provider peak RSS |")
-	fmt.Println("|---|---|---|---|---|---|---|---|")
-	floorMed := median(res[0], wallOf)
-	for i, v := range vs {
-		rs := res[i]
-		med := median(rs, wallOf)
-		fmt.Printf("%s %.2fx |%s %s |\n", wallCells(v.name, rs), ratio(med, floorMed), cpuCells(rs), rss(rs))
-	}
+	printVsFirst("| variant | runs | median | min–max | vs do-nothing | CPU Terraform | CPU provider | provider peak RSS |", vs, res,
+		func(_ variant, rs []result) string { return rss(rs) })
 	fmt.Printf("\nLoad average %s before, %s after.\n", loadBefore, loadavg())
 }

@@ -533,15 +533,11 @@ func logs(o options) {
 	}
 	loadBefore := loadavg()
 	res := alternateApplies(o, vs, n, rounds)
-	fmt.Printf("| variant | runs | median | min–max | vs do-nothing (logs on) | CPU Terraform | CPU provider | provider log output |\n")
-	fmt.Println("|---|---|---|---|---|---|---|---|")
-	base := median(res[0], wallOf)
-	for i, v := range vs {
-		rs := res[i]
-		med := median(rs, wallOf)
-		c := counted[v.name]
-		fmt.Printf("%s %.2fx |%s %d lines, %.1f MB |\n", wallCells(v.name, rs), ratio(med, base), cpuCells(rs), c.stderrLines, float64(c.stderrBytes)/1e6)
-	}
+	printVsFirst("| variant | runs | median | min–max | vs do-nothing (logs on) | CPU Terraform | CPU provider | provider log output |", vs, res,
+		func(v variant, _ []result) string {
+			c := counted[v.name]
+			return fmt.Sprintf("%d lines, %.1f MB", c.stderrLines, float64(c.stderrBytes)/1e6)
+		})
 	fmt.Printf("\nLoad average %s before, %s after.\n", loadBefore, loadavg())
 }
 
@@ -637,6 +633,19 @@ func maxOf(rs []result, f func(result) time.Duration) time.Duration {
 // variant, its runs, and the median and range of their wall times.
 func wallCells(name string, rs []result) string {
 	return fmt.Sprintf("| %s | %d | %s | %s–%s |", name, len(rs), secs(median(rs, wallOf)), secs(minOf(rs, wallOf)), secs(maxOf(rs, wallOf)))
+}
+
+// printVsFirst prints a table of alternating runs of vs: the wall-time
+// cells, the ratio of each median to the first variant's, the CPU cells,
+// and the cell last makes.
+func printVsFirst(header string, vs []variant, res [][]result, last func(v variant, rs []result) string) {
+	fmt.Println(header)
+	fmt.Println("|---|---|---|---|---|---|---|---|")
+	base := median(res[0], wallOf)
+	for i, v := range vs {
+		rs := res[i]
+		fmt.Printf("%s %.2fx |%s %s |\n", wallCells(v.name, rs), ratio(median(rs, wallOf), base), cpuCells(rs), last(v, rs))
+	}
 }
 
 // cpuCells is the median CPU of Terraform and of the provider processes,
