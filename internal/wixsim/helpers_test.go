@@ -140,6 +140,29 @@ func post(t *testing.T, ts *httptest.Server, path, auth, body string) response {
 	return do(t, ts, http.MethodPost, path, auth, "application/json", body)
 }
 
+// bodyCase is one request body and the violation it must draw, or "" for
+// a body the endpoint accepts.
+type bodyCase struct{ name, body, want string }
+
+// checkBodies posts every body to path, each in a subtest, and checks the
+// answer: 200 when want is "", else 400 whose first violation is want.
+func checkBodies(t *testing.T, ts *httptest.Server, path, tok string, cases []bodyCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := post(t, ts, path, tok, tc.body)
+			if tc.want == "" {
+				wantStatus(t, r, 200)
+				return
+			}
+			wantStatus(t, r, 400)
+			if got := r.violation(t); got != tc.want {
+				t.Errorf("violation = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 func cancelBody(trigger, id string) string {
 	return fmt.Sprintf(`{"triggerKey":%q,"externalEntityId":%q}`, trigger, id)
 }

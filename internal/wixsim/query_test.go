@@ -81,21 +81,14 @@ func TestQueryLimits(t *testing.T) {
 	if out := query(t, ts, tok, `{"query":{"cursorPaging":{"limit":500}}}`); len(out.Automations) != 60 {
 		t.Errorf("limit 500 gave %d", len(out.Automations))
 	}
-	tests := []struct{ body, want string }{
-		{`{"query":{"cursorPaging":{"limit":501}}}`, "query.cursorPaging.limit/VALIDATION"},
-		{`{"query":{"cursorPaging":{"cursor":"forged"}}}`, "query.cursorPaging.cursor/VALIDATION"},
-		{`{"query":{"paging":{"offset":2}}}`, "query.paging/FIELD_NOT_ALLOWED"},
-		{`{"query":{"filter":{"description":"x"}}}`, "query.filter.description/VALIDATION"},
-		{`{"query":{"filter":{"name":{"$regex":"x"}}}}`, "query.filter.name.$regex/VALIDATION"},
-		{`{"query":{"sort":[{"fieldName":"description"}]}}`, "query.sort/VALIDATION"},
-	}
-	for _, tc := range tests {
-		r := post(t, ts, queryPath, tok, tc.body)
-		wantStatus(t, r, 400)
-		if got := r.violation(t); got != tc.want {
-			t.Errorf("%s: violation = %q, want %q", tc.body, got, tc.want)
-		}
-	}
+	checkBodies(t, ts, queryPath, tok, []bodyCase{
+		{"limit over 500", `{"query":{"cursorPaging":{"limit":501}}}`, "query.cursorPaging.limit/VALIDATION"},
+		{"forged cursor", `{"query":{"cursorPaging":{"cursor":"forged"}}}`, "query.cursorPaging.cursor/VALIDATION"},
+		{"offset paging", `{"query":{"paging":{"offset":2}}}`, "query.paging/FIELD_NOT_ALLOWED"},
+		{"unfilterable field", `{"query":{"filter":{"description":"x"}}}`, "query.filter.description/VALIDATION"},
+		{"unsupported operator", `{"query":{"filter":{"name":{"$regex":"x"}}}}`, "query.filter.name.$regex/VALIDATION"},
+		{"unsortable field", `{"query":{"sort":[{"fieldName":"description"}]}}`, "query.sort/VALIDATION"},
+	})
 }
 
 func TestQueryCursorIsBoundToItsFirstPage(t *testing.T) {

@@ -12,59 +12,34 @@ import (
 func TestReportPayloadRules(t *testing.T) {
 	sim, ts := start(t, wixsim.Options{})
 	tok := demoToken(sim)
-	tests := []struct{ name, payload, want string }{
-		{"scalars", `{"a":"x","b":1.5,"c":true,"d":null}`, ""},
-		{"list of flat objects", `{"items":[{"sku":"x","qty":2},{"sku":"y"}]}`, ""},
-		{"digit first", `{"1st":1}`, ""},
-		{"underscore first", `{"_x":1}`, "payload._x/FORMAT"},
-		{"dash", `{"a-b":1}`, "payload.a-b/FORMAT"},
-		{"nested map", `{"a":{"b":1}}`, "payload.a/VALIDATION"},
-		{"list of lists", `{"a":[[1]]}`, "payload.a[0]/VALIDATION"},
-		{"list of scalars", `{"a":["x"]}`, "payload.a[0]/VALIDATION"},
-		{"map inside list item", `{"a":[{"b":{"c":1}}]}`, "payload.a[0].b/VALIDATION"},
-		{"bad key inside list item", `{"a":[{"_b":1}]}`, "payload.a[0]._b/FORMAT"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			r := post(t, ts, reportPath, tok, `{"triggerKey":"form_submitted","payload":`+tc.payload+`}`)
-			if tc.want == "" {
-				wantStatus(t, r, 200)
-				return
-			}
-			wantStatus(t, r, 400)
-			if got := r.violation(t); got != tc.want {
-				t.Errorf("violation = %q, want %q", got, tc.want)
-			}
-		})
-	}
+	body := func(payload string) string { return `{"triggerKey":"form_submitted","payload":` + payload + `}` }
+	checkBodies(t, ts, reportPath, tok, []bodyCase{
+		{"scalars", body(`{"a":"x","b":1.5,"c":true,"d":null}`), ""},
+		{"list of flat objects", body(`{"items":[{"sku":"x","qty":2},{"sku":"y"}]}`), ""},
+		{"digit first", body(`{"1st":1}`), ""},
+		{"underscore first", body(`{"_x":1}`), "payload._x/FORMAT"},
+		{"dash", body(`{"a-b":1}`), "payload.a-b/FORMAT"},
+		{"nested map", body(`{"a":{"b":1}}`), "payload.a/VALIDATION"},
+		{"list of lists", body(`{"a":[[1]]}`), "payload.a[0]/VALIDATION"},
+		{"list of scalars", body(`{"a":["x"]}`), "payload.a[0]/VALIDATION"},
+		{"map inside list item", body(`{"a":[{"b":{"c":1}}]}`), "payload.a[0].b/VALIDATION"},
+		{"bad key inside list item", body(`{"a":[{"_b":1}]}`), "payload.a[0]._b/FORMAT"},
+	})
 }
 
 func TestReportIdempotencyRules(t *testing.T) {
 	sim, ts := start(t, wixsim.Options{})
 	tok := demoToken(sim)
 	body := func(idem string) string { return `{"triggerKey":"form_submitted","idempotency":` + idem + `}` }
-	tests := []struct{ name, idem, want string }{
-		{"80 characters", `{"key":"` + strings.Repeat("k", 80) + `"}`, ""},
-		{"81 characters", `{"key":"` + strings.Repeat("k", 81) + `"}`, "idempotency.key/MAX_LENGTH"},
-		{"empty key", `{"key":""}`, "idempotency.key/MIN_LENGTH"},
-		{"ttl as number", `{"key":"n","ttlInMilliseconds":60000}`, ""},
-		{"ttl as string", `{"key":"s","ttlInMilliseconds":"60000"}`, ""},
-		{"ttl zero", `{"key":"z","ttlInMilliseconds":0}`, "idempotency.ttlInMilliseconds/VALIDATION"},
-		{"ttl fraction", `{"key":"f","ttlInMilliseconds":1.5}`, "idempotency.ttlInMilliseconds/VALIDATION"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			r := post(t, ts, reportPath, tok, body(tc.idem))
-			if tc.want == "" {
-				wantStatus(t, r, 200)
-				return
-			}
-			wantStatus(t, r, 400)
-			if got := r.violation(t); got != tc.want {
-				t.Errorf("violation = %q, want %q", got, tc.want)
-			}
-		})
-	}
+	checkBodies(t, ts, reportPath, tok, []bodyCase{
+		{"80 characters", body(`{"key":"` + strings.Repeat("k", 80) + `"}`), ""},
+		{"81 characters", body(`{"key":"` + strings.Repeat("k", 81) + `"}`), "idempotency.key/MAX_LENGTH"},
+		{"empty key", body(`{"key":""}`), "idempotency.key/MIN_LENGTH"},
+		{"ttl as number", body(`{"key":"n","ttlInMilliseconds":60000}`), ""},
+		{"ttl as string", body(`{"key":"s","ttlInMilliseconds":"60000"}`), ""},
+		{"ttl zero", body(`{"key":"z","ttlInMilliseconds":0}`), "idempotency.ttlInMilliseconds/VALIDATION"},
+		{"ttl fraction", body(`{"key":"f","ttlInMilliseconds":1.5}`), "idempotency.ttlInMilliseconds/VALIDATION"},
+	})
 }
 
 func TestEventsInspection(t *testing.T) {
@@ -215,7 +190,7 @@ func TestBulkReportValidation(t *testing.T) {
 	for i := range many {
 		many[i] = map[string]any{}
 	}
-	tests := []struct{ name, body, want string }{
+	checkBodies(t, ts, bulkReportPath, tok, []bodyCase{
 		{"missing eventsInfo", `{"triggerKey":"form_submitted"}`, "eventsInfo/REQUIRED_FIELD"},
 		{"empty eventsInfo", `{"triggerKey":"form_submitted","eventsInfo":[]}`, "eventsInfo/MIN_SIZE"},
 		{"101 events", bulkReportBody(t, many...), "eventsInfo/MAX_SIZE"},
@@ -224,16 +199,7 @@ func TestBulkReportValidation(t *testing.T) {
 		{"item unknown field", bulkReportBody(t, map[string]any{"triggerKey": "x"}), "eventsInfo[0].triggerKey/FIELD_NOT_ALLOWED"},
 		{"item bad payload key", bulkReportBody(t, map[string]any{"payload": map[string]any{"_x": 1}}), "eventsInfo[0].payload._x/FORMAT"},
 		{"missing trigger key", `{"eventsInfo":[{}]}`, "triggerKey/REQUIRED_FIELD"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			r := post(t, ts, bulkReportPath, tok, tc.body)
-			wantStatus(t, r, 400)
-			if got := r.violation(t); got != tc.want {
-				t.Errorf("violation = %q, want %q", got, tc.want)
-			}
-		})
-	}
+	})
 	wantStatus(t, post(t, ts, bulkReportPath, tok, bulkReportBody(t, many[:100]...)), 200)
 	r := post(t, ts, bulkReportPath, tok, `{"triggerKey":"order_paid","eventsInfo":[{}]}`)
 	wantStatus(t, r, 403)
