@@ -4,14 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
@@ -21,20 +19,15 @@ import (
 // revision: the error says so and to plan again, and Wix keeps the edit.
 func TestAccAutomationResource_staleRevision(t *testing.T) {
 	env := newSimEnv(t)
-	var armed atomic.Bool
-	env.hook(func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
-		if r.Method == http.MethodPatch && armed.CompareAndSwap(true, false) {
-			env.changeBehindTerraform(func(a *wixsim.Automation) { a.Name = "renamed in the dashboard" })()
-		}
-		return nil, nil
-	})
+	rename := env.changeBehindTerraform(func(a *wixsim.Automation) { a.Name = "renamed in the dashboard" })
+	arm := env.onceBeforeCall(http.MethodPatch, func() error { rename(); return nil })
 	renamed := env.automationConfig(automationSpec{name: "renamed by terraform"})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
 			{Config: env.automationConfig(automationSpec{})},
 			{
-				PreConfig:   func() { armed.Store(true) },
+				PreConfig:   arm,
 				Config:      renamed,
 				ExpectError: expectWords("changed outside Terraform", "revision 1", "terraform plan again", "HTTP 409"),
 			},
@@ -45,7 +38,7 @@ func TestAccAutomationResource_staleRevision(t *testing.T) {
 					}
 				},
 				Config:            renamed,
-				ConfigStateChecks: []statecheck.StateCheck{stateIs("name", knownvalue.StringExact("renamed by terraform"))},
+				ConfigStateChecks: []statecheck.StateCheck{automationIs("name", knownvalue.StringExact("renamed by terraform"))},
 			},
 		},
 	})
@@ -55,28 +48,19 @@ func TestAccAutomationResource_staleRevision(t *testing.T) {
 // the first attempt made, which the provider recognizes as its own.
 func TestAccAutomationResource_updateAnswerLost(t *testing.T) {
 	env := newSimEnv(t)
+	var path string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
 			{Config: env.automationConfig(automationSpec{})},
 			{
 				PreConfig: func() {
-					env.sim.InjectFault(wixsim.Fault{Path: env.patchPath(), DropAfterServe: true})
+					path = env.patchPath()
+					env.dropping(path, true)()
 				},
 				Config:            env.automationConfig(automationSpec{status: "INACTIVE"}),
-				ConfigStateChecks: []statecheck.StateCheck{stateIs("revision", knownvalue.StringExact("2"))},
-				Check: func(*terraform.State) error {
-					var got []int
-					for _, r := range env.sim.RequestsTo(env.patchPath()) {
-						if r.Method == http.MethodPatch {
-							got = append(got, r.Status)
-						}
-					}
-					if fmt.Sprint(got) != "[0 409]" {
-						return fmt.Errorf("answers to the update = %v, want [0 409] (lost, then the retry's conflict)", got)
-					}
-					return nil
-				},
+				ConfigStateChecks: []statecheck.StateCheck{automationIs("revision", knownvalue.StringExact("2"))},
+				Check:             env.expectMethodStatuses(http.MethodPatch, &path, "lost, then the retry's conflict", 0, 409),
 			},
 		},
 	})
@@ -89,10 +73,8 @@ func TestAccAutomationResource_createAnswerLost(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				env.sim.InjectFault(wixsim.Fault{Path: wix.PathAutomations, DropAfterServe: true})
-			},
-			Config: env.automationConfig(automationSpec{}),
+			PreConfig: env.dropping(wix.PathAutomations, true),
+			Config:    env.automationConfig(automationSpec{}),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				env.expectAutomationCount(1),
 				env.expectStatuses(wix.PathAutomations, 0),
@@ -126,10 +108,8 @@ func TestAccAutomationResource_createAnswerLostAmbiguous(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
-			PreConfig: func() {
-				env.sim.InjectFault(wixsim.Fault{Path: wix.PathAutomations, DropAfterServe: true})
-			},
-			Config: env.automationConfig(automationSpec{}),
+			PreConfig: env.dropping(wix.PathAutomations, true),
+			Config:    env.automationConfig(automationSpec{}),
 			ExpectError: expectWords("Wix automation creation is uncertain", "holds 2 automations", twin.ID,
 				"terraform import wix_automation.<name>"),
 		}},
@@ -149,9 +129,7 @@ func TestAccAutomationResource_createLostBeforeWix(t *testing.T) {
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
 			{
-				PreConfig: func() {
-					env.sim.InjectFault(wixsim.Fault{Path: wix.PathAutomations, DropConnection: true})
-				},
+				PreConfig:   env.dropping(wix.PathAutomations, false),
 				Config:      config,
 				ExpectError: expectWords("Wix automation creation is uncertain", "most likely did not take effect", "apply again"),
 			},
@@ -220,7 +198,7 @@ func TestAccAutomationResource_realAPI(t *testing.T) {
 			{Config: env.automationConfig(automationSpec{name: "terraform-provider-wix acceptance test"}), PlanOnly: true},
 			{
 				Config:            env.automationConfig(automationSpec{name: "terraform-provider-wix acceptance test", status: "INACTIVE"}),
-				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(automationAddr, tfjsonpath.New("status"), knownvalue.StringExact("INACTIVE"))},
+				ConfigStateChecks: []statecheck.StateCheck{automationIs("status", knownvalue.StringExact("INACTIVE"))},
 			},
 		},
 	})

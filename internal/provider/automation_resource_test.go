@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -11,16 +10,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
-
-// stateIs is a state check of one attribute of the test automation.
-func stateIs(name string, v knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(automationAddr, tfjsonpath.New(name), v)
-}
 
 // Create, an empty plan, import, an in-place rename, destroy: what each
 // step leaves in state and at Wix.
@@ -33,13 +25,13 @@ func TestAccAutomationResource_lifecycle(t *testing.T) {
 			{
 				Config: env.automationConfig(automationSpec{extra: `description = "Sends the follow-up"`}),
 				ConfigStateChecks: []statecheck.StateCheck{
-					stateIs("name", knownvalue.StringExact("tf-acc automation")),
-					stateIs("description", knownvalue.StringExact("Sends the follow-up")),
-					stateIs("status", knownvalue.StringExact("ACTIVE")),
-					stateIs("origin", knownvalue.StringExact("APPLICATION")),
-					stateIs("revision", knownvalue.StringExact("1")),
-					stateIs("root_action_ids", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(rootActionID)})),
-					sameID.AddStateValue(automationAddr, tfjsonpath.New("id")),
+					automationIs("name", knownvalue.StringExact("tf-acc automation")),
+					automationIs("description", knownvalue.StringExact("Sends the follow-up")),
+					automationIs("status", knownvalue.StringExact("ACTIVE")),
+					automationIs("origin", knownvalue.StringExact("APPLICATION")),
+					automationIs("revision", knownvalue.StringExact("1")),
+					automationIs("root_action_ids", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(rootActionID)})),
+					sameID.AddStateValue(automationAddr, attr("id")),
 				},
 				Check: checkCreateBody(env),
 			},
@@ -53,13 +45,13 @@ func TestAccAutomationResource_lifecycle(t *testing.T) {
 				Config: env.automationConfig(automationSpec{name: "tf-acc automation renamed"}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(automationAddr, tfjsonpath.New("revision")),
+					plancheck.ExpectUnknownValue(automationAddr, attr("revision")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					stateIs("name", knownvalue.StringExact("tf-acc automation renamed")),
-					stateIs("description", knownvalue.Null()),
-					stateIs("revision", knownvalue.StringExact("2")),
-					sameID.AddStateValue(automationAddr, tfjsonpath.New("id")),
+					automationIs("name", knownvalue.StringExact("tf-acc automation renamed")),
+					automationIs("description", knownvalue.Null()),
+					automationIs("revision", knownvalue.StringExact("2")),
+					sameID.AddStateValue(automationAddr, attr("id")),
 				},
 			},
 		},
@@ -70,30 +62,16 @@ func TestAccAutomationResource_lifecycle(t *testing.T) {
 // checkCreateBody checks that create sent origin APPLICATION with the
 // provider's app id, as the contract says.
 func checkCreateBody(env *accEnv) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if env.sim == nil {
-			return nil
-		}
-		creates := env.sim.RequestsTo(wix.PathAutomations)
-		if len(creates) != 1 {
-			return fmt.Errorf("Create Automation calls = %d, want 1", len(creates))
-		}
-		var body struct {
-			Automation struct {
-				Origin          string `json:"origin"`
-				ApplicationInfo struct {
-					AppID string `json:"appId"`
-				} `json:"applicationInfo"`
-			} `json:"automation"`
-		}
-		if err := json.Unmarshal(creates[0].Body, &body); err != nil {
+	return env.onSim(func() error {
+		body, err := env.onlyCreate()
+		if err != nil {
 			return err
 		}
 		if a := body.Automation; a.Origin != "APPLICATION" || a.ApplicationInfo.AppID != wixsim.DemoAppID {
 			return fmt.Errorf("create sent origin %q, applicationInfo.appId %q; want APPLICATION and %s", a.Origin, a.ApplicationInfo.AppID, wixsim.DemoAppID)
 		}
 		return nil
-	}
+	})
 }
 
 // The same actions written in another key order and spacing are no
@@ -148,8 +126,8 @@ func TestAccAutomationResource_drift(t *testing.T) {
 					plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					stateIs("status", knownvalue.StringExact("ACTIVE")),
-					stateIs("revision", knownvalue.StringExact("3")),
+					automationIs("status", knownvalue.StringExact("ACTIVE")),
+					automationIs("revision", knownvalue.StringExact("3")),
 				},
 				Check: func(*terraform.State) error {
 					a := env.onlyAutomation()
@@ -173,7 +151,7 @@ func TestAccAutomationResource_deletedElsewhere(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
-			{Config: config, ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(automationAddr, tfjsonpath.New("id"))}},
+			{Config: config, ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(automationAddr, attr("id"))}},
 			{
 				PreConfig: func() {
 					if err := env.sim.DeleteAutomationDirect(env.onlyAutomation().ID); err != nil {
@@ -184,7 +162,7 @@ func TestAccAutomationResource_deletedElsewhere(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionCreate),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(automationAddr, tfjsonpath.New("id"))},
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(automationAddr, attr("id"))},
 				Check:             env.expectAutomationCount(1),
 			},
 		},
@@ -200,7 +178,7 @@ func TestAccAutomationResource_statusFlip(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:            env.automationConfig(automationSpec{status: "ACTIVE"}),
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(automationAddr, tfjsonpath.New("id"))},
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(automationAddr, attr("id"))},
 			},
 			{
 				Config: env.automationConfig(automationSpec{status: "INACTIVE"}),
@@ -208,16 +186,16 @@ func TestAccAutomationResource_statusFlip(t *testing.T) {
 					plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(automationAddr, tfjsonpath.New("id")),
-					stateIs("status", knownvalue.StringExact("INACTIVE")),
-					stateIs("revision", knownvalue.StringExact("2")),
+					sameID.AddStateValue(automationAddr, attr("id")),
+					automationIs("status", knownvalue.StringExact("INACTIVE")),
+					automationIs("revision", knownvalue.StringExact("2")),
 				},
-				Check: func(*terraform.State) error {
-					if env.sim != nil && env.onlyAutomation().Configuration.Status != "INACTIVE" {
-						return fmt.Errorf("Wix's automation is still %s", env.onlyAutomation().Configuration.Status)
+				Check: env.onSim(func() error {
+					if status := env.onlyAutomation().Configuration.Status; status != "INACTIVE" {
+						return fmt.Errorf("Wix's automation is still %s", status)
 					}
 					return nil
-				},
+				}),
 			},
 		},
 	})

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -1119,4 +1120,84 @@ func (t tokenTee) RoundTrip(r *http.Request) (*http.Response, error) {
 		t.log.mu.Unlock()
 	}
 	return res, nil
+}
+
+// onSim is a check that asserts on the simulator; against the real API,
+// which cannot tell, it checks nothing.
+func (e *accEnv) onSim(check func() error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if e.sim == nil {
+			return nil
+		}
+		return check()
+	}
+}
+
+// methodStatuses are the simulator's answers to the calls of one method
+// to path, in arrival order (0: no answer).
+func (e *accEnv) methodStatuses(method, path string) []int {
+	var out []int
+	for _, r := range e.sim.RequestsTo(path) {
+		if r.Method == method {
+			out = append(out, r.Status)
+		}
+	}
+	return out
+}
+
+// expectMethodStatuses checks methodStatuses of path, which is read when
+// the check runs; why says what the answers mean.
+func (e *accEnv) expectMethodStatuses(method string, path *string, why string, want ...int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := e.methodStatuses(method, *path); !slices.Equal(got, want) {
+			return fmt.Errorf("answers to %s %s = %v, want %v (%s)", method, *path, got, want, why)
+		}
+		return nil
+	}
+}
+
+// onceBeforeCall arms, when the returned func runs, an act that runs just
+// before the next call of this method leaves, once: a change behind
+// Terraform's back between plan and apply.
+func (e *accEnv) onceBeforeCall(method string, act func() error) (arm func()) {
+	var armed atomic.Bool
+	e.hook(func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
+		if r.Method == method && armed.CompareAndSwap(true, false) {
+			return nil, act()
+		}
+		return nil, nil
+	})
+	return func() { armed.Store(true) }
+}
+
+// automationIs is a state check of one attribute of the test automation.
+func automationIs(name string, v knownvalue.Check) statecheck.StateCheck {
+	return expectAttr(automationAddr, name, v)
+}
+
+// createdAutomation is the body of the one Create Automation call so far.
+type createdAutomation struct {
+	Automation struct {
+		Origin          string `json:"origin"`
+		ApplicationInfo struct {
+			AppID string `json:"appId"`
+		} `json:"applicationInfo"`
+	} `json:"automation"`
+}
+
+// onlyCreate decodes the one Create Automation call made so far.
+func (e *accEnv) onlyCreate() (createdAutomation, error) {
+	var body createdAutomation
+	creates := e.sim.RequestsTo(wix.PathAutomations)
+	if len(creates) != 1 {
+		return body, fmt.Errorf("Create Automation calls = %d, want 1", len(creates))
+	}
+	return body, json.Unmarshal(creates[0].Body, &body)
+}
+
+// dropping is a PreConfig that makes the simulator drop the connection of
+// the next call to path: before serving it, or (afterServe) after.
+func (e *accEnv) dropping(path string, afterServe bool) func() {
+	fault := wixsim.Fault{Path: path, DropConnection: !afterServe, DropAfterServe: afterServe}
+	return func() { e.sim.InjectFault(fault) }
 }
