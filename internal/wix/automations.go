@@ -148,12 +148,10 @@ type automationEnvelope struct {
 // not sent again, and the error is an *UncertainError (errors.Is
 // ErrMayHaveReachedWix): look for the automation before creating anew.
 func (c *Client) CreateAutomation(ctx context.Context, automation Automation) (*Automation, error) {
-	out := &automationEnvelope{}
-	err := c.do(ctx, operation{
+	out, err := doAndDecode[automationEnvelope](ctx, c, operation{
 		name:          "Create Automation",
 		path:          PathAutomations,
 		body:          automationEnvelope{Automation: &automation},
-		out:           out,
 		repeat:        notRepeatable,
 		authenticated: true,
 		paced:         true,
@@ -163,13 +161,11 @@ func (c *Client) CreateAutomation(ctx context.Context, automation Automation) (*
 
 // GetAutomation reads an automation; IsNotFound(err) when it does not exist.
 func (c *Client) GetAutomation(ctx context.Context, id string) (*Automation, error) {
-	out := &automationEnvelope{}
-	err := c.do(ctx, operation{
+	out, err := doAndDecode[automationEnvelope](ctx, c, operation{
 		name:          "Get Automation",
 		method:        http.MethodGet,
 		path:          PathAutomations + "/" + url.PathEscape(id),
 		query:         url.Values{"automationId": {id}},
-		out:           out,
 		repeat:        repeatable,
 		authenticated: true,
 		paced:         true,
@@ -185,13 +181,11 @@ func (c *Client) GetAutomation(ctx context.Context, id string) (*Automation, err
 // read the automation back to tell). Without a revision it is not retried
 // after it may have reached Wix.
 func (c *Client) UpdateAutomation(ctx context.Context, automation Automation) (*Automation, error) {
-	out := &automationEnvelope{}
-	err := c.do(ctx, operation{
+	out, err := doAndDecode[automationEnvelope](ctx, c, operation{
 		name:          "Update Automation",
 		method:        http.MethodPatch,
 		path:          PathAutomations + "/" + url.PathEscape(automation.ID),
 		body:          automationEnvelope{Automation: &automation},
-		out:           out,
 		repeat:        withRevision(automation.Revision),
 		authenticated: true,
 		paced:         true,

@@ -207,6 +207,16 @@ type operation struct {
 	onOK          func(*response)
 }
 
+// doAndDecode sends op and returns Wix's answer decoded as an A.
+func doAndDecode[A any](ctx context.Context, c *Client, op operation) (*A, error) {
+	out := new(A)
+	op.out = out
+	if err := c.do(ctx, op); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // repeatSafety says whether an operation may be sent again after the
 // request may have reached Wix (a reset connection, a 5xx answer).
 type repeatSafety int

@@ -92,6 +92,12 @@ type BulkCancelEventResponse struct {
 	RequestID string `json:"-"`
 }
 
+// received records the answer's request id and lists its items' metadata.
+func (r *BulkCancelEventResponse) received(requestID string) []*ItemMetadata {
+	r.RequestID = requestID
+	return itemMetadataOf(r.Results, func(res *BulkCancelResult) *ItemMetadata { return &res.ItemMetadata })
+}
+
 // BulkCancelResult is the outcome for one external entity id.
 type BulkCancelResult struct {
 	ItemMetadata     ItemMetadata `json:"itemMetadata"`
@@ -127,27 +133,50 @@ func (c *Client) BulkCancelEvent(ctx context.Context, triggerKey string, externa
 }
 
 func (c *Client) bulkCancel(ctx context.Context, triggerKey string, externalEntityIDs []string, prepaced bool) (*BulkCancelEventResponse, error) {
-	out := &BulkCancelEventResponse{}
-	var requestID string
-	err := c.do(ctx, operation{
-		name:          "Bulk Cancel Event",
-		path:          PathBulkCancel,
-		body:          bulkCancelEventRequest{TriggerKey: triggerKey, ExternalEntityIDs: externalEntityIDs},
-		out:           out,
-		repeat:        repeatable,
-		authenticated: true,
-		paced:         true,
-		prepaced:      prepaced,
-		onOK:          func(res *response) { requestID = res.requestID },
+	return bulkEventCall[BulkCancelEventResponse](ctx, c, operation{
+		name:     "Bulk Cancel Event",
+		path:     PathBulkCancel,
+		body:     bulkCancelEventRequest{TriggerKey: triggerKey, ExternalEntityIDs: externalEntityIDs},
+		repeat:   repeatable,
+		prepaced: prepaced,
 	})
+}
+
+// bulkAnswer is the answer to a Bulk Cancel or Bulk Report Event call.
+type bulkAnswer interface {
+	// received records the x-wix-request-id the answer came with, which is
+	// a header rather than part of the body, and lists each item's metadata.
+	received(requestID string) []*ItemMetadata
+}
+
+// bulkEventCall sends op, a bulk call of the events API, and returns its
+// answer. Per-item errors are masked, as Wix may quote a secret in them,
+// and the answer keeps its request id for the errors ItemErrors and
+// Outcomes build.
+func bulkEventCall[A any, P interface {
+	*A
+	bulkAnswer
+}](ctx context.Context, c *Client, op operation) (P, error) {
+	var requestID string
+	op.authenticated, op.paced = true, true
+	op.onOK = func(res *response) { requestID = res.requestID }
+	out, err := doAndDecode[A](ctx, c, op)
 	if err != nil {
 		return nil, err
 	}
-	out.RequestID = requestID
-	for i := range out.Results {
-		c.redactItemError(out.Results[i].ItemMetadata.Error)
+	for _, md := range P(out).received(requestID) {
+		c.redactItemError(md.Error)
 	}
 	return out, nil
+}
+
+// itemMetadataOf points at the metadata of each of results, in order.
+func itemMetadataOf[R any](results []R, metadata func(*R) *ItemMetadata) []*ItemMetadata {
+	out := make([]*ItemMetadata, len(results))
+	for i := range results {
+		out[i] = metadata(&results[i])
+	}
+	return out
 }
 
 // redactItemError masks secrets Wix may quote in a per-item error.

@@ -64,20 +64,14 @@ func (c *Client) QueryAutomations(ctx context.Context, q AutomationQuery, cursor
 			body.Query.Filter = map[string]any{}
 		}
 	}
-	out := &AutomationsPage{}
-	err := c.do(ctx, operation{
+	return doAndDecode[AutomationsPage](ctx, c, operation{
 		name:          opQuery,
 		path:          PathAutomations + "/query",
 		body:          body,
-		out:           out,
 		repeat:        repeatable,
 		authenticated: true,
 		paced:         true,
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // maxQueryPages stops a server whose cursors never end: at the largest

@@ -52,6 +52,12 @@ type BulkReportEventResponse struct {
 	RequestID string `json:"-"`
 }
 
+// received records the answer's request id and lists its items' metadata.
+func (r *BulkReportEventResponse) received(requestID string) []*ItemMetadata {
+	r.RequestID = requestID
+	return itemMetadataOf(r.Results, func(res *BulkReportResult) *ItemMetadata { return &res.ItemMetadata })
+}
+
 // BulkReportResult is the outcome for one event.
 type BulkReportResult struct {
 	ItemMetadata  ItemMetadata `json:"itemMetadata"`
@@ -72,21 +78,15 @@ func (c *Client) ReportEvent(ctx context.Context, req ReportEventRequest) (*Repo
 
 // reportEvent is one Report Event call.
 func (c *Client) reportEvent(ctx context.Context, req ReportEventRequest, prepaced bool) (*ReportEventResponse, error) {
-	out := &ReportEventResponse{}
-	err := c.do(ctx, operation{
+	return doAndDecode[ReportEventResponse](ctx, c, operation{
 		name:          "Report Event",
 		path:          PathReport,
 		body:          req,
-		out:           out,
 		repeat:        idempotent(req.Idempotency),
 		authenticated: true,
 		paced:         true,
 		prepaced:      prepaced,
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // idempotent: a report with an idempotency key starts its automations
@@ -140,27 +140,13 @@ func (c *Client) bulkReport(ctx context.Context, triggerKey string, events []Eve
 	for _, e := range events {
 		repeat = min(repeat, idempotent(e.Idempotency))
 	}
-	out := &BulkReportEventResponse{}
-	var requestID string
-	err := c.do(ctx, operation{
-		name:          "Bulk Report Event",
-		path:          PathBulkReport,
-		body:          bulkReportEventRequest{TriggerKey: triggerKey, EventsInfo: events},
-		out:           out,
-		repeat:        repeat,
-		authenticated: true,
-		paced:         true,
-		prepaced:      prepaced,
-		onOK:          func(res *response) { requestID = res.requestID },
+	return bulkEventCall[BulkReportEventResponse](ctx, c, operation{
+		name:     "Bulk Report Event",
+		path:     PathBulkReport,
+		body:     bulkReportEventRequest{TriggerKey: triggerKey, EventsInfo: events},
+		repeat:   repeat,
+		prepaced: prepaced,
 	})
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = requestID
-	for i := range out.Results {
-		c.redactItemError(out.Results[i].ItemMetadata.Error)
-	}
-	return out, nil
 }
 
 // Outcomes returns the outcome of each of events, the events sent, in
