@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -91,6 +92,31 @@ func (e *simEnv) statuses(path string) []int {
 		out = append(out, r.Status)
 	}
 	return out
+}
+
+// requireAnswers fails the test unless the calls to path got exactly the
+// statuses want, in order (0 for a dropped connection); no statuses means
+// that no call reached path.
+func (e *simEnv) requireAnswers(t *testing.T, path string, want ...int) {
+	t.Helper()
+	if got := e.statuses(path); !equalInts(got, want) {
+		t.Fatalf("answers from %s = %v, want %v", path, got, want)
+	}
+}
+
+// cancelConcurrently cancels each of ids of testKey at the same time, one
+// goroutine each, and fails the test if any cancellation fails.
+func (e *simEnv) cancelConcurrently(t *testing.T, ids []string) {
+	t.Helper()
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() { errs[i] = e.client.CancelEvent(context.Background(), testKey, id) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // hookTransport runs before on every request, then sends it with base.

@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -28,9 +27,7 @@ func TestReliability_503TwiceThenSuccess(t *testing.T) {
 	if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 		t.Fatalf("CancelEvent: %v", err)
 	}
-	if got, want := e.statuses(PathCancel), []int{503, 503, 200}; !equalInts(got, want) {
-		t.Fatalf("Cancel Event answers = %v, want %v", got, want)
-	}
+	e.requireAnswers(t, PathCancel, 503, 503, 200)
 	if n := e.sim.CancelCount(testKey, testEntity); n != 1 {
 		t.Fatalf("cancellations = %d, want 1", n)
 	}
@@ -45,9 +42,7 @@ func TestReliability_retryableStatuses(t *testing.T) {
 			if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 				t.Fatalf("CancelEvent: %v", err)
 			}
-			if got := e.statuses(PathCancel); !equalInts(got, []int{status, 200}) {
-				t.Fatalf("answers = %v, want [%d 200]", got, status)
-			}
+			e.requireAnswers(t, PathCancel, status, 200)
 		})
 	}
 	for _, status := range []int{400, 403, 404, 409, 428} {
@@ -163,9 +158,7 @@ func TestReliability_429WithoutRetryAfterBacksOffExponentially(t *testing.T) {
 		t.Fatalf("CancelEvent: %v", err)
 	}
 	reqs := e.sim.RequestsTo(PathCancel)
-	if got := e.statuses(PathCancel); !equalInts(got, []int{429, 429, 429, 200}) {
-		t.Fatalf("answers = %v, want three 429s then 200", got)
-	}
+	e.requireAnswers(t, PathCancel, 429, 429, 429, 200)
 	for i, floor := range []time.Duration{20, 40, 80} {
 		if gap := reqs[i+1].Time.Sub(reqs[i].Time); gap < floor*time.Millisecond {
 			t.Fatalf("wait before retry %d = %s, want at least %dms (exponential from a 40ms minimum)", i+1, gap, floor)
@@ -180,9 +173,7 @@ func TestReliability_resetConnectionIsRetried(t *testing.T) {
 	if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 		t.Fatalf("CancelEvent: %v", err)
 	}
-	if got := e.statuses(PathCancel); !equalInts(got, []int{0, 200}) {
-		t.Fatalf("answers = %v, want a dropped call then 200", got)
-	}
+	e.requireAnswers(t, PathCancel, 0, 200)
 	if n := e.sim.CancelCount(testKey, testEntity); n != 1 {
 		t.Fatalf("cancellations = %d, want 1", n)
 	}
@@ -212,9 +203,7 @@ func TestReliability_refusedConnectionIsRetried(t *testing.T) {
 	if n := refused.Load(); n != 3 {
 		t.Fatalf("attempts = %d, want 2 refused and 1 served", n)
 	}
-	if got := e.statuses(PathCancel); !equalInts(got, []int{200}) {
-		t.Fatalf("answers reaching Wix = %v, want [200]", got)
-	}
+	e.requireAnswers(t, PathCancel, 200)
 }
 
 // Transport errors that will not heal by themselves are not retried.
@@ -239,12 +228,8 @@ func TestReliability_token503OnceIsRetried(t *testing.T) {
 	if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 		t.Fatalf("CancelEvent: %v", err)
 	}
-	if got := e.statuses(PathToken); !equalInts(got, []int{503, 200}) {
-		t.Fatalf("token answers = %v, want [503 200]", got)
-	}
-	if got := e.statuses(PathCancel); !equalInts(got, []int{200}) {
-		t.Fatalf("Cancel Event answers = %v, want [200]", got)
-	}
+	e.requireAnswers(t, PathToken, 503, 200)
+	e.requireAnswers(t, PathCancel, 200)
 }
 
 // expireBeforeCancel makes Wix consider every token issued so far expired
@@ -268,13 +253,9 @@ func TestReliability_expiredTokenIsRenewedOnce(t *testing.T) {
 	if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 		t.Fatalf("CancelEvent: %v", err)
 	}
-	if got := e.statuses(PathToken); !equalInts(got, []int{200, 200}) {
-		t.Fatalf("token answers = %v, want two tokens", got)
-	}
+	e.requireAnswers(t, PathToken, 200, 200)
 	cancels := e.sim.RequestsTo(PathCancel)
-	if got := e.statuses(PathCancel); !equalInts(got, []int{401, 200}) {
-		t.Fatalf("Cancel Event answers = %v, want [401 200]", got)
-	}
+	e.requireAnswers(t, PathCancel, 401, 200)
 	if cancels[0].Header.Get("Authorization") == cancels[1].Header.Get("Authorization") {
 		t.Fatal("the retry after a 401 sent the rejected token again")
 	}
@@ -301,12 +282,8 @@ func TestReliability_second401InARowFails(t *testing.T) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
 	}
-	if got := e.statuses(PathCancel); !equalInts(got, []int{401, 401}) {
-		t.Fatalf("Cancel Event answers = %v, want exactly [401 401]", got)
-	}
-	if got := e.statuses(PathToken); !equalInts(got, []int{200, 200}) {
-		t.Fatalf("token answers = %v, want exactly two tokens", got)
-	}
+	e.requireAnswers(t, PathCancel, 401, 401)
+	e.requireAnswers(t, PathToken, 200, 200)
 }
 
 // A ready access token that Wix rejects cannot be renewed: one attempt.
@@ -319,12 +296,8 @@ func TestReliability_rejectedStaticTokenFailsAtOnce(t *testing.T) {
 	if !IsStatus(err, http.StatusUnauthorized) || !strings.Contains(err.Error(), "invalid access token") {
 		t.Fatalf("CancelEvent = %v, want Wix's 401", err)
 	}
-	if got := e.statuses(PathCancel); !equalInts(got, []int{401}) {
-		t.Fatalf("Cancel Event answers = %v, want one 401", got)
-	}
-	if n := len(e.sim.RequestsTo(PathToken)); n != 0 {
-		t.Fatalf("token requests = %d, want none with a ready token", n)
-	}
+	e.requireAnswers(t, PathCancel, 401)
+	e.requireAnswers(t, PathToken)
 }
 
 // Wrong app credentials: the token endpoint's 401 is final. Before the fix
@@ -342,12 +315,8 @@ func TestReliability_wrongAppSecretIsNotRetried(t *testing.T) {
 	if strings.Contains(err.Error(), "freshly fetched token") {
 		t.Errorf("error %q blames a token; the credentials were refused", err)
 	}
-	if got := e.statuses(PathToken); !equalInts(got, []int{401}) {
-		t.Fatalf("token answers = %v, want exactly one 401", got)
-	}
-	if n := len(e.sim.RequestsTo(PathCancel)); n != 0 {
-		t.Fatalf("Cancel Event calls = %d, want none without a token", n)
-	}
+	e.requireAnswers(t, PathToken, 401)
+	e.requireAnswers(t, PathCancel)
 }
 
 // Persistent 500 with MaxRetries 2: exactly three attempts, and the error
@@ -540,9 +509,7 @@ func TestReliability_cancelWhileWaitingForTheTokenReturnsAtOnce(t *testing.T) {
 	if err := <-other; err != nil {
 		t.Fatalf("the other call, which shares the token fetch: %v", err)
 	}
-	if got := e.statuses(PathToken); !equalInts(got, []int{200}) {
-		t.Fatalf("token answers = %v, want one", got)
-	}
+	e.requireAnswers(t, PathToken, 200)
 }
 
 // 100 concurrent calls: one token request between them (run with -race).
@@ -551,19 +518,7 @@ func TestReliability_100ConcurrentCallsShareOneToken(t *testing.T) {
 	// A slow token endpoint makes every call arrive while the fetch is in flight.
 	e.sim.InjectFault(wixsim.Fault{Path: PathToken, Delay: 200 * time.Millisecond})
 	ids := entityIDs(0, 100)
-	var wg sync.WaitGroup
-	errs := make([]error, len(ids))
-	for i, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = e.client.CancelEvent(context.Background(), testKey, id)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		t.Fatal(err)
-	}
+	e.cancelConcurrently(t, ids)
 	if n := len(e.sim.RequestsTo(PathToken)); n != 1 {
 		t.Fatalf("token requests = %d, want 1", n)
 	}
@@ -575,17 +530,7 @@ func TestReliability_100ConcurrentCallsShareOneToken(t *testing.T) {
 	// Many calls hitting an expired token at once still fetch one new one.
 	e.sim.ExpireTokens()
 	e.sim.ResetRequests()
-	for i, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = e.client.CancelEvent(context.Background(), testKey, id)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		t.Fatal(err)
-	}
+	e.cancelConcurrently(t, ids)
 	if n := len(e.sim.RequestsTo(PathToken)); n != 1 {
 		t.Fatalf("token requests after expiry = %d, want 1", n)
 	}
@@ -598,17 +543,7 @@ func TestReliability_pacingHoldsAfterASlowTokenFetch(t *testing.T) {
 	e := newSimEnv(t, func(c *Config) { c.RequestsPerMinute = perMinute })
 	e.sim.InjectFault(wixsim.Fault{Path: PathToken, Delay: 500 * time.Millisecond})
 	ids := entityIDs(0, 8)
-	var wg sync.WaitGroup
-	for _, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := e.client.CancelEvent(context.Background(), testKey, id); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
+	e.cancelConcurrently(t, ids)
 	reqs := e.sim.RequestsTo(PathCancel)
 	if len(reqs) != len(ids) {
 		t.Fatalf("Cancel Event calls = %d, want %d", len(reqs), len(ids))
