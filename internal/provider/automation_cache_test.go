@@ -30,24 +30,21 @@ func TestAccAutomationResource_refreshManyOneQuery(t *testing.T) {
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, Check: env.expectAutomationCount(30)},
-			{
-				PreConfig:    env.sim.ResetRequests,
-				RefreshState: true,
-				Check:        func(*terraform.State) error { return oneQuery("a refresh") },
+	env.test(t, []resource.TestStep{
+		{Config: config, Check: env.expectAutomationCount(30)},
+		{
+			PreConfig:    env.sim.ResetRequests,
+			RefreshState: true,
+			Check:        func(*terraform.State) error { return oneQuery("a refresh") },
+		},
+		{PreConfig: env.sim.ResetRequests, Config: config, PlanOnly: true},
+		{
+			PreConfig: func() {
+				if err := oneQuery("a plan"); err != nil {
+					t.Error(err)
+				}
 			},
-			{PreConfig: env.sim.ResetRequests, Config: config, PlanOnly: true},
-			{
-				PreConfig: func() {
-					if err := oneQuery("a plan"); err != nil {
-						t.Error(err)
-					}
-				},
-				Config: config, PlanOnly: true,
-			},
+			Config: config, PlanOnly: true,
 		},
 	})
 }
@@ -57,19 +54,16 @@ func TestAccAutomationResource_refreshManyOneQuery(t *testing.T) {
 func TestAccAutomationResource_batchingOffReadsEach(t *testing.T) {
 	env := newSimEnv(t)
 	config := env.automationConfig(automationSpec{count: 3}, "requests_per_minute = 0", batchingOff)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				PreConfig:    env.sim.ResetRequests,
-				RefreshState: true,
-				Check: func(*terraform.State) error {
-					if queries, gets, _ := env.automationRequestCounts(); queries != 0 || gets != 3 {
-						return fmt.Errorf("a refresh of 3 automations with batching off made %d Query and %d Get calls, want 0 and 3", queries, gets)
-					}
-					return nil
-				},
+	env.test(t, []resource.TestStep{
+		{Config: config},
+		{
+			PreConfig:    env.sim.ResetRequests,
+			RefreshState: true,
+			Check: func(*terraform.State) error {
+				if queries, gets, _ := env.automationRequestCounts(); queries != 0 || gets != 3 {
+					return fmt.Errorf("a refresh of 3 automations with batching off made %d Query and %d Get calls, want 0 and 3", queries, gets)
+				}
+				return nil
 			},
 		},
 	})

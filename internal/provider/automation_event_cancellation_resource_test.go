@@ -330,10 +330,7 @@ resource "wix_automation_event_cancellation" "bad" {
   }
 }
 `, tc.triggerKey, tc.entityID, tc.extra)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: env.factories(),
-				Steps:                    []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: expectWords(tc.want...)}},
-			})
+			env.test(t, []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: expectWords(tc.want...)}})
 		})
 	}
 	if env.sim != nil && len(env.sim.Requests()) != 0 {

@@ -104,36 +104,33 @@ func TestAccAutomationEvent_payloadTypesOnTheWire(t *testing.T) {
 		return knownvalue.ObjectExact(map[string]knownvalue.Check{"sku": knownvalue.StringExact(sku),
 			"qty": knownvalue.Int64Exact(qty), "gift": knownvalue.Bool(gift)})
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: env.providerBlock() + oneEvent(env.triggerKey, id, payload),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("payload"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"s": knownvalue.StringExact("A-17"), "n": knownvalue.Int64Exact(42), "big": knownvalue.NumberExact(bigInt),
-					"dec": knownvalue.Float64Exact(0.1), "neg": knownvalue.Float64Exact(-3.5), "yes": knownvalue.Bool(true),
-					"no": knownvalue.Bool(false), "items": knownvalue.ListExact([]knownvalue.Check{item("A1", 2, false), item("B2", 1, true)}),
-				})),
-			},
-			Check: func(*terraform.State) error {
-				ev, err := env.onlyEvent(env.triggerKey, id)
-				if err != nil {
-					return err
-				}
-				var compact bytes.Buffer
-				if err := json.Compact(&compact, ev.PayloadJSON); err != nil {
-					return err
-				}
-				if compact.String() != want {
-					return fmt.Errorf("payload on the wire = %s, want %s", compact.String(), want)
-				}
-				return nil
-			},
-		}, {
-			// Read back as written: no diff, no replacement.
-			Config: env.providerBlock() + oneEvent(env.triggerKey, id, payload), PlanOnly: true,
-		}},
-	})
+	env.test(t, []resource.TestStep{{
+		Config: env.providerBlock() + oneEvent(env.triggerKey, id, payload),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("payload"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"s": knownvalue.StringExact("A-17"), "n": knownvalue.Int64Exact(42), "big": knownvalue.NumberExact(bigInt),
+				"dec": knownvalue.Float64Exact(0.1), "neg": knownvalue.Float64Exact(-3.5), "yes": knownvalue.Bool(true),
+				"no": knownvalue.Bool(false), "items": knownvalue.ListExact([]knownvalue.Check{item("A1", 2, false), item("B2", 1, true)}),
+			})),
+		},
+		Check: func(*terraform.State) error {
+			ev, err := env.onlyEvent(env.triggerKey, id)
+			if err != nil {
+				return err
+			}
+			var compact bytes.Buffer
+			if err := json.Compact(&compact, ev.PayloadJSON); err != nil {
+				return err
+			}
+			if compact.String() != want {
+				return fmt.Errorf("payload on the wire = %s, want %s", compact.String(), want)
+			}
+			return nil
+		},
+	}, {
+		// Read back as written: no diff, no replacement.
+		Config: env.providerBlock() + oneEvent(env.triggerKey, id, payload), PlanOnly: true,
+	}})
 }
 
 // A report whose answer is lost (the connection reset after Wix served it)
@@ -156,22 +153,19 @@ func TestAccAutomationEvent_retryAfterResetReportsOnce(t *testing.T) {
 			for i, id := range ids {
 				checks = append(checks, statecheck.ExpectKnownValue(eventAddr(i), tfjsonpath.New("activation_ids"), env.simActivationIDs(id)))
 			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: env.factories(),
-				Steps: []resource.TestStep{{
-					Config:            env.providerBlock(tc.batching) + eventsConfig(env.triggerKey, ids),
-					ConfigStateChecks: checks,
-					Check: resource.ComposeTestCheckFunc(
-						env.expectStatuses(tc.path, 0, http.StatusOK),
-						env.reportCallsSoFar(2),
-						func(*terraform.State) error {
-							if n := len(env.sim.Events()); n != tc.n {
-								return fmt.Errorf("the simulator holds %d events, want %d: the retry reported again", n, tc.n)
-							}
-							return nil
-						}),
-				}},
-			})
+			env.test(t, []resource.TestStep{{
+				Config:            env.providerBlock(tc.batching) + eventsConfig(env.triggerKey, ids),
+				ConfigStateChecks: checks,
+				Check: resource.ComposeTestCheckFunc(
+					env.expectStatuses(tc.path, 0, http.StatusOK),
+					env.reportCallsSoFar(2),
+					func(*terraform.State) error {
+						if n := len(env.sim.Events()); n != tc.n {
+							return fmt.Errorf("the simulator holds %d events, want %d: the retry reported again", n, tc.n)
+						}
+						return nil
+					}),
+			}})
 		})
 	}
 }
@@ -223,26 +217,23 @@ func TestAccAutomationEvent_idempotencyKeyRandom(t *testing.T) {
 		}
 		return err
 	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("idempotency_key"), keyOnTheWire),
-					sameKey.AddStateValue(oneEventAddr, tfjsonpath.New("idempotency_key")),
-				},
-				Check: env.countRequests(&requests),
+	env.test(t, []resource.TestStep{
+		{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("idempotency_key"), keyOnTheWire),
+				sameKey.AddStateValue(oneEventAddr, tfjsonpath.New("idempotency_key")),
 			},
-			{Config: config, PlanOnly: true},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(oneEventAddr, plancheck.ResourceActionNoop),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{sameKey.AddStateValue(oneEventAddr, tfjsonpath.New("idempotency_key"))},
-				Check:             env.noRequestsSince(&requests),
-			},
+			Check: env.countRequests(&requests),
+		},
+		{Config: config, PlanOnly: true},
+		{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(oneEventAddr, plancheck.ResourceActionNoop),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{sameKey.AddStateValue(oneEventAddr, tfjsonpath.New("idempotency_key"))},
+			Check:             env.noRequestsSince(&requests),
 		},
 	})
 }
@@ -541,17 +532,14 @@ func TestAccAutomationEvent_forEach200(t *testing.T) {
 		}
 		return env.eventsCanceled(true, ids...)(nil)
 	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, ConfigStateChecks: []statecheck.StateCheck{reported,
-				statecheck.ExpectKnownValue(`wix_automation_event.env["`+ids[117]+`"]`, tfjsonpath.New("activation_ids"), env.simActivationIDs(ids[117])),
-			}},
-			// The harness cannot read for_each state back for its own
-			// destroy: destroy in a step, then check with no resources left.
-			{Config: config, Destroy: true},
-			{Config: env.providerBlock(), ConfigStateChecks: []statecheck.StateCheck{canceled}},
-		},
+	env.test(t, []resource.TestStep{
+		{Config: config, ConfigStateChecks: []statecheck.StateCheck{reported,
+			statecheck.ExpectKnownValue(`wix_automation_event.env["`+ids[117]+`"]`, tfjsonpath.New("activation_ids"), env.simActivationIDs(ids[117])),
+		}},
+		// The harness cannot read for_each state back for its own
+		// destroy: destroy in a step, then check with no resources left.
+		{Config: config, Destroy: true},
+		{Config: env.providerBlock(), ConfigStateChecks: []statecheck.StateCheck{canceled}},
 	})
 }
 
@@ -647,14 +635,11 @@ func TestAccAutomationEvent_planTimeValidation(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: env.factories(),
-				Steps: []resource.TestStep{{
-					Config:      env.providerBlock() + oneEventNamed("bad", tc.triggerKey, tc.entityID, tc.extra),
-					PlanOnly:    true,
-					ExpectError: expectWords(tc.want...),
-				}},
-			})
+			env.test(t, []resource.TestStep{{
+				Config:      env.providerBlock() + oneEventNamed("bad", tc.triggerKey, tc.entityID, tc.extra),
+				PlanOnly:    true,
+				ExpectError: expectWords(tc.want...),
+			}})
 		})
 	}
 	if env.sim != nil && len(env.sim.Requests()) != 0 {
@@ -676,16 +661,13 @@ func TestAccAutomationEvent_noActivations(t *testing.T) {
 		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
 			Body: io.NopCloser(strings.NewReader(`{}`)), Request: r}, nil
 	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: env.providerBlock() + oneEvent(env.triggerKey, id),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("activation_ids"), knownvalue.ListSizeExact(0)),
-				statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("reported_at"), recentRFC3339{}),
-			},
-		}},
-	})
+	env.test(t, []resource.TestStep{{
+		Config: env.providerBlock() + oneEvent(env.triggerKey, id),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("activation_ids"), knownvalue.ListSizeExact(0)),
+			statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("reported_at"), recentRFC3339{}),
+		},
+	}})
 }
 
 // Two events of the same trigger key and entity share their cancellation,
@@ -695,18 +677,15 @@ func TestAccAutomationEvent_sharedEntityCancelsBoth(t *testing.T) {
 	env := newSimEnv(t)
 	id := entityIDs(1)[0]
 	one := oneEvent(env.triggerKey, id)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: env.providerBlock() + one + oneEventNamed("two", env.triggerKey, id), Check: env.eventsCanceled(false, id)},
-			{
-				Config: env.providerBlock() + one,
-				Check: func(*terraform.State) error {
-					if events := env.eventsOf(env.triggerKey, id); len(events) != 2 || !events[0].Canceled || !events[1].Canceled {
-						return fmt.Errorf("events = %+v, want both canceled by the destroy of one", events)
-					}
-					return nil
-				},
+	env.test(t, []resource.TestStep{
+		{Config: env.providerBlock() + one + oneEventNamed("two", env.triggerKey, id), Check: env.eventsCanceled(false, id)},
+		{
+			Config: env.providerBlock() + one,
+			Check: func(*terraform.State) error {
+				if events := env.eventsOf(env.triggerKey, id); len(events) != 2 || !events[0].Canceled || !events[1].Canceled {
+					return fmt.Errorf("events = %+v, want both canceled by the destroy of one", events)
+				}
+				return nil
 			},
 		},
 	})

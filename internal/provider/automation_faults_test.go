@@ -22,24 +22,21 @@ func TestAccAutomationResource_staleRevision(t *testing.T) {
 	rename := env.changeBehindTerraform(func(a *wixsim.Automation) { a.Name = "renamed in the dashboard" })
 	arm := env.onceBeforeCall(http.MethodPatch, func() error { rename(); return nil })
 	renamed := env.automationConfig(automationSpec{name: "renamed by terraform"})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: env.automationConfig(automationSpec{})},
-			{
-				PreConfig:   arm,
-				Config:      renamed,
-				ExpectError: expectWords("changed outside Terraform", "revision 1", "terraform plan again", "HTTP 409"),
+	env.test(t, []resource.TestStep{
+		{Config: env.automationConfig(automationSpec{})},
+		{
+			PreConfig:   arm,
+			Config:      renamed,
+			ExpectError: expectWords("changed outside Terraform", "revision 1", "terraform plan again", "HTTP 409"),
+		},
+		{
+			PreConfig: func() {
+				if got := env.onlyAutomation().Name; got != "renamed in the dashboard" {
+					t.Errorf("after the refused update Wix holds name %q, want the dashboard's", got)
+				}
 			},
-			{
-				PreConfig: func() {
-					if got := env.onlyAutomation().Name; got != "renamed in the dashboard" {
-						t.Errorf("after the refused update Wix holds name %q, want the dashboard's", got)
-					}
-				},
-				Config:            renamed,
-				ConfigStateChecks: []statecheck.StateCheck{automationIs("name", knownvalue.StringExact("renamed by terraform"))},
-			},
+			Config:            renamed,
+			ConfigStateChecks: []statecheck.StateCheck{automationIs("name", knownvalue.StringExact("renamed by terraform"))},
 		},
 	})
 }
@@ -49,19 +46,16 @@ func TestAccAutomationResource_staleRevision(t *testing.T) {
 func TestAccAutomationResource_updateAnswerLost(t *testing.T) {
 	env := newSimEnv(t)
 	var path string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: env.automationConfig(automationSpec{})},
-			{
-				PreConfig: func() {
-					path = env.patchPath()
-					env.dropping(path, true)()
-				},
-				Config:            env.automationConfig(automationSpec{status: "INACTIVE"}),
-				ConfigStateChecks: []statecheck.StateCheck{automationIs("revision", knownvalue.StringExact("2"))},
-				Check:             env.expectMethodStatuses(http.MethodPatch, &path, "lost, then the retry's conflict", 0, 409),
+	env.test(t, []resource.TestStep{
+		{Config: env.automationConfig(automationSpec{})},
+		{
+			PreConfig: func() {
+				path = env.patchPath()
+				env.dropping(path, true)()
 			},
+			Config:            env.automationConfig(automationSpec{status: "INACTIVE"}),
+			ConfigStateChecks: []statecheck.StateCheck{automationIs("revision", knownvalue.StringExact("2"))},
+			Check:             env.expectMethodStatuses(http.MethodPatch, &path, "lost, then the retry's conflict", 0, 409),
 		},
 	})
 }
@@ -105,15 +99,12 @@ func TestAccAutomationResource_createAnswerLostAmbiguous(t *testing.T) {
 			}}},
 		},
 	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: env.dropping(wix.PathAutomations, true),
-			Config:    env.automationConfig(automationSpec{}),
-			ExpectError: expectWords("Wix automation creation is uncertain", "holds 2 automations", twin.ID,
-				"terraform import wix_automation.<name>"),
-		}},
-	})
+	env.test(t, []resource.TestStep{{
+		PreConfig: env.dropping(wix.PathAutomations, true),
+		Config:    env.automationConfig(automationSpec{}),
+		ExpectError: expectWords("Wix automation creation is uncertain", "holds 2 automations", twin.ID,
+			"terraform import wix_automation.<name>"),
+	}})
 	if got := len(env.sim.Automations()); got != 2 {
 		t.Errorf("the simulator holds %d automations, want 2 (the twin and the uncertain create, nothing more)", got)
 	}
@@ -125,21 +116,18 @@ func TestAccAutomationResource_createAnswerLostAmbiguous(t *testing.T) {
 func TestAccAutomationResource_createLostBeforeWix(t *testing.T) {
 	env := newSimEnv(t)
 	config := env.automationConfig(automationSpec{})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:   env.dropping(wix.PathAutomations, false),
-				Config:      config,
-				ExpectError: expectWords("Wix automation creation is uncertain", "most likely did not take effect", "apply again"),
-			},
-			{
-				Config: config,
-				Check: resource.ComposeAggregateTestCheckFunc(
-					env.expectAutomationCount(1),
-					env.expectStatuses(wix.PathAutomations, 0, 200),
-				),
-			},
+	env.test(t, []resource.TestStep{
+		{
+			PreConfig:   env.dropping(wix.PathAutomations, false),
+			Config:      config,
+			ExpectError: expectWords("Wix automation creation is uncertain", "most likely did not take effect", "apply again"),
+		},
+		{
+			Config: config,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				env.expectAutomationCount(1),
+				env.expectStatuses(wix.PathAutomations, 0, 200),
+			),
 		},
 	})
 }
@@ -177,13 +165,10 @@ func TestAccAutomationResource_wixValidation(t *testing.T) {
     %q = { appDefinedInfo = { appId = %q, actionKey = "send_email", postActionIds = ["not-a-guid"] } }
     "not-a-guid" = { delayInfo = { offsetExpression = "1", offsetTimeUnit = "DAYS" } }
   })`, rootActionID, env.triggerAppID())
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config:      env.automationConfig(automationSpec{actions: actions}),
-			ExpectError: expectWords("Could not create the Wix automation", "HTTP 400", `field "automation.configuration.actions.not-a-guid"`),
-		}},
-	})
+	env.test(t, []resource.TestStep{{
+		Config:      env.automationConfig(automationSpec{actions: actions}),
+		ExpectError: expectWords("Could not create the Wix automation", "HTTP 400", `field "automation.configuration.actions.not-a-guid"`),
+	}})
 }
 
 // The real Wix API: create, read back, deactivate and delete an automation
@@ -191,15 +176,12 @@ func TestAccAutomationResource_wixValidation(t *testing.T) {
 func TestAccAutomationResource_realAPI(t *testing.T) {
 	requireRealAPI(t)
 	env := newAccEnv(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: env.automationConfig(automationSpec{name: "terraform-provider-wix acceptance test"})},
-			{Config: env.automationConfig(automationSpec{name: "terraform-provider-wix acceptance test"}), PlanOnly: true},
-			{
-				Config:            env.automationConfig(automationSpec{name: "terraform-provider-wix acceptance test", status: "INACTIVE"}),
-				ConfigStateChecks: []statecheck.StateCheck{automationIs("status", knownvalue.StringExact("INACTIVE"))},
-			},
+	env.test(t, []resource.TestStep{
+		{Config: env.automationConfig(automationSpec{name: "terraform-provider-wix acceptance test"})},
+		{Config: env.automationConfig(automationSpec{name: "terraform-provider-wix acceptance test"}), PlanOnly: true},
+		{
+			Config:            env.automationConfig(automationSpec{name: "terraform-provider-wix acceptance test", status: "INACTIVE"}),
+			ConfigStateChecks: []statecheck.StateCheck{automationIs("status", knownvalue.StringExact("INACTIVE"))},
 		},
 	})
 }

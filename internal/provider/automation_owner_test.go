@@ -17,22 +17,19 @@ func TestAccAutomationResource_accessTokenOwner(t *testing.T) {
 	token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
 	const triggerApp = "0d0c0b0a-1a2b-4c3d-8e4f-5a6b7c8d9e0f"
 	config := bareProviderBlock(env.baseURLLine(), fmt.Sprintf("access_token = %q", token)) + env.automationBlock(automationSpec{appID: triggerApp})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: config,
-			Check: env.onSim(func() error {
-				body, err := env.onlyCreate()
-				if err != nil {
-					return err
-				}
-				if got := body.Automation.ApplicationInfo.AppID; got != triggerApp {
-					return fmt.Errorf("applicationInfo.appId = %q, want the trigger's app %s", got, triggerApp)
-				}
-				return nil
-			}),
-		}},
-	})
+	env.test(t, []resource.TestStep{{
+		Config: config,
+		Check: env.onSim(func() error {
+			body, err := env.onlyCreate()
+			if err != nil {
+				return err
+			}
+			if got := body.Automation.ApplicationInfo.AppID; got != triggerApp {
+				return fmt.Errorf("applicationInfo.appId = %q, want the trigger's app %s", got, triggerApp)
+			}
+			return nil
+		}),
+	}})
 }
 
 // Destroying an automation that someone deleted after the refresh
@@ -41,17 +38,14 @@ func TestAccAutomationResource_deleteAlreadyGone(t *testing.T) {
 	env := newSimEnv(t)
 	arm := env.onceBeforeCall(http.MethodDelete, func() error { return env.sim.DeleteAutomationDirect(env.onlyAutomation().ID) })
 	var path string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: env.automationConfig(automationSpec{})},
-			{
-				PreConfig: func() { path = env.patchPath(); arm() },
-				Config:    env.providerBlock(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					env.expectMethodStatuses(http.MethodDelete, &path, "already gone", 404),
-					env.expectAutomationCount(0)),
-			},
+	env.test(t, []resource.TestStep{
+		{Config: env.automationConfig(automationSpec{})},
+		{
+			PreConfig: func() { path = env.patchPath(); arm() },
+			Config:    env.providerBlock(),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				env.expectMethodStatuses(http.MethodDelete, &path, "already gone", 404),
+				env.expectAutomationCount(0)),
 		},
 	})
 }

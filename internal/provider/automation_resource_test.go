@@ -85,24 +85,21 @@ func TestAccAutomationResource_respelledJSON(t *testing.T) {
 	config := env.automationConfig(automationSpec{actions: respelled})
 	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 	var id string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: env.automationConfig(automationSpec{}), Check: func(s *terraform.State) error {
-				id = s.RootModule().Resources[automationAddr].Primary.ID
-				return nil
-			}},
-			{Config: config, ConfigPlanChecks: empty},
-			{Config: config, PlanOnly: true},
-			// Forget it without deleting it, then import it: state then holds
-			// Wix's JSON, with the ids and namespaces Wix adds.
-			{Config: env.providerBlock() + "removed {\n  from = " + automationAddr + "\n  lifecycle {\n    destroy = false\n  }\n}\n"},
-			{
-				Config: config, ResourceName: automationAddr, ImportState: true, ImportStatePersist: true,
-				ImportStateIdFunc: func(*terraform.State) (string, error) { return id, nil },
-			},
-			{Config: config, ConfigPlanChecks: empty},
+	env.test(t, []resource.TestStep{
+		{Config: env.automationConfig(automationSpec{}), Check: func(s *terraform.State) error {
+			id = s.RootModule().Resources[automationAddr].Primary.ID
+			return nil
+		}},
+		{Config: config, ConfigPlanChecks: empty},
+		{Config: config, PlanOnly: true},
+		// Forget it without deleting it, then import it: state then holds
+		// Wix's JSON, with the ids and namespaces Wix adds.
+		{Config: env.providerBlock() + "removed {\n  from = " + automationAddr + "\n  lifecycle {\n    destroy = false\n  }\n}\n"},
+		{
+			Config: config, ResourceName: automationAddr, ImportState: true, ImportStatePersist: true,
+			ImportStateIdFunc: func(*terraform.State) (string, error) { return id, nil },
 		},
+		{Config: config, ConfigPlanChecks: empty},
 	})
 }
 
@@ -111,35 +108,32 @@ func TestAccAutomationResource_respelledJSON(t *testing.T) {
 func TestAccAutomationResource_drift(t *testing.T) {
 	env := newSimEnv(t)
 	config := env.automationConfig(automationSpec{})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				PreConfig: env.changeBehindTerraform(func(a *wixsim.Automation) {
-					a.Configuration.Status = "INACTIVE"
-					info := a.Configuration.Actions[rootActionID]["appDefinedInfo"].(map[string]any)
-					info["inputMapping"] = map[string]any{"subject": "Changed in the dashboard"}
-				}),
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionUpdate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					automationIs("status", knownvalue.StringExact("ACTIVE")),
-					automationIs("revision", knownvalue.StringExact("3")),
-				},
-				Check: func(*terraform.State) error {
-					a := env.onlyAutomation()
-					subject := a.Configuration.Actions[rootActionID]["appDefinedInfo"].(map[string]any)["inputMapping"]
-					if a.Configuration.Status != "ACTIVE" || fmt.Sprint(subject) != "map[subject:Hello]" {
-						return fmt.Errorf("after apply Wix holds status %s and inputMapping %v, want the configuration's", a.Configuration.Status, subject)
-					}
-					return nil
-				},
+	env.test(t, []resource.TestStep{
+		{Config: config},
+		{
+			PreConfig: env.changeBehindTerraform(func(a *wixsim.Automation) {
+				a.Configuration.Status = "INACTIVE"
+				info := a.Configuration.Actions[rootActionID]["appDefinedInfo"].(map[string]any)
+				info["inputMapping"] = map[string]any{"subject": "Changed in the dashboard"}
+			}),
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				automationIs("status", knownvalue.StringExact("ACTIVE")),
+				automationIs("revision", knownvalue.StringExact("3")),
 			},
-			{Config: config, PlanOnly: true},
+			Check: func(*terraform.State) error {
+				a := env.onlyAutomation()
+				subject := a.Configuration.Actions[rootActionID]["appDefinedInfo"].(map[string]any)["inputMapping"]
+				if a.Configuration.Status != "ACTIVE" || fmt.Sprint(subject) != "map[subject:Hello]" {
+					return fmt.Errorf("after apply Wix holds status %s and inputMapping %v, want the configuration's", a.Configuration.Status, subject)
+				}
+				return nil
+			},
 		},
+		{Config: config, PlanOnly: true},
 	})
 }
 
@@ -148,23 +142,20 @@ func TestAccAutomationResource_deletedElsewhere(t *testing.T) {
 	env := newSimEnv(t)
 	config := env.automationConfig(automationSpec{})
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(automationAddr, attr("id"))}},
-			{
-				PreConfig: func() {
-					if err := env.sim.DeleteAutomationDirect(env.onlyAutomation().ID); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(automationAddr, attr("id"))},
-				Check:             env.expectAutomationCount(1),
+	env.test(t, []resource.TestStep{
+		{Config: config, ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(automationAddr, attr("id"))}},
+		{
+			PreConfig: func() {
+				if err := env.sim.DeleteAutomationDirect(env.onlyAutomation().ID); err != nil {
+					t.Fatal(err)
+				}
 			},
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionCreate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(automationAddr, attr("id"))},
+			Check:             env.expectAutomationCount(1),
 		},
 	})
 }
@@ -173,30 +164,27 @@ func TestAccAutomationResource_deletedElsewhere(t *testing.T) {
 func TestAccAutomationResource_statusFlip(t *testing.T) {
 	env := newAccEnv(t)
 	sameID := statecheck.CompareValue(compare.ValuesSame())
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config:            env.automationConfig(automationSpec{status: "ACTIVE"}),
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(automationAddr, attr("id"))},
+	env.test(t, []resource.TestStep{
+		{
+			Config:            env.automationConfig(automationSpec{status: "ACTIVE"}),
+			ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(automationAddr, attr("id"))},
+		},
+		{
+			Config: env.automationConfig(automationSpec{status: "INACTIVE"}),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameID.AddStateValue(automationAddr, attr("id")),
+				automationIs("status", knownvalue.StringExact("INACTIVE")),
+				automationIs("revision", knownvalue.StringExact("2")),
 			},
-			{
-				Config: env.automationConfig(automationSpec{status: "INACTIVE"}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionUpdate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(automationAddr, attr("id")),
-					automationIs("status", knownvalue.StringExact("INACTIVE")),
-					automationIs("revision", knownvalue.StringExact("2")),
-				},
-				Check: env.onSim(func() error {
-					if status := env.onlyAutomation().Configuration.Status; status != "INACTIVE" {
-						return fmt.Errorf("Wix's automation is still %s", status)
-					}
-					return nil
-				}),
-			},
+			Check: env.onSim(func() error {
+				if status := env.onlyAutomation().Configuration.Status; status != "INACTIVE" {
+					return fmt.Errorf("Wix's automation is still %s", status)
+				}
+				return nil
+			}),
 		},
 	})
 }

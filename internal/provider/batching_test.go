@@ -168,17 +168,14 @@ resource "wix_automation_event_cancellation" "mixed" {
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: config,
-			Check:  check,
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectString("wix_automation_event_cancellation.mixed[0]", "trigger_key", env.triggerKey),
-				expectString("wix_automation_event_cancellation.mixed[12]", "trigger_key", otherKey),
-			},
-		}},
-	})
+	env.test(t, []resource.TestStep{{
+		Config: config,
+		Check:  check,
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectString("wix_automation_event_cancellation.mixed[0]", "trigger_key", env.triggerKey),
+			expectString("wix_automation_event_cancellation.mixed[12]", "trigger_key", otherKey),
+		},
+	}})
 }
 
 // A per-item failure inside a 200 answer fails exactly that resource, with
@@ -190,47 +187,44 @@ func TestAccBatching_perItemFailureFailsOnlyThatResource(t *testing.T) {
 	const bad = 6
 	env.sim.FailBulkItems(env.triggerKey, ids[bad])
 	config := env.providerBlock(sendAfter) + cancellationsConfig(env.triggerKey, ids)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ExpectError: expectWords("Could not cancel Wix automation events", ids[bad],
-					"CANCEL_EVENT_FAILED", "simulated failure to cancel events for "+ids[bad], "x-wix-request-id"),
+	env.test(t, []resource.TestStep{
+		{
+			Config: config,
+			ExpectError: expectWords("Could not cancel Wix automation events", ids[bad],
+				"CANCEL_EVENT_FAILED", "simulated failure to cancel events for "+ids[bad], "x-wix-request-id"),
+		},
+		{
+			// What the failed apply left in state: every resource but the
+			// failed one, which the next apply creates again.
+			PreConfig: func() {
+				calls, err := env.apiCalls()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(calls) != 1 || !calls[0].bulk || len(calls[0].ids) != len(ids) {
+					t.Fatalf("calls = %v, want one Bulk Cancel Event of all %d (send_after gathers them)", calls, len(ids))
+				}
+				if n := env.sim.CancelCount(env.triggerKey, ids[bad]); n != 0 {
+					t.Fatalf("the failed entity was canceled %d times, want 0", n)
+				}
 			},
-			{
-				// What the failed apply left in state: every resource but the
-				// failed one, which the next apply creates again.
-				PreConfig: func() {
-					calls, err := env.apiCalls()
-					if err != nil {
-						t.Fatal(err)
-					}
-					if len(calls) != 1 || !calls[0].bulk || len(calls[0].ids) != len(ids) {
-						t.Fatalf("calls = %v, want one Bulk Cancel Event of all %d (send_after gathers them)", calls, len(ids))
-					}
-					if n := env.sim.CancelCount(env.triggerKey, ids[bad]); n != 0 {
-						t.Fatalf("the failed entity was canceled %d times, want 0", n)
-					}
-				},
-				Config:             config,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-					expectCreates(len(ids), func() []int { return []int{bad} }),
-				}},
-			},
-			{
-				PreConfig:         env.sim.ClearFaults,
-				Config:            config,
-				ConfigStateChecks: savedChecks(env.triggerKey, ids),
-				Check: func(*terraform.State) error {
-					calls, _ := env.apiCalls()
-					if len(calls) != 2 || calls[1].bulk || !slices.Equal(calls[1].ids, ids[bad:bad+1]) {
-						return fmt.Errorf("calls = %v, want the retry of the failed one alone as Cancel Event", calls)
-					}
-					return env.verifyCanceledOnce(env.triggerKey, ids...)
-				},
+			Config:             config,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				expectCreates(len(ids), func() []int { return []int{bad} }),
+			}},
+		},
+		{
+			PreConfig:         env.sim.ClearFaults,
+			Config:            config,
+			ConfigStateChecks: savedChecks(env.triggerKey, ids),
+			Check: func(*terraform.State) error {
+				calls, _ := env.apiCalls()
+				if len(calls) != 2 || calls[1].bulk || !slices.Equal(calls[1].ids, ids[bad:bad+1]) {
+					return fmt.Errorf("calls = %v, want the retry of the failed one alone as Cancel Event", calls)
+				}
+				return env.verifyCanceledOnce(env.triggerKey, ids...)
 			},
 		},
 	})
@@ -260,27 +254,24 @@ func TestAccBatching_straggler(t *testing.T) {
 	ids := entityIDs(terraformParallelism + 1)
 	first, straggler := ids[:terraformParallelism], ids[terraformParallelism]
 	callsBefore := 0
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: env.providerBlock() + cancellationsConfig(env.triggerKey, first),
-				Check: func(*terraform.State) error {
-					calls, err := env.apiCalls()
-					callsBefore = len(calls)
-					return err
-				},
+	env.test(t, []resource.TestStep{
+		{
+			Config: env.providerBlock() + cancellationsConfig(env.triggerKey, first),
+			Check: func(*terraform.State) error {
+				calls, err := env.apiCalls()
+				callsBefore = len(calls)
+				return err
 			},
-			{
-				Config:            env.providerBlock() + cancellationsConfig(env.triggerKey, ids),
-				ConfigStateChecks: savedChecks(env.triggerKey, ids),
-				Check: env.checkCalls(ids, func(calls []apiCall) error {
-					if added := calls[callsBefore:]; len(added) != 1 || added[0].bulk || added[0].ids[0] != straggler {
-						return fmt.Errorf("the lone create made %v, want one Cancel Event for %s", added, straggler)
-					}
-					return nil
-				}),
-			},
+		},
+		{
+			Config:            env.providerBlock() + cancellationsConfig(env.triggerKey, ids),
+			ConfigStateChecks: savedChecks(env.triggerKey, ids),
+			Check: env.checkCalls(ids, func(calls []apiCall) error {
+				if added := calls[callsBefore:]; len(added) != 1 || added[0].bulk || added[0].ids[0] != straggler {
+					return fmt.Errorf("the lone create made %v, want one Cancel Event for %s", added, straggler)
+				}
+				return nil
+			}),
 		},
 	})
 }

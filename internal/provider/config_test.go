@@ -21,19 +21,16 @@ func TestAccProvider_environmentVariables(t *testing.T) {
 	t.Setenv(envRequestsPerMinute, "0")
 	t.Setenv(envMaxRetries, "1")
 	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 503, Count: 5})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			// WIX_MAX_RETRIES=1: two attempts, then Wix's 503 reaches the user.
-			{
-				Config:      bareProviderBlock() + cancellationsConfig(env.triggerKey, entityIDs(1)),
-				ExpectError: expectWords("HTTP 503", "gave up after 2 attempts"),
-			},
-			{
-				PreConfig: env.sim.ClearFaults,
-				Config:    bareProviderBlock() + cancellationsConfig(env.triggerKey, entityIDs(1)),
-				Check:     env.canceledOnce(env.triggerKey, entityIDs(1)...),
-			},
+	env.test(t, []resource.TestStep{
+		// WIX_MAX_RETRIES=1: two attempts, then Wix's 503 reaches the user.
+		{
+			Config:      bareProviderBlock() + cancellationsConfig(env.triggerKey, entityIDs(1)),
+			ExpectError: expectWords("HTTP 503", "gave up after 2 attempts"),
+		},
+		{
+			PreConfig: env.sim.ClearFaults,
+			Config:    bareProviderBlock() + cancellationsConfig(env.triggerKey, entityIDs(1)),
+			Check:     env.canceledOnce(env.triggerKey, entityIDs(1)...),
 		},
 	})
 	if got := len(env.sim.RequestsTo(wix.PathCancel)); got != 3 {
@@ -46,13 +43,10 @@ func TestAccProvider_blockWinsOverEnvironment(t *testing.T) {
 	env := newSimEnv(t)
 	t.Setenv(envAppSecret, "a-wrong-secret-from-the-environment")
 	t.Setenv(envBaseURL, "http://127.0.0.1:1")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: env.providerBlock() + cancellationsConfig(env.triggerKey, entityIDs(1)),
-			Check:  env.canceledOnce(env.triggerKey, entityIDs(1)...),
-		}},
-	})
+	env.test(t, []resource.TestStep{{
+		Config: env.providerBlock() + cancellationsConfig(env.triggerKey, entityIDs(1)),
+		Check:  env.canceledOnce(env.triggerKey, entityIDs(1)...),
+	}})
 }
 
 // A ready access token is sent as it is, and no token is requested.
@@ -60,36 +54,30 @@ func TestAccProvider_accessToken(t *testing.T) {
 	env := newSimEnv(t)
 	token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
 	ids := entityIDs(2)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: bareProviderBlock(env.baseURLLine(), fmt.Sprintf("access_token = %q", token)) + cancellationsConfig(env.triggerKey, ids),
-			Check: resource.ComposeTestCheckFunc(env.canceledOnce(env.triggerKey, ids...), func(*terraform.State) error {
-				if n := len(env.sim.RequestsTo(wix.PathToken)); n != 0 {
-					return fmt.Errorf("token requests = %d, want 0 with a ready access token", n)
+	env.test(t, []resource.TestStep{{
+		Config: bareProviderBlock(env.baseURLLine(), fmt.Sprintf("access_token = %q", token)) + cancellationsConfig(env.triggerKey, ids),
+		Check: resource.ComposeTestCheckFunc(env.canceledOnce(env.triggerKey, ids...), func(*terraform.State) error {
+			if n := len(env.sim.RequestsTo(wix.PathToken)); n != 0 {
+				return fmt.Errorf("token requests = %d, want 0 with a ready access token", n)
+			}
+			for _, r := range env.cancellationRequests() {
+				if r.Header.Get("Authorization") != token {
+					return fmt.Errorf("Authorization header is not the configured token, sent raw")
 				}
-				for _, r := range env.cancellationRequests() {
-					if r.Header.Get("Authorization") != token {
-						return fmt.Errorf("Authorization header is not the configured token, sent raw")
-					}
-				}
-				return nil
-			}),
-		}},
-	})
+			}
+			return nil
+		}),
+	}})
 }
 
 // WIX_ACCESS_TOKEN works like access_token.
 func TestAccProvider_accessTokenFromEnvironment(t *testing.T) {
 	env := newSimEnv(t)
 	t.Setenv(envAccessToken, env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0))
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: bareProviderBlock(env.baseURLLine()) + cancellationsConfig(env.triggerKey, entityIDs(1)),
-			Check:  env.canceledOnce(env.triggerKey, entityIDs(1)...),
-		}},
-	})
+	env.test(t, []resource.TestStep{{
+		Config: bareProviderBlock(env.baseURLLine()) + cancellationsConfig(env.triggerKey, entityIDs(1)),
+		Check:  env.canceledOnce(env.triggerKey, entityIDs(1)...),
+	}})
 }
 
 // Values that come from resources not yet applied must not break plan; the
@@ -107,10 +95,7 @@ provider "wix" {
   access_token = terraform_data.wix.output.token
 }
 `, env.server.URL, token) + cancellationsConfig(env.triggerKey, entityIDs(2))
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps:                    []resource.TestStep{{Config: config, Check: env.canceledOnce(env.triggerKey, entityIDs(2)...)}},
-	})
+	env.test(t, []resource.TestStep{{Config: config, Check: env.canceledOnce(env.triggerKey, entityIDs(2)...)}})
 }
 
 // A malformed configuration is an error whenever the provider is
@@ -154,14 +139,11 @@ func TestAccProvider_malformedConfiguration(t *testing.T) {
 			for name, value := range tc.env {
 				t.Setenv(name, value)
 			}
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: env.factories(),
-				Steps: []resource.TestStep{{
-					Config:      bareProviderBlock(tc.lines...) + cancellationsConfig(env.triggerKey, entityIDs(1)),
-					PlanOnly:    true,
-					ExpectError: expectWords(tc.want...),
-				}},
-			})
+			env.test(t, []resource.TestStep{{
+				Config:      bareProviderBlock(tc.lines...) + cancellationsConfig(env.triggerKey, entityIDs(1)),
+				PlanOnly:    true,
+				ExpectError: expectWords(tc.want...),
+			}})
 		})
 	}
 	if n := len(env.sim.Requests()); n != 0 {

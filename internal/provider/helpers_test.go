@@ -1201,3 +1201,9 @@ func (e *accEnv) dropping(path string, afterServe bool) func() {
 	fault := wixsim.Fault{Path: path, DropConnection: !afterServe, DropAfterServe: afterServe}
 	return func() { e.sim.InjectFault(fault) }
 }
+
+// test runs these steps against this env's provider.
+func (e *accEnv) test(t *testing.T, steps []resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+}

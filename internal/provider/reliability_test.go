@@ -60,10 +60,7 @@ func testFailedApply(t *testing.T, env *accEnv, f failedApply) {
 		next = resource.TestStep{PreConfig: next.PreConfig, Config: f.config, PlanOnly: true, ExpectNonEmptyPlan: true,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{recreates}}}
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps:                    []resource.TestStep{{Config: f.config, ExpectError: expectWords(f.want...)}, next},
-	})
+	env.test(t, []resource.TestStep{{Config: f.config, ExpectError: expectWords(f.want...)}, next})
 }
 
 // A fresh token rejected too fails with a clear message, no loop; nothing
@@ -226,24 +223,21 @@ func testOutageThenRecovery(t *testing.T, served int32, batching string) {
 	const n = 12
 	outage(env, served)
 	config := env.config(n, []string{"max_retries = 1", "requests_per_minute = 0", batching})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, ExpectError: expectWords("Wix is unavailable", "nothing was saved to state", "HTTP 503", "scheduled maintenance")},
-			{
-				PreConfig: func() {
-					if left := len(unconfirmed(env, n)()); left == 0 || left == n {
-						t.Fatalf("Wix confirmed %d of %d cancellations before the outage, want some but not all", n-left, n)
-					}
-					env.sim.ClearFaults()
-				},
-				Config: config,
-				// State holds exactly what Wix confirmed: the plan creates
-				// the rest and leaves the confirmed ones alone.
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectCreates(n, unconfirmed(env, n))}},
-				ConfigStateChecks: savedChecks(env.triggerKey, entityIDs(n)),
-				Check:             env.canceledOnce(env.triggerKey, entityIDs(n)...),
+	env.test(t, []resource.TestStep{
+		{Config: config, ExpectError: expectWords("Wix is unavailable", "nothing was saved to state", "HTTP 503", "scheduled maintenance")},
+		{
+			PreConfig: func() {
+				if left := len(unconfirmed(env, n)()); left == 0 || left == n {
+					t.Fatalf("Wix confirmed %d of %d cancellations before the outage, want some but not all", n-left, n)
+				}
+				env.sim.ClearFaults()
 			},
+			Config: config,
+			// State holds exactly what Wix confirmed: the plan creates
+			// the rest and leaves the confirmed ones alone.
+			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectCreates(n, unconfirmed(env, n))}},
+			ConfigStateChecks: savedChecks(env.triggerKey, entityIDs(n)),
+			Check:             env.canceledOnce(env.triggerKey, entityIDs(n)...),
 		},
 	})
 }
@@ -317,15 +311,12 @@ func testRateLimit(t *testing.T, retryAfter bool, rest time.Duration, lines []st
 	env := newSimEnv(t)
 	const n = 30
 	count := rateLimited(env, 600, retryAfter, rest)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config:            env.config(n, append(lines, batchingOff)),
-			ConfigStateChecks: savedChecks(env.triggerKey, entityIDs(n)),
-			Check: resource.ComposeAggregateTestCheckFunc(env.canceledOnce(env.triggerKey, entityIDs(n)...),
-				func(*terraform.State) error { return check(count()) }),
-		}},
-	})
+	env.test(t, []resource.TestStep{{
+		Config:            env.config(n, append(lines, batchingOff)),
+		ConfigStateChecks: savedChecks(env.triggerKey, entityIDs(n)),
+		Check: resource.ComposeAggregateTestCheckFunc(env.canceledOnce(env.triggerKey, entityIDs(n)...),
+			func(*terraform.State) error { return check(count()) }),
+	}})
 }
 
 // A matching requests_per_minute: a 30-resource apply gets no 429 at all.
@@ -380,17 +371,14 @@ func test100Resources(t *testing.T, hold time.Duration, lines []string, check fu
 	env := newSimEnv(t)
 	const n = 100
 	peak := inFlight(env, hold)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: func() { env.sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Delay: 300 * time.Millisecond}) },
-			Config:    env.config(n, lines),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				env.canceledOnce(env.triggerKey, entityIDs(n)...),
-				env.expectStatuses(wix.PathToken, 200),
-				func(*terraform.State) error { return check(env, peak()) }),
-		}},
-	})
+	env.test(t, []resource.TestStep{{
+		PreConfig: func() { env.sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Delay: 300 * time.Millisecond}) },
+		Config:    env.config(n, lines),
+		Check: resource.ComposeAggregateTestCheckFunc(
+			env.canceledOnce(env.triggerKey, entityIDs(n)...),
+			env.expectStatuses(wix.PathToken, 200),
+			func(*terraform.State) error { return check(env, peak()) }),
+	}})
 }
 
 // With batching off, at most 50 calls are in flight, and more than

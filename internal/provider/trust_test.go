@@ -94,21 +94,18 @@ func TestAccTrust_tokenRedirectKeepsTheSecret(t *testing.T) {
 	}))
 	t.Cleanup(thief.Close)
 	env.sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Raw: true, Status: 307, Location: thief.URL + "/oauth2/token"})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config:      env.config(1, nil),
-			ExpectError: expectWords("HTTP 307", "redirecting to host 127.0.0.1", "no redirect is followed"),
-		}, {
-			PreConfig: func() {
-				if n := stolen.Load(); n != 0 {
-					t.Fatalf("the redirect target got %d request(s): the redirect was followed", n)
-				}
-			},
-			Config:   env.config(1, nil),
-			PlanOnly: true, ExpectNonEmptyPlan: true,
-		}},
-	})
+	env.test(t, []resource.TestStep{{
+		Config:      env.config(1, nil),
+		ExpectError: expectWords("HTTP 307", "redirecting to host 127.0.0.1", "no redirect is followed"),
+	}, {
+		PreConfig: func() {
+			if n := stolen.Load(); n != 0 {
+				t.Fatalf("the redirect target got %d request(s): the redirect was followed", n)
+			}
+		},
+		Config:   env.config(1, nil),
+		PlanOnly: true, ExpectNonEmptyPlan: true,
+	}})
 }
 
 // A 429 storm longer than max_retries allows is waited out within the
