@@ -9,8 +9,7 @@ import (
 )
 
 func TestCreateAutomationFillsWixDefaults(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	spec := newAutomation("welcome", "ACTIVE")
 	spec["revision"] = "77" // ignored on create, as Wix documents
 	a := createAutomation(t, ts, tok, spec)
@@ -54,8 +53,7 @@ func mutated(edit func(a, cfg map[string]any)) map[string]any {
 }
 
 func TestCreateAutomationValidation(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	firstAction := func(cfg map[string]any) map[string]any {
 		return cfg["actions"].(map[string]any)[cfg["rootActionIds"].([]string)[0]].(map[string]any)
 	}
@@ -111,8 +109,7 @@ func matches(got, pattern string) bool {
 }
 
 func TestGetAutomation(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	a := createAutomation(t, ts, tok, newAutomation("n", "ACTIVE"))
 	r := byID(t, ts, "GET", tok, a.ID, "")
 	wantStatus(t, r, 200)
@@ -136,8 +133,7 @@ func TestGetAutomation(t *testing.T) {
 }
 
 func TestDeleteAutomation(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	_, ts, tok := startDemo(t)
 	a := createAutomation(t, ts, tok, newAutomation("n", "ACTIVE"))
 	r := byID(t, ts, "DELETE", tok, a.ID, "")
 	wantStatus(t, r, 200)
@@ -149,8 +145,7 @@ func TestDeleteAutomation(t *testing.T) {
 }
 
 func TestBulkDeleteAutomations(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	a := createAutomation(t, ts, tok, newAutomation("a", "ACTIVE"))
 	missing := newID()
 	r := post(t, ts, bulkDeletePath, tok, jsonOf(t, map[string]any{"automationIds": []string{missing, a.ID}}))

@@ -94,8 +94,7 @@ func sendDropped(t *testing.T, ts interface{ Client() *http.Client }, url, metho
 }
 
 func TestDropAfterServeActsThenResets(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	for _, p := range []string{automationsPath, reportPath, cancelPath} {
 		sim.InjectFault(wixsim.Fault{Path: p, DropAfterServe: true})
 	}
@@ -118,8 +117,7 @@ func TestDropAfterServeActsThenResets(t *testing.T) {
 }
 
 func TestRecordedQueryAndIgnoredTelemetryHeader(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	a := createAutomation(t, ts, tok, newAutomation("n", "ACTIVE"))
 	req, _ := http.NewRequest("GET", ts.URL+automationsPath+"/"+a.ID+"?automationId="+a.ID+"&fields=A&fields=B", nil)
 	req.Header.Set("Authorization", tok)

@@ -45,6 +45,14 @@ func start(t *testing.T, opts wixsim.Options) (*wixsim.Server, *httptest.Server)
 	return sim, ts
 }
 
+// startDemo starts a simulator with the default options and returns a
+// token of the demo app on its installation.
+func startDemo(t *testing.T) (*wixsim.Server, *httptest.Server, string) {
+	t.Helper()
+	sim, ts := start(t, wixsim.Options{})
+	return sim, ts, demoToken(sim)
+}
+
 func demoToken(sim *wixsim.Server) string {
 	return sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
 }
@@ -192,20 +200,47 @@ func fetchToken(t *testing.T, ts *httptest.Server) string {
 	return tok.AccessToken
 }
 
-type bulkResponse struct {
-	TriggerKey string `json:"triggerKey"`
-	Results    []struct {
-		ItemMetadata struct {
-			ID            string          `json:"id"`
-			OriginalIndex int             `json:"originalIndex"`
-			Success       bool            `json:"success"`
-			Error         json.RawMessage `json:"error"`
-		} `json:"itemMetadata"`
-		ExternalEntityID string `json:"externalEntityId"`
-	} `json:"results"`
+// bulkOut is the answer of Bulk Cancel or Bulk Report Event, with results
+// of type R.
+type bulkOut[R any] struct {
+	TriggerKey         string `json:"triggerKey"`
+	Results            []R    `json:"results"`
 	BulkActionMetadata struct {
 		TotalSuccesses, TotalFailures, UndetailedFailures int
 	} `json:"bulkActionMetadata"`
+}
+
+// itemOut is the itemMetadata of one bulk result.
+type itemOut struct {
+	ID            string                              `json:"id"`
+	OriginalIndex int                                 `json:"originalIndex"`
+	Success       bool                                `json:"success"`
+	Error         *struct{ Code, Description string } `json:"error"`
+}
+
+// settled reports whether md answers item i of the request, as a failure
+// with an error code when failed is set, else as a success with no error.
+func (md itemOut) settled(i int, failed bool) bool {
+	return md.OriginalIndex == i && md.Success != failed && (md.Error != nil && md.Error.Code != "") == failed
+}
+
+type cancelItemOut struct {
+	ItemMetadata     itemOut `json:"itemMetadata"`
+	ExternalEntityID string  `json:"externalEntityId"`
+}
+
+// postBulk posts body to a bulk endpoint and decodes its answer, which
+// must be a 200 for the demo trigger key with n results.
+func postBulk[R any](t *testing.T, ts *httptest.Server, path, tok, body string, n int) bulkOut[R] {
+	t.Helper()
+	r := post(t, ts, path, tok, body)
+	wantStatus(t, r, 200)
+	var out bulkOut[R]
+	r.decode(t, &out)
+	if out.TriggerKey != wixsim.DemoTriggerKey || len(out.Results) != n {
+		t.Fatalf("answer = %s, want %d results for %s", r.raw, n, wixsim.DemoTriggerKey)
+	}
+	return out
 }
 
 func bulkBody(trigger string, ids ...string) string {

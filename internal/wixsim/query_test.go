@@ -47,8 +47,7 @@ func names(out queryOut) string {
 }
 
 func TestQueryPagesWithCursors(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	seed(sim, 5)
 	page := query(t, ts, tok, `{"query":{"filter":{},"cursorPaging":{"limit":2}}}`)
 	var got []string
@@ -72,8 +71,7 @@ func TestQueryPagesWithCursors(t *testing.T) {
 }
 
 func TestQueryLimits(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	seed(sim, 60)
 	if out := query(t, ts, tok, `{"query":{}}`); len(out.Automations) != 50 || !out.PagingMetadata.HasNext {
 		t.Errorf("default page = %d automations, hasNext %v", len(out.Automations), out.PagingMetadata.HasNext)
@@ -92,8 +90,7 @@ func TestQueryLimits(t *testing.T) {
 }
 
 func TestQueryCursorIsBoundToItsFirstPage(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	seed(sim, 3)
 	first := query(t, ts, tok, `{"query":{"filter":{"configuration.status":"ACTIVE"},"cursorPaging":{"limit":1}}}`)
 	next := first.PagingMetadata.Cursors["next"]
@@ -114,8 +111,7 @@ func TestQueryCursorIsBoundToItsFirstPage(t *testing.T) {
 }
 
 func TestQueryFilters(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	seed(sim, 4)
 	createAutomation(t, ts, tok, newAutomation("api", "ACTIVE"))
 	tests := []struct{ filter, want string }{

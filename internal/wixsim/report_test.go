@@ -10,8 +10,7 @@ import (
 )
 
 func TestReportPayloadRules(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	_, ts, tok := startDemo(t)
 	body := func(payload string) string { return `{"triggerKey":"form_submitted","payload":` + payload + `}` }
 	checkBodies(t, ts, reportPath, tok, []bodyCase{
 		{"scalars", body(`{"a":"x","b":1.5,"c":true,"d":null}`), ""},
@@ -28,8 +27,7 @@ func TestReportPayloadRules(t *testing.T) {
 }
 
 func TestReportIdempotencyRules(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	_, ts, tok := startDemo(t)
 	body := func(idem string) string { return `{"triggerKey":"form_submitted","idempotency":` + idem + `}` }
 	checkBodies(t, ts, reportPath, tok, []bodyCase{
 		{"80 characters", body(`{"key":"` + strings.Repeat("k", 80) + `"}`), ""},
@@ -43,8 +41,7 @@ func TestReportIdempotencyRules(t *testing.T) {
 }
 
 func TestEventsInspection(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	ev := fmt.Sprintf(`{"triggerKey":"form_submitted","payload":{"order_id":"A-17","amount":42,"vip":true},`+
 		`"externalEntityId":%q,"idempotency":{"key":"k1"}}`, entityA)
 	ids := report(t, ts, tok, ev)
@@ -72,8 +69,7 @@ func TestEventsInspection(t *testing.T) {
 }
 
 func TestCancelMarksEventsCanceled(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	for _, id := range []string{entityA, entityA, entityB, entityC} {
 		report(t, ts, tok, fmt.Sprintf(`{"triggerKey":"form_submitted","externalEntityId":%q}`, id))
 	}
@@ -89,8 +85,7 @@ func TestCancelMarksEventsCanceled(t *testing.T) {
 }
 
 func TestActivationsPerActiveAutomation(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	for _, status := range []string{"ACTIVE", "ACTIVE", "INACTIVE"} {
 		createAutomation(t, ts, tok, newAutomation("a", status))
 	}
@@ -108,19 +103,10 @@ func TestActivationsPerActiveAutomation(t *testing.T) {
 	}
 }
 
-type bulkReportOut struct {
-	TriggerKey string
-	Results    []struct {
-		ItemMetadata struct {
-			ID            string
-			OriginalIndex int
-			Success       bool
-			Error         *struct{ Code, Description string }
-		}
-		EventInfo     map[string]any
-		ActivationIDs []string
-	}
-	BulkActionMetadata struct{ TotalSuccesses, TotalFailures, UndetailedFailures int }
+type reportItemOut struct {
+	ItemMetadata  itemOut
+	EventInfo     map[string]any
+	ActivationIDs []string
 }
 
 func bulkReportBody(t *testing.T, events ...map[string]any) string {
@@ -128,24 +114,16 @@ func bulkReportBody(t *testing.T, events ...map[string]any) string {
 }
 
 func TestBulkReportPerItemFailure(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	sim.FailBulkReportItems(wixsim.DemoTriggerKey, entityB)
 	body := bulkReportBody(t,
 		map[string]any{"externalEntityId": entityA, "payload": map[string]any{"n": 1}},
 		map[string]any{"externalEntityId": entityB},
 		map[string]any{"idempotency": map[string]any{"key": "k"}})
-	r := post(t, ts, bulkReportPath, tok, body)
-	wantStatus(t, r, 200)
-	var out bulkReportOut
-	r.decode(t, &out)
-	if out.TriggerKey != wixsim.DemoTriggerKey || len(out.Results) != 3 {
-		t.Fatalf("answer = %s", r.raw)
-	}
+	out := postBulk[reportItemOut](t, ts, bulkReportPath, tok, body, 3)
 	for i, res := range out.Results {
 		failed := i == 1
-		md := res.ItemMetadata
-		if md.OriginalIndex != i || md.Success == failed || (md.Error != nil) != failed || (len(res.ActivationIDs) == 0) != failed {
+		if !res.ItemMetadata.settled(i, failed) || (len(res.ActivationIDs) == 0) != failed {
 			t.Errorf("result %d = %+v", i, res)
 		}
 	}
@@ -161,20 +139,16 @@ func TestBulkReportPerItemFailure(t *testing.T) {
 	// Single report ignores the hook; ClearFaults lifts it for bulk.
 	report(t, ts, tok, fmt.Sprintf(`{"triggerKey":"form_submitted","externalEntityId":%q}`, entityB))
 	sim.ClearFaults()
-	r = post(t, ts, bulkReportPath, tok, bulkReportBody(t, map[string]any{"externalEntityId": entityB}))
-	r.decode(t, &out)
+	out = postBulk[reportItemOut](t, ts, bulkReportPath, tok, bulkReportBody(t, map[string]any{"externalEntityId": entityB}), 1)
 	if !out.Results[0].ItemMetadata.Success {
-		t.Errorf("after ClearFaults: %s", r.raw)
+		t.Errorf("after ClearFaults: %+v", out.Results[0])
 	}
 }
 
 func TestBulkReportSharesIdempotencyWithReport(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	first := report(t, ts, tok, `{"triggerKey":"form_submitted","idempotency":{"key":"same"}}`)
-	r := post(t, ts, bulkReportPath, tok, bulkReportBody(t, map[string]any{"idempotency": map[string]any{"key": "same"}}))
-	var out bulkReportOut
-	r.decode(t, &out)
+	out := postBulk[reportItemOut](t, ts, bulkReportPath, tok, bulkReportBody(t, map[string]any{"idempotency": map[string]any{"key": "same"}}), 1)
 	if got := out.Results[0].ActivationIDs; len(got) != 1 || got[0] != first[0] {
 		t.Errorf("bulk repeat answered %v, want %v", got, first)
 	}
@@ -184,8 +158,7 @@ func TestBulkReportSharesIdempotencyWithReport(t *testing.T) {
 }
 
 func TestBulkReportValidation(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	_, ts, tok := startDemo(t)
 	many := make([]map[string]any, 101)
 	for i := range many {
 		many[i] = map[string]any{}
@@ -206,8 +179,7 @@ func TestBulkReportValidation(t *testing.T) {
 }
 
 func TestIdempotencyKeyExpiresAfterTTL(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	ev := `{"triggerKey":"form_submitted","idempotency":{"key":"short","ttlInMilliseconds":"1"}}`
 	first := report(t, ts, tok, ev)
 	time.Sleep(5 * time.Millisecond) // outlive the 1 ms TTL

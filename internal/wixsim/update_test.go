@@ -17,8 +17,7 @@ func patchBody(t *testing.T, id string, revision any, fields map[string]any) str
 }
 
 func TestUpdateAutomationMergesAndBumpsRevision(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	spec := newAutomation("before", "ACTIVE")
 	a := createAutomation(t, ts, tok, spec)
 	cfg := spec["configuration"].(map[string]any)
@@ -44,8 +43,7 @@ func TestUpdateAutomationMergesAndBumpsRevision(t *testing.T) {
 }
 
 func TestUpdateAutomationRefusals(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	a := createAutomation(t, ts, tok, newAutomation("n", "ACTIVE"))
 	partial := map[string]any{"configuration": map[string]any{"status": "INACTIVE"}}
 	tests := []struct {
@@ -83,8 +81,7 @@ func TestUpdateAutomationRefusals(t *testing.T) {
 }
 
 func TestDirectEditsBehindTheAPI(t *testing.T) {
-	sim, ts := start(t, wixsim.Options{})
-	tok := demoToken(sim)
+	sim, ts, tok := startDemo(t)
 	a := createAutomation(t, ts, tok, newAutomation("n", "ACTIVE"))
 	err := sim.UpdateAutomationDirect(a.ID, func(x *wixsim.Automation) {
 		x.Configuration.Status = "INACTIVE"
