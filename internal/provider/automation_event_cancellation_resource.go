@@ -101,11 +101,7 @@ func adoptedImport(stateTriggers types.Map, stateCanceledAt types.String) bool {
 
 func (r *automationEventCancellationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan automationEventCancellationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, call := r.begin(ctx, opCreate, plan.Timeouts, &resp.Diagnostics)
+	ctx, call := r.beginFrom(ctx, opCreate, req.Plan, &plan, &resp.Diagnostics)
 	if call == nil {
 		return
 	}

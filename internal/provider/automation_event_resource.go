@@ -316,11 +316,7 @@ func (r *automationEventResource) Update(ctx context.Context, req resource.Updat
 // confirmed the cancellation; otherwise the next destroy tries again.
 func (r *automationEventResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state automationEventModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, call := r.begin(ctx, opDelete, state.Timeouts, &resp.Diagnostics)
+	ctx, call := r.beginFrom(ctx, opDelete, req.State, &state, &resp.Diagnostics)
 	if call == nil {
 		return
 	}

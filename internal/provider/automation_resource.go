@@ -195,11 +195,7 @@ func (r *automationResource) ModifyPlan(ctx context.Context, req resource.Modify
 
 func (r *automationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan automationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, call := r.begin(ctx, opCreate, plan.Timeouts, &resp.Diagnostics)
+	ctx, call := r.beginFrom(ctx, opCreate, req.Plan, &plan, &resp.Diagnostics)
 	if call == nil {
 		return
 	}
@@ -238,11 +234,7 @@ func (r *automationResource) ownerAppID(triggerAppID string) string {
 
 func (r *automationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state automationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, call := r.begin(ctx, opRead, state.Timeouts, &resp.Diagnostics)
+	ctx, call := r.beginFrom(ctx, opRead, req.State, &state, &resp.Diagnostics)
 	if call == nil {
 		return
 	}
@@ -300,11 +292,7 @@ func (r *automationResource) Update(ctx context.Context, req resource.UpdateRequ
 
 func (r *automationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state automationModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, call := r.begin(ctx, opDelete, state.Timeouts, &resp.Diagnostics)
+	ctx, call := r.beginFrom(ctx, opDelete, req.State, &state, &resp.Diagnostics)
 	if call == nil {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
@@ -96,6 +97,27 @@ func (r *wixResource) begin(ctx context.Context, op wixOperation, t timeouts.Val
 		return ctx, nil
 	}
 	return r.beginWithin(ctx, op, timeout, diags)
+}
+
+// modelSource is a resource's plan or state, which an operation reads its
+// model from.
+type modelSource interface {
+	Get(ctx context.Context, target any) diag.Diagnostics
+	GetAttribute(ctx context.Context, p path.Path, target any) diag.Diagnostics
+}
+
+// beginFrom is the usual start of an operation that calls Wix: it reads
+// the model from the plan or state into model, then begins op with the
+// timeouts block found there. It returns a nil scope when diags got an
+// error.
+func (r *wixResource) beginFrom(ctx context.Context, op wixOperation, from modelSource, model any, diags *diag.Diagnostics) (context.Context, *wixCallScope) {
+	var t timeouts.Value
+	diags.Append(from.Get(ctx, model)...)
+	diags.Append(from.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+	if diags.HasError() {
+		return ctx, nil
+	}
+	return r.begin(ctx, op, t, diags)
 }
 
 // beginWithin readies op to run within timeout: the client, and a context
