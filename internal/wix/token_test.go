@@ -97,3 +97,32 @@ func TestAccessToken_rejectedCredentials(t *testing.T) {
 		t.Errorf("error = %q, want the app id and the 401, without the secret", err)
 	}
 }
+
+// A token that a 401 dropped after AccessToken fetched it has no known
+// expiry: the expiry held belongs to the token that replaces it, and
+// pairing the two would promise the old token a life it no longer has.
+func TestAccessToken_droppedTokenHasNoKnownExpiry(t *testing.T) {
+	_, client := tokenTestClient(t, time.Hour, Config{})
+	old, _, err := client.AccessToken(context.Background())
+	if err != nil {
+		t.Fatalf("AccessToken: %v", err)
+	}
+	source, ok := client.tokens.(*appTokenSource)
+	if !ok {
+		t.Fatalf("token source = %T, want the app's", client.tokens)
+	}
+	source.invalidate(old)
+	fresh, expiresAt, err := client.AccessToken(context.Background())
+	if err != nil {
+		t.Fatalf("AccessToken after the drop: %v", err)
+	}
+	if fresh == old || expiresAt.IsZero() {
+		t.Fatalf("after the drop AccessToken = (same token: %t, %s), want a new token with its expiry", fresh == old, expiresAt)
+	}
+	if got := source.expiry(old); !got.IsZero() {
+		t.Errorf("expiry of the dropped token = %s, want the zero time", got)
+	}
+	if got := source.expiry(fresh); !got.Equal(expiresAt) {
+		t.Errorf("expiry of the new token = %s, want %s", got, expiresAt)
+	}
+}
