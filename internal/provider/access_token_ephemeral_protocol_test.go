@@ -74,13 +74,7 @@ func TestEphemeral_AccessToken_firstFetchIsShared(t *testing.T) {
 func TestEphemeral_AccessToken_readyToken(t *testing.T) {
 	p := newProtocolEnv(t)
 	configured := p.env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
-	diags := p.configure(map[string]tftypes.Value{
-		"base_url":     tftypes.NewValue(tftypes.String, p.env.server.URL),
-		"access_token": tftypes.NewValue(tftypes.String, configured),
-	})
-	if hasErrors(diags) {
-		t.Fatalf("ConfigureProvider: %s", diagText(diags))
-	}
+	p.configureToken(configured)
 	token, expiresAt, diags := p.openAccessToken()
 	if hasErrors(diags) {
 		t.Fatalf("OpenEphemeralResource: %s", diagText(diags))

@@ -6,12 +6,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
@@ -109,25 +109,18 @@ func countCalls(sim *wixsim.Server) (queries, gets int) {
 // with GET, and a 404 then is reported as such.
 func TestAutomationCache_concurrentReadsShareOneQuery(t *testing.T) {
 	cache, sim, ids := newCacheOnSim(t, 40)
-	var wg sync.WaitGroup
-	errs := make(chan error, len(ids))
+	var reads errgroup.Group
 	for _, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		reads.Go(func() error {
 			a, err := cache.get(context.Background(), id)
 			if err == nil && a.ID != id {
 				err = fmt.Errorf("get(%s) returned %s", id, a.ID)
 			}
-			errs <- err
-		}()
+			return err
+		})
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
+	if err := reads.Wait(); err != nil {
+		t.Fatal(err)
 	}
 	if q, g := countCalls(sim); q != 1 || g != 0 {
 		t.Fatalf("40 concurrent reads made %d Query and %d Get calls, want 1 and 0", q, g)

@@ -287,14 +287,8 @@ func TestAction_CancelEvent_missingCredentials(t *testing.T) {
 func TestAction_CancelEvent_readyAccessToken(t *testing.T) {
 	p := newProtocolEnv(t)
 	token := p.env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
-	diags := p.configure(map[string]tftypes.Value{
-		"base_url":     tftypes.NewValue(tftypes.String, p.env.server.URL),
-		"access_token": tftypes.NewValue(tftypes.String, token),
-	})
-	if hasErrors(diags) {
-		t.Fatalf("ConfigureProvider: %s", diagText(diags))
-	}
-	if _, diags = p.invokeAction(context.Background(), p.cancelEventConfig(wixsim.DemoTriggerKey, entityIDs(2))); hasErrors(diags) {
+	p.configureToken(token)
+	if _, diags := p.invokeAction(context.Background(), p.cancelEventConfig(wixsim.DemoTriggerKey, entityIDs(2))); hasErrors(diags) {
 		t.Fatalf("InvokeAction: %s", diagText(diags))
 	}
 	calls := p.bulkCancelCalls()

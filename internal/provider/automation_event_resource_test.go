@@ -508,12 +508,8 @@ func TestAccAutomationEvent_forEach200(t *testing.T) {
 	maxCalls := len(ids) * 12 / 100
 	config := env.providerBlock() + forEachEvents(env.triggerKey, ids)
 	reported := simCheck(func() error {
-		t.Logf("%d events took %d report calls", len(ids), len(env.reportRequests()))
-		if n := len(env.reportRequests()); n > maxCalls {
-			return fmt.Errorf("%d report calls for %d events, want at most %d", n, len(ids), maxCalls)
-		}
-		if n := len(env.sim.RequestsTo(wix.PathToken)); n != 1 {
-			return fmt.Errorf("token requests = %d, want 1", n)
+		if err := env.fewCalls(t, "report", len(ids), maxCalls, 1, wix.PathReport, wix.PathBulkReport); err != nil {
+			return err
 		}
 		for _, id := range ids {
 			if _, err := env.onlyEvent(env.triggerKey, id); err != nil {
@@ -523,12 +519,9 @@ func TestAccAutomationEvent_forEach200(t *testing.T) {
 		return nil
 	})
 	canceled := simCheck(func() error {
-		t.Logf("%d events took %d cancel calls", len(ids), len(env.cancellationRequests()))
-		if n := len(env.cancellationRequests()); n > maxCalls {
-			return fmt.Errorf("%d cancel calls for %d events, want at most %d", n, len(ids), maxCalls)
-		}
-		if n := len(env.sim.RequestsTo(wix.PathToken)); n != 2 {
-			return fmt.Errorf("token requests = %d, want 2: one for the apply, one for the destroy", n)
+		// Two tokens: one for the apply, one for the destroy.
+		if err := env.fewCalls(t, "cancel", len(ids), maxCalls, 2, wix.PathCancel, wix.PathBulkCancel); err != nil {
+			return err
 		}
 		return env.eventsCanceled(true, ids...)(nil)
 	})
@@ -541,6 +534,21 @@ func TestAccAutomationEvent_forEach200(t *testing.T) {
 		{Config: config, Destroy: true},
 		{Config: env.providerBlock(), ConfigStateChecks: []statecheck.StateCheck{canceled}},
 	})
+}
+
+// fewCalls checks that n resources took at most maxCalls calls to these
+// paths (what names them), and that all calls so far asked for tokens
+// tokens.
+func (e *accEnv) fewCalls(t *testing.T, what string, n, maxCalls, tokens int, paths ...string) error {
+	calls := len(e.requestsTo(paths...))
+	t.Logf("%d events took %d %s calls", n, calls, what)
+	if calls > maxCalls {
+		return fmt.Errorf("%d %s calls for %d events, want at most %d", calls, what, n, maxCalls)
+	}
+	if got := len(e.sim.RequestsTo(wix.PathToken)); got != tokens {
+		return fmt.Errorf("token requests = %d, want %d", got, tokens)
+	}
+	return nil
 }
 
 // Create, replacement and destroy without credentials fail at plan, naming

@@ -695,15 +695,31 @@ func (e *accEnv) eventsCanceled(canceled bool, ids ...string) resource.TestCheck
 // when the check runs. Against the real API it matches any non-empty list
 // of strings.
 func (e *accEnv) simActivationIDs(id string) knownvalue.Check {
-	return activationIDsCheck{env: e, id: id}
+	return simEventCheck{e, id, "the activation ids the simulator holds for " + id, checkActivationIDs}
 }
 
-type activationIDsCheck struct {
-	env *accEnv
-	id  string
+// simReportedAt matches reported_at in state: an RFC 3339 time of the
+// apply, the second in which the simulator stored the event.
+func (e *accEnv) simReportedAt(id string) knownvalue.Check {
+	return simEventCheck{e, id, "the time the simulator stored the event of " + id, checkReportedAt}
 }
 
-func (c activationIDsCheck) CheckValue(v any) error {
+// simEventCheck matches a value in state against the simulator's one
+// event of an entity: check gets the event, or nil against the real API.
+type simEventCheck struct {
+	env   *accEnv
+	id    string
+	want  string
+	check func(v any, ev func() (*wixsim.Event, error)) error
+}
+
+func (c simEventCheck) CheckValue(v any) error {
+	return c.check(v, func() (*wixsim.Event, error) { return c.env.simEvent(c.id) })
+}
+
+func (c simEventCheck) String() string { return c.want }
+
+func checkActivationIDs(v any, event func() (*wixsim.Event, error)) error {
 	list, ok := v.([]any)
 	if !ok || len(list) == 0 {
 		return fmt.Errorf("activation_ids = %v, want a non-empty list", v)
@@ -714,7 +730,7 @@ func (c activationIDsCheck) CheckValue(v any) error {
 			return fmt.Errorf("activation_ids[%d] = %v, want a string", i, item)
 		}
 	}
-	ev, err := c.env.simEvent(c.id)
+	ev, err := event()
 	if ev == nil || err != nil {
 		return err
 	}
@@ -724,26 +740,11 @@ func (c activationIDsCheck) CheckValue(v any) error {
 	return nil
 }
 
-func (c activationIDsCheck) String() string {
-	return "the activation ids the simulator holds for " + c.id
-}
-
-// simReportedAt matches reported_at in state: an RFC 3339 time of the
-// apply, the second in which the simulator stored the event.
-func (e *accEnv) simReportedAt(id string) knownvalue.Check {
-	return reportedAtCheck{env: e, id: id}
-}
-
-type reportedAtCheck struct {
-	env *accEnv
-	id  string
-}
-
-func (c reportedAtCheck) CheckValue(v any) error {
+func checkReportedAt(v any, event func() (*wixsim.Event, error)) error {
 	if err := (recentRFC3339{}).CheckValue(v); err != nil {
 		return err
 	}
-	ev, err := c.env.simEvent(c.id)
+	ev, err := event()
 	if ev == nil || err != nil {
 		return err
 	}
@@ -755,8 +756,6 @@ func (c reportedAtCheck) CheckValue(v any) error {
 	}
 	return nil
 }
-
-func (c reportedAtCheck) String() string { return "the time the simulator stored the event of " + c.id }
 
 // noRequestsSince checks that no API call at all was made since the count
 // that *before holds when the check runs.

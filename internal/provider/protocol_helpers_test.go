@@ -102,6 +102,13 @@ func (p *protocolEnv) configureApp(extra map[string]tftypes.Value) {
 	p.configureOK(attributes)
 }
 
+// configureToken configures the provider with a ready access token for
+// the simulator, and fails the test on any error.
+func (p *protocolEnv) configureToken(token string) {
+	p.t.Helper()
+	p.configureOK(stringValues(map[string]string{"base_url": p.env.server.URL, "access_token": token}))
+}
+
 // configureOK is configure that fails the test on any error.
 func (p *protocolEnv) configureOK(attributes map[string]tftypes.Value) {
 	p.t.Helper()
