@@ -96,11 +96,11 @@ func automationIDs(list []wix.Automation) []string {
 	return ids
 }
 
+// sleepCtx waits d between lookups, giving up early (false) when ctx is
+// done. Since Go 1.23 an unfired time.After timer is freed without Stop.
 func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
-	case <-t.C:
+	case <-time.After(d):
 		return true
 	case <-ctx.Done():
 		return false
