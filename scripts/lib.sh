@@ -45,7 +45,9 @@ CONFIG
 }
 
 # cli_name_version CLI prints the first line of `CLI version`, such as
-# "Terraform v1.11.4" or "OpenTofu v1.6.3".
+# "Terraform v1.11.4" or "OpenTofu v1.6.3", and nothing (with status 0) when
+# CLI does not run: callers say what is wrong, which under pipefail a failed
+# pipeline would not let them do.
 cli_name_version() {
-  "$1" version 2>/dev/null | sed -n 1p
+  { "$1" version 2>/dev/null || true; } | sed -n 1p
 }
