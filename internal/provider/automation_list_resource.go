@@ -9,7 +9,6 @@ import (
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -50,35 +49,20 @@ func automationIdentitySchema() identityschema.Schema {
 }
 
 // automationListRead declares the list resource's one call to Wix.
-var automationListRead = wixRead{
-	what:  "the wix_automation list resource",
-	again: "run terraform query again",
-	calls: wixCalls{
-		typeName: "wix_automation",
-		scope:    setUpAutomationsScope,
-		calls:    map[wixOperation]wixCall{opRead: automationsQueryCall},
-	},
-}
+var automationListRead = automationsQueryRead("wix_automation", "the wix_automation list resource", "run terraform query again")
 
 // NewAutomationListResource is the factory the provider registers for
 // `terraform query` (Terraform 1.14+).
 func NewAutomationListResource() list.ListResource {
-	return &automationListResource{}
+	return &automationListResource{boundResource{wixBinding{calls: automationListRead.calls}}}
 }
 
 // automationListResource finds the site's automations for `terraform
 // query`, with the data source's filters, so that users can generate
-// import blocks for them.
+// import blocks for them. Like a resource, it is named and configured
+// with resource requests.
 type automationListResource struct {
-	data *providerData
-}
-
-func (l *automationListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_automation"
-}
-
-func (l *automationListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	l.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
+	boundResource
 }
 
 func (l *automationListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {

@@ -30,14 +30,16 @@ var automationsQueryCall = wixCall{
 }
 
 // automationsRead declares the data source's one call to Wix.
-var automationsRead = wixRead{
-	what:  "the wix_automations data source",
-	again: "the next plan or apply reads again",
-	calls: wixCalls{
-		typeName: "wix_automations",
+var automationsRead = automationsQueryRead("wix_automations", "the wix_automations data source", "the next plan or apply reads again")
+
+// automationsQueryRead is a reader whose one call to Wix is Query
+// Automations; what and again are as in wixRead.
+func automationsQueryRead(typeName, what, again string) wixRead {
+	return wixRead{what: what, again: again, calls: wixCalls{
+		typeName: typeName,
 		scope:    setUpAutomationsScope,
 		calls:    map[wixOperation]wixCall{opRead: automationsQueryCall},
-	},
+	}}
 }
 
 // NewAutomationsDataSource is the factory the provider registers.

@@ -27,29 +27,37 @@ func (b *wixBinding) configure(providerData any, diags *diag.Diagnostics) {
 	b.data = providerDataOf(providerData, diags)
 }
 
-// wixResource gives a resource what its wixCalls declare. A resource embeds
-// it and sets calls in its factory; it then has Metadata, Configure and
-// ModifyPlan (the plan-time credentials check), and begin for each
-// operation that calls Wix. A resource with a ModifyPlan of its own calls this one from it.
-type wixResource struct {
+// boundResource is what the framework names and configures with resource
+// requests: resources and list resources alike. It has Metadata (the type
+// name its wixCalls declare) and Configure.
+type boundResource struct {
 	wixBinding
 }
 
-// newWixResource is the wixResource of a resource that declares calls.
-func newWixResource(calls wixCalls) wixResource {
-	return wixResource{wixBinding{calls: calls}}
-}
-
 // Configure keeps the provider's data: the client and the credential state.
-func (r *wixResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (r *boundResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.configure(req.ProviderData, &resp.Diagnostics)
 }
 
 // Metadata names the resource as its wixCalls do (typeName already starts
 // with the provider's name), so that Terraform and every diagnostic take
 // the name from one place.
-func (r *wixResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+func (r *boundResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = r.calls.typeName
+}
+
+// wixResource gives a resource what its wixCalls declare. A resource embeds
+// it and sets calls in its factory; it then has Metadata, Configure and
+// ModifyPlan (the plan-time credentials check), and begin for each
+// operation that calls Wix. A resource with a ModifyPlan of its own calls
+// this one from it.
+type wixResource struct {
+	boundResource
+}
+
+// newWixResource is the wixResource of a resource that declares calls.
+func newWixResource(calls wixCalls) wixResource {
+	return wixResource{boundResource{wixBinding{calls: calls}}}
 }
 
 // providerDataOf is the provider's data as Configure hands it to resources,
