@@ -42,18 +42,26 @@ mkdir "$work/config"
 cp demo/main.tf "$work/config/"
 cd "$work/config"
 
-echo "==> apply ($cli_version)"
-"$cli" apply -auto-approve -no-color -compact-warnings
+# apply_then_nothing_left ARGS...: apply, then require a second plan with
+# the same arguments to have nothing to do.
+apply_then_nothing_left() {
+  "$cli" apply -auto-approve -no-color -compact-warnings "$@"
+  echo "==> plan $* (a second plan must have no changes)"
+  set +e
+  "$cli" plan -detailed-exitcode -no-color -compact-warnings "$@"
+  local code=$?
+  set -e
+  if [[ $code -ne 0 ]]; then
+    echo "the second plan was not empty (exit code $code)" >&2
+    exit 1
+  fi
+}
 
-echo "==> plan (a second plan must have no changes)"
-set +e
-"$cli" plan -detailed-exitcode -no-color -compact-warnings
-code=$?
-set -e
-if [[ $code -ne 0 ]]; then
-  echo "the second plan was not empty (exit code $code)" >&2
-  exit 1
-fi
+echo "==> apply: the environment is up ($cli_version)"
+apply_then_nothing_left
+
+echo "==> apply -var decommissioned=true: the environment is retired"
+apply_then_nothing_left -var decommissioned=true
 
 echo "==> Stopping the simulator"
 kill "$sim_pid"
