@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -18,9 +17,8 @@ import (
 )
 
 var (
-	_ provider.ProviderWithListResources = (*wixProvider)(nil)
-	_ list.ListResource                  = (*automationListResource)(nil)
-	_ list.ListResourceWithConfigure     = (*automationListResource)(nil)
+	_ list.ListResource              = (*automationListResource)(nil)
+	_ list.ListResourceWithConfigure = (*automationListResource)(nil)
 )
 
 // automationIdentityModel is the identity of a wix_automation: Wix's

@@ -8,8 +8,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -20,7 +22,14 @@ import (
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 )
 
-var _ provider.Provider = (*wixProvider)(nil)
+// The provider serves every kind of type the framework has; each kind's
+// registration is below, in one place.
+var (
+	_ provider.Provider                       = (*wixProvider)(nil)
+	_ provider.ProviderWithActions            = (*wixProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*wixProvider)(nil)
+	_ provider.ProviderWithListResources      = (*wixProvider)(nil)
+)
 
 // wixProvider is the provider. clientOverrides lets tests adjust the client
 // configuration (shorter backoff, an instrumented HTTP client); it is nil in
@@ -180,6 +189,20 @@ func (p *wixProvider) DataSources(context.Context) []func() datasource.DataSourc
 func (p *wixProvider) ListResources(ctx context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
 		NewAutomationListResource,
+	}
+}
+
+// Actions are the provider's actions (Terraform 1.14+).
+func (p *wixProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewAutomationCancelEventAction,
+	}
+}
+
+// EphemeralResources are the provider's ephemeral resources (Terraform 1.10+).
+func (p *wixProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewAccessTokenEphemeralResource,
 	}
 }
 
