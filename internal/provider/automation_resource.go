@@ -8,12 +8,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -213,14 +215,20 @@ func (r *automationResource) Create(ctx context.Context, req resource.CreateRequ
 	automationsOf(r.data).put(created)
 	plan.setComputed(created)
 	tflog.Debug(ctx, "Created Wix automation", map[string]any{"automation_id": created.ID})
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, automationIdentity(created.ID))...)
+	saveAutomation(ctx, &resp.State, resp.Identity, plan, created.ID, &resp.Diagnostics)
 }
 
 // IdentitySchema is the automation's id, so that terraform query (the
 // wix_automation list resource) can generate import blocks.
 func (r *automationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = automationIdentitySchema()
+}
+
+// saveAutomation ends an operation that keeps the automation: its state,
+// and the identity (its id) that the framework wants alongside every time.
+func saveAutomation(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, m automationModel, id string, diags *diag.Diagnostics) {
+	diags.Append(state.Set(ctx, m)...)
+	diags.Append(identity.Set(ctx, automationIdentity(id))...)
 }
 
 // ownerAppID is the app the created automation belongs to: the provider's
@@ -255,8 +263,7 @@ func (r *automationResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	resp.Diagnostics.Append(state.fromWix(remote)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, automationIdentity(id))...)
+	saveAutomation(ctx, &resp.State, resp.Identity, state, id, &resp.Diagnostics)
 }
 
 func (r *automationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -268,8 +275,7 @@ func (r *automationResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	if !changedBeyondTimeouts(req.State.Raw, req.Plan.Raw) {
 		plan.Revision = state.Revision
-		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-		resp.Diagnostics.Append(resp.Identity.Set(ctx, automationIdentity(state.ID.ValueString()))...)
+		saveAutomation(ctx, &resp.State, resp.Identity, plan, state.ID.ValueString(), &resp.Diagnostics)
 		return
 	}
 	ctx, call := r.begin(ctx, opUpdate, plan.Timeouts, &resp.Diagnostics)
@@ -286,8 +292,7 @@ func (r *automationResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	automationsOf(r.data).put(updated)
 	plan.setComputed(updated)
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, automationIdentity(id))...)
+	saveAutomation(ctx, &resp.State, resp.Identity, plan, id, &resp.Diagnostics)
 }
 
 func (r *automationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
