@@ -118,11 +118,11 @@ resource "terraform_data" "release" {
 			{Config: config, Check: func(*terraform.State) error { return canceledEach(env, ids) }},
 			{Config: config, PlanOnly: true},
 		},
-		CheckDestroy: func(*terraform.State) error {
+		CheckDestroy: env.onSim(func() error {
 			if got := len(env.sim.RequestsTo(wix.PathBulkCancel)); got != 1 {
 				return fmt.Errorf("Bulk Cancel Event calls = %d over create, plan and destroy, want the 1 after create", got)
 			}
 			return nil
-		},
+		}),
 	})
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
@@ -30,10 +29,7 @@ func TestAccAutomationEventCancellation_applyMany(t *testing.T) {
 			expectString(address(i), "trigger_key", env.triggerKey),
 			expectString(address(i), "external_entity_id", id))
 	}
-	wire := func(*terraform.State) error { return nil }
-	if env.sim != nil {
-		wire = func(*terraform.State) error { return checkWireOfApply(env, ids) }
-	}
+	wire := env.onSim(func() error { return checkWireOfApply(env, ids) })
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
@@ -42,10 +38,7 @@ func TestAccAutomationEventCancellation_applyMany(t *testing.T) {
 			// framework fails a non-empty plan) and calls nothing.
 			{Config: config, PlanOnly: true},
 		},
-		CheckDestroy: func(*terraform.State) error {
-			if env.sim == nil {
-				return nil
-			}
+		CheckDestroy: env.onSim(func() error {
 			if got := len(env.cancellationRequests()); got != len(ids) {
 				return fmt.Errorf("after refresh, plan and destroy there were %d cancel calls in all, want the %d of the apply", got, len(ids))
 			}
@@ -53,7 +46,7 @@ func TestAccAutomationEventCancellation_applyMany(t *testing.T) {
 				return fmt.Errorf("token requests = %d, want 1 (refresh, plan and destroy need no token)", got)
 			}
 			return nil
-		},
+		}),
 	})
 }
 
@@ -176,12 +169,10 @@ func TestAccAutomationEventCancellation_import(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
-			{Config: config, Check: func(*terraform.State) error {
-				if env.sim != nil {
-					cancelsAfterCreate = len(env.cancellationRequests())
-				}
+			{Config: config, Check: env.onSim(func() error {
+				cancelsAfterCreate = len(env.cancellationRequests())
 				return nil
-			}},
+			})},
 			{
 				ResourceName:            address,
 				ImportState:             true,
@@ -204,12 +195,12 @@ func TestAccAutomationEventCancellation_import(t *testing.T) {
 			{ResourceName: address, ImportState: true, ImportStateId: "/" + id, Config: config,
 				ExpectError: expectWords("has a trigger key that is empty")},
 		},
-		CheckDestroy: func(*terraform.State) error {
-			if env.sim != nil && len(env.cancellationRequests()) != cancelsAfterCreate {
+		CheckDestroy: env.onSim(func() error {
+			if len(env.cancellationRequests()) != cancelsAfterCreate {
 				return fmt.Errorf("import or destroy called Wix: %d cancel calls, want %d", len(env.cancellationRequests()), cancelsAfterCreate)
 			}
 			return nil
-		},
+		}),
 	})
 }
 
@@ -244,12 +235,12 @@ resource "wix_automation_event_cancellation" "adopted" {
 				expectAttr(address, "triggers", knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v1")})),
 			},
 		}},
-		CheckDestroy: func(*terraform.State) error {
+		CheckDestroy: env.onSim(func() error {
 			if n := len(env.sim.Requests()); n != 0 {
 				return fmt.Errorf("import, apply and destroy without credentials made %d API calls, want 0", n)
 			}
 			return nil
-		},
+		}),
 	})
 }
 
@@ -264,10 +255,10 @@ func TestAccAutomationEventCancellation_credentialsOnlyWhenCalling(t *testing.T)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
-			{Config: withCredentials, Check: func(*terraform.State) error {
+			{Config: withCredentials, Check: env.onSim(func() error {
 				requestsAfterCreate = len(env.sim.Requests())
 				return nil
-			}},
+			})},
 			// The same resources, no credentials: refresh and plan are empty.
 			{Config: noCredentials + cancellationsConfig(env.triggerKey, ids[:1]), PlanOnly: true},
 			// One more resource needs an API call: the plan fails and names
@@ -293,12 +284,12 @@ func TestAccAutomationEventCancellation_credentialsOnlyWhenCalling(t *testing.T)
 				ExpectError: expectWords("Missing Wix credentials"),
 			},
 		},
-		CheckDestroy: func(*terraform.State) error {
+		CheckDestroy: env.onSim(func() error {
 			if n := len(env.sim.Requests()); n != requestsAfterCreate {
 				return fmt.Errorf("plans and destroy without credentials made %d API calls, want 0", n-requestsAfterCreate)
 			}
 			return nil
-		},
+		}),
 	})
 }
 

@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
@@ -35,13 +34,10 @@ func TestAccAutomationEvent_lifecycle(t *testing.T) {
 	id := entityIDs(1)[0]
 	config := env.providerBlock(batchingOff) + oneEvent(env.triggerKey, id, `payload = { order_id = "A-17", amount = 42 }`)
 	checks := append(env.eventStateChecks(id),
-		statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("idempotency_key"), knownvalue.StringRegexp(randomKeyPattern)),
-		statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("payload"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+		expectAttr(oneEventAddr, "idempotency_key", knownvalue.StringRegexp(randomKeyPattern)),
+		expectAttr(oneEventAddr, "payload", knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"order_id": knownvalue.StringExact("A-17"), "amount": knownvalue.Int64Exact(42)})))
-	wire := func(*terraform.State) error {
-		if env.sim == nil {
-			return nil
-		}
+	wire := env.onSim(func() error {
 		reports := env.sim.RequestsTo(wix.PathReport)
 		if len(reports) != 1 || len(env.sim.Requests()) != 2 {
 			return fmt.Errorf("requests = %v, want one token request and one Report Event", env.sim.Requests())
@@ -59,7 +55,7 @@ func TestAccAutomationEvent_lifecycle(t *testing.T) {
 			return fmt.Errorf("event = %+v, want a random key and not canceled", ev)
 		}
 		return checkHeaders(reports[0])
-	}
+	})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
@@ -107,7 +103,7 @@ func TestAccAutomationEvent_payloadTypesOnTheWire(t *testing.T) {
 	env.test(t, []resource.TestStep{{
 		Config: env.providerBlock() + oneEvent(env.triggerKey, id, payload),
 		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("payload"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+			expectAttr(oneEventAddr, "payload", knownvalue.ObjectExact(map[string]knownvalue.Check{
 				"s": knownvalue.StringExact("A-17"), "n": knownvalue.Int64Exact(42), "big": knownvalue.NumberExact(bigInt),
 				"dec": knownvalue.Float64Exact(0.1), "neg": knownvalue.Float64Exact(-3.5), "yes": knownvalue.Bool(true),
 				"no": knownvalue.Bool(false), "items": knownvalue.ListExact([]knownvalue.Check{item("A1", 2, false), item("B2", 1, true)}),
@@ -151,7 +147,7 @@ func TestAccAutomationEvent_retryAfterResetReportsOnce(t *testing.T) {
 			env.sim.InjectFault(wixsim.Fault{Path: tc.path, DropAfterServe: true})
 			var checks []statecheck.StateCheck
 			for i, id := range ids {
-				checks = append(checks, statecheck.ExpectKnownValue(eventAddr(i), tfjsonpath.New("activation_ids"), env.simActivationIDs(id)))
+				checks = append(checks, expectAttr(eventAddr(i), "activation_ids", env.simActivationIDs(id)))
 			}
 			env.test(t, []resource.TestStep{{
 				Config:            env.providerBlock(tc.batching) + eventsConfig(env.triggerKey, ids),
@@ -159,12 +155,12 @@ func TestAccAutomationEvent_retryAfterResetReportsOnce(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					env.expectStatuses(tc.path, 0, http.StatusOK),
 					env.reportCallsSoFar(2),
-					func(*terraform.State) error {
+					env.onSim(func() error {
 						if n := len(env.sim.Events()); n != tc.n {
 							return fmt.Errorf("the simulator holds %d events, want %d: the retry reported again", n, tc.n)
 						}
 						return nil
-					}),
+					})),
 			}})
 		})
 	}
@@ -181,11 +177,8 @@ func TestAccAutomationEvent_idempotencyKeySet(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: append(env.eventStateChecks(id),
-				statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("idempotency_key"), knownvalue.StringExact(key))),
-			Check: func(*terraform.State) error {
-				if env.sim == nil {
-					return nil
-				}
+				expectAttr(oneEventAddr, "idempotency_key", knownvalue.StringExact(key))),
+			Check: env.onSim(func() error {
 				reports := env.sim.RequestsTo(wix.PathReport)
 				if len(reports) != 1 || !strings.HasSuffix(string(reports[0].Body), fmt.Sprintf(`"idempotency":{"key":%q}}`, key)) {
 					return fmt.Errorf("Report Event calls = %v, want one that sends idempotency.key %q", reports, key)
@@ -195,7 +188,7 @@ func TestAccAutomationEvent_idempotencyKeySet(t *testing.T) {
 					err = fmt.Errorf("the simulator stored key %q, want %q", ev.IdempotencyKey, key)
 				}
 				return err
-			},
+			}),
 		}},
 		CheckDestroy: env.eventsCanceled(true, id),
 	})
@@ -221,8 +214,8 @@ func TestAccAutomationEvent_idempotencyKeyRandom(t *testing.T) {
 		{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("idempotency_key"), keyOnTheWire),
-				sameKey.AddStateValue(oneEventAddr, tfjsonpath.New("idempotency_key")),
+				expectAttr(oneEventAddr, "idempotency_key", keyOnTheWire),
+				sameKey.AddStateValue(oneEventAddr, attr("idempotency_key")),
 			},
 			Check: env.countRequests(&requests),
 		},
@@ -232,7 +225,7 @@ func TestAccAutomationEvent_idempotencyKeyRandom(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(oneEventAddr, plancheck.ResourceActionNoop),
 			}},
-			ConfigStateChecks: []statecheck.StateCheck{sameKey.AddStateValue(oneEventAddr, tfjsonpath.New("idempotency_key"))},
+			ConfigStateChecks: []statecheck.StateCheck{sameKey.AddStateValue(oneEventAddr, attr("idempotency_key"))},
 			Check:             env.noRequestsSince(&requests),
 		},
 	})
@@ -265,17 +258,14 @@ func TestAccAutomationEvent_replacementKeepingKeyFails(t *testing.T) {
 				Config:           event(ids[0], "v2", k2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{replacesEvent}},
 				ConfigStateChecks: append(env.eventStateChecks(ids[0])[:1],
-					statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("idempotency_key"), knownvalue.StringExact(k2))),
-				Check: resource.ComposeTestCheckFunc(env.reportCallsSoFar(2), env.cancelCallsSoFar(1), func(*terraform.State) error {
-					if env.sim == nil {
-						return nil
-					}
+					expectAttr(oneEventAddr, "idempotency_key", knownvalue.StringExact(k2))),
+				Check: resource.ComposeTestCheckFunc(env.reportCallsSoFar(2), env.cancelCallsSoFar(1), env.onSim(func() error {
 					events := env.eventsOf(env.triggerKey, ids[0])
 					if len(events) != 2 || !events[0].Canceled || events[1].Canceled || events[1].IdempotencyKey != k2 {
 						return fmt.Errorf("events = %+v, want the first canceled and the second reported with %s", events, k2)
 					}
 					return nil
-				}),
+				})),
 			},
 		},
 		CheckDestroy: env.eventsCanceled(true, ids[0]),
@@ -315,8 +305,8 @@ func TestAccAutomationEvent_bulkPerItemFailure(t *testing.T) {
 				PreConfig: env.sim.ClearFaults,
 				Config:    config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(eventAddr(bad), tfjsonpath.New("activation_ids"), env.simActivationIDs(ids[bad])),
-					statecheck.ExpectKnownValue(eventAddr(0), tfjsonpath.New("activation_ids"), env.simActivationIDs(ids[0])),
+					expectAttr(eventAddr(bad), "activation_ids", env.simActivationIDs(ids[bad])),
+					expectAttr(eventAddr(0), "activation_ids", env.simActivationIDs(ids[0])),
 				},
 				Check: func(*terraform.State) error {
 					reports := env.reportRequests()
@@ -419,11 +409,11 @@ func TestAccAutomationEvent_importBlock(t *testing.T) {
 				fmt.Sprintf("idempotency_key = %q", key))
 	}
 	recorded := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("payload"), knownvalue.ObjectExact(map[string]knownvalue.Check{"tier": knownvalue.StringExact("gold")})),
-		statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("triggers"), knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v1")})),
-		statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("idempotency_key"), knownvalue.StringExact(k1)),
-		statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("reported_at"), knownvalue.Null()),
-		statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("activation_ids"), knownvalue.Null()),
+		expectAttr(oneEventAddr, "payload", knownvalue.ObjectExact(map[string]knownvalue.Check{"tier": knownvalue.StringExact("gold")})),
+		expectAttr(oneEventAddr, "triggers", knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v1")})),
+		expectAttr(oneEventAddr, "idempotency_key", knownvalue.StringExact(k1)),
+		expectAttr(oneEventAddr, "reported_at", knownvalue.Null()),
+		expectAttr(oneEventAddr, "activation_ids", knownvalue.Null()),
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
@@ -435,12 +425,12 @@ func TestAccAutomationEvent_importBlock(t *testing.T) {
 				}},
 				ConfigStateChecks: recorded,
 				// Only the report made outside Terraform, no token of the provider.
-				Check: func(*terraform.State) error {
+				Check: env.onSim(func() error {
 					if env.sim != nil && len(env.sim.Requests()) != 2 {
 						return fmt.Errorf("import and apply made %d API calls, want 0", len(env.sim.Requests())-2)
 					}
 					return nil
-				},
+				}),
 			},
 			{Config: config("v1", k1), PlanOnly: true},
 			// Recorded: a change now replaces the event like any other.
@@ -462,12 +452,12 @@ func TestAccAutomationEvent_importCLI(t *testing.T) {
 	id := entityIDs(1)[0]
 	env.reportOutside(id)
 	config := env.providerBlock() + oneEvent(env.triggerKey, id, `payload = { tier = "gold" }`)
-	noCall := func(*terraform.State) error {
+	noCall := env.onSim(func() error {
 		if env.sim != nil && len(env.sim.Requests()) != 2 {
 			return fmt.Errorf("import and apply made %d API calls, want 0", len(env.sim.Requests())-2)
 		}
 		return nil
-	}
+	})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
@@ -487,8 +477,8 @@ func TestAccAutomationEvent_importCLI(t *testing.T) {
 					plancheck.ExpectResourceAction(oneEventAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("payload"), knownvalue.ObjectExact(map[string]knownvalue.Check{"tier": knownvalue.StringExact("gold")})),
-					statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("idempotency_key"), knownvalue.Null()),
+					expectAttr(oneEventAddr, "payload", knownvalue.ObjectExact(map[string]knownvalue.Check{"tier": knownvalue.StringExact("gold")})),
+					expectAttr(oneEventAddr, "idempotency_key", knownvalue.Null()),
 				},
 				Check: noCall,
 			},
@@ -527,7 +517,7 @@ func TestAccAutomationEvent_forEach200(t *testing.T) {
 	})
 	env.test(t, []resource.TestStep{
 		{Config: config, ConfigStateChecks: []statecheck.StateCheck{reported,
-			statecheck.ExpectKnownValue(`wix_automation_event.env["`+ids[117]+`"]`, tfjsonpath.New("activation_ids"), env.simActivationIDs(ids[117])),
+			expectAttr(`wix_automation_event.env["`+ids[117]+`"]`, "activation_ids", env.simActivationIDs(ids[117])),
 		}},
 		// The harness cannot read for_each state back for its own
 		// destroy: destroy in a step, then check with no resources left.
@@ -604,7 +594,7 @@ func TestAccAutomationEvent_importWithoutCredentials(t *testing.T) {
 				Config: bareProviderBlock(env.baseURLLine()) + importBlock + event,
 				ConfigStateChecks: []statecheck.StateCheck{
 					simCheck(func() error { return env.noRequestsSince(&before)(nil) }),
-					statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("triggers"), knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v1")})),
+					expectAttr(oneEventAddr, "triggers", knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v1")})),
 				},
 			},
 			// Destroy (the test's end) runs with this configuration.
@@ -672,8 +662,8 @@ func TestAccAutomationEvent_noActivations(t *testing.T) {
 	env.test(t, []resource.TestStep{{
 		Config: env.providerBlock() + oneEvent(env.triggerKey, id),
 		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("activation_ids"), knownvalue.ListSizeExact(0)),
-			statecheck.ExpectKnownValue(oneEventAddr, tfjsonpath.New("reported_at"), recentRFC3339{}),
+			expectAttr(oneEventAddr, "activation_ids", knownvalue.ListSizeExact(0)),
+			expectAttr(oneEventAddr, "reported_at", recentRFC3339{}),
 		},
 	}})
 }

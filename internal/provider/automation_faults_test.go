@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
@@ -69,16 +68,13 @@ func TestAccAutomationResource_createAnswerLost(t *testing.T) {
 		Steps: []resource.TestStep{{
 			PreConfig: env.dropping(wix.PathAutomations, true),
 			Config:    env.automationConfig(automationSpec{}),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				env.expectAutomationCount(1),
-				env.expectStatuses(wix.PathAutomations, 0),
-				func(s *terraform.State) error {
-					if got, want := s.RootModule().Resources[automationAddr].Primary.ID, env.onlyAutomation().ID; got != want {
-						return fmt.Errorf("state holds automation %s, Wix holds %s", got, want)
-					}
-					return nil
-				},
-			),
+			Check:     resource.ComposeAggregateTestCheckFunc(env.expectAutomationCount(1), env.expectStatuses(wix.PathAutomations, 0)),
+			ConfigStateChecks: []statecheck.StateCheck{automationIs("id", knownvalue.StringFunc(func(got string) error {
+				if want := env.onlyAutomation().ID; got != want {
+					return fmt.Errorf("state holds automation %s, Wix holds %s", got, want)
+				}
+				return nil
+			}))},
 		}},
 		CheckDestroy: env.expectAutomationCount(0),
 	})

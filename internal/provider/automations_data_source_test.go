@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
@@ -29,7 +28,7 @@ func listedIDs(automations []wixsim.Automation) statecheck.StateCheck {
 	for i, a := range automations {
 		ids[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": knownvalue.StringExact(a.ID)})
 	}
-	return statecheck.ExpectKnownValue(automationsAddress, tfjsonpath.New("automations"), knownvalue.ListExact(ids))
+	return expectAttr(automationsAddress, "automations", knownvalue.ListExact(ids))
 }
 
 // queryBody is the part of a Query Automations body the tests look at.
@@ -111,7 +110,7 @@ func TestAccAutomationsDataSourceReadsEveryAutomationInOneCall(t *testing.T) {
 		Config: env.automationsConfig(),
 		ConfigStateChecks: []statecheck.StateCheck{
 			listedIDs(seeded),
-			statecheck.ExpectKnownValue(automationsAddress, tfjsonpath.New("automations").AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
+			statecheck.ExpectKnownValue(automationsAddress, attr("automations").AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
 				"id":              knownvalue.StringExact(first.ID),
 				"name":            knownvalue.StringExact("automation 000"),
 				"description":     knownvalue.Null(),
@@ -243,7 +242,7 @@ func TestAccAutomationsDataSourceEmptySite(t *testing.T) {
 	env.runAutomationsTest(resource.TestStep{
 		Config: env.automationsConfig(),
 		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue(automationsAddress, tfjsonpath.New("automations"), knownvalue.ListExact([]knownvalue.Check{})),
+			expectAttr(automationsAddress, "automations", knownvalue.ListExact([]knownvalue.Check{})),
 		},
 		Check: env.eachReadCalls(1, 500, "{}"),
 	})

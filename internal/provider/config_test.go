@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
@@ -56,7 +55,7 @@ func TestAccProvider_accessToken(t *testing.T) {
 	ids := entityIDs(2)
 	env.test(t, []resource.TestStep{{
 		Config: bareProviderBlock(env.baseURLLine(), fmt.Sprintf("access_token = %q", token)) + cancellationsConfig(env.triggerKey, ids),
-		Check: resource.ComposeTestCheckFunc(env.canceledOnce(env.triggerKey, ids...), func(*terraform.State) error {
+		Check: resource.ComposeTestCheckFunc(env.canceledOnce(env.triggerKey, ids...), env.onSim(func() error {
 			if n := len(env.sim.RequestsTo(wix.PathToken)); n != 0 {
 				return fmt.Errorf("token requests = %d, want 0 with a ready access token", n)
 			}
@@ -66,7 +65,7 @@ func TestAccProvider_accessToken(t *testing.T) {
 				}
 			}
 			return nil
-		}),
+		})),
 	}})
 }
 
