@@ -47,12 +47,10 @@ type automationEventCancellationResource struct {
 }
 
 type automationEventCancellationModel struct {
-	ID               types.String   `tfsdk:"id"`
-	TriggerKey       types.String   `tfsdk:"trigger_key"`
-	ExternalEntityID types.String   `tfsdk:"external_entity_id"`
-	Triggers         types.Map      `tfsdk:"triggers"`
-	CanceledAt       types.String   `tfsdk:"canceled_at"`
-	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+	eventKeyModel
+	Triggers   types.Map      `tfsdk:"triggers"`
+	CanceledAt types.String   `tfsdk:"canceled_at"`
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *automationEventCancellationResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

@@ -66,15 +66,13 @@ type automationEventResource struct {
 }
 
 type automationEventModel struct {
-	ID               types.String   `tfsdk:"id"`
-	TriggerKey       types.String   `tfsdk:"trigger_key"`
-	ExternalEntityID types.String   `tfsdk:"external_entity_id"`
-	Payload          types.Dynamic  `tfsdk:"payload"`
-	IdempotencyKey   types.String   `tfsdk:"idempotency_key"`
-	Triggers         types.Map      `tfsdk:"triggers"`
-	ActivationIDs    types.List     `tfsdk:"activation_ids"`
-	ReportedAt       types.String   `tfsdk:"reported_at"`
-	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+	eventKeyModel
+	Payload        types.Dynamic  `tfsdk:"payload"`
+	IdempotencyKey types.String   `tfsdk:"idempotency_key"`
+	Triggers       types.Map      `tfsdk:"triggers"`
+	ActivationIDs  types.List     `tfsdk:"activation_ids"`
+	ReportedAt     types.String   `tfsdk:"reported_at"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *automationEventResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

@@ -21,6 +21,14 @@ import (
 // share about it lives here, so that their schemas and calls cannot drift
 // apart; each keeps its own descriptions.
 
+// eventKeyModel is the part of both resources' models that names the
+// event: what an import sets.
+type eventKeyModel struct {
+	ID               types.String `tfsdk:"id"`
+	TriggerKey       types.String `tfsdk:"trigger_key"`
+	ExternalEntityID types.String `tfsdk:"external_entity_id"`
+}
+
 // triggerKeyAttribute is a resource's required trigger_key, checked at
 // plan, whose change forces a new resource.
 func triggerKeyAttribute(description string) schema.StringAttribute {
