@@ -9,7 +9,6 @@ import (
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -67,20 +66,10 @@ func (l *automationListResource) ListResourceConfigSchema(_ context.Context, _ l
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Finds the site's automations with Wix's Query Automations API, optionally filtered, " +
 			"for `terraform query` (Terraform 1.14+, not OpenTofu). Needs the app permission " + setUpAutomationsScope + ".",
-		Attributes: map[string]listschema.Attribute{
-			"trigger_key": listschema.StringAttribute{
-				MarkdownDescription: filterTriggerKeyDescription, Optional: true,
-				Validators: []validator.String{triggerKeyValidator()},
-			},
-			"trigger_app_id": listschema.StringAttribute{
-				MarkdownDescription: filterTriggerAppIDDescription, Optional: true,
-				Validators: []validator.String{guidValidator()},
-			},
-			"status": listschema.StringAttribute{
-				MarkdownDescription: filterStatusDescription, Optional: true,
-				Validators: filterStatusValidators(),
-			},
-		},
+		Attributes: map[string]listschema.Attribute{},
+	}
+	for _, f := range automationFilters() {
+		resp.Schema.Attributes[f.name] = listschema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
 	}
 }
 

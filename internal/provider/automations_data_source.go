@@ -91,16 +91,22 @@ func (d *automationsDataSource) Configure(_ context.Context, req datasource.Conf
 	d.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
-// Filter descriptions, shared with the list resource.
-const (
-	filterTriggerKeyDescription   = "Only automations started by this trigger key, such as `form_submitted`: 1 to 100 characters."
-	filterTriggerAppIDDescription = "Only automations whose trigger belongs to this app: a GUID."
-	filterStatusDescription       = "Only automations in this status: `ACTIVE` or `INACTIVE`."
-)
+// automationFilter is one optional filter of the data source and the list
+// resource, which declare the same three from this one list.
+type automationFilter struct {
+	name, description string
+	validators        []validator.String
+}
 
-// Filter validators, shared with the list resource; each names its attribute.
-func filterStatusValidators() []validator.String {
-	return []validator.String{stringvalidator.OneOf("ACTIVE", "INACTIVE")}
+func automationFilters() []automationFilter {
+	return []automationFilter{
+		{"trigger_key", "Only automations started by this trigger key, such as `form_submitted`: 1 to 100 characters.",
+			[]validator.String{triggerKeyValidator()}},
+		{"trigger_app_id", "Only automations whose trigger belongs to this app: a GUID.",
+			[]validator.String{guidValidator()}},
+		{"status", "Only automations in this status: `ACTIVE` or `INACTIVE`.",
+			[]validator.String{stringvalidator.OneOf(statusActive, statusInactive)}},
+	}
 }
 
 func (d *automationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -109,24 +115,15 @@ func (d *automationsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"optionally filtered. Each element has the attributes of a `wix_automation` resource, so it can be adopted " +
 			"or retired with one. Needs the app permission " + setUpAutomationsScope + ".",
 		Attributes: map[string]schema.Attribute{
-			"trigger_key": schema.StringAttribute{
-				MarkdownDescription: filterTriggerKeyDescription, Optional: true,
-				Validators: []validator.String{triggerKeyValidator()},
-			},
-			"trigger_app_id": schema.StringAttribute{
-				MarkdownDescription: filterTriggerAppIDDescription, Optional: true,
-				Validators: []validator.String{guidValidator()},
-			},
-			"status": schema.StringAttribute{
-				MarkdownDescription: filterStatusDescription, Optional: true,
-				Validators: filterStatusValidators(),
-			},
 			"automations": schema.ListNestedAttribute{
 				MarkdownDescription: "The automations that match, in Wix's order (oldest first).",
 				Computed:            true,
 				NestedObject:        schema.NestedAttributeObject{Attributes: automationItemAttributes()},
 			},
 		},
+	}
+	for _, f := range automationFilters() {
+		resp.Schema.Attributes[f.name] = schema.StringAttribute{MarkdownDescription: f.description, Optional: true, Validators: f.validators}
 	}
 }
 
