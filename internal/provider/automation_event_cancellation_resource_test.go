@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -127,7 +126,7 @@ func TestAccAutomationEventCancellation_replacement(t *testing.T) {
 	ids := entityIDs(2)
 	const one = oneCancellationAddr
 	v2 := `triggers = { release = "v2" }`
-	canceledAt := statecheck.CompareValue(compare.ValuesSame())
+	canceledAt := staysSame()
 	steps := []resource.TestStep{
 		{Config: env.oneCancellation(env.triggerKey, ids[0]), Check: env.cancelCallsSoFar(1)},
 		env.replacedStep(env.oneCancellation(env.triggerKey, ids[1]), 2,

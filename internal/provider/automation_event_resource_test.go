@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -201,7 +200,7 @@ func TestAccAutomationEvent_idempotencyKeyRandom(t *testing.T) {
 	env := newSimEnv(t)
 	id := entityIDs(1)[0]
 	config := env.providerBlock() + oneEvent(env.triggerKey, id)
-	sameKey := statecheck.CompareValue(compare.ValuesSame())
+	sameKey := staysSame()
 	var requests int
 	keyOnTheWire := knownvalue.StringFunc(func(v string) error {
 		ev, err := env.onlyEvent(env.triggerKey, id)

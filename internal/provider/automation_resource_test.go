@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -18,7 +17,7 @@ import (
 // step leaves in state and at Wix.
 func TestAccAutomationResource_lifecycle(t *testing.T) {
 	env := newAccEnv(t)
-	sameID := statecheck.CompareValue(compare.ValuesSame())
+	sameID := staysSame()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
@@ -141,7 +140,7 @@ func TestAccAutomationResource_drift(t *testing.T) {
 func TestAccAutomationResource_deletedElsewhere(t *testing.T) {
 	env := newSimEnv(t)
 	config := env.automationConfig(automationSpec{})
-	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	newID := changesEachTime()
 	env.test(t, []resource.TestStep{
 		{Config: config, ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(automationAddr, attr("id"))}},
 		{
@@ -163,7 +162,7 @@ func TestAccAutomationResource_deletedElsewhere(t *testing.T) {
 // ACTIVE -> INACTIVE is an update in place of the same automation.
 func TestAccAutomationResource_statusFlip(t *testing.T) {
 	env := newAccEnv(t)
-	sameID := statecheck.CompareValue(compare.ValuesSame())
+	sameID := staysSame()
 	env.test(t, []resource.TestStep{
 		{
 			Config:            env.automationConfig(automationSpec{status: "ACTIVE"}),

@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
@@ -73,10 +72,7 @@ func (e *accEnv) apiCalls() ([]apiCall, error) {
 // checkCalls checks the cancellation calls made so far with check, and
 // that each of ids of this env's trigger key was canceled exactly once.
 func (e *accEnv) checkCalls(ids []string, check func(calls []apiCall) error) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if e.sim == nil {
-			return nil
-		}
+	return e.onSim(func() error {
 		calls, err := e.apiCalls()
 		if err == nil {
 			err = check(calls)
@@ -85,7 +81,7 @@ func (e *accEnv) checkCalls(ids []string, check func(calls []apiCall) error) res
 			return err
 		}
 		return e.verifyCanceledOnce(e.triggerKey, ids...)
-	}
+	})
 }
 
 // With the defaults, concurrent creates are coalesced: far fewer calls
@@ -142,7 +138,7 @@ resource "wix_automation_event_cancellation" "mixed" {
   external_entity_id = local.pairs[count.index].id
 }
 `, env.triggerKey, quoteAll(idsOf[env.triggerKey]), otherKey, quoteAll(idsOf[otherKey]))
-	check := func(*terraform.State) error {
+	check := env.onSim(func() error {
 		calls, err := env.apiCalls()
 		if err != nil {
 			return err
@@ -167,7 +163,7 @@ resource "wix_automation_event_cancellation" "mixed" {
 			}
 		}
 		return nil
-	}
+	})
 	env.test(t, []resource.TestStep{{
 		Config: config,
 		Check:  check,
@@ -219,13 +215,13 @@ func TestAccBatching_perItemFailureFailsOnlyThatResource(t *testing.T) {
 			PreConfig:         env.sim.ClearFaults,
 			Config:            config,
 			ConfigStateChecks: savedChecks(env.triggerKey, ids),
-			Check: func(*terraform.State) error {
+			Check: env.onSim(func() error {
 				calls, _ := env.apiCalls()
 				if len(calls) != 2 || calls[1].bulk || !slices.Equal(calls[1].ids, ids[bad:bad+1]) {
 					return fmt.Errorf("calls = %v, want the retry of the failed one alone as Cancel Event", calls)
 				}
 				return env.verifyCanceledOnce(env.triggerKey, ids...)
-			},
+			}),
 		},
 	})
 }
@@ -257,11 +253,11 @@ func TestAccBatching_straggler(t *testing.T) {
 	env.test(t, []resource.TestStep{
 		{
 			Config: env.providerBlock() + cancellationsConfig(env.triggerKey, first),
-			Check: func(*terraform.State) error {
+			Check: env.onSim(func() error {
 				calls, err := env.apiCalls()
 				callsBefore = len(calls)
 				return err
-			},
+			}),
 		},
 		{
 			Config:            env.providerBlock() + cancellationsConfig(env.triggerKey, ids),

@@ -25,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -1206,3 +1207,15 @@ func (e *accEnv) test(t *testing.T, steps []resource.TestStep) {
 	t.Helper()
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
 }
+
+// valueTracker follows one attribute across the steps that add it.
+type valueTracker interface {
+	AddStateValue(address string, path tfjsonpath.Path) statecheck.StateCheck
+}
+
+// staysSame follows a value that must be the same in every step that adds it.
+func staysSame() valueTracker { return statecheck.CompareValue(compare.ValuesSame()) }
+
+// changesEachTime follows a value that must differ from one step that adds
+// it to the next.
+func changesEachTime() valueTracker { return statecheck.CompareValue(compare.ValuesDiffer()) }
