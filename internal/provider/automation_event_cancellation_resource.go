@@ -126,9 +126,7 @@ func (r *automationEventCancellationResource) Read(context.Context, resource.Rea
 // import: everything else forces replacement.
 func (r *automationEventCancellationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state automationEventCancellationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if !readUpdate(ctx, req, &plan, &state, &resp.Diagnostics) {
 		return
 	}
 	plan.ID = state.ID

@@ -298,9 +298,7 @@ func (r *automationEventResource) Read(context.Context, resource.ReadRequest, *r
 // (payload, triggers, idempotency_key): everything else forces replacement.
 func (r *automationEventResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state automationEventModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if !readUpdate(ctx, req, &plan, &state, &resp.Diagnostics) {
 		return
 	}
 	plan.ID, plan.ActivationIDs, plan.ReportedAt = state.ID, state.ActivationIDs, state.ReportedAt

@@ -268,9 +268,7 @@ func (r *automationResource) Read(ctx context.Context, req resource.ReadRequest,
 
 func (r *automationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state automationModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if !readUpdate(ctx, req, &plan, &state, &resp.Diagnostics) {
 		return
 	}
 	if !changedBeyondTimeouts(req.State.Raw, req.Plan.Raw) {

@@ -128,6 +128,14 @@ func (r *wixResource) beginFrom(ctx context.Context, op wixOperation, from model
 	return r.begin(ctx, op, t, diags)
 }
 
+// readUpdate reads an update's plan and state into plan and state. It
+// returns false when diags got an error.
+func readUpdate(ctx context.Context, req resource.UpdateRequest, plan, state any, diags *diag.Diagnostics) bool {
+	diags.Append(req.Plan.Get(ctx, plan)...)
+	diags.Append(req.State.Get(ctx, state)...)
+	return !diags.HasError()
+}
+
 // beginWithin readies op to run within timeout: the client, and a context
 // that ends at the timeout. It returns a nil scope when diags got an error.
 func (b *wixBinding) beginWithin(ctx context.Context, op wixOperation, timeout time.Duration, diags *diag.Diagnostics) (context.Context, *wixCallScope) {
