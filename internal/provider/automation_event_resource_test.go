@@ -8,7 +8,6 @@ import (
 	"math/big"
 	"net/http"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -62,18 +61,15 @@ func TestAccAutomationEvent_lifecycle(t *testing.T) {
 			// Refresh and plan make no call and plan nothing.
 			{Config: config, PlanOnly: true},
 		},
-		CheckDestroy: func(s *terraform.State) error {
-			if env.sim == nil {
-				return nil
-			}
-			if err := env.eventsCanceled(true, id)(s); err != nil {
+		CheckDestroy: env.onSim(func() error {
+			if err := env.eventsCanceled(true, id)(nil); err != nil {
 				return err
 			}
 			if n := len(env.reportRequests()); n != 1 {
 				return fmt.Errorf("report calls = %d after plan and destroy, want the 1 of the apply", n)
 			}
 			return env.verifyCanceledOnce(env.triggerKey, id)
-		},
+		}),
 	})
 }
 
@@ -344,12 +340,9 @@ func TestAccAutomationEvent_destroyWithFailingCancel(t *testing.T) {
 				}
 			}},
 		},
-		CheckDestroy: func(s *terraform.State) error {
-			if got := env.statuses(wix.PathCancel); !slices.Equal(got, []int{http.StatusForbidden, http.StatusOK}) {
-				return fmt.Errorf("answers to Cancel Event = %v, want 403 then 200", got)
-			}
-			return env.eventsCanceled(true, id)(s)
-		},
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			env.expectStatuses(wix.PathCancel, http.StatusForbidden, http.StatusOK),
+			env.eventsCanceled(true, id)),
 	})
 }
 
@@ -384,12 +377,9 @@ func TestAccAutomationEvent_destroyWithFailingBulkItem(t *testing.T) {
 				}},
 			},
 		},
-		CheckDestroy: func(s *terraform.State) error {
-			if n := env.sim.CancelCount(env.triggerKey, ids[bad]); n != 1 {
-				return fmt.Errorf("the failed entity was canceled %d times after the second destroy, want 1", n)
-			}
-			return env.eventsCanceled(true, ids...)(s)
-		},
+		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
+			env.canceledOnce(env.triggerKey, ids[bad]),
+			env.eventsCanceled(true, ids...)),
 	})
 }
 

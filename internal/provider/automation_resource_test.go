@@ -85,9 +85,8 @@ func TestAccAutomationResource_respelledJSON(t *testing.T) {
 	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 	var id string
 	env.test(t, []resource.TestStep{
-		{Config: env.automationConfig(automationSpec{}), Check: func(s *terraform.State) error {
-			id = s.RootModule().Resources[automationAddr].Primary.ID
-			return nil
+		{Config: env.automationConfig(automationSpec{}), ConfigStateChecks: []statecheck.StateCheck{
+			automationIs("id", knownvalue.StringFunc(func(v string) error { id = v; return nil })),
 		}},
 		{Config: config, ConfigPlanChecks: empty},
 		{Config: config, PlanOnly: true},
