@@ -29,24 +29,20 @@ func TestAccAutomationEventCancellation_applyMany(t *testing.T) {
 			expectString(address(i), "external_entity_id", id))
 	}
 	wire := env.onSim(func() error { return checkWireOfApply(env, ids) })
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, ConfigStateChecks: stateChecks, Check: wire},
-			// A refresh-and-plan of the same configuration is empty (the
-			// framework fails a non-empty plan) and calls nothing.
-			{Config: config, PlanOnly: true},
-		},
-		CheckDestroy: env.onSim(func() error {
-			if got := len(env.cancellationRequests()); got != len(ids) {
-				return fmt.Errorf("after refresh, plan and destroy there were %d cancel calls in all, want the %d of the apply", got, len(ids))
-			}
-			if got := len(env.sim.RequestsTo(wix.PathToken)); got != 1 {
-				return fmt.Errorf("token requests = %d, want 1 (refresh, plan and destroy need no token)", got)
-			}
-			return nil
-		}),
-	})
+	env.test(t, []resource.TestStep{
+		{Config: config, ConfigStateChecks: stateChecks, Check: wire},
+		// A refresh-and-plan of the same configuration is empty (the
+		// framework fails a non-empty plan) and calls nothing.
+		{Config: config, PlanOnly: true},
+	}, env.onSim(func() error {
+		if got := len(env.cancellationRequests()); got != len(ids) {
+			return fmt.Errorf("after refresh, plan and destroy there were %d cancel calls in all, want the %d of the apply", got, len(ids))
+		}
+		if got := len(env.sim.RequestsTo(wix.PathToken)); got != 1 {
+			return fmt.Errorf("token requests = %d, want 1 (refresh, plan and destroy need no token)", got)
+		}
+		return nil
+	}))
 }
 
 // checkWireOfApply compares what reached the simulator with what Wix's JS
@@ -154,7 +150,7 @@ func TestAccAutomationEventCancellation_replacement(t *testing.T) {
 		steps = append(steps, env.replacedStep(env.oneCancellation(otherKey, ids[1], v2), 5,
 			expectString(one, "id", otherKey+"/"+ids[1])))
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), Steps: steps})
+	env.test(t, steps)
 }
 
 // Import adopts a cancellation without an API call, by CLI and by import
@@ -165,42 +161,38 @@ func TestAccAutomationEventCancellation_import(t *testing.T) {
 	address := "wix_automation_event_cancellation.env[0]"
 	config := env.providerBlock() + cancellationsConfig(env.triggerKey, []string{id})
 	var cancelsAfterCreate int
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, Check: env.onSim(func() error {
-				cancelsAfterCreate = len(env.cancellationRequests())
-				return nil
-			})},
-			{
-				ResourceName:            address,
-				ImportState:             true,
-				ImportStateId:           env.triggerKey + "/" + id,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"canceled_at"},
-				Config:                  config,
-			},
-			{
-				ResourceName:    address,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				ImportStateId:   env.triggerKey + "/" + id,
-				Config:          config,
-			},
-			{ResourceName: address, ImportState: true, ImportStateId: id, Config: config,
-				ExpectError: expectWords(`has no "/"`, "<trigger_key>/<external_entity_id>")},
-			{ResourceName: address, ImportState: true, ImportStateId: env.triggerKey + "/not-a-guid", Config: config,
-				ExpectError: expectWords(`ends in "not-a-guid", which is not a GUID`, "form_submitted/16ef8c9c")},
-			{ResourceName: address, ImportState: true, ImportStateId: "/" + id, Config: config,
-				ExpectError: expectWords("has a trigger key that is empty")},
-		},
-		CheckDestroy: env.onSim(func() error {
-			if len(env.cancellationRequests()) != cancelsAfterCreate {
-				return fmt.Errorf("import or destroy called Wix: %d cancel calls, want %d", len(env.cancellationRequests()), cancelsAfterCreate)
-			}
+	env.test(t, []resource.TestStep{
+		{Config: config, Check: env.onSim(func() error {
+			cancelsAfterCreate = len(env.cancellationRequests())
 			return nil
-		}),
-	})
+		})},
+		{
+			ResourceName:            address,
+			ImportState:             true,
+			ImportStateId:           env.triggerKey + "/" + id,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"canceled_at"},
+			Config:                  config,
+		},
+		{
+			ResourceName:    address,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportStateId:   env.triggerKey + "/" + id,
+			Config:          config,
+		},
+		{ResourceName: address, ImportState: true, ImportStateId: id, Config: config,
+			ExpectError: expectWords(`has no "/"`, "<trigger_key>/<external_entity_id>")},
+		{ResourceName: address, ImportState: true, ImportStateId: env.triggerKey + "/not-a-guid", Config: config,
+			ExpectError: expectWords(`ends in "not-a-guid", which is not a GUID`, "form_submitted/16ef8c9c")},
+		{ResourceName: address, ImportState: true, ImportStateId: "/" + id, Config: config,
+			ExpectError: expectWords("has a trigger key that is empty")},
+	}, env.onSim(func() error {
+		if len(env.cancellationRequests()) != cancelsAfterCreate {
+			return fmt.Errorf("import or destroy called Wix: %d cancel calls, want %d", len(env.cancellationRequests()), cancelsAfterCreate)
+		}
+		return nil
+	}))
 }
 
 // Importing with no credentials at all works: import makes no API call, and
@@ -221,26 +213,22 @@ resource "wix_automation_event_cancellation" "adopted" {
 }
 `, env.triggerKey, id)
 	address := "wix_automation_event_cancellation.adopted"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-				plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
-			}},
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectString(address, "id", env.triggerKey+"/"+id),
-				expectAttr(address, "canceled_at", knownvalue.Null()),
-				expectAttr(address, "triggers", knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v1")})),
-			},
+	env.test(t, []resource.TestStep{{
+		Config: config,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate),
 		}},
-		CheckDestroy: env.onSim(func() error {
-			if n := len(env.sim.Requests()); n != 0 {
-				return fmt.Errorf("import, apply and destroy without credentials made %d API calls, want 0", n)
-			}
-			return nil
-		}),
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectString(address, "id", env.triggerKey+"/"+id),
+			expectAttr(address, "canceled_at", knownvalue.Null()),
+			expectAttr(address, "triggers", knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v1")})),
+		},
+	}}, env.onSim(func() error {
+		if n := len(env.sim.Requests()); n != 0 {
+			return fmt.Errorf("import, apply and destroy without credentials made %d API calls, want 0", n)
+		}
+		return nil
+	}))
 }
 
 // Refresh, an empty plan and destroy of existing cancellations need no
@@ -251,45 +239,41 @@ func TestAccAutomationEventCancellation_credentialsOnlyWhenCalling(t *testing.T)
 	withCredentials := env.providerBlock() + cancellationsConfig(env.triggerKey, ids[:1])
 	noCredentials := bareProviderBlock(env.baseURLLine())
 	var requestsAfterCreate int
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: withCredentials, Check: env.onSim(func() error {
-				requestsAfterCreate = len(env.sim.Requests())
-				return nil
-			})},
-			// The same resources, no credentials: refresh and plan are empty.
-			{Config: noCredentials + cancellationsConfig(env.triggerKey, ids[:1]), PlanOnly: true},
-			// One more resource needs an API call: the plan fails and names
-			// every attribute and environment variable.
-			{
-				Config:      noCredentials + cancellationsConfig(env.triggerKey, ids),
-				PlanOnly:    true,
-				ExpectError: expectWords("Missing Wix credentials", "app_id, app_secret and instance_id", "WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID", "access_token (or WIX_ACCESS_TOKEN)"),
-			},
-			// A replacement is an API call too: Terraform plans its create
-			// half as a create, with a null prior state.
-			{
-				Config:      noCredentials + cancellationsConfig(env.triggerKey, ids[:1], `triggers = { release = "v2" }`),
-				PlanOnly:    true,
-				ExpectError: expectWords("Missing Wix credentials", "Creating a wix_automation_event_cancellation calls Wix's Cancel Event API"),
-			},
-			// So is a replacement forced by taint (as by -replace). Destroy
-			// (the test's final step) then runs with this configuration.
-			{
-				Config:      noCredentials + cancellationsConfig(env.triggerKey, ids[:1]),
-				Taint:       []string{address(0)},
-				PlanOnly:    true,
-				ExpectError: expectWords("Missing Wix credentials"),
-			},
-		},
-		CheckDestroy: env.onSim(func() error {
-			if n := len(env.sim.Requests()); n != requestsAfterCreate {
-				return fmt.Errorf("plans and destroy without credentials made %d API calls, want 0", n-requestsAfterCreate)
-			}
+	env.test(t, []resource.TestStep{
+		{Config: withCredentials, Check: env.onSim(func() error {
+			requestsAfterCreate = len(env.sim.Requests())
 			return nil
-		}),
-	})
+		})},
+		// The same resources, no credentials: refresh and plan are empty.
+		{Config: noCredentials + cancellationsConfig(env.triggerKey, ids[:1]), PlanOnly: true},
+		// One more resource needs an API call: the plan fails and names
+		// every attribute and environment variable.
+		{
+			Config:      noCredentials + cancellationsConfig(env.triggerKey, ids),
+			PlanOnly:    true,
+			ExpectError: expectWords("Missing Wix credentials", "app_id, app_secret and instance_id", "WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID", "access_token (or WIX_ACCESS_TOKEN)"),
+		},
+		// A replacement is an API call too: Terraform plans its create
+		// half as a create, with a null prior state.
+		{
+			Config:      noCredentials + cancellationsConfig(env.triggerKey, ids[:1], `triggers = { release = "v2" }`),
+			PlanOnly:    true,
+			ExpectError: expectWords("Missing Wix credentials", "Creating a wix_automation_event_cancellation calls Wix's Cancel Event API"),
+		},
+		// So is a replacement forced by taint (as by -replace). Destroy
+		// (the test's final step) then runs with this configuration.
+		{
+			Config:      noCredentials + cancellationsConfig(env.triggerKey, ids[:1]),
+			Taint:       []string{address(0)},
+			PlanOnly:    true,
+			ExpectError: expectWords("Missing Wix credentials"),
+		},
+	}, env.onSim(func() error {
+		if n := len(env.sim.Requests()); n != requestsAfterCreate {
+			return fmt.Errorf("plans and destroy without credentials made %d API calls, want 0", n-requestsAfterCreate)
+		}
+		return nil
+	}))
 }
 
 // Bad resource input fails at plan, naming the attribute and what was

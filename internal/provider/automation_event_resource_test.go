@@ -54,23 +54,19 @@ func TestAccAutomationEvent_lifecycle(t *testing.T) {
 		}
 		return checkHeaders(reports[0])
 	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, ConfigStateChecks: checks, Check: wire},
-			// Refresh and plan make no call and plan nothing.
-			{Config: config, PlanOnly: true},
-		},
-		CheckDestroy: env.onSim(func() error {
-			if err := env.eventsCanceled(true, id)(nil); err != nil {
-				return err
-			}
-			if n := len(env.reportRequests()); n != 1 {
-				return fmt.Errorf("report calls = %d after plan and destroy, want the 1 of the apply", n)
-			}
-			return env.verifyCanceledOnce(env.triggerKey, id)
-		}),
-	})
+	env.test(t, []resource.TestStep{
+		{Config: config, ConfigStateChecks: checks, Check: wire},
+		// Refresh and plan make no call and plan nothing.
+		{Config: config, PlanOnly: true},
+	}, env.onSim(func() error {
+		if err := env.eventsCanceled(true, id)(nil); err != nil {
+			return err
+		}
+		if n := len(env.reportRequests()); n != 1 {
+			return fmt.Errorf("report calls = %d after plan and destroy, want the 1 of the apply", n)
+		}
+		return env.verifyCanceledOnce(env.triggerKey, id)
+	}))
 }
 
 // Every payload type reaches Wix with its JSON type: strings, whole numbers
@@ -167,26 +163,22 @@ func TestAccAutomationEvent_idempotencyKeySet(t *testing.T) {
 	id := entityIDs(1)[0]
 	key := uniqueKey("order-17-created")
 	config := env.providerBlock() + oneEvent(env.triggerKey, id, fmt.Sprintf("idempotency_key = %q", key))
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigStateChecks: append(env.eventStateChecks(id),
-				expectAttr(oneEventAddr, "idempotency_key", knownvalue.StringExact(key))),
-			Check: env.onSim(func() error {
-				reports := env.sim.RequestsTo(wix.PathReport)
-				if len(reports) != 1 || !strings.HasSuffix(string(reports[0].Body), fmt.Sprintf(`"idempotency":{"key":%q}}`, key)) {
-					return fmt.Errorf("Report Event calls = %v, want one that sends idempotency.key %q", reports, key)
-				}
-				ev, err := env.onlyEvent(env.triggerKey, id)
-				if err == nil && ev.IdempotencyKey != key {
-					err = fmt.Errorf("the simulator stored key %q, want %q", ev.IdempotencyKey, key)
-				}
-				return err
-			}),
-		}},
-		CheckDestroy: env.eventsCanceled(true, id),
-	})
+	env.test(t, []resource.TestStep{{
+		Config: config,
+		ConfigStateChecks: append(env.eventStateChecks(id),
+			expectAttr(oneEventAddr, "idempotency_key", knownvalue.StringExact(key))),
+		Check: env.onSim(func() error {
+			reports := env.sim.RequestsTo(wix.PathReport)
+			if len(reports) != 1 || !strings.HasSuffix(string(reports[0].Body), fmt.Sprintf(`"idempotency":{"key":%q}}`, key)) {
+				return fmt.Errorf("Report Event calls = %v, want one that sends idempotency.key %q", reports, key)
+			}
+			ev, err := env.onlyEvent(env.triggerKey, id)
+			if err == nil && ev.IdempotencyKey != key {
+				err = fmt.Errorf("the simulator stored key %q, want %q", ev.IdempotencyKey, key)
+			}
+			return err
+		}),
+	}}, env.eventsCanceled(true, id))
 }
 
 // Without idempotency_key, the create makes up a random key, sends it and
@@ -242,29 +234,25 @@ func TestAccAutomationEvent_replacementKeepingKeyFails(t *testing.T) {
 		return resource.TestStep{Config: config, PlanOnly: true, ExpectError: expectWords("Replacement keeps the idempotency key",
 			"idempotency_key stays "+fmt.Sprintf("%q", k1), "Wix remembers a key for up to a week", "Change idempotency_key")}
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: event(ids[0], "v1", k1), Check: env.reportCallsSoFar(1)},
-			keeps(event(ids[0], "v2", k1)),
-			keeps(event(ids[0], "v1", k1, `triggers = { release = "v2" }`)),
-			keeps(event(ids[1], "v1", k1)),
-			{
-				Config:           event(ids[0], "v2", k2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{replacesEvent}},
-				ConfigStateChecks: append(env.eventStateChecks(ids[0])[:1],
-					expectAttr(oneEventAddr, "idempotency_key", knownvalue.StringExact(k2))),
-				Check: resource.ComposeTestCheckFunc(env.reportCallsSoFar(2), env.cancelCallsSoFar(1), env.onSim(func() error {
-					events := env.eventsOf(env.triggerKey, ids[0])
-					if len(events) != 2 || !events[0].Canceled || events[1].Canceled || events[1].IdempotencyKey != k2 {
-						return fmt.Errorf("events = %+v, want the first canceled and the second reported with %s", events, k2)
-					}
-					return nil
-				})),
-			},
+	env.test(t, []resource.TestStep{
+		{Config: event(ids[0], "v1", k1), Check: env.reportCallsSoFar(1)},
+		keeps(event(ids[0], "v2", k1)),
+		keeps(event(ids[0], "v1", k1, `triggers = { release = "v2" }`)),
+		keeps(event(ids[1], "v1", k1)),
+		{
+			Config:           event(ids[0], "v2", k2),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{replacesEvent}},
+			ConfigStateChecks: append(env.eventStateChecks(ids[0])[:1],
+				expectAttr(oneEventAddr, "idempotency_key", knownvalue.StringExact(k2))),
+			Check: resource.ComposeTestCheckFunc(env.reportCallsSoFar(2), env.cancelCallsSoFar(1), env.onSim(func() error {
+				events := env.eventsOf(env.triggerKey, ids[0])
+				if len(events) != 2 || !events[0].Canceled || events[1].Canceled || events[1].IdempotencyKey != k2 {
+					return fmt.Errorf("events = %+v, want the first canceled and the second reported with %s", events, k2)
+				}
+				return nil
+			})),
 		},
-		CheckDestroy: env.eventsCanceled(true, ids[0]),
-	})
+	}, env.eventsCanceled(true, ids[0]))
 }
 
 // A per-item failure inside a 200 Bulk Report Event answer fails exactly
@@ -285,35 +273,31 @@ func TestAccAutomationEvent_bulkPerItemFailure(t *testing.T) {
 			t.Fatalf("the failed entity has %d events, want 0", n)
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, ExpectError: expectWords("Could not report a Wix automation event", ids[bad],
-				"REPORT_EVENT_FAILED", "simulated failure to report the event for "+ids[bad])},
-			{
-				PreConfig: oneBulkOfAll, Config: config, PlanOnly: true, ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-					expectEventCreates(len(ids), bad),
-				}},
+	env.test(t, []resource.TestStep{
+		{Config: config, ExpectError: expectWords("Could not report a Wix automation event", ids[bad],
+			"REPORT_EVENT_FAILED", "simulated failure to report the event for "+ids[bad])},
+		{
+			PreConfig: oneBulkOfAll, Config: config, PlanOnly: true, ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				expectEventCreates(len(ids), bad),
+			}},
+		},
+		{
+			PreConfig: env.sim.ClearFaults,
+			Config:    config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectAttr(eventAddr(bad), "activation_ids", env.simActivationIDs(ids[bad])),
+				expectAttr(eventAddr(0), "activation_ids", env.simActivationIDs(ids[0])),
 			},
-			{
-				PreConfig: env.sim.ClearFaults,
-				Config:    config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectAttr(eventAddr(bad), "activation_ids", env.simActivationIDs(ids[bad])),
-					expectAttr(eventAddr(0), "activation_ids", env.simActivationIDs(ids[0])),
-				},
-				Check: func(*terraform.State) error {
-					reports := env.reportRequests()
-					if len(reports) != 2 || reports[1].Path != wix.PathReport || !strings.Contains(string(reports[1].Body), ids[bad]) {
-						return fmt.Errorf("reports = %v, want the failed one alone as Report Event", reports)
-					}
-					return nil
-				},
+			Check: func(*terraform.State) error {
+				reports := env.reportRequests()
+				if len(reports) != 2 || reports[1].Path != wix.PathReport || !strings.Contains(string(reports[1].Body), ids[bad]) {
+					return fmt.Errorf("reports = %v, want the failed one alone as Report Event", reports)
+				}
+				return nil
 			},
 		},
-		CheckDestroy: env.eventsCanceled(true, ids...),
-	})
+	}, env.eventsCanceled(true, ids...))
 }
 
 // A destroy whose cancel Wix refuses keeps the event in state; the next
@@ -322,28 +306,24 @@ func TestAccAutomationEvent_destroyWithFailingCancel(t *testing.T) {
 	env := newSimEnv(t)
 	id := entityIDs(1)[0]
 	config := env.providerBlock() + oneEvent(env.triggerKey, id)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				PreConfig: func() {
-					env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: http.StatusForbidden, Message: "no permission to cancel"})
-				},
-				Config: config, Destroy: true,
-				ExpectError: expectWords("Wix denied the cancellation", "403", "no permission to cancel"),
+	env.test(t, []resource.TestStep{
+		{Config: config},
+		{
+			PreConfig: func() {
+				env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: http.StatusForbidden, Message: "no permission to cancel"})
 			},
-			// Still in state: the plan is empty, nothing to create.
-			{Config: config, PlanOnly: true, PreConfig: func() {
-				if err := env.eventsCanceled(false, id)(nil); err != nil {
-					t.Fatal(err)
-				}
-			}},
+			Config: config, Destroy: true,
+			ExpectError: expectWords("Wix denied the cancellation", "403", "no permission to cancel"),
 		},
-		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			env.expectStatuses(wix.PathCancel, http.StatusForbidden, http.StatusOK),
-			env.eventsCanceled(true, id)),
-	})
+		// Still in state: the plan is empty, nothing to create.
+		{Config: config, PlanOnly: true, PreConfig: func() {
+			if err := env.eventsCanceled(false, id)(nil); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}, resource.ComposeAggregateTestCheckFunc(
+		env.expectStatuses(wix.PathCancel, http.StatusForbidden, http.StatusOK),
+		env.eventsCanceled(true, id)))
 }
 
 // A destroy of several events whose Bulk Cancel Event fails one item keeps
@@ -353,34 +333,30 @@ func TestAccAutomationEvent_destroyWithFailingBulkItem(t *testing.T) {
 	ids := entityIDs(4)
 	const bad = 2
 	config := env.providerBlock(sendAfter) + eventsConfig(env.triggerKey, ids)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				PreConfig:   func() { env.sim.FailBulkItems(env.triggerKey, ids[bad]) },
-				Config:      config,
-				Destroy:     true,
-				ExpectError: expectWords("Could not cancel Wix automation events", ids[bad], "CANCEL_EVENT_FAILED"),
-			},
-			{
-				PreConfig: func() {
-					if n := env.sim.CancelCount(env.triggerKey, ids[bad]); n != 0 {
-						t.Fatalf("the failed entity was canceled %d times, want 0", n)
-					}
-					env.sim.ClearFaults()
-				},
-				// Only the failed event is left: the others are planned anew.
-				Config: config, PlanOnly: true, ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-					expectEventCreates(len(ids), 0, 1, 3),
-				}},
-			},
+	env.test(t, []resource.TestStep{
+		{Config: config},
+		{
+			PreConfig:   func() { env.sim.FailBulkItems(env.triggerKey, ids[bad]) },
+			Config:      config,
+			Destroy:     true,
+			ExpectError: expectWords("Could not cancel Wix automation events", ids[bad], "CANCEL_EVENT_FAILED"),
 		},
-		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
-			env.canceledOnce(env.triggerKey, ids[bad]),
-			env.eventsCanceled(true, ids...)),
-	})
+		{
+			PreConfig: func() {
+				if n := env.sim.CancelCount(env.triggerKey, ids[bad]); n != 0 {
+					t.Fatalf("the failed entity was canceled %d times, want 0", n)
+				}
+				env.sim.ClearFaults()
+			},
+			// Only the failed event is left: the others are planned anew.
+			Config: config, PlanOnly: true, ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
+				expectEventCreates(len(ids), 0, 1, 3),
+			}},
+		},
+	}, resource.ComposeAggregateTestCheckFunc(
+		env.canceledOnce(env.triggerKey, ids[bad]),
+		env.eventsCanceled(true, ids...)))
 }
 
 // An import block adopts an event reported outside Terraform with no API
@@ -404,34 +380,30 @@ func TestAccAutomationEvent_importBlock(t *testing.T) {
 		expectAttr(oneEventAddr, "reported_at", knownvalue.Null()),
 		expectAttr(oneEventAddr, "activation_ids", knownvalue.Null()),
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: config("v1", k1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(oneEventAddr, plancheck.ResourceActionUpdate),
-				}},
-				ConfigStateChecks: recorded,
-				// Only the report made outside Terraform, no token of the provider.
-				Check: env.onSim(func() error {
-					if env.sim != nil && len(env.sim.Requests()) != 2 {
-						return fmt.Errorf("import and apply made %d API calls, want 0", len(env.sim.Requests())-2)
-					}
-					return nil
-				}),
-			},
-			{Config: config("v1", k1), PlanOnly: true},
-			// Recorded: a change now replaces the event like any other.
-			{
-				Config:            config("v2", k2),
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{replacesEvent}},
-				ConfigStateChecks: env.eventStateChecks(id)[:1],
-				Check:             resource.ComposeTestCheckFunc(env.cancelCallsSoFar(1), env.reportCallsSoFar(2)),
-			},
+	env.test(t, []resource.TestStep{
+		{
+			Config: config("v1", k1),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(oneEventAddr, plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: recorded,
+			// Only the report made outside Terraform, no token of the provider.
+			Check: env.onSim(func() error {
+				if env.sim != nil && len(env.sim.Requests()) != 2 {
+					return fmt.Errorf("import and apply made %d API calls, want 0", len(env.sim.Requests())-2)
+				}
+				return nil
+			}),
 		},
-		CheckDestroy: env.eventsCanceled(true, id),
-	})
+		{Config: config("v1", k1), PlanOnly: true},
+		// Recorded: a change now replaces the event like any other.
+		{
+			Config:            config("v2", k2),
+			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{replacesEvent}},
+			ConfigStateChecks: env.eventStateChecks(id)[:1],
+			Check:             resource.ComposeTestCheckFunc(env.cancelCallsSoFar(1), env.reportCallsSoFar(2)),
+		},
+	}, env.eventsCanceled(true, id))
 }
 
 // terraform import adopts an event with no API call; the next apply records
@@ -447,35 +419,31 @@ func TestAccAutomationEvent_importCLI(t *testing.T) {
 		}
 		return nil
 	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{
-				ResourceName: oneEventAddr, ImportState: true, ImportStateId: env.triggerKey + "/" + id,
-				ImportStatePersist: true, Config: config,
-				ImportStateCheck: func(states []*terraform.InstanceState) error {
-					if len(states) != 1 || states[0].Attributes["external_entity_id"] != id || states[0].Attributes["trigger_key"] != env.triggerKey {
-						return fmt.Errorf("imported %v, want the event of %s", states, id)
-					}
-					return noCall(nil)
-				},
+	env.test(t, []resource.TestStep{
+		{
+			ResourceName: oneEventAddr, ImportState: true, ImportStateId: env.triggerKey + "/" + id,
+			ImportStatePersist: true, Config: config,
+			ImportStateCheck: func(states []*terraform.InstanceState) error {
+				if len(states) != 1 || states[0].Attributes["external_entity_id"] != id || states[0].Attributes["trigger_key"] != env.triggerKey {
+					return fmt.Errorf("imported %v, want the event of %s", states, id)
+				}
+				return noCall(nil)
 			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(oneEventAddr, plancheck.ResourceActionUpdate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectAttr(oneEventAddr, "payload", knownvalue.ObjectExact(map[string]knownvalue.Check{"tier": knownvalue.StringExact("gold")})),
-					expectAttr(oneEventAddr, "idempotency_key", knownvalue.Null()),
-				},
-				Check: noCall,
-			},
-			{ResourceName: oneEventAddr, ImportState: true, ImportStateId: id, Config: config,
-				ExpectError: expectWords("Invalid import id for wix_automation_event", `has no "/"`, "<trigger_key>/<external_entity_id>")},
 		},
-		CheckDestroy: resource.ComposeTestCheckFunc(env.eventsCanceled(true, id), env.reportCallsSoFar(1)),
-	})
+		{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(oneEventAddr, plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectAttr(oneEventAddr, "payload", knownvalue.ObjectExact(map[string]knownvalue.Check{"tier": knownvalue.StringExact("gold")})),
+				expectAttr(oneEventAddr, "idempotency_key", knownvalue.Null()),
+			},
+			Check: noCall,
+		},
+		{ResourceName: oneEventAddr, ImportState: true, ImportStateId: id, Config: config,
+			ExpectError: expectWords("Invalid import id for wix_automation_event", `has no "/"`, "<trigger_key>/<external_entity_id>")},
+	}, resource.ComposeTestCheckFunc(env.eventsCanceled(true, id), env.reportCallsSoFar(1)))
 }
 
 // for_each of 200 events with the defaults: far fewer report calls than
@@ -543,28 +511,24 @@ func TestAccAutomationEvent_credentialsAtPlan(t *testing.T) {
 			"WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID", "access_token (or WIX_ACCESS_TOKEN)"}
 	}
 	var requests int
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{Config: env.providerBlock() + one, Check: env.countRequests(&requests)},
-			{Config: noCredentials + one, PlanOnly: true},
-			{Config: noCredentials + one + oneEventNamed("two", env.triggerKey, ids[1]), PlanOnly: true,
-				ExpectError: expectWords(missing("Creating a wix_automation_event calls Wix's Report Event API")...)},
-			{Config: noCredentials + oneEvent(env.triggerKey, ids[0], `payload = { n = 1 }`), PlanOnly: true,
-				ExpectError: expectWords(missing("Report Event")...)},
-			{Config: noCredentials, PlanOnly: true,
-				ExpectError: expectWords(missing("Destroying a wix_automation_event calls Wix's Cancel Event API")...)},
-			{
-				PreConfig: func() {
-					if n := len(env.sim.Requests()); n != requests {
-						t.Fatalf("plans without credentials made %d API calls, want 0", n-requests)
-					}
-				},
-				Config: env.providerBlock() + one, PlanOnly: true,
+	env.test(t, []resource.TestStep{
+		{Config: env.providerBlock() + one, Check: env.countRequests(&requests)},
+		{Config: noCredentials + one, PlanOnly: true},
+		{Config: noCredentials + one + oneEventNamed("two", env.triggerKey, ids[1]), PlanOnly: true,
+			ExpectError: expectWords(missing("Creating a wix_automation_event calls Wix's Report Event API")...)},
+		{Config: noCredentials + oneEvent(env.triggerKey, ids[0], `payload = { n = 1 }`), PlanOnly: true,
+			ExpectError: expectWords(missing("Report Event")...)},
+		{Config: noCredentials, PlanOnly: true,
+			ExpectError: expectWords(missing("Destroying a wix_automation_event calls Wix's Cancel Event API")...)},
+		{
+			PreConfig: func() {
+				if n := len(env.sim.Requests()); n != requests {
+					t.Fatalf("plans without credentials made %d API calls, want 0", n-requests)
+				}
 			},
+			Config: env.providerBlock() + one, PlanOnly: true,
 		},
-		CheckDestroy: env.eventsCanceled(true, ids[0]),
-	})
+	}, env.eventsCanceled(true, ids[0]))
 }
 
 // An import block with no credentials at all adopts an event and records
@@ -576,21 +540,17 @@ func TestAccAutomationEvent_importWithoutCredentials(t *testing.T) {
 	before := len(env.sim.Requests())
 	event := oneEvent(env.triggerKey, id, `payload = { tier = "gold" }`, `triggers = { release = "v1" }`)
 	importBlock := fmt.Sprintf("import {\n  to = %s\n  id = \"%s/%s\"\n}\n", oneEventAddr, env.triggerKey, id)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: bareProviderBlock(env.baseURLLine()) + importBlock + event,
-				ConfigStateChecks: []statecheck.StateCheck{
-					simCheck(func() error { return env.noRequestsSince(&before)(nil) }),
-					expectAttr(oneEventAddr, "triggers", knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v1")})),
-				},
+	env.test(t, []resource.TestStep{
+		{
+			Config: bareProviderBlock(env.baseURLLine()) + importBlock + event,
+			ConfigStateChecks: []statecheck.StateCheck{
+				simCheck(func() error { return env.noRequestsSince(&before)(nil) }),
+				expectAttr(oneEventAddr, "triggers", knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v1")})),
 			},
-			// Destroy (the test's end) runs with this configuration.
-			{Config: env.providerBlock() + event, PlanOnly: true},
 		},
-		CheckDestroy: env.eventsCanceled(true, id),
-	})
+		// Destroy (the test's end) runs with this configuration.
+		{Config: env.providerBlock() + event, PlanOnly: true},
+	}, env.eventsCanceled(true, id))
 }
 
 // Bad input fails at plan, naming the attribute and the rule, with no API

@@ -63,21 +63,17 @@ func TestAccAutomationResource_updateAnswerLost(t *testing.T) {
 // the provider does not send the create again but finds and adopts it.
 func TestAccAutomationResource_createAnswerLost(t *testing.T) {
 	env := newSimEnv(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: env.dropping(wix.PathAutomations, true),
-			Config:    env.automationConfig(automationSpec{}),
-			Check:     resource.ComposeAggregateTestCheckFunc(env.expectAutomationCount(1), env.expectStatuses(wix.PathAutomations, 0)),
-			ConfigStateChecks: []statecheck.StateCheck{automationIs("id", knownvalue.StringFunc(func(got string) error {
-				if want := env.onlyAutomation().ID; got != want {
-					return fmt.Errorf("state holds automation %s, Wix holds %s", got, want)
-				}
-				return nil
-			}))},
-		}},
-		CheckDestroy: env.expectAutomationCount(0),
-	})
+	env.test(t, []resource.TestStep{{
+		PreConfig: env.dropping(wix.PathAutomations, true),
+		Config:    env.automationConfig(automationSpec{}),
+		Check:     resource.ComposeAggregateTestCheckFunc(env.expectAutomationCount(1), env.expectStatuses(wix.PathAutomations, 0)),
+		ConfigStateChecks: []statecheck.StateCheck{automationIs("id", knownvalue.StringFunc(func(got string) error {
+			if want := env.onlyAutomation().ID; got != want {
+				return fmt.Errorf("state holds automation %s, Wix holds %s", got, want)
+			}
+			return nil
+		}))},
+	}}, env.expectAutomationCount(0))
 }
 
 // Two matching automations after a lost answer: nothing is adopted, and
@@ -148,7 +144,7 @@ func TestAccAutomationResource_badInput(t *testing.T) {
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{Config: env.automationConfig(c.spec), PlanOnly: true, ExpectError: expectWords(c.want...)})
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: env.factories(), Steps: steps})
+	env.test(t, steps)
 	if n := len(env.sim.Requests()); n != 0 {
 		t.Errorf("bad input made %d API calls, want none", n)
 	}

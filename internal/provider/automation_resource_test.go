@@ -18,44 +18,40 @@ import (
 func TestAccAutomationResource_lifecycle(t *testing.T) {
 	env := newAccEnv(t)
 	sameID := staysSame()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: env.automationConfig(automationSpec{extra: `description = "Sends the follow-up"`}),
-				ConfigStateChecks: []statecheck.StateCheck{
-					automationIs("name", knownvalue.StringExact("tf-acc automation")),
-					automationIs("description", knownvalue.StringExact("Sends the follow-up")),
-					automationIs("status", knownvalue.StringExact("ACTIVE")),
-					automationIs("origin", knownvalue.StringExact("APPLICATION")),
-					automationIs("revision", knownvalue.StringExact("1")),
-					automationIs("root_action_ids", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(rootActionID)})),
-					sameID.AddStateValue(automationAddr, attr("id")),
-				},
-				Check: checkCreateBody(env),
+	env.test(t, []resource.TestStep{
+		{
+			Config: env.automationConfig(automationSpec{extra: `description = "Sends the follow-up"`}),
+			ConfigStateChecks: []statecheck.StateCheck{
+				automationIs("name", knownvalue.StringExact("tf-acc automation")),
+				automationIs("description", knownvalue.StringExact("Sends the follow-up")),
+				automationIs("status", knownvalue.StringExact("ACTIVE")),
+				automationIs("origin", knownvalue.StringExact("APPLICATION")),
+				automationIs("revision", knownvalue.StringExact("1")),
+				automationIs("root_action_ids", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(rootActionID)})),
+				sameID.AddStateValue(automationAddr, attr("id")),
 			},
-			{Config: env.automationConfig(automationSpec{extra: `description = "Sends the follow-up"`}), PlanOnly: true},
-			{
-				ResourceName: automationAddr, ImportState: true, ImportStateVerify: true,
-				// Import reads Wix's actions, with the id and namespace Wix adds.
-				ImportStateVerifyIgnore: []string{"actions", "timeouts"},
-			},
-			{
-				Config: env.automationConfig(automationSpec{name: "tf-acc automation renamed"}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(automationAddr, attr("revision")),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					automationIs("name", knownvalue.StringExact("tf-acc automation renamed")),
-					automationIs("description", knownvalue.Null()),
-					automationIs("revision", knownvalue.StringExact("2")),
-					sameID.AddStateValue(automationAddr, attr("id")),
-				},
+			Check: checkCreateBody(env),
+		},
+		{Config: env.automationConfig(automationSpec{extra: `description = "Sends the follow-up"`}), PlanOnly: true},
+		{
+			ResourceName: automationAddr, ImportState: true, ImportStateVerify: true,
+			// Import reads Wix's actions, with the id and namespace Wix adds.
+			ImportStateVerifyIgnore: []string{"actions", "timeouts"},
+		},
+		{
+			Config: env.automationConfig(automationSpec{name: "tf-acc automation renamed"}),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(automationAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectUnknownValue(automationAddr, attr("revision")),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				automationIs("name", knownvalue.StringExact("tf-acc automation renamed")),
+				automationIs("description", knownvalue.Null()),
+				automationIs("revision", knownvalue.StringExact("2")),
+				sameID.AddStateValue(automationAddr, attr("id")),
 			},
 		},
-		CheckDestroy: env.expectAutomationCount(0),
-	})
+	}, env.expectAutomationCount(0))
 }
 
 // checkCreateBody checks that create sent origin APPLICATION with the

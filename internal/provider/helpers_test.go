@@ -448,14 +448,11 @@ func expectString(address, name, want string) statecheck.StateCheck {
 // testApply applies the cancellations of ids with a provider block of
 // these lines, and checks state and check.
 func (e *accEnv) testApply(t *testing.T, ids []string, check resource.TestCheckFunc, providerLines ...string) {
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config:            e.providerBlock(providerLines...) + cancellationsConfig(e.triggerKey, ids),
-			ConfigStateChecks: savedChecks(e.triggerKey, ids),
-			Check:             check,
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		Config:            e.providerBlock(providerLines...) + cancellationsConfig(e.triggerKey, ids),
+		ConfigStateChecks: savedChecks(e.triggerKey, ids),
+		Check:             check,
+	}})
 }
 
 // savedChecks expect every resource of cancellationsConfig in state with
@@ -1202,10 +1199,15 @@ func (e *accEnv) dropping(path string, afterServe bool) func() {
 	return func() { e.sim.InjectFault(fault) }
 }
 
-// test runs these steps against this env's provider.
-func (e *accEnv) test(t *testing.T, steps []resource.TestStep) {
+// test runs these steps against this env's provider, and then the
+// destroy checks, if any, after the harness's final destroy.
+func (e *accEnv) test(t *testing.T, steps []resource.TestStep, destroyChecks ...resource.TestCheckFunc) {
 	t.Helper()
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	c := resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps}
+	if len(destroyChecks) > 0 {
+		c.CheckDestroy = resource.ComposeAggregateTestCheckFunc(destroyChecks...)
+	}
+	resource.Test(t, c)
 }
 
 // valueTracker follows one attribute across the steps that add it.
