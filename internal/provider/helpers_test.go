@@ -37,6 +37,11 @@ import (
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
+// The helpers every provider test uses, in sections: the test env, its
+// transports, the simulator, state and plan checks, events and
+// cancellations, automations, and the Terraform CLI as a process. The
+// in-process plugin-protocol harness is in protocol_helpers_test.go.
+
 // Acceptance tests run against the Wix API simulator, or against the real
 // Wix API when all of these are set (see README.md, "Testing"):
 //
@@ -95,6 +100,8 @@ func useUsableCLIConfig() func() {
 	return func() { os.RemoveAll(dir) }
 }
 
+// The test env: a simulator or the real API, and the provider pointed at it.
+
 // accEnv is one acceptance test's Wix: a fresh simulator, or the real API.
 type accEnv struct {
 	t          *testing.T
@@ -124,11 +131,27 @@ func newAccEnv(t *testing.T) *accEnv {
 	return env
 }
 
+// newSimEnv is newAccEnv for tests that need the simulator.
+func newSimEnv(t *testing.T) *accEnv {
+	t.Helper()
+	env := newAccEnv(t)
+	env.needsSimulator()
+	return env
+}
+
 // needsSimulator skips tests that inject faults or read the request log.
 func (e *accEnv) needsSimulator() {
 	e.t.Helper()
 	if e.sim == nil {
 		e.t.Skip("this test needs the Wix API simulator (fault injection or the request log); it does not run against the real API")
+	}
+}
+
+// requireRealAPI skips a test unless the real Wix API is configured.
+func requireRealAPI(t *testing.T) {
+	t.Helper()
+	if !realAPI() {
+		t.Skipf("set %s, %s, %s and %s to run this test against the real Wix API", envAppID, envAppSecret, envInstanceID, envTestTriggerKey)
 	}
 }
 
@@ -146,6 +169,17 @@ func (e *accEnv) provider() provider.Provider {
 			o(c)
 		}
 	}}
+}
+
+// test runs these steps against this env's provider, and then the
+// destroy checks, if any, after the harness's final destroy.
+func (e *accEnv) test(t *testing.T, steps []resource.TestStep, destroyChecks ...resource.TestCheckFunc) {
+	t.Helper()
+	c := resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps}
+	if len(destroyChecks) > 0 {
+		c.CheckDestroy = resource.ComposeAggregateTestCheckFunc(destroyChecks...)
+	}
+	resource.Test(t, c)
 }
 
 // providerBlock is a provider "wix" block with app credentials plus extra
@@ -189,13 +223,7 @@ func (e *accEnv) baseURLLine() string {
 // batchingOff is a batching block that turns batching off.
 const batchingOff = "batching {\n    enable_batching = false\n  }"
 
-// newSimEnv is newAccEnv for tests that need the simulator.
-func newSimEnv(t *testing.T) *accEnv {
-	t.Helper()
-	env := newAccEnv(t)
-	env.needsSimulator()
-	return env
-}
+// Transports: hooks on the provider's HTTP calls.
 
 // hook routes the provider's HTTP calls through before, which may answer a
 // request itself (a refused connection, an altered request) or act before
@@ -225,6 +253,148 @@ func (h hookTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		return res, err
 	}
 	return h.base.RoundTrip(r)
+}
+
+// onceBeforeCall arms, when the returned func runs, an act that runs just
+// before the next call of this method leaves, once: a change behind
+// Terraform's back between plan and apply.
+func (e *accEnv) onceBeforeCall(method string, act func() error) (arm func()) {
+	var armed atomic.Bool
+	e.hook(func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
+		if r.Method == method && armed.CompareAndSwap(true, false) {
+			return nil, act()
+		}
+		return nil, nil
+	})
+	return func() { armed.Store(true) }
+}
+
+// tokenLog records the access tokens Wix issues to the provider, read off
+// the token endpoint's answers on their way back, and counts the clients
+// with app credentials the provider builds (one per provider configuration).
+type tokenLog struct {
+	mu         sync.Mutex
+	tokens     []string
+	appClients int
+}
+
+// recordTokens routes env's provider clients through a tokenLog.
+func recordTokens(env *accEnv) *tokenLog {
+	log := &tokenLog{}
+	env.overrides = append(env.overrides, func(c *wix.Config) {
+		log.mu.Lock()
+		defer log.mu.Unlock()
+		if c.AccessToken == "" {
+			log.appClients++
+		}
+	})
+	env.wrapTransport(func(base http.RoundTripper) http.RoundTripper { return tokenTee{base: base, log: log} })
+	return log
+}
+
+// issued returns the tokens issued so far, in order, and the number of
+// clients with app credentials.
+func (l *tokenLog) issued() ([]string, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.tokens...), l.appClients
+}
+
+// absentFrom fails when any issued token occurs in data; what names data.
+func (l *tokenLog) absentFrom(what string, data []byte) error {
+	tokens, _ := l.issued()
+	if len(tokens) == 0 {
+		return fmt.Errorf("no token was issued before %s was checked: the check would prove nothing", what)
+	}
+	for i, token := range tokens {
+		if bytes.Contains(data, []byte(token)) {
+			return fmt.Errorf("%s holds access token number %d issued in this test", what, i+1)
+		}
+	}
+	return nil
+}
+
+// absentFromTree checks every file under dir.
+func (l *tokenLog) absentFromTree(dir string) error {
+	files := 0
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		// Symbolic links lead out of the working directory (plugin-testing
+		// links the test's own sources): only real files are Terraform's.
+		if err != nil || d.IsDir() || d.Type()&os.ModeSymlink != 0 {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files++
+		return l.absentFrom(path, data)
+	})
+	if err == nil && files == 0 {
+		err = fmt.Errorf("no files under %s: the check would prove nothing", dir)
+	}
+	return err
+}
+
+// absentFromFile checks one file, which must not be empty.
+func (l *tokenLog) absentFromFile(path string) error {
+	data, err := os.ReadFile(path)
+	if err == nil && len(data) == 0 {
+		err = fmt.Errorf("%s is empty: the check would prove nothing", path)
+	}
+	if err != nil {
+		return err
+	}
+	return l.absentFrom(path, data)
+}
+
+// tokenTee passes calls through to base and hands each token the token
+// endpoint issues to log.
+type tokenTee struct {
+	base http.RoundTripper
+	log  *tokenLog
+}
+
+func (t tokenTee) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := t.base.RoundTrip(r)
+	if err != nil || r.URL.Path != wix.PathToken || res.StatusCode != http.StatusOK {
+		return res, err
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	res.Body = io.NopCloser(bytes.NewReader(body))
+	var answer struct {
+		AccessToken string `json:"access_token"`
+	}
+	if json.Unmarshal(body, &answer) == nil && answer.AccessToken != "" {
+		t.log.mu.Lock()
+		t.log.tokens = append(t.log.tokens, answer.AccessToken)
+		t.log.mu.Unlock()
+	}
+	return res, nil
+}
+
+// The simulator: its request log, its faults, and checks that only it can answer.
+
+// onSim is a check that asserts on the simulator; against the real API,
+// which cannot tell, it checks nothing.
+func (e *accEnv) onSim(check func() error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if e.sim == nil {
+			return nil
+		}
+		return check()
+	}
+}
+
+// simCheck is a state check that asserts on the simulator, not on state.
+type simCheck func() error
+
+func (f simCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f()
 }
 
 // isCancelCall reports whether r is a Cancel Event or Bulk Cancel Event call.
@@ -278,6 +448,25 @@ func (e *accEnv) reportCallsSoFar(want int) resource.TestCheckFunc {
 	return e.callsSoFar("report", want, wix.PathReport, wix.PathBulkReport)
 }
 
+// noRequestsSince checks that no API call at all was made since the count
+// that *before holds when the check runs.
+func (e *accEnv) noRequestsSince(before *int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := len(e.sim.Requests()); n != *before {
+			return fmt.Errorf("%d API calls, want none", n-*before)
+		}
+		return nil
+	}
+}
+
+// countRequests stores the number of API calls so far in *n.
+func (e *accEnv) countRequests(n *int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		*n = len(e.sim.Requests())
+		return nil
+	}
+}
+
 // statuses are the simulator's answers to one path, in arrival order (0: no
 // answer, the connection was dropped or the client gave up).
 func (e *accEnv) statuses(path string) []int {
@@ -299,24 +488,151 @@ func (e *accEnv) expectStatuses(path string, want ...int) resource.TestCheckFunc
 	}
 }
 
-// canceledOnce checks that Wix canceled each entity of triggerKey exactly
-// once. Against the real API, which cannot tell, it checks nothing.
-func (e *accEnv) canceledOnce(triggerKey string, ids ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error { return e.verifyCanceledOnce(triggerKey, ids...) }
+// methodStatuses are the simulator's answers to the calls of one method
+// to path, in arrival order (0: no answer).
+func (e *accEnv) methodStatuses(method, path string) []int {
+	var out []int
+	for _, r := range e.sim.RequestsTo(path) {
+		if r.Method == method {
+			out = append(out, r.Status)
+		}
+	}
+	return out
 }
 
-// verifyCanceledOnce is canceledOnce for use inside other checks.
-func (e *accEnv) verifyCanceledOnce(triggerKey string, ids ...string) error {
-	if e.sim == nil {
+// expectMethodStatuses checks methodStatuses of path, which is read when
+// the check runs; why says what the answers mean.
+func (e *accEnv) expectMethodStatuses(method string, path *string, why string, want ...int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := e.methodStatuses(method, *path); !slices.Equal(got, want) {
+			return fmt.Errorf("answers to %s %s = %v, want %v (%s)", method, *path, got, want, why)
+		}
 		return nil
 	}
-	for _, id := range ids {
-		if n := e.sim.CancelCount(triggerKey, id); n != 1 {
-			return fmt.Errorf("%s/%s was canceled %d times, want once", triggerKey, id, n)
-		}
+}
+
+// dropping is a PreConfig that makes the simulator drop the connection of
+// the next call to path: before serving it, or (afterServe) after.
+func (e *accEnv) dropping(path string, afterServe bool) func() {
+	fault := wixsim.Fault{Path: path, DropConnection: !afterServe, DropAfterServe: afterServe}
+	return func() { e.sim.InjectFault(fault) }
+}
+
+// userAgentPattern is the User-Agent every call carries in the tests.
+var userAgentPattern = regexp.MustCompile(`^terraform-provider-wix/test terraform/\d+\.\d+\.\d+`)
+
+// checkHeaders checks what every call must carry, whatever its body.
+func checkHeaders(r wixsim.RecordedRequest) error {
+	if got := r.Header.Get("Content-Type"); got != "application/json" {
+		return fmt.Errorf("Content-Type = %q, want application/json", got)
+	}
+	if auth := r.Header.Get("Authorization"); !strings.HasPrefix(auth, "OAUTH2.") {
+		return fmt.Errorf("Authorization header is not the raw OAuth token (no Bearer prefix): starts %.10q", auth)
+	}
+	if ua := r.Header.Get("User-Agent"); !userAgentPattern.MatchString(ua) {
+		return fmt.Errorf("User-Agent = %q, want terraform-provider-wix/<version> terraform/<version>", ua)
+	}
+	if r.Status != 200 {
+		return fmt.Errorf("simulator answered %d to %s", r.Status, r.Body)
 	}
 	return nil
 }
+
+// State and plan checks.
+
+// attr is the path of a top-level attribute, for state checks.
+func attr(name string) tfjsonpath.Path { return tfjsonpath.New(name) }
+
+// expectAttr checks an attribute of a resource in state.
+func expectAttr(address, name string, check knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(address, attr(name), check)
+}
+
+// expectString checks that a string attribute in state is want.
+func expectString(address, name, want string) statecheck.StateCheck {
+	return expectAttr(address, name, knownvalue.StringExact(want))
+}
+
+// valueTracker follows one attribute across the steps that add it.
+type valueTracker interface {
+	AddStateValue(address string, path tfjsonpath.Path) statecheck.StateCheck
+}
+
+// staysSame follows a value that must be the same in every step that adds it.
+func staysSame() valueTracker { return statecheck.CompareValue(compare.ValuesSame()) }
+
+// changesEachTime follows a value that must differ from one step that adds
+// it to the next.
+func changesEachTime() valueTracker { return statecheck.CompareValue(compare.ValuesDiffer()) }
+
+// recentRFC3339 matches an RFC 3339 time of the last few minutes.
+type recentRFC3339 struct{}
+
+func (recentRFC3339) CheckValue(v any) error {
+	value, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("canceled_at is %T, want a string", v)
+	}
+	at, err := time.Parse(time.RFC3339, value)
+	if err != nil {
+		return fmt.Errorf("canceled_at %q is not RFC 3339: %w", value, err)
+	}
+	if age := time.Since(at); age < -time.Minute || age > 10*time.Minute {
+		return fmt.Errorf("canceled_at %s is not the time of the apply", value)
+	}
+	return nil
+}
+
+func (recentRFC3339) String() string { return "an RFC 3339 time of the last minutes" }
+
+// expectCreates is a plan check: the plan creates exactly the resources of
+// cancellationsConfig at these indexes and leaves the others alone, i.e.
+// state holds exactly the others. indexes is called when the plan is made.
+func expectCreates(total int, indexes func() []int) plancheck.PlanCheck {
+	return createsCheck{address, total, indexes}
+}
+
+// expectEventCreates is expectCreates for the events of eventsConfig.
+func expectEventCreates(total int, indexes ...int) plancheck.PlanCheck {
+	return createsCheck{eventAddr, total, func() []int { return indexes }}
+}
+
+type createsCheck struct {
+	address func(n int) string
+	total   int
+	indexes func() []int
+}
+
+func (c createsCheck) CheckPlan(ctx context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	want := c.indexes()
+	var errs []error
+	for i := range c.total {
+		action := plancheck.ResourceActionNoop
+		if slices.Contains(want, i) {
+			action = plancheck.ResourceActionCreate
+		}
+		r := &plancheck.CheckPlanResponse{}
+		plancheck.ExpectResourceAction(c.address(i), action).CheckPlan(ctx, req, r)
+		errs = append(errs, r.Error)
+	}
+	resp.Error = errors.Join(errs...)
+}
+
+// recreates is a plan check: the first resource is to be created, because
+// the failed apply saved nothing to state.
+var recreates = expectCreates(1, func() []int { return []int{0} })
+
+// expectWords matches diagnostics however Terraform wraps them: spaces in
+// each phrase match any whitespace, and phrases may have text between them.
+func expectWords(phrases ...string) *regexp.Regexp {
+	quoted := make([]string, len(phrases))
+	for i, p := range phrases {
+		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
+// Events and cancellations: configurations and what Wix holds of them.
 
 // entityIDs are fixed, distinct GUIDs for test resources.
 func entityIDs(n int) []string {
@@ -432,19 +748,6 @@ func (e *accEnv) config(n int, providerLines []string, resourceLines ...string) 
 	return e.providerBlock(providerLines...) + cancellationsConfig(e.triggerKey, entityIDs(n), resourceLines...)
 }
 
-// attr is the path of a top-level attribute, for state checks.
-func attr(name string) tfjsonpath.Path { return tfjsonpath.New(name) }
-
-// expectAttr checks an attribute of a resource in state.
-func expectAttr(address, name string, check knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(address, attr(name), check)
-}
-
-// expectString checks that a string attribute in state is want.
-func expectString(address, name, want string) statecheck.StateCheck {
-	return expectAttr(address, name, knownvalue.StringExact(want))
-}
-
 // testApply applies the cancellations of ids with a provider block of
 // these lines, and checks state and check.
 func (e *accEnv) testApply(t *testing.T, ids []string, check resource.TestCheckFunc, providerLines ...string) {
@@ -467,171 +770,21 @@ func savedChecks(triggerKey string, ids []string) []statecheck.StateCheck {
 	return checks
 }
 
-// recentRFC3339 matches an RFC 3339 time of the last few minutes.
-type recentRFC3339 struct{}
+// canceledOnce checks that Wix canceled each entity of triggerKey exactly
+// once. Against the real API, which cannot tell, it checks nothing.
+func (e *accEnv) canceledOnce(triggerKey string, ids ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error { return e.verifyCanceledOnce(triggerKey, ids...) }
+}
 
-func (recentRFC3339) CheckValue(v any) error {
-	value, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("canceled_at is %T, want a string", v)
+// verifyCanceledOnce is canceledOnce for use inside other checks.
+func (e *accEnv) verifyCanceledOnce(triggerKey string, ids ...string) error {
+	if e.sim == nil {
+		return nil
 	}
-	at, err := time.Parse(time.RFC3339, value)
-	if err != nil {
-		return fmt.Errorf("canceled_at %q is not RFC 3339: %w", value, err)
-	}
-	if age := time.Since(at); age < -time.Minute || age > 10*time.Minute {
-		return fmt.Errorf("canceled_at %s is not the time of the apply", value)
-	}
-	return nil
-}
-
-func (recentRFC3339) String() string { return "an RFC 3339 time of the last minutes" }
-
-// expectCreates is a plan check: the plan creates exactly the resources of
-// cancellationsConfig at these indexes and leaves the others alone, i.e.
-// state holds exactly the others. indexes is called when the plan is made.
-func expectCreates(total int, indexes func() []int) plancheck.PlanCheck {
-	return createsCheck{address, total, indexes}
-}
-
-// expectEventCreates is expectCreates for the events of eventsConfig.
-func expectEventCreates(total int, indexes ...int) plancheck.PlanCheck {
-	return createsCheck{eventAddr, total, func() []int { return indexes }}
-}
-
-type createsCheck struct {
-	address func(n int) string
-	total   int
-	indexes func() []int
-}
-
-func (c createsCheck) CheckPlan(ctx context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	want := c.indexes()
-	var errs []error
-	for i := range c.total {
-		action := plancheck.ResourceActionNoop
-		if slices.Contains(want, i) {
-			action = plancheck.ResourceActionCreate
+	for _, id := range ids {
+		if n := e.sim.CancelCount(triggerKey, id); n != 1 {
+			return fmt.Errorf("%s/%s was canceled %d times, want once", triggerKey, id, n)
 		}
-		r := &plancheck.CheckPlanResponse{}
-		plancheck.ExpectResourceAction(c.address(i), action).CheckPlan(ctx, req, r)
-		errs = append(errs, r.Error)
-	}
-	resp.Error = errors.Join(errs...)
-}
-
-// recreates is a plan check: the first resource is to be created, because
-// the failed apply saved nothing to state.
-var recreates = expectCreates(1, func() []int { return []int{0} })
-
-// expectWords matches diagnostics however Terraform wraps them: spaces in
-// each phrase match any whitespace, and phrases may have text between them.
-func expectWords(phrases ...string) *regexp.Regexp {
-	quoted := make([]string, len(phrases))
-	for i, p := range phrases {
-		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
-}
-
-// interruptTerraform sends SIGINT, as Ctrl-C would, to the running
-// `terraform apply` of this test: a child of this process whose working
-// directory is under workDirs (TF_ACC_TEMP_DIR of this test).
-func interruptTerraform(workDirs string) error {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err == nil && isOurApply(e.Name(), workDirs) {
-			return syscall.Kill(pid, syscall.SIGINT)
-		}
-	}
-	return errors.New("found no terraform apply of this test to interrupt")
-}
-
-// isOurApply reports whether process pid is a `terraform apply` this test
-// started in workDirs.
-func isOurApply(pid, workDirs string) bool {
-	stat, err := os.ReadFile(filepath.Join("/proc", pid, "stat"))
-	if err != nil {
-		return false
-	}
-	// pid (comm) state ppid ...; comm may hold spaces, so read after ")".
-	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-	if len(fields) < 2 || fields[1] != strconv.Itoa(os.Getpid()) {
-		return false
-	}
-	cwd, _ := os.Readlink(filepath.Join("/proc", pid, "cwd"))
-	cmdline, _ := os.ReadFile(filepath.Join("/proc", pid, "cmdline"))
-	return strings.HasPrefix(cwd, workDirs) && slices.Contains(strings.Split(string(cmdline), "\x00"), "apply")
-}
-
-// withParallelism makes this test's Terraform CLI run with -parallelism=n.
-// plugin-testing has no option for it, and terraform-exec always passes
-// -parallelism=10 explicitly, after (and so over) anything in
-// TF_CLI_ARGS_apply; so the test points TF_ACC_TERRAFORM_PATH at a wrapper
-// that swaps the flag's value and runs the real CLI.
-func withParallelism(t *testing.T, n int) {
-	t.Helper()
-	cli := terraformCLI(t, "to run it with -parallelism")
-	wrapper := filepath.Join(t.TempDir(), "terraform-parallelism")
-	script := fmt.Sprintf(`#!/bin/sh
-# The real CLI, with -parallelism=%[1]d instead of terraform-exec's fixed value.
-for arg do
-  shift
-  case "$arg" in
-    -parallelism=*) set -- "$@" "-parallelism=%[1]d" ;;
-    *) set -- "$@" "$arg" ;;
-  esac
-done
-exec %[2]q "$@"
-`, n, cli)
-	if err := os.WriteFile(wrapper, []byte(script), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("TF_ACC_TERRAFORM_PATH", wrapper)
-}
-
-// terraformCLI is the Terraform CLI the tests use (TF_ACC_TERRAFORM_PATH,
-// else terraform on PATH); without one it skips the test, saying that the
-// test needs it for what.
-func terraformCLI(t *testing.T, what string) string {
-	t.Helper()
-	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" {
-		return cli
-	}
-	cli, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Skipf("needs a local Terraform CLI (TF_ACC_TERRAFORM_PATH or terraform on PATH) %s", what)
-	}
-	return cli
-}
-
-// simCheck is a state check that asserts on the simulator, not on state.
-type simCheck func() error
-
-func (f simCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f()
-}
-
-// userAgentPattern is the User-Agent every call carries in the tests.
-var userAgentPattern = regexp.MustCompile(`^terraform-provider-wix/test terraform/\d+\.\d+\.\d+`)
-
-// checkHeaders checks what every call must carry, whatever its body.
-func checkHeaders(r wixsim.RecordedRequest) error {
-	if got := r.Header.Get("Content-Type"); got != "application/json" {
-		return fmt.Errorf("Content-Type = %q, want application/json", got)
-	}
-	if auth := r.Header.Get("Authorization"); !strings.HasPrefix(auth, "OAUTH2.") {
-		return fmt.Errorf("Authorization header is not the raw OAuth token (no Bearer prefix): starts %.10q", auth)
-	}
-	if ua := r.Header.Get("User-Agent"); !userAgentPattern.MatchString(ua) {
-		return fmt.Errorf("User-Agent = %q, want terraform-provider-wix/<version> terraform/<version>", ua)
-	}
-	if r.Status != 200 {
-		return fmt.Errorf("simulator answered %d to %s", r.Status, r.Body)
 	}
 	return nil
 }
@@ -755,25 +908,6 @@ func checkReportedAt(v any, event func() (*wixsim.Event, error)) error {
 	return nil
 }
 
-// noRequestsSince checks that no API call at all was made since the count
-// that *before holds when the check runs.
-func (e *accEnv) noRequestsSince(before *int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if n := len(e.sim.Requests()); n != *before {
-			return fmt.Errorf("%d API calls, want none", n-*before)
-		}
-		return nil
-	}
-}
-
-// countRequests stores the number of API calls so far in *n.
-func (e *accEnv) countRequests(n *int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		*n = len(e.sim.Requests())
-		return nil
-	}
-}
-
 // replacesEvent is a plan check: the event "one" is replaced.
 var replacesEvent = plancheck.ExpectResourceAction(oneEventAddr, plancheck.ResourceActionDestroyBeforeCreate)
 
@@ -811,6 +945,8 @@ func (e *accEnv) reportOutside(id string) {
 func uniqueKey(prefix string) string {
 	return fmt.Sprintf("%s-%d", prefix, time.Now().UnixNano())
 }
+
+// Automations: configurations and what Wix holds of them.
 
 // automationAddr is the address of the automation automationConfig declares.
 const automationAddr = "wix_automation.flow"
@@ -886,6 +1022,11 @@ func orDefault(s, def string) string {
 	return def
 }
 
+// automationIs is a state check of one attribute of the test automation.
+func automationIs(name string, v knownvalue.Check) statecheck.StateCheck {
+	return expectAttr(automationAddr, name, v)
+}
+
 // onlyAutomation is the simulator's one automation; it fails the test
 // when there is not exactly one.
 func (e *accEnv) onlyAutomation() wixsim.Automation {
@@ -941,12 +1082,24 @@ func (e *accEnv) patchPath() string {
 	return wix.PathAutomations + "/" + e.onlyAutomation().ID
 }
 
-// requireRealAPI skips a test unless the real Wix API is configured.
-func requireRealAPI(t *testing.T) {
-	t.Helper()
-	if !realAPI() {
-		t.Skipf("set %s, %s, %s and %s to run this test against the real Wix API", envAppID, envAppSecret, envInstanceID, envTestTriggerKey)
+// createdAutomation is the body of the one Create Automation call so far.
+type createdAutomation struct {
+	Automation struct {
+		Origin          string `json:"origin"`
+		ApplicationInfo struct {
+			AppID string `json:"appId"`
+		} `json:"applicationInfo"`
+	} `json:"automation"`
+}
+
+// onlyCreate decodes the one Create Automation call made so far.
+func (e *accEnv) onlyCreate() (createdAutomation, error) {
+	var body createdAutomation
+	creates := e.sim.RequestsTo(wix.PathAutomations)
+	if len(creates) != 1 {
+		return body, fmt.Errorf("Create Automation calls = %d, want 1", len(creates))
 	}
+	return body, json.Unmarshal(creates[0].Body, &body)
 }
 
 // pathQueryAutomations is Query Automations.
@@ -1011,213 +1164,79 @@ func (e *accEnv) capQueryPages(limit int) {
 	})
 }
 
-// tokenLog records the access tokens Wix issues to the provider, read off
-// the token endpoint's answers on their way back, and counts the clients
-// with app credentials the provider builds (one per provider configuration).
-type tokenLog struct {
-	mu         sync.Mutex
-	tokens     []string
-	appClients int
-}
+// The Terraform CLI as a process: interrupting it, and its parallelism.
 
-// recordTokens routes env's provider clients through a tokenLog.
-func recordTokens(env *accEnv) *tokenLog {
-	log := &tokenLog{}
-	env.overrides = append(env.overrides, func(c *wix.Config) {
-		log.mu.Lock()
-		defer log.mu.Unlock()
-		if c.AccessToken == "" {
-			log.appClients++
-		}
-	})
-	env.wrapTransport(func(base http.RoundTripper) http.RoundTripper { return tokenTee{base: base, log: log} })
-	return log
-}
-
-// issued returns the tokens issued so far, in order, and the number of
-// clients with app credentials.
-func (l *tokenLog) issued() ([]string, int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.tokens...), l.appClients
-}
-
-// absentFrom fails when any issued token occurs in data; what names data.
-func (l *tokenLog) absentFrom(what string, data []byte) error {
-	tokens, _ := l.issued()
-	if len(tokens) == 0 {
-		return fmt.Errorf("no token was issued before %s was checked: the check would prove nothing", what)
+// terraformCLI is the Terraform CLI the tests use (TF_ACC_TERRAFORM_PATH,
+// else terraform on PATH); without one it skips the test, saying that the
+// test needs it for what.
+func terraformCLI(t *testing.T, what string) string {
+	t.Helper()
+	if cli := os.Getenv("TF_ACC_TERRAFORM_PATH"); cli != "" {
+		return cli
 	}
-	for i, token := range tokens {
-		if bytes.Contains(data, []byte(token)) {
-			return fmt.Errorf("%s holds access token number %d issued in this test", what, i+1)
-		}
+	cli, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Skipf("needs a local Terraform CLI (TF_ACC_TERRAFORM_PATH or terraform on PATH) %s", what)
 	}
-	return nil
+	return cli
 }
 
-// absentFromTree checks every file under dir.
-func (l *tokenLog) absentFromTree(dir string) error {
-	files := 0
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		// Symbolic links lead out of the working directory (plugin-testing
-		// links the test's own sources): only real files are Terraform's.
-		if err != nil || d.IsDir() || d.Type()&os.ModeSymlink != 0 {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		files++
-		return l.absentFrom(path, data)
-	})
-	if err == nil && files == 0 {
-		err = fmt.Errorf("no files under %s: the check would prove nothing", dir)
-	}
-	return err
-}
-
-// absentFromFile checks one file, which must not be empty.
-func (l *tokenLog) absentFromFile(path string) error {
-	data, err := os.ReadFile(path)
-	if err == nil && len(data) == 0 {
-		err = fmt.Errorf("%s is empty: the check would prove nothing", path)
-	}
+// interruptTerraform sends SIGINT, as Ctrl-C would, to the running
+// `terraform apply` of this test: a child of this process whose working
+// directory is under workDirs (TF_ACC_TEMP_DIR of this test).
+func interruptTerraform(workDirs string) error {
+	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return err
 	}
-	return l.absentFrom(path, data)
-}
-
-// tokenTee passes calls through to base and hands each token the token
-// endpoint issues to log.
-type tokenTee struct {
-	base http.RoundTripper
-	log  *tokenLog
-}
-
-func (t tokenTee) RoundTrip(r *http.Request) (*http.Response, error) {
-	res, err := t.base.RoundTrip(r)
-	if err != nil || r.URL.Path != wix.PathToken || res.StatusCode != http.StatusOK {
-		return res, err
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err == nil && isOurApply(e.Name(), workDirs) {
+			return syscall.Kill(pid, syscall.SIGINT)
+		}
 	}
-	body, err := io.ReadAll(res.Body)
-	res.Body.Close()
+	return errors.New("found no terraform apply of this test to interrupt")
+}
+
+// isOurApply reports whether process pid is a `terraform apply` this test
+// started in workDirs.
+func isOurApply(pid, workDirs string) bool {
+	stat, err := os.ReadFile(filepath.Join("/proc", pid, "stat"))
 	if err != nil {
-		return nil, err
+		return false
 	}
-	res.Body = io.NopCloser(bytes.NewReader(body))
-	var answer struct {
-		AccessToken string `json:"access_token"`
+	// pid (comm) state ppid ...; comm may hold spaces, so read after ")".
+	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	if len(fields) < 2 || fields[1] != strconv.Itoa(os.Getpid()) {
+		return false
 	}
-	if json.Unmarshal(body, &answer) == nil && answer.AccessToken != "" {
-		t.log.mu.Lock()
-		t.log.tokens = append(t.log.tokens, answer.AccessToken)
-		t.log.mu.Unlock()
-	}
-	return res, nil
+	cwd, _ := os.Readlink(filepath.Join("/proc", pid, "cwd"))
+	cmdline, _ := os.ReadFile(filepath.Join("/proc", pid, "cmdline"))
+	return strings.HasPrefix(cwd, workDirs) && slices.Contains(strings.Split(string(cmdline), "\x00"), "apply")
 }
 
-// onSim is a check that asserts on the simulator; against the real API,
-// which cannot tell, it checks nothing.
-func (e *accEnv) onSim(check func() error) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if e.sim == nil {
-			return nil
-		}
-		return check()
-	}
-}
-
-// methodStatuses are the simulator's answers to the calls of one method
-// to path, in arrival order (0: no answer).
-func (e *accEnv) methodStatuses(method, path string) []int {
-	var out []int
-	for _, r := range e.sim.RequestsTo(path) {
-		if r.Method == method {
-			out = append(out, r.Status)
-		}
-	}
-	return out
-}
-
-// expectMethodStatuses checks methodStatuses of path, which is read when
-// the check runs; why says what the answers mean.
-func (e *accEnv) expectMethodStatuses(method string, path *string, why string, want ...int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if got := e.methodStatuses(method, *path); !slices.Equal(got, want) {
-			return fmt.Errorf("answers to %s %s = %v, want %v (%s)", method, *path, got, want, why)
-		}
-		return nil
-	}
-}
-
-// onceBeforeCall arms, when the returned func runs, an act that runs just
-// before the next call of this method leaves, once: a change behind
-// Terraform's back between plan and apply.
-func (e *accEnv) onceBeforeCall(method string, act func() error) (arm func()) {
-	var armed atomic.Bool
-	e.hook(func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
-		if r.Method == method && armed.CompareAndSwap(true, false) {
-			return nil, act()
-		}
-		return nil, nil
-	})
-	return func() { armed.Store(true) }
-}
-
-// automationIs is a state check of one attribute of the test automation.
-func automationIs(name string, v knownvalue.Check) statecheck.StateCheck {
-	return expectAttr(automationAddr, name, v)
-}
-
-// createdAutomation is the body of the one Create Automation call so far.
-type createdAutomation struct {
-	Automation struct {
-		Origin          string `json:"origin"`
-		ApplicationInfo struct {
-			AppID string `json:"appId"`
-		} `json:"applicationInfo"`
-	} `json:"automation"`
-}
-
-// onlyCreate decodes the one Create Automation call made so far.
-func (e *accEnv) onlyCreate() (createdAutomation, error) {
-	var body createdAutomation
-	creates := e.sim.RequestsTo(wix.PathAutomations)
-	if len(creates) != 1 {
-		return body, fmt.Errorf("Create Automation calls = %d, want 1", len(creates))
-	}
-	return body, json.Unmarshal(creates[0].Body, &body)
-}
-
-// dropping is a PreConfig that makes the simulator drop the connection of
-// the next call to path: before serving it, or (afterServe) after.
-func (e *accEnv) dropping(path string, afterServe bool) func() {
-	fault := wixsim.Fault{Path: path, DropConnection: !afterServe, DropAfterServe: afterServe}
-	return func() { e.sim.InjectFault(fault) }
-}
-
-// test runs these steps against this env's provider, and then the
-// destroy checks, if any, after the harness's final destroy.
-func (e *accEnv) test(t *testing.T, steps []resource.TestStep, destroyChecks ...resource.TestCheckFunc) {
+// withParallelism makes this test's Terraform CLI run with -parallelism=n.
+// plugin-testing has no option for it, and terraform-exec always passes
+// -parallelism=10 explicitly, after (and so over) anything in
+// TF_CLI_ARGS_apply; so the test points TF_ACC_TERRAFORM_PATH at a wrapper
+// that swaps the flag's value and runs the real CLI.
+func withParallelism(t *testing.T, n int) {
 	t.Helper()
-	c := resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps}
-	if len(destroyChecks) > 0 {
-		c.CheckDestroy = resource.ComposeAggregateTestCheckFunc(destroyChecks...)
+	cli := terraformCLI(t, "to run it with -parallelism")
+	wrapper := filepath.Join(t.TempDir(), "terraform-parallelism")
+	script := fmt.Sprintf(`#!/bin/sh
+# The real CLI, with -parallelism=%[1]d instead of terraform-exec's fixed value.
+for arg do
+  shift
+  case "$arg" in
+    -parallelism=*) set -- "$@" "-parallelism=%[1]d" ;;
+    *) set -- "$@" "$arg" ;;
+  esac
+done
+exec %[2]q "$@"
+`, n, cli)
+	if err := os.WriteFile(wrapper, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
 	}
-	resource.Test(t, c)
+	t.Setenv("TF_ACC_TERRAFORM_PATH", wrapper)
 }
-
-// valueTracker follows one attribute across the steps that add it.
-type valueTracker interface {
-	AddStateValue(address string, path tfjsonpath.Path) statecheck.StateCheck
-}
-
-// staysSame follows a value that must be the same in every step that adds it.
-func staysSame() valueTracker { return statecheck.CompareValue(compare.ValuesSame()) }
-
-// changesEachTime follows a value that must differ from one step that adds
-// it to the next.
-func changesEachTime() valueTracker { return statecheck.CompareValue(compare.ValuesDiffer()) }

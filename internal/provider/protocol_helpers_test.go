@@ -24,9 +24,11 @@ import (
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
-// Tests of actions talk to the provider over the plugin protocol, in
-// process, as Terraform 1.14 would: the Terraform on the project's machines
-// predates actions.
+// The provider served over the plugin protocol, in process, as Terraform
+// 1.14 would call it: the tests of the action, the list resource and the
+// ephemeral resource, whose Terraform on the project's machines predates
+// them, and the action's CLI test (reattachProvider). Everything else the
+// tests share is in helpers_test.go.
 
 const cancelEventActionType = "wix_automation_cancel_event"
 
