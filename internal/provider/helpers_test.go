@@ -870,6 +870,7 @@ func (c simEventCheck) CheckValue(v any) error {
 
 func (c simEventCheck) String() string { return c.want }
 
+// checkActivationIDs is simActivationIDs' check.
 func checkActivationIDs(v any, event func() (*wixsim.Event, error)) error {
 	list, ok := v.([]any)
 	if !ok || len(list) == 0 {
@@ -891,6 +892,7 @@ func checkActivationIDs(v any, event func() (*wixsim.Event, error)) error {
 	return nil
 }
 
+// checkReportedAt is simReportedAt's check.
 func checkReportedAt(v any, event func() (*wixsim.Event, error)) error {
 	if err := (recentRFC3339{}).CheckValue(v); err != nil {
 		return err

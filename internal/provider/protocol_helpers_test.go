@@ -409,6 +409,7 @@ func (p *protocolEnv) validateList(filters map[string]string) string {
 	return diagText(resp.Diagnostics)
 }
 
+// decode decodes one ListResource result.
 func (p *protocolEnv) decode(r tfprotov6.ListResourceResult) listed {
 	p.t.Helper()
 	out := listed{displayName: r.DisplayName, diagnostics: diagText(r.Diagnostics)}
