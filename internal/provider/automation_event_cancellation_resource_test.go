@@ -281,10 +281,7 @@ func TestAccAutomationEventCancellation_credentialsOnlyWhenCalling(t *testing.T)
 func TestAccAutomationEventCancellation_planTimeValidation(t *testing.T) {
 	env := newAccEnv(t)
 	id, key := entityIDs(1)[0], env.triggerKey
-	cases := map[string]struct {
-		triggerKey, entityID, extra string
-		want                        []string
-	}{
+	cases := map[string]badInput{
 		"not a GUID":         {key, "16ef8c9c-413e-4d5f-b77d", "", []string{"Invalid external_entity_id", `"16ef8c9c-413e-4d5f-b77d" is not a GUID`, "8-4-4-4-12"}},
 		"empty trigger key":  {"", id, "", []string{"Invalid trigger_key", `The trigger_key "" is empty`}},
 		"long trigger key":   {strings.Repeat("k", 101), id, "", []string{"Invalid trigger_key", "is 101 characters long", "at most 100"}},
@@ -293,9 +290,8 @@ func TestAccAutomationEventCancellation_planTimeValidation(t *testing.T) {
 		"zero timeout":       {key, id, `create = "0s"`, []string{"Invalid timeouts.create", `timeouts.create is "0s", which is not above zero`, "default of 5m"}},
 		"not a duration":     {key, id, `create = "soon"`, []string{"Invalid timeouts.create", `timeouts.create is "soon", which is not a duration`}},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			config := env.providerBlock() + fmt.Sprintf(`
+	env.expectPlanFailures(t, cases, func(tc badInput) string {
+		return fmt.Sprintf(`
 resource "wix_automation_event_cancellation" "bad" {
   trigger_key        = %q
   external_entity_id = %q
@@ -304,12 +300,7 @@ resource "wix_automation_event_cancellation" "bad" {
   }
 }
 `, tc.triggerKey, tc.entityID, tc.extra)
-			env.test(t, []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: expectWords(tc.want...)}})
-		})
-	}
-	if env.sim != nil && len(env.sim.Requests()) != 0 {
-		t.Fatalf("invalid input reached Wix: %d requests", len(env.sim.Requests()))
-	}
+	})
 }
 
 func TestParseImportID(t *testing.T) {

@@ -558,10 +558,7 @@ func TestAccAutomationEvent_importWithoutCredentials(t *testing.T) {
 func TestAccAutomationEvent_planTimeValidation(t *testing.T) {
 	env := newAccEnv(t)
 	id, key := entityIDs(1)[0], env.triggerKey
-	cases := map[string]struct {
-		triggerKey, entityID, extra string
-		want                        []string
-	}{
+	cases := map[string]badInput{
 		"key starting with _": {key, id, `payload = { _x = 1 }`, []string{"Invalid payload key", `The payload key "_x" is not one Wix accepts`, "not starting with an underscore"}},
 		"key with a dash":     {key, id, `payload = { "a-b" = 1 }`, []string{"Invalid payload key", `The payload key "a-b"`, "letters, digits and underscores"}},
 		"nested map":          {key, id, `payload = { a = { b = 1 } }`, []string{"Unsupported payload value", "payload.a is an object (nested objects are not allowed)", "jsonencode"}},
@@ -580,18 +577,9 @@ func TestAccAutomationEvent_planTimeValidation(t *testing.T) {
 		"negative delete":     {key, id, "timeouts {\n    delete = \"-5m\"\n  }", []string{"Invalid timeouts.delete", `timeouts.delete is "-5m", which is not above zero`}},
 		"read timeout":        {key, id, "timeouts {\n    read = \"5m\"\n  }", []string{`An argument named "read" is not expected here`}},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			env.test(t, []resource.TestStep{{
-				Config:      env.providerBlock() + oneEventNamed("bad", tc.triggerKey, tc.entityID, tc.extra),
-				PlanOnly:    true,
-				ExpectError: expectWords(tc.want...),
-			}})
-		})
-	}
-	if env.sim != nil && len(env.sim.Requests()) != 0 {
-		t.Fatalf("invalid input reached Wix: %d requests", len(env.sim.Requests()))
-	}
+	env.expectPlanFailures(t, cases, func(tc badInput) string {
+		return oneEventNamed("bad", tc.triggerKey, tc.entityID, tc.extra)
+	})
 }
 
 // Wix leaves activationIds out of its answer when no automation listens

@@ -622,6 +622,28 @@ func (c createsCheck) CheckPlan(ctx context.Context, req plancheck.CheckPlanRequ
 // the failed apply saved nothing to state.
 var recreates = expectCreates(1, func() []int { return []int{0} })
 
+// badInput is a resource's input that must fail at plan with the words of
+// want.
+type badInput struct {
+	triggerKey, entityID, extra string
+	want                        []string
+}
+
+// expectPlanFailures plans, with the env's provider block, config of each
+// bad input in a subtest, expects its error, and then that none of them
+// reached Wix.
+func (e *accEnv) expectPlanFailures(t *testing.T, cases map[string]badInput, config func(badInput) string) {
+	t.Helper()
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			e.test(t, []resource.TestStep{{Config: e.providerBlock() + config(tc), PlanOnly: true, ExpectError: expectWords(tc.want...)}})
+		})
+	}
+	if e.sim != nil && len(e.sim.Requests()) != 0 {
+		t.Fatalf("invalid input reached Wix: %d requests", len(e.sim.Requests()))
+	}
+}
+
 // expectWords matches diagnostics however Terraform wraps them: spaces in
 // each phrase match any whitespace, and phrases may have text between them.
 func expectWords(phrases ...string) *regexp.Regexp {
