@@ -108,7 +108,7 @@ func (a *automationCancelEventAction) Invoke(ctx context.Context, req action.Inv
 		resp.Diagnostics.AddError("Missing Wix credentials", cancelEventMissingCredentials)
 		return
 	}
-	run.client = a.data.client
+	run.client, run.size = a.data.client, a.data.bulkSize
 	limit := timeLimit(ctx, cancelEventActionTimeout)
 	ctx, cancel := context.WithTimeout(ctx, cancelEventActionTimeout)
 	defer cancel()

@@ -140,6 +140,7 @@ func (p *wixProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	data := &providerData{credentials: cfg.credentials, redact: func(s string) string { return s }}
 	data.appID, data.groupReads = cfg.client.AppID, cfg.client.Batching.Enabled
+	data.bulkSize = bulkSize(cfg.client.Batching.MaxBatchSize)
 	if cfg.credentials == credentialsConfigured {
 		data.client = p.newClient(ctx, cfg, req.TerraformVersion, &resp.Diagnostics)
 	}
@@ -219,4 +220,16 @@ type providerData struct {
 	appID string
 	// groupReads is the batching setting: Reads of automations share one Query.
 	groupReads bool
+	// bulkSize is batching's max_batch_size: the most items one bulk write
+	// call carries, for the calls the provider makes in bulk itself (the
+	// wix_automation_cancel_event action).
+	bulkSize int
+}
+
+// bulkSize is max_batch_size as set, or Wix's limit when unset.
+func bulkSize(maxBatchSize int) int {
+	if maxBatchSize <= 0 || maxBatchSize > wix.MaxBulkCancelIDs {
+		return wix.MaxBulkCancelIDs
+	}
+	return maxBatchSize
 }
