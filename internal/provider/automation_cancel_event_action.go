@@ -52,7 +52,7 @@ func (a *automationCancelEventAction) Schema(_ context.Context, _ action.SchemaR
 			"with Wix's Bulk Cancel Event API, and keeps nothing in state. Run it with " +
 			"`terraform apply -invoke=action.wix_automation_cancel_event.<name>`, or from an `action_trigger` in another " +
 			"resource's `lifecycle` block. Requires Terraform 1.14 or later; OpenTofu has no actions.\n\n" +
-			"The ids leave in calls of up to 100, paced and retried like every call of the provider, and Terraform shows " +
+			"The ids leave in calls of up to 100 (the provider's `batching { max_batch_size }`), paced and retried like every call of the provider, and Terraform shows " +
 			"progress after each call. Any id Wix did not confirm fails the invocation, listed with Wix's code and " +
 			"description; canceling again is harmless, so invoking the action again is safe. An invocation may take up " +
 			"to 10 minutes, retries and pacing included (about 200,000 ids at the default 200 requests a minute); " +
