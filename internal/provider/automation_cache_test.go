@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -73,14 +72,11 @@ func TestAccAutomationResource_batchingOffReadsEach(t *testing.T) {
 // simulator, seeded with n automations; it returns their ids.
 func newCacheOnSim(t *testing.T, n int) (*automationCache, *wixsim.Server, []string) {
 	t.Helper()
-	sim := wixsim.New(wixsim.Options{})
-	srv := httptest.NewServer(sim)
-	t.Cleanup(srv.Close)
-	client, err := wix.New(wix.Config{BaseURL: srv.URL, AppID: wixsim.DemoAppID, AppSecret: wixsim.DemoAppSecret,
-		InstanceID: wixsim.DemoInstanceID, MaxRetries: 1, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := newSimEnv(t)
+	env.overrides = append(env.overrides, func(c *wix.Config) {
+		c.MaxRetries, c.MinBackoff, c.MaxBackoff = 1, time.Millisecond, time.Millisecond
+	})
+	sim := env.sim
 	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = sim.CreateAutomationDirect(wixsim.DemoInstanceID, wixsim.Automation{
@@ -89,7 +85,7 @@ func newCacheOnSim(t *testing.T, n int) (*automationCache, *wixsim.Server, []str
 				Trigger: wixsim.AutomationTrigger{AppID: wixsim.DemoAppID, TriggerKey: wixsim.DemoTriggerKey}},
 		}).ID
 	}
-	return &automationCache{client: client, grouped: true, adopted: map[string]bool{}}, sim, ids
+	return &automationCache{client: env.client(), grouped: true, adopted: map[string]bool{}}, sim, ids
 }
 
 // countCalls counts the simulator's Query and Get Automation calls.

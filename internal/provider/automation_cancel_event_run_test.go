@@ -12,13 +12,8 @@ import (
 // contract's batch size caps every bulk write call.
 func TestAction_CancelEvent_honorsMaxBatchSize(t *testing.T) {
 	env := newSimEnv(t)
-	client, err := wix.New(wix.Config{BaseURL: env.server.URL, AppID: wixsim.DemoAppID,
-		AppSecret: wixsim.DemoAppSecret, InstanceID: wixsim.DemoInstanceID})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ids := entityIDs(100)
-	run := &cancelEventRun{client: client, size: bulkSize(30), triggerKey: wixsim.DemoTriggerKey, ids: ids}
+	run := &cancelEventRun{client: env.client(), size: bulkSize(30), triggerKey: wixsim.DemoTriggerKey, ids: ids}
 	if err := run.cancelAll(context.Background()); err != nil {
 		t.Fatal(err)
 	}

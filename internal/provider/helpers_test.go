@@ -944,20 +944,31 @@ func (e *accEnv) eventStateChecks(id string) []statecheck.StateCheck {
 	}
 }
 
-// reportOutside reports an event of the env's trigger key the way another
-// tool would, outside Terraform: the event that an import adopts.
-func (e *accEnv) reportOutside(id string) {
+// client is a Wix client of this env's app, outside the provider (the
+// simulator's demo app, or the real API's test app), with the env's client
+// overrides.
+func (e *accEnv) client() *wix.Client {
 	e.t.Helper()
 	cfg := wix.Config{AppID: os.Getenv(envAppID), AppSecret: os.Getenv(envAppSecret), InstanceID: os.Getenv(envInstanceID)}
 	if e.sim != nil {
 		c := e.simCredentials()
 		cfg = wix.Config{BaseURL: c["base_url"], AppID: c["app_id"], AppSecret: c["app_secret"], InstanceID: c["instance_id"]}
 	}
+	for _, o := range e.overrides {
+		o(&cfg)
+	}
 	client, err := wix.New(cfg)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	_, err = client.ReportEvent(e.t.Context(), wix.ReportEventRequest{TriggerKey: e.triggerKey, ExternalEntityID: id,
+	return client
+}
+
+// reportOutside reports an event of the env's trigger key the way another
+// tool would, outside Terraform: the event that an import adopts.
+func (e *accEnv) reportOutside(id string) {
+	e.t.Helper()
+	_, err := e.client().ReportEvent(e.t.Context(), wix.ReportEventRequest{TriggerKey: e.triggerKey, ExternalEntityID: id,
 		Idempotency: &wix.Idempotency{Key: uniqueKey("outside")}})
 	if err != nil {
 		e.t.Fatalf("reporting the event to import: %v", err)
