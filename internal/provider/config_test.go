@@ -88,12 +88,10 @@ func TestAccProvider_unknownValuesInBlock(t *testing.T) {
 resource "terraform_data" "wix" {
   input = { base_url = %q, token = %q }
 }
-
-provider "wix" {
-  base_url     = terraform_data.wix.output.base_url
-  access_token = terraform_data.wix.output.token
-}
-`, env.server.URL, token) + cancellationsConfig(env.triggerKey, entityIDs(2))
+`, env.server.URL, token) + bareProviderBlock(
+		"base_url     = terraform_data.wix.output.base_url",
+		"access_token = terraform_data.wix.output.token",
+	) + cancellationsConfig(env.triggerKey, entityIDs(2))
 	env.test(t, []resource.TestStep{{Config: config, Check: env.canceledOnce(env.triggerKey, entityIDs(2)...)}})
 }
 

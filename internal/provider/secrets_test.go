@@ -228,7 +228,7 @@ func (s *secretScan) errorCheck(err error) error {
 // mode (the simulator's demo secret is public), registers them with the
 // scan, and returns the provider block's lines.
 func secretCredentials(t *testing.T, env *accEnv, scan *secretScan, mode authMode) []string {
-	lines := []string{fmt.Sprintf("base_url = %q", env.server.URL), "max_retries = 1"}
+	lines := []string{env.baseURLLine(), "max_retries = 1"}
 	if !mode.appCredentials {
 		token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
 		scan.secret("the access token", token)
