@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
-	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
 // The action's calls carry at most batching's max_batch_size ids: the
@@ -13,7 +12,7 @@ import (
 func TestAction_CancelEvent_honorsMaxBatchSize(t *testing.T) {
 	env := newSimEnv(t)
 	ids := entityIDs(100)
-	run := &cancelEventRun{client: env.client(), size: bulkSize(30), triggerKey: wixsim.DemoTriggerKey, ids: ids}
+	run := &cancelEventRun{client: env.client(), size: bulkSize(30), triggerKey: env.triggerKey, ids: ids}
 	if err := run.cancelAll(context.Background()); err != nil {
 		t.Fatal(err)
 	}
