@@ -109,19 +109,25 @@ func events(o options) {
 func eventsLimited(o options) {
 	n := o.limitedN
 	fmt.Printf("\n### %d events reported, then destroyed, through a simulator that enforces 200 requests a minute\n\n", n)
-	fmt.Println("One run, provider defaults (pacing 200/min, batching on), for_each. The simulator's bucket starts full.")
+	fmt.Println("One run per shape, provider defaults (pacing 200/min, batching on). The simulator's bucket starts full.")
+	fmt.Println("`for_each` is how users write it; `count` is the shape of the 1000-cancellation run above, for comparison.")
 	fmt.Println()
-	fmt.Println("| phase | wall time | single calls | bulk calls | calls / event | biggest batch | 429s | other errors | tokens | CPU Terraform | CPU provider | provider peak RSS |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|")
-	a, d := eventsRun(o, eventVariant("limited", true, wixsim.Options{RateLimitPerMinute: 200}), n, true)
-	for _, p := range []struct {
-		name string
-		ph   result
-	}{{"apply (Report / Bulk Report Event)", a}, {"destroy (Cancel / Bulk Cancel Event)", d}} {
-		progress("events limited N=%d %s: %.2fs calls=%d 429=%d", n, p.name, p.ph.wall.Seconds(), p.ph.calls(), p.ph.tooMany)
-		fmt.Printf("| %s | %s | %d | %d | %.3f | %d | %d | %d | %d | %s | %s | %s |\n", p.name, secs(p.ph.wall), p.ph.single, p.ph.bulk,
-			float64(p.ph.calls())/float64(n), p.ph.maxBatch, p.ph.tooMany, p.ph.otherErrors, p.ph.tokenCalls, secs(p.ph.terraformCPU()), secs(p.ph.providerCPU),
-			rss([]result{p.ph}))
+	fmt.Println("| shape | phase | wall time | single calls | bulk calls | calls / event | biggest batch | 429s | other errors | tokens | CPU Terraform | CPU provider | provider peak RSS |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	for _, shape := range []struct {
+		name    string
+		forEach bool
+	}{{"for_each", true}, {"count", false}} {
+		a, d := eventsRun(o, eventVariant("limited", shape.forEach, wixsim.Options{RateLimitPerMinute: 200}), n, true)
+		for _, p := range []struct {
+			name string
+			ph   result
+		}{{"apply (Report / Bulk Report Event)", a}, {"destroy (Cancel / Bulk Cancel Event)", d}} {
+			progress("events limited N=%d %s %s: %.2fs calls=%d 429=%d", n, shape.name, p.name, p.ph.wall.Seconds(), p.ph.calls(), p.ph.tooMany)
+			fmt.Printf("| %s | %s | %s | %d | %d | %.3f | %d | %d | %d | %d | %s | %s | %s |\n", shape.name, p.name, secs(p.ph.wall), p.ph.single, p.ph.bulk,
+				float64(p.ph.calls())/float64(n), p.ph.maxBatch, p.ph.tooMany, p.ph.otherErrors, p.ph.tokenCalls, secs(p.ph.terraformCPU()), secs(p.ph.providerCPU),
+				rss([]result{p.ph}))
+		}
 	}
 }
 
