@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
@@ -73,27 +74,46 @@ func checkCreateBody(env *accEnv) resource.TestCheckFunc {
 // change, nor is an imported automation's JSON with Wix's own additions.
 func TestAccAutomationResource_respelledJSON(t *testing.T) {
 	env := newAccEnv(t)
-	respelled := fmt.Sprintf(`<<-EOT
+	config := env.automationConfig(automationSpec{actions: respelledActions(env)})
+	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	env.test(t, []resource.TestStep{
+		{Config: env.automationConfig(automationSpec{})},
+		{Config: config, ConfigPlanChecks: empty},
+		{Config: config, PlanOnly: true},
+	})
+}
+
+// respelledActions is the default actions JSON with other key order and
+// spacing.
+func respelledActions(env *accEnv) string {
+	return fmt.Sprintf(`<<-EOT
     {"%s": {"appDefinedInfo": {"inputMapping": {"subject": "Hello"},
         "actionKey": "send_email",   "appId": "%s"}}}
   EOT`, rootActionID, env.triggerAppID())
-	config := env.automationConfig(automationSpec{actions: respelled})
+}
+
+// An automation forgotten without deleting it (a removed block, Terraform
+// 1.7+) and imported back holds Wix's JSON, with the ids and namespaces Wix
+// adds: the configuration's JSON still plans no change.
+func TestAccAutomationResource_importedJSONPlansEmpty(t *testing.T) {
+	env := newAccEnv(t)
+	config := env.automationConfig(automationSpec{actions: respelledActions(env)})
 	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 	var id string
-	env.test(t, []resource.TestStep{
-		{Config: env.automationConfig(automationSpec{}), ConfigStateChecks: []statecheck.StateCheck{
-			automationIs("id", knownvalue.StringFunc(func(v string) error { id = v; return nil })),
-		}},
-		{Config: config, ConfigPlanChecks: empty},
-		{Config: config, PlanOnly: true},
-		// Forget it without deleting it, then import it: state then holds
-		// Wix's JSON, with the ids and namespaces Wix adds.
-		{Config: env.providerBlock() + "removed {\n  from = " + automationAddr + "\n  lifecycle {\n    destroy = false\n  }\n}\n"},
-		{
-			Config: config, ResourceName: automationAddr, ImportState: true, ImportStatePersist: true,
-			ImportStateIdFunc: func(*terraform.State) (string, error) { return id, nil },
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: env.factories(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)},
+		Steps: []resource.TestStep{
+			{Config: config, ConfigStateChecks: []statecheck.StateCheck{
+				automationIs("id", knownvalue.StringFunc(func(v string) error { id = v; return nil })),
+			}},
+			{Config: env.providerBlock() + "removed {\n  from = " + automationAddr + "\n  lifecycle {\n    destroy = false\n  }\n}\n"},
+			{
+				Config: config, ResourceName: automationAddr, ImportState: true, ImportStatePersist: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return id, nil },
+			},
+			{Config: config, ConfigPlanChecks: empty},
 		},
-		{Config: config, ConfigPlanChecks: empty},
 	})
 }
 
