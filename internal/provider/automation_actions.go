@@ -149,7 +149,7 @@ func keepEquivalentActions() planmodifier.String {
 				return
 			}
 			state, config := req.StateValue.ValueString(), req.PlanValue.ValueString()
-			if automationjson.Equal(state, config) || actionsCovered(config, state) {
+			if automationjson.Equal(state, config) || automationjson.Covers(config, state) {
 				resp.PlanValue = req.StateValue
 			}
 		},

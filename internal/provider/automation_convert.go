@@ -70,7 +70,7 @@ func (m *automationModel) fromWix(a *wix.Automation) diag.Diagnostics {
 	if remote == "" {
 		remote = "{}"
 	}
-	if !m.Actions.IsNull() && !m.Actions.IsUnknown() && actionsCovered(m.Actions.ValueString(), remote) {
+	if !m.Actions.IsNull() && !m.Actions.IsUnknown() && automationjson.Covers(m.Actions.ValueString(), remote) {
 		return diags
 	}
 	normalized, err := normalizeJSON([]byte(remote))
@@ -83,55 +83,6 @@ func (m *automationModel) fromWix(a *wix.Automation) diag.Diagnostics {
 	return diags
 }
 
-// actionsCovered is automationjson.Covers, also allowing the action type
-// Wix derives from the one info field an action has (appDefinedInfo means
-// APP_DEFINED, and so on) when the configuration leaves type out.
-func actionsCovered(config, remote string) bool {
-	if automationjson.Covers(config, remote) {
-		return true
-	}
-	v, err := automationjson.Decode(config)
-	if err != nil {
-		return false
-	}
-	actions, ok := v.(map[string]any)
-	if !ok {
-		return false
-	}
-	added := false
-	for _, action := range actions {
-		if obj, ok := action.(map[string]any); ok {
-			added = addDerivedType(obj) || added
-		}
-	}
-	if !added {
-		return false
-	}
-	withTypes, err := json.Marshal(actions)
-	return err == nil && automationjson.Covers(string(withTypes), remote)
-}
-
-// actionTypes maps an action's one-of info field to the type Wix derives.
-var actionTypes = map[string]string{
-	"appDefinedInfo": "APP_DEFINED",
-	"conditionInfo":  "CONDITION",
-	"delayInfo":      "DELAY",
-	"rateLimitInfo":  "RATE_LIMIT",
-}
-
-func addDerivedType(action map[string]any) bool {
-	if _, ok := action["type"]; ok {
-		return false
-	}
-	for info, typ := range actionTypes {
-		if _, ok := action[info]; ok {
-			action["type"] = typ
-			return true
-		}
-	}
-	return false
-}
-
 // matchesSent reports whether Wix's automation holds what the provider
 // sent: the same name, description, status, trigger and root actions, and
 // actions that say the same.
@@ -142,7 +93,7 @@ func matchesSent(sent, got *wix.Automation) bool {
 		g.Status == c.Status &&
 		g.Trigger.AppID == c.Trigger.AppID && g.Trigger.TriggerKey == c.Trigger.TriggerKey &&
 		slices.Equal(g.RootActionIDs, c.RootActionIDs) &&
-		actionsCovered(string(c.Actions), string(g.Actions))
+		automationjson.Covers(string(c.Actions), string(g.Actions))
 }
 
 func description(a *wix.Automation) string {

@@ -6,8 +6,8 @@
 //   - Equal: same JSON value, whatever the key order, spacing or number
 //     spelling (1 and 1.0). This is what jsontypes.Normalized compares.
 //   - Covers: Wix's answer holds everything the configuration says, plus
-//     only what Wix fills in by itself (an action's id, its namespace, and
-//     fields left at their zero value). Anything else Wix holds is drift,
+//     only what Wix fills in by itself (an action's id, its namespace, the
+//     type its info field implies, and fields left at their zero value). Anything else Wix holds is drift,
 //     such as an action added or changed in the dashboard.
 //
 // No library offers the second rule: it encodes what Wix's Automations API
@@ -25,6 +25,15 @@ import (
 // generatedKeys are the fields of an action that Wix fills in when they are
 // absent: an id (equal to the action's key in the map) and a namespace.
 var generatedKeys = map[string]bool{"id": true, "namespace": true}
+
+// derivedTypes maps an action's one-of info field to the type Wix fills in
+// when the action leaves type out (appDefinedInfo means APP_DEFINED).
+var derivedTypes = map[string]string{
+	"appDefinedInfo": "APP_DEFINED",
+	"conditionInfo":  "CONDITION",
+	"delayInfo":      "DELAY",
+	"rateLimitInfo":  "RATE_LIMIT",
+}
 
 // Decode parses a JSON document, keeping numbers exact.
 func Decode(doc string) (any, error) {
@@ -129,6 +138,9 @@ func actionCovered(id string, config, remote any) bool {
 		if k == "id" && v != id {
 			return false
 		}
+		if k == "type" && v == derivedType(cm) {
+			continue
+		}
 		if !generatedKeys[k] && !isZero(v) {
 			return false
 		}
@@ -146,6 +158,17 @@ func actionCovered(id string, config, remote any) bool {
 		}
 	}
 	return true
+}
+
+// derivedType is the type Wix fills in for an action with this info field,
+// or "" when the action has none.
+func derivedType(action map[string]any) string {
+	for info, typ := range derivedTypes {
+		if _, ok := action[info]; ok {
+			return typ
+		}
+	}
+	return ""
 }
 
 // valueCovered applies the same tolerance below the action: Wix may add
