@@ -65,7 +65,7 @@ type automationListResource struct {
 func (l *automationListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Finds the site's automations with Wix's Query Automations API, optionally filtered, " +
-			"for `terraform query` (Terraform 1.14+, not OpenTofu). Needs the app permission " + setUpAutomationsScope + ".",
+			"for `terraform query` (Terraform 1.14+, not OpenTofu). Needs the app permission " + setUpAutomations + ".",
 		Attributes: map[string]listschema.Attribute{},
 	}
 	for _, f := range automationFilters() {

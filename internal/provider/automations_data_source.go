@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/wix-terraform/terraform-provider-wix/internal/provider/automationjson"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 )
 
@@ -20,9 +19,6 @@ var (
 	_ datasource.DataSource              = (*automationsDataSource)(nil)
 	_ datasource.DataSourceWithConfigure = (*automationsDataSource)(nil)
 )
-
-// setUpAutomationsScope is the permission Automations v2 calls need.
-const setUpAutomationsScope = `"Set Up Automations" (SCOPE.CRM.SETUP-AUTOMATIONS)`
 
 // automationsQueryCall is Query Automations in the words diagnostics use.
 var automationsQueryCall = wixCall{
@@ -37,7 +33,7 @@ var automationsRead = automationsQueryRead("wix_automations", "the wix_automatio
 func automationsQueryRead(typeName, what, again string) wixRead {
 	return wixRead{what: what, again: again, calls: wixCalls{
 		typeName: typeName,
-		scope:    setUpAutomationsScope,
+		scope:    setUpAutomations,
 		calls:    map[wixOperation]wixCall{opRead: automationsQueryCall},
 	}}
 }
@@ -113,7 +109,7 @@ func (d *automationsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the site's automations (Automations v2) with Wix's Query Automations API, every page, " +
 			"optionally filtered. Each element has the attributes of a `wix_automation` resource, so it can be adopted " +
-			"or retired with one. Needs the app permission " + setUpAutomationsScope + ".",
+			"or retired with one. Needs the app permission " + setUpAutomations + ".",
 		Attributes: map[string]schema.Attribute{
 			"automations": schema.ListNestedAttribute{
 				MarkdownDescription: "The automations that match, in Wix's order (oldest first).",
@@ -291,18 +287,12 @@ func canonicalActions(raw json.RawMessage) (string, error) {
 	if len(strings.TrimSpace(string(raw))) == 0 || string(raw) == "null" {
 		return "{}", nil
 	}
-	v, err := automationjson.Decode(string(raw))
+	s, err := normalizeJSON(raw)
 	if err != nil {
 		return "", err
 	}
-	if _, ok := v.(map[string]any); !ok {
+	if !strings.HasPrefix(s, "{") {
 		return "", fmt.Errorf("got %.40s", raw)
 	}
-	var out strings.Builder
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false) // keep "<" and "&" of templates readable
-	if err := enc.Encode(v); err != nil {
-		return "", err
-	}
-	return strings.TrimSuffix(out.String(), "\n"), nil
+	return s, nil
 }
