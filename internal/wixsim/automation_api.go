@@ -171,7 +171,7 @@ func (s *Server) handleDeleteAutomation(w http.ResponseWriter, c caller, id stri
 	s.mu.Lock()
 	a := s.automations.get(c.instanceID, id)
 	if a != nil {
-		delete(s.automations.byID, id)
+		s.automations.remove(id)
 	}
 	s.mu.Unlock()
 	if a == nil {
@@ -258,9 +258,7 @@ func mergeAutomation(cur *Automation, af *fields) (*Automation, bool) {
 		}
 		merged[k] = v
 	}
-	for _, k := range []string{"id", "revision", "createdBy", "createdDate", "updatedBy", "updatedDate"} {
-		delete(merged, k)
-	}
+	// parseAutomation drops the read-only fields, stored or sent.
 	return parseAutomation(&fields{prefix: af.prefix, obj: merged, violations: af.violations})
 }
 
@@ -285,14 +283,10 @@ func (s *Server) handleBulkDeleteAutomations(w http.ResponseWriter, c caller, f 
 	resp := bulkDeleteResponse{Results: make([]bulkDeleteResult, len(ids))}
 	s.mu.Lock()
 	for i, id := range ids {
-		md := itemMetadata{ID: id, OriginalIndex: i, Success: true}
-		if s.automations.get(c.instanceID, id) == nil {
-			md.Success = false
-			md.Error = &itemError{Code: "AUTOMATION_NOT_FOUND", Description: "automation " + id + " was not found"}
-			resp.BulkActionMetadata.TotalFailures++
-		} else {
-			delete(s.automations.byID, id)
-			resp.BulkActionMetadata.TotalSuccesses++
+		md := itemMetadata{ID: id, OriginalIndex: i}
+		if resp.BulkActionMetadata.settle(&md, s.automations.get(c.instanceID, id) == nil,
+			"AUTOMATION_NOT_FOUND", "automation "+id+" was not found") {
+			s.automations.remove(id)
 		}
 		resp.Results[i] = bulkDeleteResult{md}
 	}

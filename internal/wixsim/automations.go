@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"time"
 )
@@ -116,6 +115,12 @@ func (st *automationStore) get(instanceID, id string) *Automation {
 	return a
 }
 
+// remove deletes an automation and its place in the creation order.
+func (st *automationStore) remove(id string) {
+	delete(st.byID, id)
+	delete(st.seq, id)
+}
+
 // bump records an update: revision + 1 and a new updatedDate.
 func bump(a *Automation) {
 	n, _ := strconv.ParseInt(a.Revision, 10, 64)
@@ -142,12 +147,7 @@ func fillDefaults(a *Automation) {
 	if a.Settings.Domain == "" {
 		a.Settings.Domain = "USER"
 	}
-	keys := make([]string, 0, len(c.Actions))
-	for k := range c.Actions {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for i, k := range keys {
+	for i, k := range sortedKeys(c.Actions) {
 		fillActionDefaults(k, i, c.Actions[k])
 	}
 }
@@ -251,6 +251,6 @@ func (s *Server) DeleteAutomationDirect(id string) error {
 	if s.automations.byID[id] == nil {
 		return fmt.Errorf("wixsim: no automation %s", id)
 	}
-	delete(s.automations.byID, id)
+	s.automations.remove(id)
 	return nil
 }

@@ -208,11 +208,9 @@ func (s *Server) Events() []Event {
 	for i, e := range s.events {
 		out[i] = *e
 		out[i].ActivationIDs = append([]string(nil), e.ActivationIDs...)
-		out[i].PayloadJSON = append(json.RawMessage(nil), e.PayloadJSON...)
+		out[i].PayloadJSON = append(json.RawMessage(nil), e.PayloadJSON...) // stays nil when absent
 		if e.PayloadJSON != nil {
 			_ = json.Unmarshal(e.PayloadJSON, &out[i].Payload) // validated on arrival
-		} else {
-			out[i].PayloadJSON = nil
 		}
 	}
 	return out
