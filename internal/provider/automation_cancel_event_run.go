@@ -38,7 +38,10 @@ type cancelEventRun struct {
 
 // unconfirmedID is an id Wix did not confirm, with Wix's reason.
 type unconfirmedID struct {
-	id, code, description, requestID string
+	id string
+	// reason is Wix's code and description, or why the outcome is unknown,
+	// with the x-wix-request-id of the answer.
+	reason string
 }
 
 // cancelAll sends every id, stopping at the first call that fails as a
@@ -61,32 +64,36 @@ func (r *cancelEventRun) cancelAll(ctx context.Context) error {
 	return nil
 }
 
-// record checks each id of chunk against Wix's answer: only a result with
-// success true confirms it; a failed item or one missing from the answer
-// does not.
+// record checks each id of chunk against Wix's answer with the client's
+// own matching: only a result with success true confirms an id; a failed
+// item, or one the answer has no result for, does not.
 func (r *cancelEventRun) record(chunk []string, answer *wix.BulkCancelEventResponse) {
-	results := make(map[string]wix.ItemMetadata, len(answer.Results))
-	for _, res := range answer.Results {
-		id := res.ExternalEntityID
-		if id == "" {
-			id = res.ItemMetadata.ID
-		}
-		results[id] = res.ItemMetadata
-	}
-	for _, id := range chunk {
-		md, found := results[id]
-		switch {
-		case found && md.Success:
+	for i, err := range answer.ItemErrors(chunk) {
+		if err == nil {
 			r.canceled++
-		case found && md.Error != nil:
-			r.unconfirmed = append(r.unconfirmed, unconfirmedID{id, md.Error.Code, md.Error.Description, answer.RequestID})
-		case found:
-			r.unconfirmed = append(r.unconfirmed, unconfirmedID{id, "", "Wix reported no success for this id and gave no reason", answer.RequestID})
-		default:
-			r.unconfirmed = append(r.unconfirmed, unconfirmedID{id, "", "Wix's answer has no result for this id", answer.RequestID})
+			continue
 		}
+		r.unconfirmed = append(r.unconfirmed, unconfirmedID{id: chunk[i], reason: unconfirmedReason(err)})
 	}
 	r.sent += len(chunk)
+}
+
+// unconfirmedReason is why Wix did not confirm an id, in the words a
+// diagnostic lists it with: Wix's code and description, or the client's
+// account of an answer with no result for it, each with its request id.
+func unconfirmedReason(err error) string {
+	var item *wix.ItemError
+	if !errors.As(err, &item) {
+		return err.Error()
+	}
+	reason := item.Description
+	if reason == "" {
+		reason = "Wix reported no success for this id and gave no reason"
+	}
+	if item.Code != "" {
+		reason = item.Code + ": " + reason
+	}
+	return fmt.Sprintf("%s (x-wix-request-id: %s)", reason, item.RequestID)
 }
 
 // progress tells Terraform how far the invocation got.
@@ -160,11 +167,7 @@ func (r *cancelEventRun) unconfirmedDiagnostic() (summary, detail string) {
 	fmt.Fprintf(&b, "Wix confirmed the cancellation of %d of the %d external entity %s of trigger key %q, but not of these %d:\n",
 		r.canceled, len(r.ids), idsWord(len(r.ids)), r.triggerKey, n)
 	for _, u := range r.unconfirmed[:min(n, maxListedUnconfirmedIDs)] {
-		reason := u.description
-		if u.code != "" {
-			reason = u.code + ": " + reason
-		}
-		fmt.Fprintf(&b, "  - %s: %s (x-wix-request-id: %s)\n", u.id, reason, u.requestID)
+		fmt.Fprintf(&b, "  - %s: %s\n", u.id, u.reason)
 	}
 	if n > maxListedUnconfirmedIDs {
 		fmt.Fprintf(&b, "  and %d more.\n", n-maxListedUnconfirmedIDs)
