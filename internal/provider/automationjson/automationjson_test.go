@@ -73,15 +73,3 @@ func TestCoversComparesListsItemByItem(t *testing.T) {
 		t.Error("Covers hid a change inside a list")
 	}
 }
-
-func TestCoversToleratesTheTypeWixDerives(t *testing.T) {
-	config := `{"` + action1 + `":{"delayInfo":{"offsetExpression":"1"}}}`
-	derived := `{"` + action1 + `":{"type":"DELAY","delayInfo":{"offsetExpression":"1"}}}`
-	other := `{"` + action1 + `":{"type":"CONDITION","delayInfo":{"offsetExpression":"1"}}}`
-	if !Covers(config, derived) {
-		t.Error("Covers rejected the type Wix derives from the action's info field")
-	}
-	if Covers(config, other) {
-		t.Error("Covers hid a type that the action's info field does not imply")
-	}
-}
