@@ -367,6 +367,7 @@ func TestAccAutomationEvent_importBlock(t *testing.T) {
 	env := newAccEnv(t)
 	id := entityIDs(1)[0]
 	env.reportOutside(id)
+	outside := env.requestCount()
 	k1, k2 := uniqueKey("adopted"), uniqueKey("replaced")
 	config := func(release, key string) string {
 		return env.providerBlock() + fmt.Sprintf("import {\n  to = %s\n  id = \"%s/%s\"\n}\n", oneEventAddr, env.triggerKey, id) +
@@ -388,12 +389,7 @@ func TestAccAutomationEvent_importBlock(t *testing.T) {
 			}},
 			ConfigStateChecks: recorded,
 			// Only the report made outside Terraform, no token of the provider.
-			Check: env.onSim(func() error {
-				if env.sim != nil && len(env.sim.Requests()) != 2 {
-					return fmt.Errorf("import and apply made %d API calls, want 0", len(env.sim.Requests())-2)
-				}
-				return nil
-			}),
+			Check: env.noRequestsSince(&outside),
 		},
 		{Config: config("v1", k1), PlanOnly: true},
 		// Recorded: a change now replaces the event like any other.
@@ -412,13 +408,9 @@ func TestAccAutomationEvent_importCLI(t *testing.T) {
 	env := newAccEnv(t)
 	id := entityIDs(1)[0]
 	env.reportOutside(id)
+	outside := env.requestCount()
 	config := env.providerBlock() + oneEvent(env.triggerKey, id, `payload = { tier = "gold" }`)
-	noCall := env.onSim(func() error {
-		if env.sim != nil && len(env.sim.Requests()) != 2 {
-			return fmt.Errorf("import and apply made %d API calls, want 0", len(env.sim.Requests())-2)
-		}
-		return nil
-	})
+	noCall := env.noRequestsSince(&outside)
 	env.test(t, []resource.TestStep{
 		{
 			ResourceName: oneEventAddr, ImportState: true, ImportStateId: env.triggerKey + "/" + id,
@@ -537,7 +529,7 @@ func TestAccAutomationEvent_importWithoutCredentials(t *testing.T) {
 	env := newSimEnv(t)
 	id := entityIDs(1)[0]
 	env.reportOutside(id)
-	before := len(env.sim.Requests())
+	before := env.requestCount()
 	event := oneEvent(env.triggerKey, id, `payload = { tier = "gold" }`, `triggers = { release = "v1" }`)
 	importBlock := fmt.Sprintf("import {\n  to = %s\n  id = \"%s/%s\"\n}\n", oneEventAddr, env.triggerKey, id)
 	env.test(t, []resource.TestStep{
