@@ -321,8 +321,8 @@ func (c *Client) retryWait(ctx context.Context, op operation, f failure, budget 
 	}
 	wait := c.backoff.delay(budget.waits, f.retryAfter)
 	if f.kind == kindThrottled && c.throttleExhausted(ctx, budget.throttled, wait) {
-		c.log.Debug(ctx, "Not retrying Wix API request", map[string]any{"operation": op.name, "attempt": attempt,
-			"reason": "429s have been waited out for " + budget.throttled.Round(time.Second).String() + " with no deadline set"})
+		fields["reason"] = "429s have been waited out for " + budget.throttled.Round(time.Second).String() + " with no deadline set"
+		c.log.Debug(ctx, "Not retrying Wix API request", fields)
 		return fmt.Errorf("%w; Wix kept asking to slow down for %s, the most waited without a deadline", f.err, budget.throttled.Round(time.Second))
 	}
 	fields["wait"] = wait.Round(time.Millisecond).String()
