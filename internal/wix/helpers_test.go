@@ -98,7 +98,7 @@ func (e *simEnv) statuses(path string) []int {
 // that no call reached path.
 func (e *simEnv) requireAnswers(t *testing.T, path string, want ...int) {
 	t.Helper()
-	if got := e.statuses(path); !equalInts(got, want) {
+	if got := e.statuses(path); !slices.Equal(got, want) {
 		t.Fatalf("answers from %s = %v, want %v", path, got, want)
 	}
 }
@@ -153,10 +153,6 @@ func closedAddress(t *testing.T) string {
 	addr := l.Addr().String()
 	l.Close()
 	return addr
-}
-
-func equalInts(a, b []int) bool {
-	return fmt.Sprint(a) == fmt.Sprint(b)
 }
 
 // entityIDs are distinct GUIDs, prefixed so that tests can tell sets apart.
