@@ -59,10 +59,8 @@ type automationFilterModel struct {
 }
 
 type automationsDataSourceModel struct {
-	TriggerKey   types.String          `tfsdk:"trigger_key"`
-	TriggerAppID types.String          `tfsdk:"trigger_app_id"`
-	Status       types.String          `tfsdk:"status"`
-	Automations  []automationItemModel `tfsdk:"automations"`
+	automationFilterModel
+	Automations []automationItemModel `tfsdk:"automations"`
 }
 
 // automationItemModel is one automation, in the attribute names of the
@@ -158,7 +156,7 @@ func (d *automationsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	filter := automationFilterModel{TriggerKey: model.TriggerKey, TriggerAppID: model.TriggerAppID, Status: model.Status}
+	filter := model.automationFilterModel
 	ctx, cancel, client := automationsRead.begin(ctx, d.data, &resp.Diagnostics)
 	defer cancel()
 	if client == nil {
