@@ -222,12 +222,9 @@ func (s *Server) updateLocked(w http.ResponseWriter, c caller, id string, sent i
 		writeValidation(w, *af.violations)
 		return
 	}
-	merged.ID, merged.Revision, merged.InstanceID = cur.ID, cur.Revision, cur.InstanceID
 	merged.CreatedBy, merged.CreatedDate = cur.CreatedBy, cur.CreatedDate
 	merged.UpdatedBy = &AuditInfo{AppID: c.appID}
-	fillDefaults(merged)
-	bump(merged)
-	s.automations.byID[id] = merged
+	s.automations.replace(cur, merged)
 	writeJSON(w, http.StatusOK, automationResponse{merged.clone()})
 }
 

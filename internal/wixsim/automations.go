@@ -121,11 +121,15 @@ func (st *automationStore) remove(id string) {
 	delete(st.seq, id)
 }
 
-// bump records an update: revision + 1 and a new updatedDate.
-func bump(a *Automation) {
-	n, _ := strconv.ParseInt(a.Revision, 10, 64)
-	a.Revision = strconv.FormatInt(n+1, 10)
-	a.UpdatedDate = wixNow()
+// replace stores next as the new version of cur: same id, site and place
+// in the creation order, Wix's defaults filled in, revision + 1 and a new
+// updatedDate.
+func (st *automationStore) replace(cur, next *Automation) {
+	next.ID, next.InstanceID = cur.ID, cur.InstanceID
+	n, _ := strconv.ParseInt(cur.Revision, 10, 64)
+	next.Revision, next.UpdatedDate = strconv.FormatInt(n+1, 10), wixNow()
+	fillDefaults(next)
+	st.byID[cur.ID] = next
 }
 
 // wixNow is the current time as Wix writes it: UTC, milliseconds.
@@ -236,10 +240,7 @@ func (s *Server) UpdateAutomationDirect(id string, mutate func(*Automation)) err
 	}
 	c := a.clone()
 	mutate(&c)
-	c.ID, c.Revision, c.InstanceID = a.ID, a.Revision, a.InstanceID
-	fillDefaults(&c)
-	bump(&c)
-	s.automations.byID[id] = &c
+	s.automations.replace(a, &c)
 	return nil
 }
 
