@@ -248,7 +248,7 @@ func (f automationFilterModel) problems() []filterProblem {
 
 // checkStatusFilter says what is wrong with a status filter, or returns "".
 func checkStatusFilter(status string) string {
-	if status == "ACTIVE" || status == "INACTIVE" {
+	if status == statusActive || status == statusInactive {
 		return ""
 	}
 	return "is not a status: Wix automations are ACTIVE or INACTIVE"
