@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -27,9 +25,9 @@ import (
 // configuration overwrites the first's data (and races with its calls),
 // unlike real runs, where each configuration is its own plugin process.
 func TestAccAccessToken_configuresAnotherProvider(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	tokens := recordTokens(env)
+	scan := newSecretScan(t, env)
 	workDirs := t.TempDir()
 	t.Setenv("TF_ACC_TEMP_DIR", workDirs)
 	logFile := filepath.Join(t.TempDir(), "terraform.log")
@@ -59,15 +57,23 @@ resource "wix_automation_event_cancellation" "via_token" {
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
 			Config:            config,
-			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{tokensAbsent{tokens}}},
-			ConfigStateChecks: []statecheck.StateCheck{tokensAbsent{tokens}},
+			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{scan.planCheck("the plan", false)}},
+			ConfigStateChecks: []statecheck.StateCheck{scan.stateCheck("the state")},
 			Check: resource.ComposeAggregateTestCheckFunc(
 				func(*terraform.State) error { return checkCanceledWithIssuedToken(env, tokens, id) },
-				func(*terraform.State) error { return tokens.absentFromTree(workDirs) },
-				func(*terraform.State) error { return tokens.absentFromFile(logFile) },
+				func(*terraform.State) error { return scan.scanTree("the working directory", workDirs, nil) },
 			),
 		}},
 	})
+	// The configuration holds no secret (the simulator's demo app secret is
+	// public), so the log is scanned whole, as with credentials from the
+	// environment.
+	scanLog(t, scan, logFile, authMode{fromEnv: true})
+	issued, _ := tokens.issued()
+	for _, token := range issued {
+		scan.secret("an access token the simulator issued", token)
+	}
+	scan.report("the plan", "the state", "the working directory: terraform.tfstate", "the TF_LOG=trace log")
 }
 
 // checkCanceledWithIssuedToken checks that the cancellation through the
@@ -93,24 +99,4 @@ func checkCanceledWithIssuedToken(env *accEnv, tokens *tokenLog, id string) erro
 		return fmt.Errorf("entity %s canceled %d times, want once", id, n)
 	}
 	return nil
-}
-
-// tokensAbsent checks a plan or a state, as terraform show -json prints
-// it (sensitive values included), for every token issued so far.
-type tokensAbsent struct{ tokens *tokenLog }
-
-func (c tokensAbsent) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	data, err := json.Marshal(req.Plan)
-	if err == nil {
-		err = c.tokens.absentFrom("the saved plan (terraform show -json)", data)
-	}
-	resp.Error = err
-}
-
-func (c tokensAbsent) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	data, err := json.Marshal(req.State)
-	if err == nil {
-		err = c.tokens.absentFrom("the state (terraform show -json)", data)
-	}
-	resp.Error = err
 }

@@ -300,54 +300,6 @@ func (l *tokenLog) issued() ([]string, int) {
 	return append([]string(nil), l.tokens...), l.appClients
 }
 
-// absentFrom fails when any issued token occurs in data; what names data.
-func (l *tokenLog) absentFrom(what string, data []byte) error {
-	tokens, _ := l.issued()
-	if len(tokens) == 0 {
-		return fmt.Errorf("no token was issued before %s was checked: the check would prove nothing", what)
-	}
-	for i, token := range tokens {
-		if bytes.Contains(data, []byte(token)) {
-			return fmt.Errorf("%s holds access token number %d issued in this test", what, i+1)
-		}
-	}
-	return nil
-}
-
-// absentFromTree checks every file under dir.
-func (l *tokenLog) absentFromTree(dir string) error {
-	files := 0
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		// Symbolic links lead out of the working directory (plugin-testing
-		// links the test's own sources): only real files are Terraform's.
-		if err != nil || d.IsDir() || d.Type()&os.ModeSymlink != 0 {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		files++
-		return l.absentFrom(path, data)
-	})
-	if err == nil && files == 0 {
-		err = fmt.Errorf("no files under %s: the check would prove nothing", dir)
-	}
-	return err
-}
-
-// absentFromFile checks one file, which must not be empty.
-func (l *tokenLog) absentFromFile(path string) error {
-	data, err := os.ReadFile(path)
-	if err == nil && len(data) == 0 {
-		err = fmt.Errorf("%s is empty: the check would prove nothing", path)
-	}
-	if err != nil {
-		return err
-	}
-	return l.absentFrom(path, data)
-}
-
 // tokenTee passes calls through to base and hands each token the token
 // endpoint issues to log.
 type tokenTee struct {
