@@ -88,8 +88,7 @@ func (a *automationCancelEventAction) ModifyPlan(_ context.Context, _ action.Mod
 
 // cancelEventMissingCredentials is the detail of the plan-time and
 // invoke-time errors of an action without credentials.
-const cancelEventMissingCredentials = "Invoking wix_automation_cancel_event calls Wix's Bulk Cancel Event API, " +
-	"and the provider has no credentials to call it with.\n\n" + configureCredentials
+var cancelEventMissingCredentials = noCredentials("Invoking wix_automation_cancel_event", "Bulk Cancel Event")
 
 func (a *automationCancelEventAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var m automationCancelEventActionModel

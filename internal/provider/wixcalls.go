@@ -92,8 +92,15 @@ func (op wixOperation) gerund() string {
 // that would call Wix without credentials fails with.
 func (w wixCalls) missingCredentials(op wixOperation) string {
 	c, _ := w.call(op)
-	return fmt.Sprintf("%s a %s calls Wix's %s API, and the provider has no credentials to call it with.\n\n",
-		op.gerund(), w.typeName, c.api) + configureCredentials
+	return noCredentials(op.gerund()+" a "+w.typeName, c.api)
+}
+
+// noCredentials is the detail of every missing-credentials error: what
+// needed Wix's api (doing, e.g. "Reading the wix_automations data source"),
+// and how to give the provider credentials.
+func noCredentials(doing, api string) string {
+	return fmt.Sprintf("%s calls Wix's %s API, and the provider has no credentials to call it with.\n\n%s",
+		doing, api, configureCredentials)
 }
 
 // configureCredentials says how to give the provider credentials.

@@ -42,8 +42,7 @@ func (r wixRead) begin(ctx context.Context, data *providerData, diags *diag.Diag
 // fails with.
 func (r wixRead) missingCredentials() string {
 	c, _ := r.calls.call(opRead)
-	return fmt.Sprintf("Reading %s calls Wix's %s API, and the provider has no credentials to call it with.\n\n",
-		r.what, c.api) + configureCredentials
+	return noCredentials("Reading "+r.what, c.api)
 }
 
 // failure words err as a diagnostic, every secret masked: what happened,
