@@ -21,8 +21,8 @@ const (
 )
 
 // cancelEventRun is one invocation of wix_automation_cancel_event: the ids
-// go to Wix in Bulk Cancel Event calls of up to size (the provider's
-// max_batch_size, at most wix.MaxBulkCancelIDs), one after the other (the
+// go to Wix in Bulk Cancel Event calls of up to size (providerData.bulkSize,
+// which bulkSize keeps between 1 and wix.MaxBulkCancelIDs), one after the other (the
 // client paces them anyway), and each answer is checked item by item.
 type cancelEventRun struct {
 	client     *wix.Client
@@ -47,12 +47,8 @@ type unconfirmedID struct {
 // cancelAll sends every id, stopping at the first call that fails as a
 // whole. Per-item failures do not stop it: the other ids still get canceled.
 func (r *cancelEventRun) cancelAll(ctx context.Context) error {
-	size := r.size
-	if size <= 0 {
-		size = wix.MaxBulkCancelIDs
-	}
-	for start := 0; start < len(r.ids); start += size {
-		chunk := r.ids[start:min(start+size, len(r.ids))]
+	for start := 0; start < len(r.ids); start += r.size {
+		chunk := r.ids[start:min(start+r.size, len(r.ids))]
 		answer, err := r.client.BulkCancelEvent(ctx, r.triggerKey, chunk)
 		if err != nil {
 			return err
