@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -70,41 +69,23 @@ func TestAccAutomationResource_batchingOffReadsEach(t *testing.T) {
 
 // newCacheOnSim is an automation cache whose client calls a fresh
 // simulator, seeded with n automations; it returns their ids.
-func newCacheOnSim(t *testing.T, n int) (*automationCache, *wixsim.Server, []string) {
+func newCacheOnSim(t *testing.T, n int) (*automationCache, *accEnv, []string) {
 	t.Helper()
 	env := newSimEnv(t)
 	env.overrides = append(env.overrides, func(c *wix.Config) {
 		c.MaxRetries, c.MinBackoff, c.MaxBackoff = 1, time.Millisecond, time.Millisecond
 	})
-	sim := env.sim
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = sim.CreateAutomationDirect(wixsim.DemoInstanceID, wixsim.Automation{
-			Name: fmt.Sprintf("a%d", i), Origin: "APPLICATION",
-			Configuration: wixsim.AutomationConfiguration{Status: "ACTIVE",
-				Trigger: wixsim.AutomationTrigger{AppID: wixsim.DemoAppID, TriggerKey: wixsim.DemoTriggerKey}},
-		}).ID
+	var ids []string
+	for _, a := range env.seedAutomations(n, nil) {
+		ids = append(ids, a.ID)
 	}
-	return &automationCache{client: env.client(), grouped: true, adopted: map[string]bool{}}, sim, ids
-}
-
-// countCalls counts the simulator's Query and Get Automation calls.
-func countCalls(sim *wixsim.Server) (queries, gets int) {
-	for _, r := range sim.Requests() {
-		switch {
-		case r.Path == wix.PathAutomations+"/query":
-			queries++
-		case r.Method == http.MethodGet && strings.HasPrefix(r.Path, wix.PathAutomations+"/"):
-			gets++
-		}
-	}
-	return queries, gets
+	return &automationCache{client: env.client(), grouped: true, adopted: map[string]bool{}}, env, ids
 }
 
 // Concurrent Reads wait for one Query; an id it did not return is read
 // with GET, and a 404 then is reported as such.
 func TestAutomationCache_concurrentReadsShareOneQuery(t *testing.T) {
-	cache, sim, ids := newCacheOnSim(t, 40)
+	cache, env, ids := newCacheOnSim(t, 40)
 	var reads errgroup.Group
 	for _, id := range ids {
 		reads.Go(func() error {
@@ -118,14 +99,14 @@ func TestAutomationCache_concurrentReadsShareOneQuery(t *testing.T) {
 	if err := reads.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	if q, g := countCalls(sim); q != 1 || g != 0 {
+	if q, g, _ := env.automationRequestCounts(); q != 1 || g != 0 {
 		t.Fatalf("40 concurrent reads made %d Query and %d Get calls, want 1 and 0", q, g)
 	}
 	_, err := cache.get(context.Background(), "0d0c0b0a-1a2b-4c3d-8e4f-5a6b7c8d9e0f")
 	if !wix.IsNotFound(err) {
 		t.Fatalf("an unknown id: err = %v, want Wix's 404", err)
 	}
-	if q, g := countCalls(sim); q != 1 || g != 1 {
+	if q, g, _ := env.automationRequestCounts(); q != 1 || g != 1 {
 		t.Fatalf("after an unknown id: %d Query and %d Get calls, want 1 and 1", q, g)
 	}
 }
@@ -133,8 +114,8 @@ func TestAutomationCache_concurrentReadsShareOneQuery(t *testing.T) {
 // The provider's own writes made while the Query is in flight win over
 // the Query's older answer.
 func TestAutomationCache_ownWritesWinOverQueryInFlight(t *testing.T) {
-	cache, sim, ids := newCacheOnSim(t, 3)
-	sim.InjectFault(wixsim.Fault{Path: wix.PathAutomations + "/query", Delay: 200 * time.Millisecond})
+	cache, env, ids := newCacheOnSim(t, 3)
+	env.sim.InjectFault(wixsim.Fault{Path: wix.PathAutomations + "/query", Delay: 200 * time.Millisecond})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -158,14 +139,14 @@ func TestAutomationCache_ownWritesWinOverQueryInFlight(t *testing.T) {
 // A failed Query makes every Read fall back to GET, without querying
 // again for each Read.
 func TestAutomationCache_failedQueryFallsBackToGet(t *testing.T) {
-	cache, sim, ids := newCacheOnSim(t, 5)
-	sim.InjectFault(wixsim.Fault{Path: wix.PathAutomations + "/query", Status: http.StatusForbidden})
+	cache, env, ids := newCacheOnSim(t, 5)
+	env.sim.InjectFault(wixsim.Fault{Path: wix.PathAutomations + "/query", Status: http.StatusForbidden})
 	for _, id := range ids {
 		if _, err := cache.get(context.Background(), id); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if q, g := countCalls(sim); q != 1 || g != len(ids) {
+	if q, g, _ := env.automationRequestCounts(); q != 1 || g != len(ids) {
 		t.Fatalf("%d Query and %d Get calls, want 1 failed Query and %d Gets", q, g, len(ids))
 	}
 }
