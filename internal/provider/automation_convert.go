@@ -126,3 +126,13 @@ func forUpdate(current *wix.Automation, want wix.Automation, revision string) wi
 	c.Actions = want.Configuration.Actions
 	return a
 }
+
+// wixDescription is an automation's description as the provider shows it:
+// Wix answers a cleared description as "" or leaves it out, and both are
+// null here, in the resource, the data source and the list resource alike.
+func wixDescription(d *string) types.String {
+	if d == nil || *d == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(*d)
+}

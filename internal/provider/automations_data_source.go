@@ -268,7 +268,7 @@ func automationItem(a wix.Automation) (automationItemModel, error) {
 	return automationItemModel{
 		ID:            types.StringValue(a.ID),
 		Name:          types.StringValue(a.Name),
-		Description:   types.StringPointerValue(a.Description),
+		Description:   wixDescription(a.Description),
 		Status:        types.StringValue(a.Configuration.Status),
 		Trigger:       automationTriggerModel{AppID: types.StringValue(a.Configuration.Trigger.AppID), TriggerKey: types.StringValue(a.Configuration.Trigger.TriggerKey)},
 		RootActionIDs: roots,
