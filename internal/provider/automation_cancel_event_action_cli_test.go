@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
-	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
 // These tests drive the action through the real CLI. They need Terraform
@@ -21,10 +20,6 @@ import (
 
 // cancelEventActionConfig declares the action x for these ids.
 func cancelEventActionConfig(triggerKey string, ids []string) string {
-	quoted := make([]string, len(ids))
-	for i, id := range ids {
-		quoted[i] = fmt.Sprintf("%q", id)
-	}
 	return fmt.Sprintf(`
 action "wix_automation_cancel_event" "x" {
   config {
@@ -32,7 +27,7 @@ action "wix_automation_cancel_event" "x" {
     external_entity_ids = [%s]
   }
 }
-`, triggerKey, strings.Join(quoted, ", "))
+`, triggerKey, quoteAll(ids))
 }
 
 // terraform apply -invoke runs the action alone: the ids are canceled in
@@ -40,8 +35,7 @@ action "wix_automation_cancel_event" "x" {
 // kept in state.
 func TestAccAction_CancelEvent_cliInvoke(t *testing.T) {
 	cli := actionsCLI(t)
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	dir := t.TempDir()
 	ids := entityIDs(150)
 	config := `terraform {
@@ -70,7 +64,7 @@ func TestAccAction_CancelEvent_cliInvoke(t *testing.T) {
 	if got := len(env.sim.RequestsTo(wix.PathToken)); got != 1 {
 		t.Errorf("token requests = %d, want 1", got)
 	}
-	if err := canceledEach(env, ids); err != nil {
+	if err := env.verifyCanceledOnce(env.triggerKey, ids...); err != nil {
 		t.Error(err)
 	}
 	state, _ := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
@@ -79,21 +73,10 @@ func TestAccAction_CancelEvent_cliInvoke(t *testing.T) {
 	}
 }
 
-// canceledEach checks that Wix canceled each id exactly once.
-func canceledEach(env *accEnv, ids []string) error {
-	for _, id := range ids {
-		if n := env.sim.CancelCount(wixsim.DemoTriggerKey, id); n != 1 {
-			return fmt.Errorf("entity %s canceled %d times, want once", id, n)
-		}
-	}
-	return nil
-}
-
 // An action_trigger in a terraform_data's lifecycle runs the action after
 // the resource is created, and not again when nothing changes.
 func TestAccAction_CancelEvent_actionTrigger(t *testing.T) {
-	env := newAccEnv(t)
-	env.needsSimulator()
+	env := newSimEnv(t)
 	ids := entityIDs(3)
 	config := env.providerBlock() + cancelEventActionConfig(env.triggerKey, ids) + `
 resource "terraform_data" "release" {
@@ -115,14 +98,14 @@ resource "terraform_data" "release" {
 		},
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
-			{Config: config, Check: func(*terraform.State) error { return canceledEach(env, ids) }},
+			{Config: config, Check: env.canceledOnce(env.triggerKey, ids...)},
 			{Config: config, PlanOnly: true},
 		},
-		CheckDestroy: env.onSim(func() error {
+		CheckDestroy: func(*terraform.State) error {
 			if got := len(env.sim.RequestsTo(wix.PathBulkCancel)); got != 1 {
 				return fmt.Errorf("Bulk Cancel Event calls = %d over create, plan and destroy, want the 1 after create", got)
 			}
 			return nil
-		}),
+		},
 	})
 }
