@@ -69,11 +69,7 @@ func checkBulkCalls(t *testing.T, p *protocolEnv, ids []string) {
 	if !slices.Equal(sent, ids) {
 		t.Errorf("the calls carried %d ids, want each of the %d ids once", len(sent), len(ids))
 	}
-	for _, id := range ids {
-		if n := p.env.sim.CancelCount(wixsim.DemoTriggerKey, id); n != 1 {
-			t.Fatalf("entity %s canceled %d times, want once", id, n)
-		}
-	}
+	checkBulkCallsOnce(t, p, ids)
 }
 
 // checkProgress checks one progress message per call, worded as users see
@@ -155,11 +151,7 @@ func TestAction_CancelEvent_retried503(t *testing.T) {
 	if hasErrors(diags) {
 		t.Fatalf("InvokeAction: %s", diagText(diags))
 	}
-	var statuses []int
-	for _, call := range p.bulkCancelCalls() {
-		statuses = append(statuses, call.Status)
-	}
-	if want := []int{503, 503, 200, 200}; !slices.Equal(statuses, want) {
+	if statuses, want := p.env.statuses(wix.PathBulkCancel), []int{503, 503, 200, 200}; !slices.Equal(statuses, want) {
 		t.Errorf("Bulk Cancel Event answers = %v, want %v", statuses, want)
 	}
 	checkBulkCallsOnce(t, p, ids)
@@ -170,10 +162,8 @@ func TestAction_CancelEvent_retried503(t *testing.T) {
 // attempts the calls took.
 func checkBulkCallsOnce(t *testing.T, p *protocolEnv, ids []string) {
 	t.Helper()
-	for _, id := range ids {
-		if n := p.env.sim.CancelCount(wixsim.DemoTriggerKey, id); n != 1 {
-			t.Fatalf("entity %s canceled %d times, want once", id, n)
-		}
+	if err := p.env.verifyCanceledOnce(wixsim.DemoTriggerKey, ids...); err != nil {
+		t.Fatal(err)
 	}
 }
 
