@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
-	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
 // The token of wix_access_token configures a second, aliased provider that
@@ -95,8 +94,5 @@ func checkCanceledWithIssuedToken(env *accEnv, tokens *tokenLog, id string) erro
 	if calls[0].Header.Get("Authorization") != issued[len(issued)-1] {
 		return fmt.Errorf("the cancellation sent a token other than the one the simulator issued last")
 	}
-	if n := env.sim.CancelCount(wixsim.DemoTriggerKey, id); n != 1 {
-		return fmt.Errorf("entity %s canceled %d times, want once", id, n)
-	}
-	return nil
+	return env.verifyCanceledOnce(env.triggerKey, id)
 }
