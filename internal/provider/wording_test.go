@@ -20,12 +20,14 @@ import (
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 )
 
-// wording is one diagnostic: its summary, and phrases its detail holds.
+// wording is one diagnostic: its summary, the summary it must have, and
+// phrases its detail holds.
 type wording struct {
-	name    string
-	summary string
-	detail  string
-	phrases []string
+	name        string
+	summary     string
+	wantSummary string
+	detail      string
+	phrases     []string
 }
 
 const wordingEntity = "16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c"
@@ -34,7 +36,7 @@ const wordingEntity = "16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c"
 func cancelFailure(name string, err error, phrases ...string) wording {
 	subject := fmt.Sprintf("the events of trigger key %q for external entity %s", "form_submitted", wordingEntity)
 	summary, detail := cancellationCalls.failure(opCreate, subject, 2*time.Second, err)
-	return wording{name, summary, detail, append([]string{
+	return wording{name, summary, "", detail, append([]string{
 		`Wix did not confirm the cancellation of the events of trigger key "form_submitted" for external entity ` +
 			wordingEntity + `, so nothing was saved to state; the next apply tries again.`, err.Error(),
 	}, phrases...)}
@@ -62,7 +64,7 @@ func failureWordings() []wording {
 		withSummary("Could not cancel Wix automation events", cancelFailure("item of a bulk call",
 			&wix.ItemError{ExternalEntityID: wordingEntity, Code: "CANCEL_EVENT_FAILED", RequestID: "r-2"})),
 		uncertainCreate(),
-		{"missing credentials", "Missing Wix credentials", cancellationCalls.missingCredentials(opCreate), []string{
+		{"missing credentials", "Missing Wix credentials", "Missing Wix credentials", cancellationCalls.missingCredentials(opCreate), []string{
 			"Creating a wix_automation_event_cancellation calls Wix's Cancel Event API, and the provider has no credentials to call it with.",
 			`Configure either app_id, app_secret and instance_id (or the environment variables WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID), or access_token (or WIX_ACCESS_TOKEN), in the provider "wix" block.`,
 		}},
@@ -77,17 +79,16 @@ func uncertainCreate() wording {
 	}}}
 	err := &wix.UncertainError{Operation: "Create Automation", Err: errors.New("connection reset by peer")}
 	summary, detail := automation.failure(opCreate, `automation "welcome"`, time.Minute, err)
-	return withSummary("Unknown whether Wix completed the creation", wording{"may have reached Wix", summary, detail, []string{
+	return withSummary("Unknown whether Wix completed the creation", wording{"may have reached Wix", summary, "", detail, []string{
 		`Wix did not confirm the creation of automation "welcome", so nothing was saved to state.`,
 		"The request may have reached Wix, and sending it again could create the Wix automation twice.",
 		"Check in Wix whether it took effect before the next apply: if it did, import the result instead.",
 	}})
 }
 
+// withSummary sets the summary w must have.
 func withSummary(summary string, w wording) wording {
-	if w.summary != summary {
-		w.phrases = append(w.phrases, "summary "+summary)
-	}
+	w.wantSummary = summary
 	return w
 }
 
@@ -100,10 +101,9 @@ func validated(name string, v validator.String, at path.Path, value string, summ
 
 func fromDiagnostics(name string, diags diag.Diagnostics, summary string, phrases []string) wording {
 	if len(diags) != 1 {
-		return wording{name: name, summary: fmt.Sprintf("%d diagnostics: %v", len(diags), diags)}
+		return wording{name: name, summary: fmt.Sprintf("%d diagnostics: %v", len(diags), diags), wantSummary: summary}
 	}
-	w := wording{name, diags[0].Summary(), diags[0].Detail(), phrases}
-	return withSummary(summary, w)
+	return wording{name, diags[0].Summary(), summary, diags[0].Detail(), phrases}
 }
 
 func inputWordings() []wording {
@@ -126,7 +126,7 @@ func inputWordings() []wording {
 			"Invalid batching.send_after", `batching.send_after is "soon"; it must be a duration from 0s to 1m, such as "500ms".`),
 		validated("base URL", baseURLValidator{}, path.Root("base_url"), "www.wixapis.com", "Invalid Wix base URL",
 			`The base_url "www.wixapis.com" is not an absolute http(s) URL`),
-		{"import id", importSummary, importDetail, []string{
+		{"import id", importSummary, "Invalid import id for wix_automation_event_cancellation", importDetail, []string{
 			`The import id "form_submitted/not-a-guid" ends in "not-a-guid", which is not a GUID: Wix expects 32 hex digits`,
 			"Use <trigger_key>/<external_entity_id>, for example form_submitted/16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c.",
 		}},
@@ -173,10 +173,11 @@ func TestDiagnosticWording(t *testing.T) {
 	rows := append(append(failureWordings(), inputWordings()...), configWordings(t)...)
 	for _, w := range rows {
 		t.Run(w.name, func(t *testing.T) {
+			if w.summary != w.wantSummary {
+				t.Errorf("summary = %q, want %q", w.summary, w.wantSummary)
+			}
 			for _, p := range w.phrases {
-				if strings.HasPrefix(p, "summary ") {
-					t.Errorf("summary = %q, want %q", w.summary, strings.TrimPrefix(p, "summary "))
-				} else if !strings.Contains(w.detail, p) {
+				if !strings.Contains(w.detail, p) {
 					t.Errorf("%s: the detail does not say %q:\n%s", w.summary, p, w.detail)
 				}
 			}
