@@ -259,12 +259,19 @@ func (r *automationEventResource) Create(ctx context.Context, req resource.Creat
 // idempotency key: the configured one, or a fresh random one that every
 // retry of this create reuses.
 func reportRequest(plan automationEventModel, diags *diag.Diagnostics) (wix.ReportEventRequest, bool) {
-	for _, p := range eventpayload.Check(path.Root("payload"), plan.Payload) {
+	problems := eventpayload.Check(path.Root("payload"), plan.Payload)
+	for _, p := range problems {
 		diags.AddAttributeError(p.Path, p.Summary, p.Detail)
+	}
+	if len(problems) > 0 {
+		// JSON would only restate the first problem, less helpfully.
+		return wix.ReportEventRequest{}, false
 	}
 	payload, err := eventpayload.JSON(plan.Payload)
 	if err != nil {
-		diags.AddAttributeError(path.Root("payload"), "Invalid payload", err.Error())
+		diags.AddAttributeError(path.Root("payload"), "Invalid payload", fmt.Sprintf("The payload passed its checks "+
+			"but could not be encoded for Report Event: %s.\n\nThis is a bug in terraform-provider-wix: please report it "+
+			"with this message. Until it is fixed, encode the payload's values as strings, such as with jsonencode().", err))
 	}
 	key := plan.IdempotencyKey.ValueString()
 	if plan.IdempotencyKey.IsNull() || plan.IdempotencyKey.IsUnknown() {
