@@ -14,17 +14,11 @@ import (
 )
 
 // wixBinding is a wixCalls declaration bound to the provider's data: what
-// a resource, data source, action or ephemeral resource needs to call Wix.
-// Those other than resources embed it and, in their Configure, call
-// configure; each operation then starts with beginWithin.
+// a resource or list resource needs to call Wix. boundResource's Configure
+// fills data.
 type wixBinding struct {
 	calls wixCalls
 	data  *providerData
-}
-
-// configure keeps the provider's data: the client and the credential state.
-func (b *wixBinding) configure(providerData any, diags *diag.Diagnostics) {
-	b.data = providerDataOf(providerData, diags)
 }
 
 // boundResource is what the framework names and configures with resource
@@ -36,7 +30,7 @@ type boundResource struct {
 
 // Configure keeps the provider's data: the client and the credential state.
 func (r *boundResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.configure(req.ProviderData, &resp.Diagnostics)
+	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 // Metadata names the resource as its wixCalls do (typeName already starts
