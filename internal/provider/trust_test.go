@@ -75,8 +75,9 @@ func TestAccTrust_redirectIsNotFollowed(t *testing.T) {
 		Location: "https://sso.proxy.invalid/login?session=s3cr3t-session"})
 	testFailedApply(t, env, failedApply{
 		config: env.config(1, nil),
-		want: []string{"nothing was saved to state", "HTTP 302", "redirecting to host sso.proxy.invalid",
-			"Wix's API does not redirect", "no redirect is followed"},
+		// The host, then at once the explanation: no path or query between.
+		want: []string{"nothing was saved to state", "HTTP 302",
+			"redirecting to host sso.proxy.invalid: Wix's API does not redirect", "no redirect is followed"},
 		calls:   []int{302},
 		recover: env.sim.ClearFaults,
 	})
