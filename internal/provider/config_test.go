@@ -122,7 +122,7 @@ func TestAccProvider_malformedConfiguration(t *testing.T) {
 			[]string{"requests_per_minute", "at least 0"}},
 		{"negative retries from the environment", map[string]string{envMaxRetries: "-2"}, []string{url},
 			[]string{"Invalid WIX_MAX_RETRIES environment variable", "not a whole number of 0 or more"}},
-		{"retries not a number", map[string]string{envRequestsPerMinute: "fast"}, []string{url},
+		{"pacing not a number", map[string]string{envRequestsPerMinute: "fast"}, []string{url},
 			[]string{"Invalid WIX_REQUESTS_PER_MINUTE", `"fast"`}},
 		{"send_after not a duration", nil, []string{url, "batching {\n    send_after = \"soon\"\n  }"},
 			[]string{"batching.send_after", `"soon"`, `it must be a duration from 0s to 1m, such as "500ms"`}},
