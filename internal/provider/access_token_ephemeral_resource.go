@@ -2,11 +2,14 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 )
 
 var (
@@ -71,8 +74,7 @@ func (e *accessTokenEphemeralResource) Open(ctx context.Context, _ ephemeral.Ope
 	if err != nil {
 		resp.Diagnostics.AddError("Could not get a Wix access token",
 			"Opening wix_access_token asked Wix's OAuth endpoint for the provider's token, and it failed.\n\n"+e.data.redact(err.Error())+
-				"\n\nCheck app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, WIX_INSTANCE_ID), and that the app is "+
-				"installed on that instance.")
+				"\n\n"+tokenAdvice(err))
 		return
 	}
 	result := accessTokenEphemeralModel{AccessToken: types.StringValue(token), ExpiresAt: types.StringNull()}
@@ -91,4 +93,17 @@ func (e *accessTokenEphemeralResource) noClient() (summary, detail string) {
 	}
 	return "Missing Wix credentials", "Opening wix_access_token gets a token with the provider's credentials, " +
 		"and the provider has none.\n\n" + configureCredentials
+}
+
+// tokenAdvice says what to do when the token request failed: an answer
+// Wix would not give on a retry is a credentials problem; anything else
+// (no answer in time, no connection, Wix busy) passes with time.
+func tokenAdvice(err error) string {
+	var apiErr *wix.APIError
+	if errors.As(err, &apiErr) && !apiErr.Retryable() {
+		return "Check app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, WIX_INSTANCE_ID), and that the app is " +
+			"installed on that instance."
+	}
+	return "Wix's OAuth endpoint could not be reached, did not answer in time, or asked to try again later. " +
+		"Run Terraform again later; when the error persists, check the network path to Wix and base_url."
 }
