@@ -97,16 +97,11 @@ func (e *accEnv) eachReadCalls(calls, limit int, filter string) resource.TestChe
 	}
 }
 
-// runAutomationsTest runs steps on the env's provider.
-func (e *accEnv) runAutomationsTest(steps ...resource.TestStep) {
-	resource.Test(e.t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
-}
-
 func TestAccAutomationsDataSourceReadsEveryAutomationInOneCall(t *testing.T) {
 	env := newSimEnv(t)
 	seeded := env.seedAutomations(120, nil)
 	first := seeded[0]
-	env.runAutomationsTest(resource.TestStep{
+	env.test(t, []resource.TestStep{{
 		Config: env.automationsConfig(),
 		ConfigStateChecks: []statecheck.StateCheck{
 			listedIDs(seeded),
@@ -124,7 +119,7 @@ func TestAccAutomationsDataSourceReadsEveryAutomationInOneCall(t *testing.T) {
 		},
 		// 120 automations fit in one page of 500: one call per read.
 		Check: env.eachReadCalls(1, 500, "{}"),
-	})
+	}})
 	reads, _ := env.queryReads()
 	t.Logf("120 automations: %d reads of the data source, %d Query Automations calls", len(reads), len(env.queryCalls()))
 }
@@ -136,11 +131,11 @@ func TestAccAutomationsDataSourceFollowsCursors(t *testing.T) {
 			env.capQueryPages(limit)
 			seeded := env.seedAutomations(120, nil)
 			pages := (120 + limit - 1) / limit
-			env.runAutomationsTest(resource.TestStep{
+			env.test(t, []resource.TestStep{{
 				Config:            env.automationsConfig(),
 				ConfigStateChecks: []statecheck.StateCheck{listedIDs(seeded)},
 				Check:             env.eachReadCalls(pages, limit, "{}"),
-			})
+			}})
 			reads, _ := env.queryReads()
 			t.Logf("page size %d: %d reads, %d calls (%d per read)", limit, len(reads), len(env.queryCalls()), pages)
 		})
@@ -228,24 +223,24 @@ func TestAccAutomationsDataSourceFilters(t *testing.T) {
 			}
 			env.t = t
 			env.sim.ResetRequests()
-			env.runAutomationsTest(resource.TestStep{
+			env.test(t, []resource.TestStep{{
 				Config:            env.automationsConfig(tc.arguments...),
 				ConfigStateChecks: []statecheck.StateCheck{listedIDs(want)},
 				Check:             env.eachReadCalls(1, 500, tc.filter),
-			})
+			}})
 		})
 	}
 }
 
 func TestAccAutomationsDataSourceEmptySite(t *testing.T) {
 	env := newSimEnv(t)
-	env.runAutomationsTest(resource.TestStep{
+	env.test(t, []resource.TestStep{{
 		Config: env.automationsConfig(),
 		ConfigStateChecks: []statecheck.StateCheck{
 			expectAttr(automationsAddress, "automations", knownvalue.ListExact([]knownvalue.Check{})),
 		},
 		Check: env.eachReadCalls(1, 500, "{}"),
-	})
+	}})
 }
 
 func TestAccAutomationsDataSourceRejectsBadFiltersAtPlan(t *testing.T) {
@@ -264,10 +259,10 @@ func TestAccAutomationsDataSourceRejectsBadFiltersAtPlan(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			env := newSimEnv(t)
-			env.runAutomationsTest(resource.TestStep{
+			env.test(t, []resource.TestStep{{
 				Config:      env.automationsConfig(tc.argument),
 				ExpectError: expectWords(tc.words...),
-			})
+			}})
 			if calls := env.sim.Requests(); len(calls) != 0 {
 				t.Fatalf("a bad filter made %d calls to Wix, want none (first: %s %s)", len(calls), calls[0].Method, calls[0].Path)
 			}
@@ -277,11 +272,11 @@ func TestAccAutomationsDataSourceRejectsBadFiltersAtPlan(t *testing.T) {
 
 func TestAccAutomationsDataSourceWithoutCredentials(t *testing.T) {
 	env := newSimEnv(t)
-	env.runAutomationsTest(resource.TestStep{
+	env.test(t, []resource.TestStep{{
 		Config: bareProviderBlock(env.baseURLLine()) + "data \"wix_automations\" \"these\" {}\n",
 		ExpectError: expectWords("Missing Wix credentials", "Reading the wix_automations data source calls Wix's Query Automations API",
 			"app_id, app_secret and instance_id", "WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID", "WIX_ACCESS_TOKEN"),
-	})
+	}})
 	if calls := env.sim.Requests(); len(calls) != 0 {
 		t.Fatalf("%d calls to Wix without credentials, want none", len(calls))
 	}
@@ -290,11 +285,11 @@ func TestAccAutomationsDataSourceWithoutCredentials(t *testing.T) {
 func TestAccAutomationsDataSourceShowsWixErrors(t *testing.T) {
 	env := newSimEnv(t)
 	env.sim.InjectFault(wixsim.Fault{Path: pathQueryAutomations, Status: 403, Message: "missing permission SCOPE.CRM.SETUP-AUTOMATIONS"})
-	env.runAutomationsTest(resource.TestStep{
+	env.test(t, []resource.TestStep{{
 		Config: env.automationsConfig(`trigger_key = "order_paid"`),
 		ExpectError: expectWords("Wix denied the query", `Wix's Query Automations of the automations with trigger key "order_paid" failed`, "the next plan or apply reads again",
 			"403", "missing permission", "Set Up Automations"),
-	})
+	}})
 }
 
 // TestAccAutomationsDataSourceRetirementExample reads the automations of a
@@ -337,10 +332,10 @@ output "retired" {
 			"actions":         knownvalue.StringExact(canonicalJSON(t, a.Configuration.Actions)),
 		})
 	}
-	env.runAutomationsTest(resource.TestStep{
+	env.test(t, []resource.TestStep{{
 		Config:            config,
 		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("retired", knownvalue.ObjectExact(want))},
-	})
+	}})
 }
 
 func TestAutomationsDataSourceCanonicalActions(t *testing.T) {
