@@ -75,10 +75,7 @@ func newCacheOnSim(t *testing.T, n int) (*automationCache, *accEnv, []string) {
 	env.overrides = append(env.overrides, func(c *wix.Config) {
 		c.MaxRetries, c.MinBackoff, c.MaxBackoff = 1, time.Millisecond, time.Millisecond
 	})
-	var ids []string
-	for _, a := range env.seedAutomations(n, nil) {
-		ids = append(ids, a.ID)
-	}
+	ids := idsOf(env.seedAutomations(n, nil))
 	return &automationCache{client: env.client(), grouped: true, adopted: map[string]bool{}}, env, ids
 }
 
