@@ -2,13 +2,9 @@ package provider
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -213,19 +209,18 @@ func TestAutomationListErrors(t *testing.T) {
 // simulator. List resources came in Terraform 1.14 and are not in OpenTofu:
 // the test skips below 1.14 and under OpenTofu, and says so.
 func TestAccAutomationListQueryCLI(t *testing.T) {
-	skipUnderOpenTofu(t, "terraform query (list resources) is not in OpenTofu; it needs Terraform 1.14+")
+	if openTofu() {
+		t.Skip("terraform query (list resources) is not in OpenTofu; it needs Terraform 1.14+")
+	}
 	env := newSimEnv(t)
 	seeded := env.seedAutomations(3, func(i int, a *wixsim.Automation) {
 		if i == 2 {
 			a.Configuration.Trigger.TriggerKey = "order_paid"
 		}
 	})
-	p := env.provider()
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-			"wix": providerserver.NewProtocol6WithError(p),
-		},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
 			Query: true,
 			Config: env.providerBlock() + `
@@ -243,18 +238,4 @@ list "wix_automation" "form" {
 			},
 		}},
 	})
-}
-
-// skipUnderOpenTofu skips the test, with reason, when the acceptance tests
-// run under OpenTofu (scripts/testacc-tofu.sh sets TF_ACC_TERRAFORM_PATH).
-func skipUnderOpenTofu(t *testing.T, reason string) {
-	t.Helper()
-	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if path == "" {
-		return
-	}
-	out, err := exec.Command(path, "version").Output()
-	if err == nil && strings.HasPrefix(string(out), "OpenTofu") {
-		t.Skip(reason)
-	}
 }
