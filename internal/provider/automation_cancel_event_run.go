@@ -134,8 +134,7 @@ func explainCancelEventError(err error, limit time.Duration) (summary, advice st
 	case errors.Is(err, context.Canceled):
 		return "Interrupted while canceling Wix automation events", "Terraform was interrupted (Ctrl-C) before Wix answered." + again
 	case isAPI && apiErr.StatusCode == http.StatusUnauthorized:
-		return "Wix rejected the credentials", "Check app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, " +
-			"WIX_INSTANCE_ID), or supply a fresh access_token (WIX_ACCESS_TOKEN)."
+		return "Wix rejected the credentials", rejectedCredentialsAdvice
 	case isAPI && apiErr.StatusCode == http.StatusForbidden:
 		return "Wix denied the cancellation", "Only the app that created the trigger key can cancel its events, and the app " +
 			"needs the \"Manage Your App\" permission (SCOPE.DC.MANAGE-YOUR-APP) on this instance."
@@ -143,8 +142,7 @@ func explainCancelEventError(err error, limit time.Duration) (summary, advice st
 		return "Wix is unavailable", "Wix asked to try again later and the retries ran out. Invoke the action again later, " +
 			"or raise max_retries in the provider block." + again
 	}
-	return "Could not cancel Wix automation events", "Fix what Wix names above, if anything; when the error persists, " +
-		"Wix support can find the call by its x-wix-request-id."
+	return "Could not cancel Wix automation events", otherErrorAdvice
 }
 
 // roundDuration shows a duration the way users write one.

@@ -60,14 +60,20 @@ func (w wixCalls) explain(op wixOperation, c wixCall, timeout time.Duration, err
 		return "Interrupted while " + c.doing, "Terraform was interrupted (Ctrl-C) before Wix answered. " +
 			"Whether Wix acted on the call is not known; the next apply makes it again."
 	case isAPI && apiErr.StatusCode == http.StatusUnauthorized:
-		return "Wix rejected the credentials", "Check app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, " +
-			"WIX_INSTANCE_ID), or supply a fresh access_token (WIX_ACCESS_TOKEN)."
+		return "Wix rejected the credentials", rejectedCredentialsAdvice
 	case isAPI && apiErr.StatusCode == http.StatusForbidden:
 		return "Wix denied the " + c.act, strings.TrimSpace(w.forbidden + " The app needs the " + w.scope + " permission on this instance.")
 	case isAPI && apiErr.Retryable():
 		return "Wix is unavailable", "Wix asked to try again later and the retries ran out. " +
 			"Apply again later, or raise max_retries in the provider block."
 	}
-	return "Could not " + c.do, "Fix what Wix names above, if anything; when the error persists, " +
-		"Wix support can find the call by its x-wix-request-id."
+	return "Could not " + c.do, otherErrorAdvice
 }
+
+// rejectedCredentialsAdvice is what to do when Wix answers 401.
+const rejectedCredentialsAdvice = "Check app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, " +
+	"WIX_INSTANCE_ID), or supply a fresh access_token (WIX_ACCESS_TOKEN)."
+
+// otherErrorAdvice is what to do about an error no other advice fits.
+const otherErrorAdvice = "Fix what Wix names above, if anything; when the error persists, " +
+	"Wix support can find the call by its x-wix-request-id."
