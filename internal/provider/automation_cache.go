@@ -45,18 +45,14 @@ type automationCache struct {
 	adopted map[string]bool
 }
 
-// automationCaches holds one cache per configured provider (its
-// providerData), so that the Reads of one plan share a Query.
-var automationCaches sync.Map // *providerData -> *automationCache
-
-// automationsOf is the cache of the provider data's client.
-func automationsOf(data *providerData) *automationCache {
-	if c, ok := automationCaches.Load(data); ok {
-		return c.(*automationCache)
-	}
-	c, _ := automationCaches.LoadOrStore(data, &automationCache{client: data.client, grouped: data.groupReads, adopted: map[string]bool{}})
-	return c.(*automationCache)
+// newAutomationCache is the shared Query of one configured provider; it
+// makes no call until the first Read needs it.
+func newAutomationCache(client *wix.Client, grouped bool) *automationCache {
+	return &automationCache{client: client, grouped: grouped, adopted: map[string]bool{}}
 }
+
+// automationsOf is the configured provider's shared Query.
+func automationsOf(data *providerData) *automationCache { return data.automations }
 
 // get returns the automation as Wix has it: from the shared Query when it
 // returned id, otherwise from GET (IsNotFound(err) when it is gone).

@@ -76,7 +76,7 @@ func newCacheOnSim(t *testing.T, n int) (*automationCache, *accEnv, []string) {
 		c.MaxRetries, c.MinBackoff, c.MaxBackoff = 1, time.Millisecond, time.Millisecond
 	})
 	ids := idsOf(env.seedAutomations(n, nil))
-	return &automationCache{client: env.client(), grouped: true, adopted: map[string]bool{}}, env, ids
+	return newAutomationCache(env.client(), true), env, ids
 }
 
 // Concurrent Reads wait for one Query; an id it did not return is read

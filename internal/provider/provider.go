@@ -139,7 +139,7 @@ func (p *wixProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 	data := &providerData{credentials: cfg.credentials, redact: func(s string) string { return s }}
-	data.appID, data.groupReads = cfg.client.AppID, cfg.client.Batching.Enabled
+	data.appID = cfg.client.AppID
 	data.bulkSize = bulkSize(cfg.client.Batching.MaxBatchSize)
 	if cfg.credentials == credentialsConfigured {
 		data.client = p.newClient(ctx, cfg, req.TerraformVersion, &resp.Diagnostics)
@@ -147,6 +147,7 @@ func (p *wixProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if data.client != nil {
 		data.redact = data.client.Redact
 	}
+	data.automations = newAutomationCache(data.client, cfg.client.Batching.Enabled)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
@@ -218,8 +219,10 @@ type providerData struct {
 	redact func(string) string
 	// appID is the configured app_id; empty when only an access token is.
 	appID string
-	// groupReads is the batching setting: Reads of automations share one Query.
-	groupReads bool
+	// automations is the shared Query that answers the Reads of
+	// wix_automation (one per configured provider, kept with it rather than
+	// in a package-level map that would outlive it).
+	automations *automationCache
 	// bulkSize is batching's max_batch_size: the most items one bulk write
 	// call carries, for the calls the provider makes in bulk itself (the
 	// wix_automation_cancel_event action).
