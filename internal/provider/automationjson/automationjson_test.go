@@ -73,3 +73,13 @@ func TestCoversComparesListsItemByItem(t *testing.T) {
 		t.Error("Covers hid a change inside a list")
 	}
 }
+
+func TestCoversToleratesOnlyTheTypeTheInfoFieldImplies(t *testing.T) {
+	config := `{"a":{"delayInfo":{"offsetExpression":"1"}}}`
+	if !Covers(config, `{"a":{"type":"DELAY","delayInfo":{"offsetExpression":"1"}}}`) {
+		t.Error("Covers rejected the type Wix derives from delayInfo")
+	}
+	if Covers(config, `{"a":{"type":"CONDITION","delayInfo":{"offsetExpression":"1"}}}`) {
+		t.Error("Covers hid a type that contradicts the info field")
+	}
+}
