@@ -7,8 +7,9 @@
 //     spelling (1 and 1.0). This is what jsontypes.Normalized compares.
 //   - Covers: Wix's answer holds everything the configuration says, plus
 //     only what Wix fills in by itself (an action's id, its namespace, the
-//     type its info field implies, and fields left at their zero value). Anything else Wix holds is drift,
-//     such as an action added or changed in the dashboard.
+//     type its info field implies, and fields left at their zero value).
+//     Anything else Wix holds is drift, such as an action added or changed
+//     in the dashboard.
 //
 // No library offers the second rule: it encodes what Wix's Automations API
 // adds to an action (see shared wire notes), so it is written here.
