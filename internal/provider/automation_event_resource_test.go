@@ -536,9 +536,9 @@ func TestAccAutomationEvent_importWithoutCredentials(t *testing.T) {
 		{
 			Config: bareProviderBlock(env.baseURLLine()) + importBlock + event,
 			ConfigStateChecks: []statecheck.StateCheck{
-				simCheck(func() error { return env.noRequestsSince(&before)(nil) }),
 				expectAttr(oneEventAddr, "triggers", knownvalue.MapExact(map[string]knownvalue.Check{"release": knownvalue.StringExact("v1")})),
 			},
+			Check: env.noRequestsSince(&before),
 		},
 		// Destroy (the test's end) runs with this configuration.
 		{Config: env.providerBlock() + event, PlanOnly: true},
