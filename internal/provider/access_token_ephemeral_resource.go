@@ -91,7 +91,7 @@ func (e *accessTokenEphemeralResource) noClient() (summary, detail string) {
 			"come from values Terraform does not know yet (from a resource not yet applied). Ephemeral resources need " +
 			"known provider values: configure the provider \"wix\" block from values known at plan time."
 	}
-	return "Missing Wix credentials", "Opening wix_access_token gets a token with the provider's credentials, " +
+	return missingCredentialsSummary, "Opening wix_access_token gets a token with the provider's credentials, " +
 		"and the provider has none.\n\n" + configureCredentials
 }
 

@@ -82,7 +82,7 @@ func (a *automationCancelEventAction) Configure(_ context.Context, req action.Co
 // to call Wix with, so the error comes before anything is applied.
 func (a *automationCancelEventAction) ModifyPlan(_ context.Context, _ action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
 	if a.data != nil && a.data.credentials == credentialsMissing {
-		resp.Diagnostics.AddError("Missing Wix credentials", cancelEventMissingCredentials)
+		resp.Diagnostics.AddError(missingCredentialsSummary, cancelEventMissingCredentials)
 	}
 }
 
@@ -104,7 +104,7 @@ func (a *automationCancelEventAction) Invoke(ctx context.Context, req action.Inv
 		return
 	}
 	if a.data == nil || a.data.client == nil {
-		resp.Diagnostics.AddError("Missing Wix credentials", cancelEventMissingCredentials)
+		resp.Diagnostics.AddError(missingCredentialsSummary, cancelEventMissingCredentials)
 		return
 	}
 	run.client, run.size = a.data.client, a.data.bulkSize

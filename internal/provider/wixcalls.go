@@ -95,6 +95,10 @@ func (w wixCalls) missingCredentials(op wixOperation) string {
 	return noCredentials(op.gerund()+" a "+w.typeName, c.api)
 }
 
+// missingCredentialsSummary is the summary of every missing-credentials
+// error, the phrase users search for.
+const missingCredentialsSummary = "Missing Wix credentials"
+
 // noCredentials is the detail of every missing-credentials error: what
 // needed Wix's api (doing, e.g. "Reading the wix_automations data source"),
 // and how to give the provider credentials.

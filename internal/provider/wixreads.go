@@ -31,7 +31,7 @@ const readTimeout = defaultTimeout
 // the missing-credentials error and returns a nil client when there are none.
 func (r wixRead) begin(ctx context.Context, data *providerData, diags *diag.Diagnostics) (context.Context, context.CancelFunc, *wix.Client) {
 	if data == nil || data.client == nil {
-		diags.AddError("Missing Wix credentials", r.missingCredentials())
+		diags.AddError(missingCredentialsSummary, r.missingCredentials())
 		return ctx, func() {}, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)

@@ -76,7 +76,7 @@ func providerDataOf(v any, diags *diag.Diagnostics) *providerData {
 func (r *wixResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	op, calls := r.calls.plannedCall(req)
 	if calls && r.data != nil && r.data.credentials == credentialsMissing {
-		resp.Diagnostics.AddError("Missing Wix credentials", r.calls.missingCredentials(op))
+		resp.Diagnostics.AddError(missingCredentialsSummary, r.calls.missingCredentials(op))
 	}
 }
 
@@ -134,7 +134,7 @@ func readUpdate(ctx context.Context, req resource.UpdateRequest, plan, state any
 // that ends at the timeout. It returns a nil scope when diags got an error.
 func (b *wixBinding) beginWithin(ctx context.Context, op wixOperation, timeout time.Duration, diags *diag.Diagnostics) (context.Context, *wixCallScope) {
 	if b.data == nil || b.data.client == nil {
-		diags.AddError("Missing Wix credentials", b.calls.missingCredentials(op))
+		diags.AddError(missingCredentialsSummary, b.calls.missingCredentials(op))
 		return ctx, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
