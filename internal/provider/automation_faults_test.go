@@ -18,8 +18,9 @@ import (
 // revision: the error says so and to plan again, and Wix keeps the edit.
 func TestAccAutomationResource_staleRevision(t *testing.T) {
 	env := newSimEnv(t)
-	rename := env.changeBehindTerraform(func(a *wixsim.Automation) { a.Name = "renamed in the dashboard" })
-	arm := env.onceBeforeCall(http.MethodPatch, func() error { rename(); return nil })
+	arm := env.onceBeforeCall(http.MethodPatch, func() error {
+		return env.changeBehind(func(a *wixsim.Automation) { a.Name = "renamed in the dashboard" })
+	})
 	renamed := env.automationConfig(automationSpec{name: "renamed by terraform"})
 	env.test(t, []resource.TestStep{
 		{Config: env.automationConfig(automationSpec{})},

@@ -36,7 +36,13 @@ func TestAccAutomationResource_accessTokenOwner(t *testing.T) {
 // succeeds: Wix's 404 means it is already gone.
 func TestAccAutomationResource_deleteAlreadyGone(t *testing.T) {
 	env := newSimEnv(t)
-	arm := env.onceBeforeCall(http.MethodDelete, func() error { return env.sim.DeleteAutomationDirect(env.onlyAutomation().ID) })
+	arm := env.onceBeforeCall(http.MethodDelete, func() error {
+		a, err := env.theAutomation()
+		if err != nil {
+			return err
+		}
+		return env.sim.DeleteAutomationDirect(a.ID)
+	})
 	var path string
 	env.test(t, []resource.TestStep{
 		{Config: env.automationConfig(automationSpec{})},

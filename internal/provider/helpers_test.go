@@ -1028,21 +1028,42 @@ func automationIs(name string, v knownvalue.Check) statecheck.StateCheck {
 // when there is not exactly one.
 func (e *accEnv) onlyAutomation() wixsim.Automation {
 	e.t.Helper()
+	a, err := e.theAutomation()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return a
+}
+
+// theAutomation is onlyAutomation for code off the test goroutine (an
+// HTTP hook), where t.Fatal must not be called: it returns the error.
+func (e *accEnv) theAutomation() (wixsim.Automation, error) {
 	all := e.sim.Automations()
 	if len(all) != 1 {
-		e.t.Fatalf("the simulator holds %d automations, want exactly 1", len(all))
+		return wixsim.Automation{}, fmt.Errorf("the simulator holds %d automations, want exactly 1", len(all))
 	}
-	return all[0]
+	return all[0], nil
 }
 
 // changeBehindTerraform edits the only automation as the dashboard would.
 func (e *accEnv) changeBehindTerraform(mutate func(*wixsim.Automation)) func() {
 	return func() {
 		e.t.Helper()
-		if err := e.sim.UpdateAutomationDirect(e.onlyAutomation().ID, mutate); err != nil {
+		if err := e.changeBehind(mutate); err != nil {
 			e.t.Fatal(err)
 		}
 	}
+}
+
+// changeBehind is changeBehindTerraform for an HTTP hook: it returns the
+// error, which fails the call (and so the test) instead of calling t.Fatal
+// off the test goroutine.
+func (e *accEnv) changeBehind(mutate func(*wixsim.Automation)) error {
+	a, err := e.theAutomation()
+	if err != nil {
+		return err
+	}
+	return e.sim.UpdateAutomationDirect(a.ID, mutate)
 }
 
 // expectAutomationCount checks how many automations the simulator holds.
