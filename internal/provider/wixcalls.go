@@ -97,7 +97,7 @@ func (w wixCalls) missingCredentials(op wixOperation) string {
 
 // missingCredentialsSummary is the summary of every missing-credentials
 // error, the phrase users search for.
-const missingCredentialsSummary = "Missing Wix credentials"
+const missingCredentialsSummary = "Missing Wix credentials" //nolint:gosec // G101: a message that names no credential, not a credential
 
 // noCredentials is the detail of every missing-credentials error: what
 // needed Wix's api (doing, e.g. "Reading the wix_automations data source"),
