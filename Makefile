@@ -25,14 +25,17 @@ sim: ## serve the simulator for your own configuration; prints the lines to past
 	@go build -o terraform-provider-wix . && go run ./cmd/wixsim -shell -provider-dir "$(CURDIR)"
 
 # TESTARGS passes extra flags to go test, e.g. make test TESTARGS='-run TestAcc -v'.
+# TESTPARALLEL tests of a package run at once: an acceptance test mostly
+# waits (for Terraform processes, pacing, retries), so 6 keep 2 cores busy.
+TESTPARALLEL ?= 6
 test: ## unit and acceptance tests (real Terraform CLI, simulator) with the race detector
 	terraform="$$(scripts/cli-path.sh terraform)"; \
 	echo "Using $$("$$terraform" version 2>/dev/null | sed -n 1p) at $$terraform"; \
 	go vet ./...; \
-	TF_ACC=1 TF_ACC_TERRAFORM_PATH="$$terraform" go test -race -count=1 -timeout 30m $(TESTARGS) ./...
+	TF_ACC=1 TF_ACC_TERRAFORM_PATH="$$terraform" go test -race -count=1 -parallel $(TESTPARALLEL) -timeout 30m $(TESTARGS) ./...
 
 testacc-tofu: ## the acceptance tests under OpenTofu
-	scripts/testacc-tofu.sh $(TESTARGS)
+	scripts/testacc-tofu.sh -parallel $(TESTPARALLEL) $(TESTARGS)
 
 fuzz: ## a short run of every fuzz target (FUZZTIME, default 10s each)
 	scripts/fuzz.sh

@@ -14,6 +14,7 @@ import (
 // token those calls sent, with Wix's expiry, and asks for no new token; an
 // action after it shares the token too.
 func TestEphemeral_AccessToken_reusesTheClientsToken(t *testing.T) {
+	parallel(t)
 	p := newProtocolEnv(t)
 	p.configureApp(nil)
 	if _, diags := p.invokeAction(context.Background(), p.cancelEventConfig(wixsim.DemoTriggerKey, entityIDs(1))); hasErrors(diags) {
@@ -55,6 +56,7 @@ func checkExpiry(t *testing.T, expiresAt string, notLater time.Time) {
 
 // Opened first, wix_access_token fetches the token that later calls use.
 func TestEphemeral_AccessToken_firstFetchIsShared(t *testing.T) {
+	parallel(t)
 	p := newProtocolEnv(t)
 	p.configureApp(nil)
 	token, _, diags := p.openAccessToken()
@@ -72,6 +74,7 @@ func TestEphemeral_AccessToken_firstFetchIsShared(t *testing.T) {
 // With a ready access_token, wix_access_token hands it out with a null
 // expires_at, and calls nothing.
 func TestEphemeral_AccessToken_readyToken(t *testing.T) {
+	parallel(t)
 	p := newProtocolEnv(t)
 	configured := p.env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
 	p.configureToken(configured)
@@ -90,6 +93,7 @@ func TestEphemeral_AccessToken_readyToken(t *testing.T) {
 // Without credentials, or with credentials not known yet, opening fails
 // and says which.
 func TestEphemeral_AccessToken_noCredentials(t *testing.T) {
+	parallel(t)
 	for name, tc := range map[string]struct {
 		appID   tftypes.Value
 		phrases []string

@@ -18,6 +18,7 @@ import (
 // A refresh, and a plan, of 30 automations read them all with one Query
 // (one page of up to 500) and no GET.
 func TestAccAutomationResource_refreshManyOneQuery(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	config := env.automationConfig(automationSpec{count: 30}, "requests_per_minute = 0")
 	oneQuery := func(what string) error {
@@ -50,6 +51,7 @@ func TestAccAutomationResource_refreshManyOneQuery(t *testing.T) {
 // With batching turned off, every Read is its own Get Automation call, as
 // the batching block's contract says of group reads.
 func TestAccAutomationResource_batchingOffReadsEach(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	config := env.automationConfig(automationSpec{count: 3}, "requests_per_minute = 0", batchingOff)
 	env.test(t, []resource.TestStep{
@@ -82,6 +84,7 @@ func newCacheOnSim(t *testing.T, n int) (*automationCache, *accEnv, []string) {
 // Concurrent Reads wait for one Query; an id it did not return is read
 // with GET, and a 404 then is reported as such.
 func TestAutomationCache_concurrentReadsShareOneQuery(t *testing.T) {
+	parallel(t)
 	cache, env, ids := newCacheOnSim(t, 40)
 	var reads errgroup.Group
 	for _, id := range ids {
@@ -111,6 +114,7 @@ func TestAutomationCache_concurrentReadsShareOneQuery(t *testing.T) {
 // The provider's own writes made while the Query is in flight win over
 // the Query's older answer.
 func TestAutomationCache_ownWritesWinOverQueryInFlight(t *testing.T) {
+	parallel(t)
 	cache, env, ids := newCacheOnSim(t, 3)
 	env.sim.InjectFault(wixsim.Fault{Path: wix.PathAutomations + "/query", Delay: 200 * time.Millisecond})
 	done := make(chan struct{})
@@ -136,6 +140,7 @@ func TestAutomationCache_ownWritesWinOverQueryInFlight(t *testing.T) {
 // A failed Query makes every Read fall back to GET, without querying
 // again for each Read.
 func TestAutomationCache_failedQueryFallsBackToGet(t *testing.T) {
+	parallel(t)
 	cache, env, ids := newCacheOnSim(t, 5)
 	env.sim.InjectFault(wixsim.Fault{Path: wix.PathAutomations + "/query", Status: http.StatusForbidden})
 	for _, id := range ids {

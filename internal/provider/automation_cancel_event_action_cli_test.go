@@ -34,6 +34,7 @@ action "wix_automation_cancel_event" "x" {
 // two calls with one token, Terraform shows the progress, and nothing is
 // kept in state.
 func TestAccAction_CancelEvent_cliInvoke(t *testing.T) {
+	parallel(t)
 	cli := actionsCLI(t)
 	env := newSimEnv(t)
 	dir := t.TempDir()
@@ -76,6 +77,7 @@ func TestAccAction_CancelEvent_cliInvoke(t *testing.T) {
 // An action_trigger in a terraform_data's lifecycle runs the action after
 // the resource is created, and not again when nothing changes.
 func TestAccAction_CancelEvent_actionTrigger(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	ids := entityIDs(3)
 	config := env.providerBlock() + cancelEventActionConfig(env.triggerKey, ids) + `

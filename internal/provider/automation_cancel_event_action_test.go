@@ -20,6 +20,7 @@ import (
 // reports progress after each call, with the provider's default pacing of
 // 200 requests a minute.
 func TestAction_CancelEvent_callCounts(t *testing.T) {
+	parallel(t)
 	for _, tc := range []struct{ ids, calls int }{{1, 1}, {100, 1}, {101, 2}, {1000, 10}} {
 		t.Run(fmt.Sprint(tc.ids), func(t *testing.T) {
 			p := newProtocolEnv(t)
@@ -96,6 +97,7 @@ func checkProgress(t *testing.T, progress []string, total int) {
 // Wix's code and description; the other ids are still canceled, and
 // progress counts only confirmed ids.
 func TestAction_CancelEvent_perItemFailure(t *testing.T) {
+	parallel(t)
 	p := newProtocolEnv(t)
 	p.configureApp(map[string]tftypes.Value{"requests_per_minute": tftypes.NewValue(tftypes.Number, 0)})
 	ids := entityIDs(150)
@@ -130,6 +132,7 @@ func TestAction_CancelEvent_perItemFailure(t *testing.T) {
 
 // A long list of unconfirmed ids names the first 20 and counts the rest.
 func TestAction_CancelEvent_manyItemFailures(t *testing.T) {
+	parallel(t)
 	p := newProtocolEnv(t)
 	p.configureApp(map[string]tftypes.Value{"requests_per_minute": tftypes.NewValue(tftypes.Number, 0)})
 	ids := entityIDs(30)
@@ -143,6 +146,7 @@ func TestAction_CancelEvent_manyItemFailures(t *testing.T) {
 
 // A 503 for a whole call is retried, and the invocation succeeds.
 func TestAction_CancelEvent_retried503(t *testing.T) {
+	parallel(t)
 	p := newProtocolEnv(t)
 	p.configureApp(nil)
 	p.env.sim.InjectFault(wixsim.Fault{Path: wix.PathBulkCancel, Status: 503, Count: 2})
@@ -170,6 +174,7 @@ func checkBulkCallsOnce(t *testing.T, p *protocolEnv, ids []string) {
 // A call that fails for good stops the invocation, and the error says how
 // many ids were canceled before it and how many were not.
 func TestAction_CancelEvent_wholeCallFailure(t *testing.T) {
+	parallel(t)
 	p := newProtocolEnv(t)
 	p.configureApp(map[string]tftypes.Value{"requests_per_minute": tftypes.NewValue(tftypes.Number, 0)})
 	// The first call is served (a delay-only fault), the second refused.
@@ -190,6 +195,7 @@ func TestAction_CancelEvent_wholeCallFailure(t *testing.T) {
 // A Retry-After beyond the invocation's 10-minute limit fails at once with
 // a timeout, instead of sleeping into a deadline it cannot meet.
 func TestAction_CancelEvent_retryAfterBeyondDeadline(t *testing.T) {
+	parallel(t)
 	p := newProtocolEnv(t)
 	p.configureApp(nil)
 	p.env.sim.InjectFault(wixsim.Fault{Path: wix.PathBulkCancel, Status: 429, RetryAfter: "3600"})
@@ -204,6 +210,7 @@ func TestAction_CancelEvent_retryAfterBeyondDeadline(t *testing.T) {
 // A simulator slower than Terraform's deadline fails with a timeout that
 // names the time the invocation had.
 func TestAction_CancelEvent_slowWixPastDeadline(t *testing.T) {
+	parallel(t)
 	p := newProtocolEnv(t)
 	p.configureApp(nil)
 	p.env.sim.InjectFault(wixsim.Fault{Path: wix.PathBulkCancel, Delay: time.Minute})
@@ -220,6 +227,7 @@ func TestAction_CancelEvent_slowWixPastDeadline(t *testing.T) {
 // Bad arguments fail validation, naming the argument and the wrong ids,
 // and fail an invocation that skipped validation too, with no API call.
 func TestAction_CancelEvent_validation(t *testing.T) {
+	parallel(t)
 	good := entityIDs(3)
 	bad := []string{"not-a-guid-1", "not-a-guid-2", "not-a-guid-3", "not-a-guid-4", "not-a-guid-5", "not-a-guid-6", "{" + good[0] + "}"}
 	for name, tc := range map[string]struct {
@@ -258,6 +266,7 @@ func TestAction_CancelEvent_validation(t *testing.T) {
 // Without credentials the plan fails, naming every way to give them, and
 // so does an invocation; nothing reaches Wix.
 func TestAction_CancelEvent_missingCredentials(t *testing.T) {
+	parallel(t)
 	p := newProtocolEnv(t)
 	if diags := p.configure(map[string]tftypes.Value{"base_url": tftypes.NewValue(tftypes.String, p.env.server.URL)}); hasErrors(diags) {
 		t.Fatalf("ConfigureProvider: %s", diagText(diags))
@@ -275,6 +284,7 @@ func TestAction_CancelEvent_missingCredentials(t *testing.T) {
 
 // With a ready access token the action sends it, and asks for no token.
 func TestAction_CancelEvent_readyAccessToken(t *testing.T) {
+	parallel(t)
 	p := newProtocolEnv(t)
 	token := p.env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
 	p.configureToken(token)
@@ -290,6 +300,7 @@ func TestAction_CancelEvent_readyAccessToken(t *testing.T) {
 // Against a Wix that allows 200 requests a minute, the default pacing sends
 // 1000 ids in 10 calls without a single 429.
 func TestAction_CancelEvent_rateLimitedWix(t *testing.T) {
+	parallel(t)
 	p := newProtocolEnv(t)
 	p.env.sim.SetRateLimit(200, true)
 	p.configureApp(nil)
@@ -314,6 +325,7 @@ func TestAction_CancelEvent_rateLimitedWix(t *testing.T) {
 // The action's calls carry at most batching's max_batch_size ids: the
 // contract's batch size caps every bulk write call.
 func TestAction_CancelEvent_honorsMaxBatchSize(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	ids := entityIDs(100)
 	run := &cancelEventRun{client: env.client(), size: bulkSize(30), triggerKey: env.triggerKey, ids: ids}

@@ -19,6 +19,7 @@ import (
 // resource with exactly the SDK's body and headers, then no API call for
 // refresh, the follow-up plan, or destroy.
 func TestAccAutomationEventCancellation_applyMany(t *testing.T) {
+	parallel(t)
 	env := newAccEnv(t)
 	ids := entityIDs(3)
 	config := env.providerBlock(batchingOff) + cancellationsConfig(env.triggerKey, ids)
@@ -118,6 +119,7 @@ func (e *accEnv) replacedStep(config string, want int, checks ...statecheck.Stat
 
 // Every input forces a new cancellation; timeouts change in place.
 func TestAccAutomationEventCancellation_replacement(t *testing.T) {
+	parallel(t)
 	env := newAccEnv(t)
 	ids := entityIDs(2)
 	const one = oneCancellationAddr
@@ -156,6 +158,7 @@ func TestAccAutomationEventCancellation_replacement(t *testing.T) {
 // Import adopts a cancellation without an API call, by CLI and by import
 // block, and a malformed id is refused with the expected form.
 func TestAccAutomationEventCancellation_import(t *testing.T) {
+	parallel(t)
 	env := newAccEnv(t)
 	id := entityIDs(1)[0]
 	address := "wix_automation_event_cancellation.env[0]"
@@ -198,6 +201,7 @@ func TestAccAutomationEventCancellation_import(t *testing.T) {
 // Importing with no credentials at all works: import makes no API call, and
 // adopting triggers from the configuration does not cancel again.
 func TestAccAutomationEventCancellation_importWithoutCredentials(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	id := entityIDs(1)[0]
 	config := bareProviderBlock(env.baseURLLine()) + fmt.Sprintf(`
@@ -234,6 +238,7 @@ resource "wix_automation_event_cancellation" "adopted" {
 // Refresh, an empty plan and destroy of existing cancellations need no
 // credentials; a planned create without them fails at plan, before any call.
 func TestAccAutomationEventCancellation_credentialsOnlyWhenCalling(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	ids := entityIDs(2)
 	withCredentials := env.providerBlock() + cancellationsConfig(env.triggerKey, ids[:1])
@@ -279,6 +284,7 @@ func TestAccAutomationEventCancellation_credentialsOnlyWhenCalling(t *testing.T)
 // Bad resource input fails at plan, naming the attribute and what was
 // expected, before any API call.
 func TestAccAutomationEventCancellation_planTimeValidation(t *testing.T) {
+	parallel(t)
 	env := newAccEnv(t)
 	id, key := entityIDs(1)[0], env.triggerKey
 	cases := map[string]badInput{

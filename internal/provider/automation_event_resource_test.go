@@ -28,6 +28,7 @@ var randomKeyPattern = regexp.MustCompile(`^tf-[0-9a-f]{32}$`)
 // helpers_test.go) the test reports its own event on WIX_TEST_TRIGGER_KEY
 // and cancels it, leaving nothing behind.
 func TestAccAutomationEvent_lifecycle(t *testing.T) {
+	parallel(t)
 	env := newAccEnv(t)
 	id := entityIDs(1)[0]
 	config := env.providerBlock(batchingOff) + oneEvent(env.triggerKey, id, `payload = { order_id = "A-17", amount = 42 }`)
@@ -72,6 +73,7 @@ func TestAccAutomationEvent_lifecycle(t *testing.T) {
 // Every payload type reaches Wix with its JSON type: strings, whole numbers
 // (a big one in full), decimals, booleans and a list of flat objects.
 func TestAccAutomationEvent_payloadTypesOnTheWire(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	id := entityIDs(1)[0]
 	payload := `payload = {
@@ -125,6 +127,7 @@ func TestAccAutomationEvent_payloadTypesOnTheWire(t *testing.T) {
 // and state holds the activation ids of that one event. With batching on,
 // the same holds for a Bulk Report Event.
 func TestAccAutomationEvent_retryAfterResetReportsOnce(t *testing.T) {
+	parallel(t)
 	for name, tc := range map[string]struct {
 		path, batching string
 		n              int
@@ -159,6 +162,7 @@ func TestAccAutomationEvent_retryAfterResetReportsOnce(t *testing.T) {
 
 // A user-set idempotency_key is sent as idempotency.key and kept in state.
 func TestAccAutomationEvent_idempotencyKeySet(t *testing.T) {
+	parallel(t)
 	env := newAccEnv(t)
 	id := entityIDs(1)[0]
 	key := uniqueKey("order-17-created")
@@ -185,6 +189,7 @@ func TestAccAutomationEvent_idempotencyKeySet(t *testing.T) {
 // keeps it: later plans keep it, and applying the unchanged configuration
 // again makes no API call.
 func TestAccAutomationEvent_idempotencyKeyRandom(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	id := entityIDs(1)[0]
 	config := env.providerBlock() + oneEvent(env.triggerKey, id)
@@ -223,6 +228,7 @@ func TestAccAutomationEvent_idempotencyKeyRandom(t *testing.T) {
 // report. Changing the key with it replaces the event: the old one is
 // canceled and the new one reported with the new key.
 func TestAccAutomationEvent_replacementKeepingKeyFails(t *testing.T) {
+	parallel(t)
 	env := newAccEnv(t)
 	ids := entityIDs(2)
 	k1, k2 := uniqueKey("k1"), uniqueKey("k2")
@@ -259,6 +265,7 @@ func TestAccAutomationEvent_replacementKeepingKeyFails(t *testing.T) {
 // that resource, with Wix's code; the others are saved, and the next apply
 // reports only the failed one.
 func TestAccAutomationEvent_bulkPerItemFailure(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	ids := entityIDs(5)
 	const bad = 3
@@ -303,6 +310,7 @@ func TestAccAutomationEvent_bulkPerItemFailure(t *testing.T) {
 // A destroy whose cancel Wix refuses keeps the event in state; the next
 // destroy cancels it.
 func TestAccAutomationEvent_destroyWithFailingCancel(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	id := entityIDs(1)[0]
 	config := env.providerBlock() + oneEvent(env.triggerKey, id)
@@ -329,6 +337,7 @@ func TestAccAutomationEvent_destroyWithFailingCancel(t *testing.T) {
 // A destroy of several events whose Bulk Cancel Event fails one item keeps
 // exactly that one in state; the next destroy cancels it.
 func TestAccAutomationEvent_destroyWithFailingBulkItem(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	ids := entityIDs(4)
 	const bad = 2
@@ -364,6 +373,7 @@ func TestAccAutomationEvent_destroyWithFailingBulkItem(t *testing.T) {
 // reporting; after that a change replaces the event as usual, and destroy
 // cancels both.
 func TestAccAutomationEvent_importBlock(t *testing.T) {
+	parallel(t)
 	env := newAccEnv(t)
 	id := entityIDs(1)[0]
 	env.reportOutside(id)
@@ -405,6 +415,7 @@ func TestAccAutomationEvent_importBlock(t *testing.T) {
 // terraform import adopts an event with no API call; the next apply records
 // the configuration with no report, and destroy cancels the event.
 func TestAccAutomationEvent_importCLI(t *testing.T) {
+	parallel(t)
 	env := newAccEnv(t)
 	id := entityIDs(1)[0]
 	env.reportOutside(id)
@@ -442,6 +453,7 @@ func TestAccAutomationEvent_importCLI(t *testing.T) {
 // events (at most 0.12 a event), one token per run, one event per entity;
 // destroy likewise. Asserted on the simulator's log, never on time.
 func TestAccAutomationEvent_forEach200(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	ids := entityIDs(200)
 	maxCalls := len(ids) * 12 / 100
@@ -494,6 +506,7 @@ func (e *accEnv) fewCalls(t *testing.T, what string, n, maxCalls, tokens int, pa
 // every setting; refresh and a plan without changes need none and call
 // nothing.
 func TestAccAutomationEvent_credentialsAtPlan(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	ids := entityIDs(2)
 	noCredentials := bareProviderBlock(env.baseURLLine())
@@ -526,6 +539,7 @@ func TestAccAutomationEvent_credentialsAtPlan(t *testing.T) {
 // An import block with no credentials at all adopts an event and records
 // its configuration with zero API calls; destroying it then needs them.
 func TestAccAutomationEvent_importWithoutCredentials(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	id := entityIDs(1)[0]
 	env.reportOutside(id)
@@ -548,6 +562,7 @@ func TestAccAutomationEvent_importWithoutCredentials(t *testing.T) {
 // Bad input fails at plan, naming the attribute and the rule, with no API
 // call.
 func TestAccAutomationEvent_planTimeValidation(t *testing.T) {
+	parallel(t)
 	env := newAccEnv(t)
 	id, key := entityIDs(1)[0], env.triggerKey
 	cases := map[string]badInput{
@@ -579,6 +594,7 @@ func TestAccAutomationEvent_planTimeValidation(t *testing.T) {
 // list, not null, so that it still tells a reported event from an imported
 // one.
 func TestAccAutomationEvent_noActivations(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	id := entityIDs(1)[0]
 	env.hook(func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
@@ -601,6 +617,7 @@ func TestAccAutomationEvent_noActivations(t *testing.T) {
 // as the docs say: Wix cancels by that pair, so destroying one cancels the
 // flows of both.
 func TestAccAutomationEvent_sharedEntityCancelsBoth(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	id := entityIDs(1)[0]
 	one := oneEvent(env.triggerKey, id)

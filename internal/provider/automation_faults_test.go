@@ -17,6 +17,7 @@ import (
 // A dashboard edit between plan and apply makes the update meet a newer
 // revision: the error says so and to plan again, and Wix keeps the edit.
 func TestAccAutomationResource_staleRevision(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	arm := env.onceBeforeCall(http.MethodPatch, func() error {
 		return env.changeBehind(func(a *wixsim.Automation) { a.Name = "renamed in the dashboard" })
@@ -44,6 +45,7 @@ func TestAccAutomationResource_staleRevision(t *testing.T) {
 // An update whose answer is lost is retried; the retry meets the revision
 // the first attempt made, which the provider recognizes as its own.
 func TestAccAutomationResource_updateAnswerLost(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	var path string
 	env.test(t, []resource.TestStep{
@@ -63,6 +65,7 @@ func TestAccAutomationResource_updateAnswerLost(t *testing.T) {
 // Wix creates the automation and the connection drops before its answer:
 // the provider does not send the create again but finds and adopts it.
 func TestAccAutomationResource_createAnswerLost(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	env.test(t, []resource.TestStep{{
 		PreConfig: env.dropping(wix.PathAutomations, true),
@@ -80,6 +83,7 @@ func TestAccAutomationResource_createAnswerLost(t *testing.T) {
 // Two matching automations after a lost answer: nothing is adopted, and
 // the error names both and the import command.
 func TestAccAutomationResource_createAnswerLostAmbiguous(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	twin := env.sim.CreateAutomationDirect(wixsim.DemoInstanceID, wixsim.Automation{
 		Name: "tf-acc automation", Origin: "APPLICATION", ApplicationInfo: map[string]any{"appId": wixsim.DemoAppID},
@@ -107,6 +111,7 @@ func TestAccAutomationResource_createAnswerLostAmbiguous(t *testing.T) {
 // error says the create most likely did not happen, and the next apply
 // creates the one automation.
 func TestAccAutomationResource_createLostBeforeWix(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	config := env.automationConfig(automationSpec{})
 	env.test(t, []resource.TestStep{
@@ -128,6 +133,7 @@ func TestAccAutomationResource_createLostBeforeWix(t *testing.T) {
 // Each bad input fails at plan, naming the attribute and the rule, with
 // no API call at all.
 func TestAccAutomationResource_badInput(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	cases := []struct {
 		spec automationSpec
@@ -153,6 +159,7 @@ func TestAccAutomationResource_badInput(t *testing.T) {
 
 // Wix's own validation errors reach the user with each field violation.
 func TestAccAutomationResource_wixValidation(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	actions := fmt.Sprintf(`jsonencode({
     %q = { appDefinedInfo = { appId = %q, actionKey = "send_email", postActionIds = ["not-a-guid"] } }
@@ -167,6 +174,7 @@ func TestAccAutomationResource_wixValidation(t *testing.T) {
 // The real Wix API: create, read back, deactivate and delete an automation
 // of the test app's trigger key.
 func TestAccAutomationResource_realAPI(t *testing.T) {
+	parallel(t)
 	requireRealAPI(t)
 	env := newAccEnv(t)
 	env.test(t, []resource.TestStep{

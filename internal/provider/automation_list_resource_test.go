@@ -37,6 +37,7 @@ func idsOf(automations []wixsim.Automation) []string {
 }
 
 func TestAutomationListYieldsEveryAutomation(t *testing.T) {
+	parallel(t)
 	for _, n := range []int{0, 1, 120} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			env := newSimEnv(t)
@@ -63,6 +64,7 @@ func TestAutomationListYieldsEveryAutomation(t *testing.T) {
 }
 
 func TestAutomationListFollowsCursorsAndLimits(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	env.capQueryPages(50)
 	seeded := env.seedAutomations(120, nil)
@@ -89,6 +91,7 @@ func TestAutomationListFollowsCursorsAndLimits(t *testing.T) {
 }
 
 func TestAutomationListFilters(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	all := env.seedVaried()
 	server := env.serveProtocol()
@@ -114,6 +117,7 @@ func TestAutomationListFilters(t *testing.T) {
 }
 
 func TestAutomationListIncludesTheResource(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	seeded := env.seedAutomations(2, func(i int, a *wixsim.Automation) {
 		if i == 1 {
@@ -158,6 +162,7 @@ func TestAutomationListIncludesTheResource(t *testing.T) {
 }
 
 func TestAutomationListRejectsBadFiltersWithoutCalling(t *testing.T) {
+	parallel(t)
 	cases := map[string]struct {
 		filters map[string]string
 		words   []string
@@ -186,6 +191,7 @@ func TestAutomationListRejectsBadFiltersWithoutCalling(t *testing.T) {
 }
 
 func TestAutomationListErrors(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	server := env.serveProtocol()
 	server.configureOK(stringValues(map[string]string{"base_url": env.server.URL}))
@@ -209,6 +215,7 @@ func TestAutomationListErrors(t *testing.T) {
 // simulator. List resources came in Terraform 1.14 and are not in OpenTofu:
 // the test skips below 1.14 and under OpenTofu, and says so.
 func TestAccAutomationListQueryCLI(t *testing.T) {
+	parallel(t)
 	if openTofu() {
 		t.Skip("terraform query (list resources) is not in OpenTofu; it needs Terraform 1.14+")
 	}

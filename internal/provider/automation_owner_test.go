@@ -13,6 +13,7 @@ import (
 // With only an access token configured, the automation belongs to the
 // trigger's app: the provider has no app_id of its own to name.
 func TestAccAutomationResource_accessTokenOwner(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
 	const triggerApp = "0d0c0b0a-1a2b-4c3d-8e4f-5a6b7c8d9e0f"
@@ -35,6 +36,7 @@ func TestAccAutomationResource_accessTokenOwner(t *testing.T) {
 // Destroying an automation that someone deleted after the refresh
 // succeeds: Wix's 404 means it is already gone.
 func TestAccAutomationResource_deleteAlreadyGone(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	arm := env.onceBeforeCall(http.MethodDelete, func() error {
 		a, err := env.theAutomation()

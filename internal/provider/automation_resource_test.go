@@ -17,6 +17,7 @@ import (
 // Create, an empty plan, import, an in-place rename, destroy: what each
 // step leaves in state and at Wix.
 func TestAccAutomationResource_lifecycle(t *testing.T) {
+	parallel(t)
 	env := newAccEnv(t)
 	sameID := staysSame()
 	env.test(t, []resource.TestStep{
@@ -73,6 +74,7 @@ func checkCreateBody(env *accEnv) resource.TestCheckFunc {
 // The same actions written in another key order and spacing are no
 // change, nor is an imported automation's JSON with Wix's own additions.
 func TestAccAutomationResource_respelledJSON(t *testing.T) {
+	parallel(t)
 	env := newAccEnv(t)
 	config := env.automationConfig(automationSpec{actions: respelledActions(env)})
 	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
@@ -96,6 +98,7 @@ func respelledActions(env *accEnv) string {
 // 1.7+) and imported back holds Wix's JSON, with the ids and namespaces Wix
 // adds: the configuration's JSON still plans no change.
 func TestAccAutomationResource_importedJSONPlansEmpty(t *testing.T) {
+	parallel(t)
 	env := newAccEnv(t)
 	config := env.automationConfig(automationSpec{actions: respelledActions(env)})
 	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
@@ -120,6 +123,7 @@ func TestAccAutomationResource_importedJSONPlansEmpty(t *testing.T) {
 // Status and actions changed in the dashboard show in the next plan, and
 // apply puts back what the configuration says.
 func TestAccAutomationResource_drift(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	config := env.automationConfig(automationSpec{})
 	env.test(t, []resource.TestStep{
@@ -153,6 +157,7 @@ func TestAccAutomationResource_drift(t *testing.T) {
 
 // An automation deleted elsewhere leaves state and is planned again.
 func TestAccAutomationResource_deletedElsewhere(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	config := env.automationConfig(automationSpec{})
 	newID := changesEachTime()
@@ -176,6 +181,7 @@ func TestAccAutomationResource_deletedElsewhere(t *testing.T) {
 
 // ACTIVE -> INACTIVE is an update in place of the same automation.
 func TestAccAutomationResource_statusFlip(t *testing.T) {
+	parallel(t)
 	env := newAccEnv(t)
 	sameID := staysSame()
 	env.test(t, []resource.TestStep{

@@ -98,6 +98,7 @@ func (e *accEnv) eachReadCalls(calls, limit int, filter string) resource.TestChe
 }
 
 func TestAccAutomationsDataSourceReadsEveryAutomationInOneCall(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	seeded := env.seedAutomations(120, nil)
 	first := seeded[0]
@@ -125,6 +126,7 @@ func TestAccAutomationsDataSourceReadsEveryAutomationInOneCall(t *testing.T) {
 }
 
 func TestAccAutomationsDataSourceFollowsCursors(t *testing.T) {
+	parallel(t)
 	for _, limit := range []int{50, 119, 120} {
 		t.Run(fmt.Sprint(limit), func(t *testing.T) {
 			env := newSimEnv(t)
@@ -183,6 +185,7 @@ func matching(all []wixsim.Automation, keep func(a wixsim.Automation) bool) []wi
 }
 
 func TestAccAutomationsDataSourceFilters(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	all := env.seedVaried()
 	key := func(k string) func(wixsim.Automation) bool {
@@ -233,6 +236,7 @@ func TestAccAutomationsDataSourceFilters(t *testing.T) {
 }
 
 func TestAccAutomationsDataSourceEmptySite(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	env.test(t, []resource.TestStep{{
 		Config: env.automationsConfig(),
@@ -244,6 +248,7 @@ func TestAccAutomationsDataSourceEmptySite(t *testing.T) {
 }
 
 func TestAccAutomationsDataSourceRejectsBadFiltersAtPlan(t *testing.T) {
+	parallel(t)
 	cases := map[string]struct {
 		argument string
 		words    []string
@@ -271,6 +276,7 @@ func TestAccAutomationsDataSourceRejectsBadFiltersAtPlan(t *testing.T) {
 }
 
 func TestAccAutomationsDataSourceWithoutCredentials(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	env.test(t, []resource.TestStep{{
 		Config: bareProviderBlock(env.baseURLLine()) + "data \"wix_automations\" \"these\" {}\n",
@@ -283,6 +289,7 @@ func TestAccAutomationsDataSourceWithoutCredentials(t *testing.T) {
 }
 
 func TestAccAutomationsDataSourceShowsWixErrors(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	env.sim.InjectFault(wixsim.Fault{Path: pathQueryAutomations, Status: 403, Message: "missing permission SCOPE.CRM.SETUP-AUTOMATIONS"})
 	env.test(t, []resource.TestStep{{
@@ -298,6 +305,7 @@ func TestAccAutomationsDataSourceShowsWixErrors(t *testing.T) {
 // is checked as an output: terraform-plugin-testing's state shim refuses
 // for_each resources, so no stand-in resource can hold it.
 func TestAccAutomationsDataSourceRetirementExample(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	all := env.seedVaried()
 	retired := matching(all, func(a wixsim.Automation) bool { return a.Configuration.Trigger.TriggerKey == "order_paid" })

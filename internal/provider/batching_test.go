@@ -88,6 +88,7 @@ func (e *accEnv) checkCalls(ids []string, check func(calls []apiCall) error) res
 // than resources, no call bigger than the parallelism, each entity
 // canceled once, one token, and no more connections than the parallelism.
 func TestAccBatching_defaultCoalescesConcurrentCreates(t *testing.T) {
+	parallel(t)
 	env := newAccEnv(t)
 	ids := entityIDs(30)
 	env.testApply(t, ids, env.checkCalls(ids, func(calls []apiCall) error {
@@ -118,6 +119,7 @@ func TestAccBatching_defaultCoalescesConcurrentCreates(t *testing.T) {
 // a call: a bulk call names one trigger key, so an entity sent with the
 // wrong key would be canceled for the wrong trigger.
 func TestAccBatching_mixedTriggerKeysNeverShareACall(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	const otherKey = "booking_confirmed"
 	env.sim.OwnTriggerKey(wixsim.DemoAppID, otherKey)
@@ -178,6 +180,7 @@ resource "wix_automation_event_cancellation" "mixed" {
 // Wix's code and description; the others of the same call are saved. The
 // next apply cancels only the failed one.
 func TestAccBatching_perItemFailureFailsOnlyThatResource(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	ids := entityIDs(terraformParallelism)
 	const bad = 6
@@ -229,6 +232,7 @@ func TestAccBatching_perItemFailureFailsOnlyThatResource(t *testing.T) {
 // A Bulk Cancel Event that fails as a whole with 503 is retried like any
 // call, with the same ids, and then every resource is saved.
 func TestAccBatching_wholeBatch503IsRetried(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	ids := entityIDs(terraformParallelism)
 	env.sim.InjectFault(wixsim.Fault{Path: wix.PathBulkCancel, Status: http.StatusServiceUnavailable})
@@ -246,6 +250,7 @@ func TestAccBatching_wholeBatch503IsRetried(t *testing.T) {
 // applied) goes out at once as a plain Cancel Event, not as a bulk call of
 // one, and waits for no company.
 func TestAccBatching_straggler(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	ids := entityIDs(terraformParallelism + 1)
 	first, straggler := ids[:terraformParallelism], ids[terraformParallelism]
@@ -274,6 +279,7 @@ func TestAccBatching_straggler(t *testing.T) {
 
 // max_batch_size caps every call.
 func TestAccBatching_maxBatchSize(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	ids := entityIDs(20)
 	env.testApply(t, ids, env.checkCalls(ids, func(calls []apiCall) error {
@@ -290,6 +296,7 @@ func TestAccBatching_maxBatchSize(t *testing.T) {
 // enable_batching = false restores exactly one Cancel Event per resource,
 // and never a Bulk Cancel Event.
 func TestAccBatching_off(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	ids := entityIDs(15)
 	// requests_per_minute = 0 as well: without pacing, concurrent creates

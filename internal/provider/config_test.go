@@ -50,6 +50,7 @@ func TestAccProvider_blockWinsOverEnvironment(t *testing.T) {
 
 // A ready access token is sent as it is, and no token is requested.
 func TestAccProvider_accessToken(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
 	ids := entityIDs(2)
@@ -82,6 +83,7 @@ func TestAccProvider_accessTokenFromEnvironment(t *testing.T) {
 // Values that come from resources not yet applied must not break plan; the
 // provider is configured with the known values at apply.
 func TestAccProvider_unknownValuesInBlock(t *testing.T) {
+	parallel(t)
 	env := newSimEnv(t)
 	token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
 	config := fmt.Sprintf(`

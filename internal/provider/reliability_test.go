@@ -66,7 +66,7 @@ func testFailedApply(t *testing.T, env *accEnv, f failedApply) {
 // A fresh token rejected too fails with a clear message, no loop; nothing
 // is saved, and the next apply creates the cancellation.
 func TestAccReliability_second401InARowFails(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	env := newSimEnv(t)
 	stop := env.faultyCancels(func(r *http.Request) *http.Request {
 		env.sim.ExpireTokens()
@@ -84,7 +84,7 @@ func TestAccReliability_second401InARowFails(t *testing.T) {
 // Persistent 500 with max_retries = 2: three attempts; the error shows the
 // status, Wix's message and the request id, and says to raise max_retries.
 func TestAccReliability_persistent500GivesUp(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	env := newSimEnv(t)
 	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 500, Count: 1000, Message: "automations backend unavailable"})
 	testFailedApply(t, env, failedApply{
@@ -98,7 +98,7 @@ func TestAccReliability_persistent500GivesUp(t *testing.T) {
 
 // 403: one attempt; Wix's words and the permission reach the user.
 func TestAccReliability_403IsNotRetried(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	env := newSimEnv(t)
 	const otherApp, otherKey = "0e1d2c3b-4a59-4687-9786-a5b4c3d2e1f0", "order_paid"
 	env.sim.AddApp(otherApp, "other-secret", "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b")
@@ -116,7 +116,7 @@ func TestAccReliability_403IsNotRetried(t *testing.T) {
 // what the provider let through: the request is altered on its way out,
 // and the strict simulator answers with a real validation error.
 func TestAccReliability_400FieldViolationsAreShown(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	env := newSimEnv(t)
 	stop := env.faultyCancels(withLongTriggerKey)
 	testFailedApply(t, env, failedApply{
@@ -162,7 +162,7 @@ func withLongTriggerKey(r *http.Request) *http.Request {
 // names the timeout and how to raise it; nothing is saved. A provider that
 // ignored the timeout would succeed after 30s and fail the test.
 func TestAccReliability_hangingAPIHitsTheCreateTimeout(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	env := newSimEnv(t)
 	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Delay: 30 * time.Second})
 	testFailedApply(t, env, failedApply{
@@ -243,14 +243,14 @@ func testOutageThenRecovery(t *testing.T, served int32, batching string) {
 }
 
 func TestAccReliability_outageThenRecovery(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	testOutageThenRecovery(t, 4, batchingOff)
 }
 
 // The same with batching on: a batch that fails fails each of its
 // resources, and none is saved.
 func TestAccReliability_outageThenRecoveryBatched(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	testOutageThenRecovery(t, 1, "")
 }
 
@@ -323,7 +323,7 @@ func testRateLimit(t *testing.T, retryAfter bool, rest time.Duration, lines []st
 // After the drain, a 150ms rest lets 1.5 requests' worth regrow: pacing at
 // the same rate then never outruns the limit.
 func TestAccReliability_rateLimitMatchedByPacing(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	testRateLimit(t, false, 150*time.Millisecond, []string{"requests_per_minute = 600"}, func(n429, total int) error {
 		if n429 != 0 || total != 30 {
 			return fmt.Errorf("%d of %d Cancel Event calls got 429, want none of 30", n429, total)
@@ -334,7 +334,7 @@ func TestAccReliability_rateLimitMatchedByPacing(t *testing.T) {
 
 // The same limit with pacing off: Wix answers 429s, and retries absorb them.
 func TestAccReliability_rateLimitWithoutPacingIsAbsorbedByRetries(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	testRateLimit(t, true, 0, []string{"requests_per_minute = 0", "max_retries = 10"}, func(n429, total int) error {
 		if n429 == 0 || total != 30+n429 {
 			return fmt.Errorf("%d Cancel Event calls with %d 429s, want some 429s, each retried", total, n429)

@@ -22,44 +22,38 @@ import (
 // The client's unit tests prove each rule call by call; these prove the
 // diagnostic and the state through Terraform.
 
-// A sign-in page answered with 200 is not a cancellation: nothing is saved.
-func TestAccTrust_html200IsNotSuccess(t *testing.T) {
-	t.Parallel()
-	env := newSimEnv(t)
-	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Raw: true, Status: 200, ContentType: "text/html; charset=utf-8",
-		Body: "<html><body>Please sign in to continue</body></html>"})
-	testFailedApply(t, env, failedApply{
-		config: env.config(1, nil),
-		want: []string{"nothing was saved to state", "Cancel Event: HTTP 200 OK with content type text/html",
-			"is not an answer from Wix", "Please sign in"},
-		calls:   []int{200},
-		recover: env.sim.ClearFaults,
-	})
-}
-
-// Other 2xx answers, and a 200 that is not a JSON object, are no success
-// either.
-func TestAccTrust_otherSuccessShapesAreNotSuccess(t *testing.T) {
-	t.Parallel()
-	cases := map[string]wixsim.Fault{
-		"204 No Content":  {Raw: true, Status: 204},
-		"200 JSON array":  {Raw: true, Status: 200, ContentType: "application/json", Body: `[]`},
-		"200 truncated":   {Raw: true, Status: 200, ContentType: "application/json", Body: `{"ok":`},
-		"200 empty body":  {Raw: true, Status: 200, ContentType: "application/json"},
-		"201 Created":     {Raw: true, Status: 201, ContentType: "application/json", Body: `{}`},
-		"200 plain text":  {Raw: true, Status: 200, ContentType: "text/plain", Body: `OK`},
-		"200 JSON string": {Raw: true, Status: 200, ContentType: "application/json", Body: `"done"`},
+// Only HTTP 200 with Wix's JSON object is success. A sign-in page answered
+// with 200, other 2xx answers and a 200 that is not a JSON object each fail
+// the apply with the call, the status and what came back, and save
+// nothing.
+func TestAccTrust_onlyWixsJSONObjectIsSuccess(t *testing.T) {
+	parallel(t)
+	cases := map[string]struct {
+		fault   wixsim.Fault
+		answer  string   // how the error describes the answer, after "Cancel Event: HTTP "
+		excerpt []string // what the error quotes of it
+	}{
+		"200 sign-in page": {wixsim.Fault{Status: 200, ContentType: "text/html; charset=utf-8",
+			Body: "<html><body>Please sign in to continue</body></html>"}, "200 OK with content type text/html", []string{"Please sign in"}},
+		"204 No Content":  {fault: wixsim.Fault{Status: 204}, answer: "204"},
+		"200 JSON array":  {fault: wixsim.Fault{Status: 200, ContentType: "application/json", Body: `[]`}, answer: "200"},
+		"200 truncated":   {fault: wixsim.Fault{Status: 200, ContentType: "application/json", Body: `{"ok":`}, answer: "200"},
+		"200 empty body":  {fault: wixsim.Fault{Status: 200, ContentType: "application/json"}, answer: "200"},
+		"201 Created":     {fault: wixsim.Fault{Status: 201, ContentType: "application/json", Body: `{}`}, answer: "201"},
+		"200 plain text":  {fault: wixsim.Fault{Status: 200, ContentType: "text/plain", Body: `OK`}, answer: "200"},
+		"200 JSON string": {fault: wixsim.Fault{Status: 200, ContentType: "application/json", Body: `"done"`}, answer: "200"},
 	}
-	for name, fault := range cases {
+	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			env := newSimEnv(t)
-			fault.Path = wix.PathCancel
-			env.sim.InjectFault(fault)
+			tc.fault.Path, tc.fault.Raw = wix.PathCancel, true
+			env.sim.InjectFault(tc.fault)
 			testFailedApply(t, env, failedApply{
-				config:  env.config(1, nil),
-				want:    []string{"nothing was saved to state", "Cancel Event: HTTP " + strconv.Itoa(fault.Status), "is not an answer from Wix"},
-				calls:   []int{fault.Status},
+				config: env.config(1, nil),
+				want: append([]string{"nothing was saved to state", "Cancel Event: HTTP " + tc.answer,
+					"is not an answer from Wix"}, tc.excerpt...),
+				calls:   []int{tc.fault.Status},
 				recover: env.sim.ClearFaults,
 			})
 		})
@@ -69,7 +63,7 @@ func TestAccTrust_otherSuccessShapesAreNotSuccess(t *testing.T) {
 // A redirect is not followed: the error names the host it pointed to (not
 // its query, which may carry anything) and nothing is saved.
 func TestAccTrust_redirectIsNotFollowed(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	env := newSimEnv(t)
 	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Raw: true, Status: 302,
 		Location: "https://sso.proxy.invalid/login?session=s3cr3t-session"})
@@ -86,7 +80,7 @@ func TestAccTrust_redirectIsNotFollowed(t *testing.T) {
 // A 307 on the token request must not carry the app secret to the host it
 // names: Go's client would re-send the body of a 307.
 func TestAccTrust_tokenRedirectKeepsTheSecret(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	env := newSimEnv(t)
 	var stolen atomic.Int64
 	thief := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -112,7 +106,7 @@ func TestAccTrust_tokenRedirectKeepsTheSecret(t *testing.T) {
 // A 429 storm longer than max_retries allows is waited out within the
 // create timeout: 429 says "wait", not "failed".
 func TestAccTrust_rateLimitStormIsWaitedOut(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	env := newSimEnv(t)
 	const storm = 7 // more than max_retries = 5, one second each
 	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 429, RetryAfter: "1", Count: storm})
@@ -173,7 +167,7 @@ func secretsStayMasked(t *testing.T, env *accEnv, config string, secrets func() 
 
 // The token the provider fetched, quoted back by Wix, is masked.
 func TestAccTrust_fetchedTokenQuotedBackIsMasked(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	env := newSimEnv(t)
 	env.hook(quotedBack)
 	secretsStayMasked(t, env, env.config(1, []string{"max_retries = 0"}), func() []string {
@@ -187,7 +181,7 @@ func TestAccTrust_fetchedTokenQuotedBackIsMasked(t *testing.T) {
 
 // A configured access token, quoted back by Wix, is masked.
 func TestAccTrust_configuredTokenQuotedBackIsMasked(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	env := newSimEnv(t)
 	token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
 	env.hook(quotedBack)
@@ -198,7 +192,7 @@ func TestAccTrust_configuredTokenQuotedBackIsMasked(t *testing.T) {
 
 // The app secret, quoted back by the token endpoint, is masked.
 func TestAccTrust_appSecretQuotedBackIsMasked(t *testing.T) {
-	t.Parallel()
+	parallel(t)
 	env := newSimEnv(t)
 	env.sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Status: 400, Count: 10,
 		Message: "client_secret " + wixsim.DemoAppSecret + " does not match " + strconv.Quote(wixsim.DemoAppSecret)})
