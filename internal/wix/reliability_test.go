@@ -422,10 +422,9 @@ func TestReliability_noWaitIntoADeadline(t *testing.T) {
 }
 
 // cancelAfterFirstAnswer cancels ctx once Wix has answered the first
-// attempt to path and the client is waiting, and returns when it did so.
-func cancelAfterFirstAnswer(t *testing.T, sim *wixsim.Server, path string, cancel context.CancelFunc) <-chan time.Time {
+// attempt to path and the client is waiting.
+func cancelAfterFirstAnswer(t *testing.T, sim *wixsim.Server, path string, cancel context.CancelFunc) {
 	t.Helper()
-	at := make(chan time.Time, 1)
 	go func() {
 		for {
 			reqs := sim.RequestsTo(path)
@@ -435,25 +434,39 @@ func cancelAfterFirstAnswer(t *testing.T, sim *wixsim.Server, path string, cance
 			time.Sleep(2 * time.Millisecond)
 		}
 		time.Sleep(100 * time.Millisecond) // well into the wait
-		at <- time.Now()
 		cancel()
 	}()
-	return at
 }
 
-// Ctrl-C during backoff: the call returns at once.
+// longWait is a backoff or pacing wait that a canceled call must not sit
+// out. The tests bound the return by half of it: a semantic bound (the
+// call did not wait), not a speed figure, so a loaded machine cannot fail
+// them.
+const longWait = time.Minute
+
+// returnsBeforeHalf waits for a canceled call's error, failing the test if
+// it is still waiting after half of longWait.
+func returnsBeforeHalf(t *testing.T, done <-chan error, what string) error {
+	t.Helper()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(longWait / 2):
+		t.Fatalf("%s: still waiting %s after its context was canceled", what, longWait/2)
+		return nil
+	}
+}
+
+// Ctrl-C during backoff: the call returns without sitting out the backoff.
 func TestReliability_cancelDuringBackoffReturnsAtOnce(t *testing.T) {
-	e := newSimEnv(t, func(c *Config) { c.MinBackoff, c.MaxBackoff = 5*time.Second, 5*time.Second })
+	e := newSimEnv(t, func(c *Config) { c.MinBackoff, c.MaxBackoff = longWait, longWait })
 	e.sim.InjectFault(wixsim.Fault{Path: PathCancel, Status: 503, Count: 100})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	canceled := cancelAfterFirstAnswer(t, e.sim, PathCancel, cancel)
-	err := e.client.CancelEvent(ctx, testKey, testEntity)
-	returned := time.Now()
-	if lag := returned.Sub(<-canceled); lag > 250*time.Millisecond {
-		t.Fatalf("returned %s after the cancellation, want at once", lag)
-	}
-	if !errors.Is(err, context.Canceled) {
+	cancelAfterFirstAnswer(t, e.sim, PathCancel, cancel)
+	done := make(chan error, 1)
+	go func() { done <- e.client.CancelEvent(ctx, testKey, testEntity) }()
+	if err := returnsBeforeHalf(t, done, "CancelEvent in backoff"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("CancelEvent = %v, want context.Canceled", err)
 	}
 	if n := len(e.sim.RequestsTo(PathCancel)); n != 1 {
@@ -461,9 +474,10 @@ func TestReliability_cancelDuringBackoffReturnsAtOnce(t *testing.T) {
 	}
 }
 
-// Ctrl-C while waiting for the request pacing: the call returns at once.
+// Ctrl-C while waiting for the request pacing: the call returns without
+// waiting for its turn.
 func TestReliability_cancelDuringPacingReturnsAtOnce(t *testing.T) {
-	e := newSimEnv(t, func(c *Config) { c.RequestsPerMinute = 6 }) // one call per 10s
+	e := newSimEnv(t, func(c *Config) { c.RequestsPerMinute = int(time.Minute / longWait) }) // one call per longWait
 	if err := e.client.CancelEvent(context.Background(), testKey, testEntity); err != nil {
 		t.Fatal(err)
 	}
@@ -472,15 +486,12 @@ func TestReliability_cancelDuringPacingReturnsAtOnce(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- e.client.CancelEvent(ctx, testKey, entityIDs(0, 1)[0]) }()
 	time.Sleep(100 * time.Millisecond)
-	canceled := time.Now()
 	cancel()
-	select {
-	case err := <-done:
-		if lag := time.Since(canceled); lag > 250*time.Millisecond || !errors.Is(err, context.Canceled) {
-			t.Fatalf("CancelEvent = %v after %s, want context.Canceled at once", err, lag)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("CancelEvent still waiting for pacing 5s after its context was canceled")
+	if err := returnsBeforeHalf(t, done, "CancelEvent waiting for pacing"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("CancelEvent = %v, want context.Canceled", err)
+	}
+	if n := len(e.sim.RequestsTo(PathCancel)); n != 1 {
+		t.Fatalf("Cancel Event calls = %d, want 1: the canceled call went out", n)
 	}
 }
 
@@ -488,7 +499,7 @@ func TestReliability_cancelDuringPacingReturnsAtOnce(t *testing.T) {
 // and the token fetch it joined is not canceled for everyone else.
 func TestReliability_cancelWhileWaitingForTheTokenReturnsAtOnce(t *testing.T) {
 	e := newSimEnv(t)
-	e.sim.InjectFault(wixsim.Fault{Path: PathToken, Delay: 500 * time.Millisecond})
+	e.sim.InjectFault(wixsim.Fault{Path: PathToken, Delay: 3 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- e.client.CancelEvent(ctx, testKey, testEntity) }()
@@ -499,10 +510,14 @@ func TestReliability_cancelWhileWaitingForTheTokenReturnsAtOnce(t *testing.T) {
 	other := make(chan error, 1)
 	go func() { other <- e.client.CancelEvent(context.Background(), testKey, entityIDs(0, 1)[0]) }()
 	time.Sleep(100 * time.Millisecond)
-	canceled := time.Now()
 	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) || time.Since(canceled) > 250*time.Millisecond {
-		t.Fatalf("canceled call = %v after %s, want context.Canceled at once", err, time.Since(canceled))
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("canceled call = %v, want context.Canceled", err)
+	}
+	// Returned while the token request was still unanswered: it did not
+	// wait for the token.
+	if answered := e.sim.RequestsTo(PathToken)[0].Status; answered != 0 {
+		t.Fatalf("the canceled call returned after the token request was answered (%d), want before", answered)
 	}
 	if err := <-other; err != nil {
 		t.Fatalf("the other call, which shares the token fetch: %v", err)
@@ -539,7 +554,7 @@ func TestReliability_100ConcurrentCallsShareOneToken(t *testing.T) {
 func TestReliability_pacingHoldsAfterASlowTokenFetch(t *testing.T) {
 	const perMinute = 600 // one call per 100ms
 	e := newSimEnv(t, func(c *Config) { c.RequestsPerMinute = perMinute })
-	e.sim.InjectFault(wixsim.Fault{Path: PathToken, Delay: 500 * time.Millisecond})
+	e.sim.InjectFault(wixsim.Fault{Path: PathToken, Delay: 3 * time.Second})
 	ids := entityIDs(0, 8)
 	e.cancelConcurrently(t, ids)
 	reqs := e.sim.RequestsTo(PathCancel)
