@@ -29,19 +29,11 @@ drop_missing_cli_config() {
 
 # write_dev_overrides FILE DIR writes a CLI configuration that makes
 # Terraform and OpenTofu use the terraform-provider-wix binary in DIR
-# instead of a registry release, with no `init`. Both registry addresses are
-# listed: Terraform resolves `wix-terraform/wix` on registry.terraform.io,
-# OpenTofu on registry.opentofu.org.
+# instead of a registry release, with no `init`. The simulator command
+# writes it (internal/cliconfig), as it does for `make sim` and the
+# benchmarks: one writer.
 write_dev_overrides() {
-  cat >"$1" <<CONFIG
-provider_installation {
-  dev_overrides {
-    "registry.terraform.io/wix-terraform/wix"  = "$2"
-    "registry.opentofu.org/wix-terraform/wix"  = "$2"
-  }
-  direct {}
-}
-CONFIG
+  (cd "$repo_root" && go run ./cmd/wixsim -cli-config "$1" -provider-dir "$2")
 }
 
 # cli_name_version CLI prints the first line of `CLI version`, such as

@@ -4,12 +4,16 @@
 //
 //	wixsim [-addr 127.0.0.1:0] [-addr-file PATH] [-env-file PATH] [-rpm N] [-retry-after] [-latency DURATION]
 //	       [-shell [-provider-dir DIR]]
+//	wixsim -cli-config PATH [-provider-dir DIR]
 //
 // With -shell it also writes a Terraform CLI configuration whose
 // dev_overrides point Terraform and OpenTofu at the provider binary in DIR,
 // and prints to stdout exactly the lines to paste into a shell (exports of
 // the WIX_* variables and TF_CLI_CONFIG_FILE); everything else it says goes
 // to stderr. It then serves until interrupted.
+//
+// With -cli-config it only writes that CLI configuration to PATH and exits:
+// the scripts take it from here, so that it has one writer.
 package main
 
 import (
@@ -27,6 +31,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wix-terraform/terraform-provider-wix/internal/cliconfig"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
@@ -45,6 +50,7 @@ type config struct {
 	latency    time.Duration
 	shell      bool
 	providers  string // -provider-dir, absolute
+	cliConfig  string // -cli-config: write only this file, serve nothing
 }
 
 func main() {
@@ -67,6 +73,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
+	}
+	if cfg.cliConfig != "" {
+		return os.WriteFile(cfg.cliConfig, cliconfig.DevOverrides(cfg.providers, "wix"), 0o600)
 	}
 	ln, err := listenLoopback(cfg.addr)
 	if err != nil {
@@ -122,7 +131,7 @@ func announce(cfg config, baseURL string, stdout, info io.Writer) (func(), error
 		}
 		files = append(files, dir)
 		rc := filepath.Join(dir, "terraform.rc")
-		if err := os.WriteFile(rc, cliConfig(cfg.providers), 0o600); err != nil {
+		if err := os.WriteFile(rc, cliconfig.DevOverrides(cfg.providers, "wix"), 0o600); err != nil {
 			return cleanup, err
 		}
 		vars = append(vars, [2]string{"TF_CLI_CONFIG_FILE", rc})
@@ -156,7 +165,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.retryAfter, "retry-after", false, "send Retry-After on rate-limited (429) answers")
 	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every call")
 	fs.BoolVar(&cfg.shell, "shell", false, "write a Terraform CLI config with dev_overrides and print the lines to paste into a shell")
-	fs.StringVar(&cfg.providers, "provider-dir", ".", "with -shell: the `directory` holding the terraform-provider-wix binary")
+	fs.StringVar(&cfg.providers, "provider-dir", ".", "with -shell or -cli-config: the `directory` holding the terraform-provider-wix binary")
+	fs.StringVar(&cfg.cliConfig, "cli-config", "", "only write the dev_overrides CLI configuration for -provider-dir to this `file`, and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err
@@ -227,27 +237,6 @@ func shellLines(vars [][2]string) string {
 // shellQuote single-quotes s for a POSIX shell; a quote inside becomes '\”.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// cliConfig is a Terraform CLI configuration that installs the provider
-// from dir for both Terraform's and OpenTofu's registry address, and every
-// other provider as usual.
-func cliConfig(dir string) []byte {
-	d := hclString(dir)
-	return fmt.Appendf(nil, `provider_installation {
-  dev_overrides {
-    "registry.terraform.io/wix-terraform/wix" = %s
-    "registry.opentofu.org/wix-terraform/wix" = %s
-  }
-  direct {}
-}
-`, d, d)
-}
-
-// hclString quotes s as an HCL string literal, escaping template markers.
-func hclString(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "${", "$${", "%{", "%%{", "\n", `\n`)
-	return `"` + r.Replace(s) + `"`
 }
 
 // warnMissingProvider says how to build the provider when dir lacks it,

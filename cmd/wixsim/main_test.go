@@ -266,3 +266,23 @@ func TestShellQuoteSurvivesBash(t *testing.T) {
 		}
 	}
 }
+
+// -cli-config writes the CLI configuration for the provider directory,
+// made absolute, and returns without serving: ctx is never canceled here.
+func TestCLIConfigOnlyWritesTheFile(t *testing.T) {
+	dir := t.TempDir()
+	rc := filepath.Join(dir, "cli.tfrc")
+	var stdout, stderr bytes.Buffer
+	t.Chdir(dir)
+	if err := run(context.Background(), []string{"-cli-config", rc, "-provider-dir", "bin"}, &stdout, &stderr); err != nil {
+		t.Fatalf("run: %v (stderr %q)", err, stderr.String())
+	}
+	got, err := os.ReadFile(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("%q = %q", "registry.opentofu.org/wix-terraform/wix", filepath.Join(dir, "bin"))
+	if !strings.Contains(string(got), want) || stdout.Len() != 0 {
+		t.Fatalf("config:\n%s\nwant a line %s, and nothing on stdout (got %q)", got, want, stdout.String())
+	}
+}

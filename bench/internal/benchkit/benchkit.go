@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wix-terraform/terraform-provider-wix/internal/cliconfig"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
@@ -50,13 +51,7 @@ func (s *Sim) Close() {
 // the named wix-terraform providers (such as "wix") from the binaries in
 // dir through dev_overrides, with no `terraform init`.
 func WriteCLIConfig(path, dir string, providers ...string) error {
-	var b strings.Builder
-	b.WriteString("provider_installation {\n  dev_overrides {\n")
-	for _, name := range providers {
-		fmt.Fprintf(&b, "    %q = %q\n", "registry.terraform.io/wix-terraform/"+name, dir)
-	}
-	b.WriteString("  }\n  direct {}\n}\n")
-	return os.WriteFile(path, []byte(b.String()), 0o600)
+	return os.WriteFile(path, cliconfig.DevOverrides(dir, providers...), 0o600)
 }
 
 // RequiredProvider is the terraform block of a configuration that uses the

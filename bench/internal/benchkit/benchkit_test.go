@@ -1,16 +1,18 @@
 package benchkit
 
 import (
+	"bytes"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/wix-terraform/terraform-provider-wix/internal/cliconfig"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
-func TestWriteCLIConfigListsEveryProvider(t *testing.T) {
+func TestWriteCLIConfigWritesTheDevOverrides(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "terraformrc")
 	if err := WriteCLIConfig(path, "/plugins", "wix", "noop"); err != nil {
 		t.Fatal(err)
@@ -19,15 +21,7 @@ func TestWriteCLIConfigListsEveryProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `provider_installation {
-  dev_overrides {
-    "registry.terraform.io/wix-terraform/wix" = "/plugins"
-    "registry.terraform.io/wix-terraform/noop" = "/plugins"
-  }
-  direct {}
-}
-`
-	if string(got) != want {
+	if want := cliconfig.DevOverrides("/plugins", "wix", "noop"); !bytes.Equal(got, want) {
 		t.Errorf("config:\n%s\nwant:\n%s", got, want)
 	}
 }
