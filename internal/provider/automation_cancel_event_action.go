@@ -20,6 +20,24 @@ import (
 // 200 requests a minute, far beyond what one invocation is meant for.
 const cancelEventActionTimeout = 10 * time.Minute
 
+// cancelEventCalls declares the action's one call, Bulk Cancel Event, so
+// that its errors are worded like the resources'. The action has no
+// timeouts block, and canceling again is harmless, so its advice on a
+// failure says to invoke it again.
+var cancelEventCalls = wixCalls{
+	typeName:  "wix_automation_cancel_event",
+	scope:     manageYourApp,
+	forbidden: "Only the app that created the trigger key can cancel its events.",
+	calls: map[wixOperation]wixCall{opInvoke: {
+		api: "Bulk Cancel Event", act: "cancellation", timeout: cancelEventActionTimeout,
+		do: "cancel Wix automation events", doing: "canceling Wix automation events",
+	}},
+	outOfTime: "The invocation's time limit of %s ran out, or would have before the next attempt (retries, request " +
+		"pacing and Wix's Retry-After count towards it). Invoke the action again later, or split external_entity_ids " +
+		"over several actions.",
+	closing: "Canceling again is harmless, so invoking the action again with the same ids is safe.",
+}
+
 var (
 	_ action.Action               = (*automationCancelEventAction)(nil)
 	_ action.ActionWithConfigure  = (*automationCancelEventAction)(nil)
@@ -82,13 +100,9 @@ func (a *automationCancelEventAction) Configure(_ context.Context, req action.Co
 // to call Wix with, so the error comes before anything is applied.
 func (a *automationCancelEventAction) ModifyPlan(_ context.Context, _ action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
 	if a.data != nil && a.data.credentials == credentialsMissing {
-		resp.Diagnostics.AddError(missingCredentialsSummary, cancelEventMissingCredentials)
+		resp.Diagnostics.AddError(missingCredentialsSummary, cancelEventCalls.missingCredentials(opInvoke))
 	}
 }
-
-// cancelEventMissingCredentials is the detail of the plan-time and
-// invoke-time errors of an action without credentials.
-var cancelEventMissingCredentials = noCredentials("Invoking wix_automation_cancel_event", "Bulk Cancel Event")
 
 func (a *automationCancelEventAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	var m automationCancelEventActionModel
@@ -104,7 +118,7 @@ func (a *automationCancelEventAction) Invoke(ctx context.Context, req action.Inv
 		return
 	}
 	if a.data == nil || a.data.client == nil {
-		resp.Diagnostics.AddError(missingCredentialsSummary, cancelEventMissingCredentials)
+		resp.Diagnostics.AddError(missingCredentialsSummary, cancelEventCalls.missingCredentials(opInvoke))
 		return
 	}
 	run.client, run.size = a.data.client, a.data.bulkSize

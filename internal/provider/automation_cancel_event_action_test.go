@@ -200,7 +200,7 @@ func TestAction_CancelEvent_retryAfterBeyondDeadline(t *testing.T) {
 	p.configureApp(nil)
 	p.env.sim.InjectFault(wixsim.Fault{Path: wix.PathBulkCancel, Status: 429, RetryAfter: "3600"})
 	_, diags := p.invokeAction(context.Background(), p.cancelEventConfig(wixsim.DemoTriggerKey, entityIDs(3)))
-	expectDiag(t, diags, "Timed out canceling Wix automation events", "time limit of 10m0s ran out, or would have before the next attempt",
+	expectDiag(t, diags, "Timed out canceling Wix automation events", "time limit of 10m ran out, or would have before the next attempt",
 		"Wix confirmed the cancellation of 0 of the 3 external entity ids", "HTTP 429")
 	if got := len(p.bulkCancelCalls()); got != 1 {
 		t.Errorf("Bulk Cancel Event calls = %d, want 1", got)
@@ -219,7 +219,7 @@ func TestAction_CancelEvent_slowWixPastDeadline(t *testing.T) {
 	_, diags := p.invokeAction(ctx, p.cancelEventConfig(wixsim.DemoTriggerKey, entityIDs(1)))
 	expectDiag(t, diags, "Timed out canceling Wix automation events", "time limit of",
 		"Wix confirmed the cancellation of 0 of the 1 external entity id", "deadline")
-	if text := diagText(diags); strings.Contains(text, "10m0s") {
+	if text := diagText(diags); strings.Contains(text, "time limit of 10m ") {
 		t.Errorf("the timeout names the default limit, not the shorter deadline Terraform gave:\n%s", text)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -112,37 +111,14 @@ func idsWord(n int) string {
 }
 
 // failure words a call that failed as a whole: what happened, how far the
-// invocation got, why, and what to do.
+// invocation got, why, and what to do. limit is the time the invocation had.
 func (r *cancelEventRun) failure(err error, limit time.Duration) (summary, detail string) {
-	summary, advice := explainCancelEventError(err, limit)
+	c, _ := cancelEventCalls.call(opInvoke)
+	summary, advice := cancelEventCalls.explain(opInvoke, c, roundDuration(limit), err)
 	detail = fmt.Sprintf("Wix confirmed the cancellation of %d of the %d external entity %s of trigger key %q "+
 		"before a Bulk Cancel Event call failed; the %d %s of that call and the calls after it were not canceled.\n\n%s\n\n%s",
 		r.canceled, len(r.ids), idsWord(len(r.ids)), r.triggerKey, len(r.ids)-r.sent, idsWord(len(r.ids)-r.sent), err, advice)
 	return summary, detail
-}
-
-// explainCancelEventError picks the summary for err and says what to do.
-func explainCancelEventError(err error, limit time.Duration) (summary, advice string) {
-	const again = " Canceling again is harmless, so invoking the action again with the same ids is safe."
-	var apiErr *wix.APIError
-	isAPI := errors.As(err, &apiErr)
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return "Timed out canceling Wix automation events", fmt.Sprintf("The invocation's time limit of %s ran out, or would have before "+
-			"the next attempt (retries, request pacing and Wix's Retry-After count towards it). Invoke the action again "+
-			"later, or split external_entity_ids over several actions.", roundDuration(limit)) + again
-	case errors.Is(err, context.Canceled):
-		return "Interrupted while canceling Wix automation events", "Terraform was interrupted (Ctrl-C) before Wix answered." + again
-	case isAPI && apiErr.StatusCode == http.StatusUnauthorized:
-		return "Wix rejected the credentials", rejectedCredentialsAdvice
-	case isAPI && apiErr.StatusCode == http.StatusForbidden:
-		return "Wix denied the cancellation", "Only the app that created the trigger key can cancel its events, and the app " +
-			"needs the \"Manage Your App\" permission (SCOPE.DC.MANAGE-YOUR-APP) on this instance."
-	case isAPI && apiErr.Retryable():
-		return "Wix is unavailable", "Wix asked to try again later and the retries ran out. Invoke the action again later, " +
-			"or raise max_retries in the provider block." + again
-	}
-	return "Could not cancel Wix automation events", otherErrorAdvice
 }
 
 // roundDuration shows a duration the way users write one.

@@ -14,7 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// wixOperation is one of the four operations Terraform asks of a resource.
+// wixOperation is one of the four operations Terraform asks of a resource,
+// or the one it asks of an action.
 type wixOperation string
 
 // The operations, named as the timeouts block names them.
@@ -23,9 +24,12 @@ const (
 	opRead   wixOperation = "read"
 	opUpdate wixOperation = "update"
 	opDelete wixOperation = "delete"
+	// opInvoke is an action's invocation, which has no timeouts block and
+	// which no apply repeats: the user invokes the action again.
+	opInvoke wixOperation = "invoke"
 )
 
-// allOperations lists the operations in the order messages name them.
+// allOperations lists a resource's operations in the order messages name them.
 var allOperations = []wixOperation{opCreate, opRead, opUpdate, opDelete}
 
 // defaultTimeout is every operation's timeout unless its wixCall says otherwise.
@@ -49,11 +53,11 @@ type wixCall struct {
 	timeout time.Duration
 }
 
-// wixCalls is what a resource declares once about its calls to Wix: which
-// operations make them, what they are called in messages, and the
-// permission they need. The plan-time credentials check, the timeouts block
-// and the error diagnostics all come from it, so a new resource writes none
-// of them.
+// wixCalls is what a resource or an action declares once about its calls
+// to Wix: which operations make them, what they are called in messages, and
+// the permission they need. The plan-time credentials check, the timeouts
+// block and the error diagnostics all come from it, so a new resource writes
+// none of them.
 type wixCalls struct {
 	// typeName is the resource type, e.g. "wix_automation_event_cancellation".
 	typeName string
@@ -64,6 +68,13 @@ type wixCalls struct {
 	forbidden string
 	// calls holds the operations that call Wix; the others make no call.
 	calls map[wixOperation]wixCall
+	// outOfTime is the advice when a call runs out of a time limit the user
+	// cannot set, with %s for the limit; unset, the advice is to raise the
+	// resource's timeouts block.
+	outOfTime string
+	// closing is a sentence to end the advice on the failures that trying
+	// again may cure (time ran out, Ctrl-C, Wix unavailable); optional.
+	closing string
 }
 
 // call returns op's call and whether op calls Wix at all.
@@ -84,6 +95,8 @@ func (op wixOperation) gerund() string {
 		return "Reading"
 	case opUpdate:
 		return "Updating"
+	case opInvoke:
+		return "Invoking"
 	}
 	return "Destroying"
 }

@@ -53,21 +53,51 @@ func (w wixCalls) explain(op wixOperation, c wixCall, timeout time.Duration, err
 		return "Unknown whether Wix completed the " + c.act, "The request may have reached Wix, and sending it again could " +
 			c.do + " twice. Check in Wix whether it took effect before the next apply: if it did, import the result instead."
 	case errors.Is(err, context.DeadlineExceeded):
-		return "Timed out " + c.doing, fmt.Sprintf("The %s timeout of %s ran out (retries and request pacing count towards it). "+
-			"Raise it in the resource with timeouts { %s = %q }, or lower the load on the app instance.",
-			op, shortDuration(timeout), op, shortDuration(max(2*timeout, 10*time.Minute)))
+		return "Timed out " + c.doing, w.closed(w.timedOut(op, timeout))
 	case errors.Is(err, context.Canceled):
-		return "Interrupted while " + c.doing, "Terraform was interrupted (Ctrl-C) before Wix answered. " +
-			"Whether Wix acted on the call is not known; the next apply makes it again."
+		return "Interrupted while " + c.doing, w.closed("Terraform was interrupted (Ctrl-C) before Wix answered. " +
+			"Whether Wix acted on the call is not known; " + op.next() + " makes it again.")
 	case isAPI && apiErr.StatusCode == http.StatusUnauthorized:
 		return "Wix rejected the credentials", rejectedCredentialsAdvice
 	case isAPI && apiErr.StatusCode == http.StatusForbidden:
 		return "Wix denied the " + c.act, strings.TrimSpace(w.forbidden + " The app needs the " + w.scope + " permission on this instance.")
 	case isAPI && apiErr.Retryable():
-		return "Wix is unavailable", "Wix asked to try again later and the retries ran out. " +
-			"Apply again later, or raise max_retries in the provider block."
+		return "Wix is unavailable", w.closed("Wix asked to try again later and the retries ran out. " +
+			op.again() + " later, or raise max_retries in the provider block.")
 	}
 	return "Could not " + c.do, otherErrorAdvice
+}
+
+// timedOut says that op's call ran out of its time limit, and how to give
+// it more: the declared outOfTime, or the resource's timeouts block.
+func (w wixCalls) timedOut(op wixOperation, timeout time.Duration) string {
+	if w.outOfTime != "" {
+		return fmt.Sprintf(w.outOfTime, shortDuration(timeout))
+	}
+	return fmt.Sprintf("The %s timeout of %s ran out (retries and request pacing count towards it). "+
+		"Raise it in the resource with timeouts { %s = %q }, or lower the load on the app instance.",
+		op, shortDuration(timeout), op, shortDuration(max(2*timeout, 10*time.Minute)))
+}
+
+// closed ends advice with the declared closing sentence, if any.
+func (w wixCalls) closed(advice string) string {
+	return strings.TrimSpace(advice + " " + w.closing)
+}
+
+// again is how the user makes op's call again, as a sentence begins it.
+func (op wixOperation) again() string {
+	if op == opInvoke {
+		return "Invoke the action again"
+	}
+	return "Apply again"
+}
+
+// next is the run that makes op's call again.
+func (op wixOperation) next() string {
+	if op == opInvoke {
+		return "the next invocation"
+	}
+	return "the next apply"
 }
 
 // rejectedCredentialsAdvice is what to do when Wix answers 401.

@@ -42,6 +42,41 @@ func cancelFailure(name string, err error, phrases ...string) wording {
 	}, phrases...)}
 }
 
+// actionFailure is the diagnostic of a Bulk Cancel Event call that failed
+// as a whole after the action's first call canceled one of three ids.
+func actionFailure(name string, err error, phrases ...string) wording {
+	run := &cancelEventRun{triggerKey: "form_submitted", ids: []string{"a", "b", "c"}, sent: 1, canceled: 1}
+	summary, detail := run.failure(err, cancelEventActionTimeout)
+	return wording{name, summary, "", detail, append([]string{
+		`Wix confirmed the cancellation of 1 of the 3 external entity ids of trigger key "form_submitted" before a Bulk ` +
+			"Cancel Event call failed; the 2 ids of that call and the calls after it were not canceled.", err.Error(),
+	}, phrases...)}
+}
+
+// actionWordings are the action's failures, worded by the resources'
+// explainer with the action's own ways to try again.
+func actionWordings() []wording {
+	const again = " Canceling again is harmless, so invoking the action again with the same ids is safe."
+	return []wording{
+		withSummary("Timed out canceling Wix automation events", actionFailure("action timeout", context.DeadlineExceeded,
+			"The invocation's time limit of 10m ran out, or would have before the next attempt (retries, request pacing "+
+				"and Wix's Retry-After count towards it). Invoke the action again later, or split external_entity_ids over several actions."+again)),
+		withSummary("Interrupted while canceling Wix automation events", actionFailure("action Ctrl-C", context.Canceled,
+			"Terraform was interrupted (Ctrl-C) before Wix answered. Whether Wix acted on the call is not known; "+
+				"the next invocation makes it again."+again)),
+		withSummary("Wix rejected the credentials", actionFailure("action 401", apiError(401), rejectedCredentialsAdvice)),
+		withSummary("Wix denied the cancellation", actionFailure("action 403", apiError(403),
+			`Only the app that created the trigger key can cancel its events. The app needs the "Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP) permission on this instance.`)),
+		withSummary("Wix is unavailable", actionFailure("action retries ran out", apiError(429),
+			"Wix asked to try again later and the retries ran out. Invoke the action again later, or raise max_retries in the provider block."+again)),
+		withSummary("Could not cancel Wix automation events", actionFailure("action 400", apiError(400), otherErrorAdvice)),
+		{"action missing credentials", "Missing Wix credentials", "Missing Wix credentials", cancelEventCalls.missingCredentials(opInvoke), []string{
+			"Invoking a wix_automation_cancel_event calls Wix's Bulk Cancel Event API, and the provider has no credentials to call it with.",
+			configureCredentials,
+		}},
+	}
+}
+
 func apiError(status int) error {
 	return &wix.APIError{Operation: "Cancel Event", StatusCode: status, Message: "no", RequestID: "r-1", Attempts: 1}
 }
@@ -170,7 +205,7 @@ func configWordings(t *testing.T) []wording {
 }
 
 func TestDiagnosticWording(t *testing.T) {
-	rows := append(append(failureWordings(), inputWordings()...), configWordings(t)...)
+	rows := append(append(append(failureWordings(), actionWordings()...), inputWordings()...), configWordings(t)...)
 	for _, w := range rows {
 		t.Run(w.name, func(t *testing.T) {
 			if w.summary != w.wantSummary {
