@@ -27,11 +27,8 @@ const cancelEventActionTimeout = 10 * time.Minute
 var cancelEventCalls = wixCalls{
 	typeName:  "wix_automation_cancel_event",
 	scope:     manageYourApp,
-	forbidden: "Only the app that created the trigger key can cancel its events.",
-	calls: map[wixOperation]wixCall{opInvoke: {
-		api: "Bulk Cancel Event", act: "cancellation", timeout: cancelEventActionTimeout,
-		do: "cancel Wix automation events", doing: "canceling Wix automation events",
-	}},
+	forbidden: onlyTheTriggersAppCancels,
+	calls:     map[wixOperation]wixCall{opInvoke: cancelingEvents("Bulk Cancel Event").within(cancelEventActionTimeout)},
 	outOfTime: "The invocation's time limit of %s ran out, or would have before the next attempt (retries, request " +
 		"pacing and Wix's Retry-After count towards it). Invoke the action again later, or split external_entity_ids " +
 		"over several actions.",

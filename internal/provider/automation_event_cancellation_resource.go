@@ -27,11 +27,18 @@ var (
 var cancellationCalls = wixCalls{
 	typeName:  "wix_automation_event_cancellation",
 	scope:     manageYourApp,
-	forbidden: "Only the app that created the trigger key can cancel its events.",
-	calls: map[wixOperation]wixCall{opCreate: {
-		api: "Cancel Event", act: "cancellation",
-		do: "cancel Wix automation events", doing: "canceling Wix automation events",
-	}},
+	forbidden: onlyTheTriggersAppCancels,
+	calls:     map[wixOperation]wixCall{opCreate: cancelingEvents("Cancel Event")},
+}
+
+// onlyTheTriggersAppCancels is what a 403 of a cancellation may mean
+// besides a missing permission.
+const onlyTheTriggersAppCancels = "Only the app that created the trigger key can cancel its events."
+
+// cancelingEvents is a call to api that cancels events, in the words the
+// cancellation resource and the cancel action both use.
+func cancelingEvents(api string) wixCall {
+	return wixCall{api: api, act: "cancellation", do: "cancel Wix automation events", doing: "canceling Wix automation events"}
 }
 
 // NewAutomationEventCancellationResource is the factory the provider registers.

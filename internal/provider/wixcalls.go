@@ -53,6 +53,12 @@ type wixCall struct {
 	timeout time.Duration
 }
 
+// within is c with timeout as its default timeout.
+func (c wixCall) within(timeout time.Duration) wixCall {
+	c.timeout = timeout
+	return c
+}
+
 // wixCalls is what a resource or an action declares once about its calls
 // to Wix: which operations make them, what they are called in messages, and
 // the permission they need. The plan-time credentials check, the timeouts
