@@ -15,10 +15,13 @@ set -euo pipefail
 TOOLS_DIR="${TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-wix/tools}"
 
 # The pins. Terraform is the fallback when none is on PATH (scripts/cli-path.sh);
-# when bumping goreleaser, bump .github/workflows/release.yml too.
+# terraform-actions is the first Terraform with actions and `terraform query`
+# (make testacc-actions); when bumping goreleaser, bump
+# .github/workflows/release.yml too.
 module_of() {
   case "$1" in
     terraform) echo "github.com/hashicorp/terraform@v1.5.7" ;;
+    terraform-actions) echo "github.com/hashicorp/terraform@v1.14.3" ;;
     tofu) echo "github.com/opentofu/opentofu/cmd/tofu@v1.6.3" ;;
     golangci-lint) echo "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0" ;;
     goreleaser) echo "github.com/goreleaser/goreleaser/v2@v2.15.1" ;;
@@ -32,9 +35,34 @@ die() {
   exit 1
 }
 
-[[ $# -eq 1 ]] || die "usage: scripts/tool.sh NAME (terraform, tofu, golangci-lint, goreleaser, gremlins)"
+# build_terraform_from_source MODULE DIR builds the Terraform CLI of MODULE
+# into DIR/terraform. Terraform 1.14 cannot be `go install`ed: its
+# go.mod replaces nine remote-state backends (azurerm, consul, cos, gcs,
+# kubernetes, oci, oss, pg, s3) with nested modules that the module download
+# leaves out. So this takes the module's source, leaves those backends out
+# of the CLI (the tests keep local state), and builds it as a release is
+# built, so that it reports its version without a -dev suffix.
+build_terraform_from_source() {
+  local module="$1" dir="$2" src="$2/src"
+  (cd "$dir" && go mod download "$module") >&2 || die "go mod download $module failed (see above)"
+  cp -R "$(go env GOMODCACHE)/${module%@*}@${module##*@}" "$src"
+  chmod -R u+w "$src"
+  local backends='azure\|consul\|cos\|gcs\|kubernetes\|oci\|oss\|pg\|s3'
+  sed -i -e "/internal\/backend\/remote-state\/\($backends\)\"/d" \
+    -e '/return backend\(Azure\|Consul\|Cos\|GCS\|Kubernetes\|OCI\|OSS\|Pg\|S3\)\.New()/d' \
+    "$src/internal/backend/init/init.go"
+  sed -i -e '/^\tgithub.com\/hashicorp\/terraform\/internal\/.* v0.0.0-00010101000000-000000000000$/d' \
+    -e '/^replace github.com\/hashicorp\/terraform\/internal\//d' "$src/go.mod"
+  ! grep -q 'remote-state/s3' "$src/internal/backend/init/init.go" "$src/go.mod" ||
+    die "$module: its remote-state backends are no longer where this script expects them"
+  (cd "$src" && GOFLAGS=-trimpath go build -ldflags "-X github.com/hashicorp/terraform/version.dev=no" \
+    -o "$dir/terraform" .) >&2 || die "building $module failed (see above)"
+  rm -rf "$src"
+}
+
+[[ $# -eq 1 ]] || die "usage: scripts/tool.sh NAME (terraform, terraform-actions, tofu, golangci-lint, goreleaser, gremlins)"
 name="$1"
-module="$(module_of "$name")" || die "unknown tool '$name' (known: terraform, tofu, golangci-lint, goreleaser, gremlins)"
+module="$(module_of "$name")" || die "unknown tool '$name' (known: terraform, terraform-actions, tofu, golangci-lint, goreleaser, gremlins)"
 version="${module##*@}"
 target="$TOOLS_DIR/$name@$version"
 
@@ -47,8 +75,12 @@ if [[ ! -x "$target" ]]; then
   # plays no part in resolving the tool's dependencies.
   scratch="$(mktemp -d "$TOOLS_DIR/.build.XXXXXX")"
   trap 'rm -rf "$scratch"' EXIT
-  (cd "$scratch" && GOBIN="$scratch" GOFLAGS=-trimpath GO111MODULE=on go install "$module") >&2 ||
-    die "go install $module failed (see above)"
+  if [[ "$name" == terraform-actions ]]; then
+    build_terraform_from_source "$module" "$scratch"
+  else
+    (cd "$scratch" && GOBIN="$scratch" GOFLAGS=-trimpath GO111MODULE=on go install "$module") >&2 ||
+      die "go install $module failed (see above)"
+  fi
   built=("$scratch"/*)
   [[ ${#built[@]} -eq 1 && -x "${built[0]}" ]] || die "go install $module left no single binary in $scratch"
   mv -f "${built[0]}" "$target"

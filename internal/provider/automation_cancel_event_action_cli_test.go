@@ -93,11 +93,7 @@ resource "terraform_data" "release" {
 }
 `
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{
-			noOpenTofu{},
-			// Actions came with Terraform 1.14.
-			tfversion.SkipBelow(minActionsVersion),
-		},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsActionsCLI{}},
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{
 			{Config: config, Check: env.canceledOnce(env.triggerKey, ids...)},

@@ -216,9 +216,6 @@ func TestAutomationListErrors(t *testing.T) {
 // the test skips below 1.14 and under OpenTofu, and says so.
 func TestAccAutomationListQueryCLI(t *testing.T) {
 	parallel(t)
-	if openTofu() {
-		t.Skip("terraform query (list resources) is not in OpenTofu; it needs Terraform 1.14+")
-	}
 	env := newSimEnv(t)
 	seeded := env.seedAutomations(3, func(i int, a *wixsim.Automation) {
 		if i == 2 {
@@ -226,7 +223,7 @@ func TestAccAutomationListQueryCLI(t *testing.T) {
 		}
 	})
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{needsActionsCLI{}},
 		ProtoV6ProviderFactories: env.factories(),
 		Steps: []resource.TestStep{{
 			Query: true,
@@ -239,9 +236,9 @@ list "wix_automation" "form" {
 }
 `,
 			QueryResultChecks: []querycheck.QueryResultCheck{
-				querycheck.ExpectLength("list.wix_automation.form", 2),
-				querycheck.ExpectIdentity("list.wix_automation.form", map[string]knownvalue.Check{"id": knownvalue.StringExact(seeded[0].ID)}),
-				querycheck.ExpectIdentity("list.wix_automation.form", map[string]knownvalue.Check{"id": knownvalue.StringExact(seeded[1].ID)}),
+				querycheck.ExpectLength("wix_automation.form", 2),
+				querycheck.ExpectIdentity("wix_automation.form", map[string]knownvalue.Check{"id": knownvalue.StringExact(seeded[0].ID)}),
+				querycheck.ExpectIdentity("wix_automation.form", map[string]knownvalue.Check{"id": knownvalue.StringExact(seeded[1].ID)}),
 			},
 		}},
 	})

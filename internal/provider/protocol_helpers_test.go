@@ -278,8 +278,14 @@ func (p *protocolEnv) openAccessToken() (token, expiresAt string, diags []*tfpro
 	return token, expiresAt, resp.Diagnostics
 }
 
-// minActionsVersion is the first Terraform with actions.
+// minActionsVersion is the first Terraform with actions and list
+// resources (terraform query).
 var minActionsVersion = tfversion.Version1_14_0
+
+// envRequireActions makes the tests that need actions or terraform query
+// fail instead of skip when the CLI lacks them: make testacc-actions sets
+// it, so that a CLI that cannot run them is an error, not a green run.
+const envRequireActions = "WIX_TEST_REQUIRE_ACTIONS"
 
 // openTofu reports whether the tests run under OpenTofu, as
 // scripts/testacc-tofu.sh runs them.
@@ -287,25 +293,44 @@ func openTofu() bool {
 	return os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org"
 }
 
-// noOpenTofu skips a plugin-testing test under OpenTofu, which has no
-// actions, with that reason.
-type noOpenTofu struct{}
+// withoutActions says why cli (at version v) cannot run actions or
+// terraform query, or "" when it can.
+func withoutActions(cli string, v *version.Version) string {
+	if cli == "" {
+		cli = "the terraform on PATH"
+	}
+	if openTofu() || strings.Contains(filepath.Base(cli), "tofu") {
+		return fmt.Sprintf("OpenTofu (%s) has no actions or terraform query: they need Terraform %s or later", cli, minActionsVersion)
+	}
+	if v.LessThan(minActionsVersion) {
+		return fmt.Sprintf("actions and terraform query need Terraform %s or later, and %s is %s "+
+			"(the action and the list resource are tested over the plugin protocol too)", minActionsVersion, cli, v)
+	}
+	return ""
+}
 
-func (noOpenTofu) CheckTerraformVersion(_ context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
-	if openTofu() {
-		resp.Skip = fmt.Sprintf("OpenTofu (%s here) has no actions: wix_automation_cancel_event needs Terraform %s or later", req.TerraformVersion, minActionsVersion)
+// needsActionsCLI is the version check of the plugin-testing tests that
+// need actions or terraform query: it skips them, saying why, on a CLI
+// without them, or fails them when envRequireActions is set.
+type needsActionsCLI struct{}
+
+func (needsActionsCLI) CheckTerraformVersion(_ context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if why := withoutActions(cli, req.TerraformVersion); why != "" {
+		if os.Getenv(envRequireActions) != "" {
+			resp.Error = fmt.Errorf("%s, and %s is set", why, envRequireActions)
+			return
+		}
+		resp.Skip = why
 	}
 }
 
 // actionsCLI returns the Terraform CLI the tests use (TF_ACC_TERRAFORM_PATH,
-// else terraform on PATH), or skips the test, saying why, when that CLI
-// has no actions.
+// else terraform on PATH) for a test that runs it by hand, and skips or
+// fails the test as needsActionsCLI does when that CLI has no actions.
 func actionsCLI(t *testing.T) string {
 	t.Helper()
 	cli := terraformCLI(t, fmt.Sprintf("for terraform apply -invoke, which needs Terraform %s or later", minActionsVersion))
-	if openTofu() || strings.Contains(filepath.Base(cli), "tofu") {
-		t.Skipf("OpenTofu (%s) has no actions: wix_automation_cancel_event needs Terraform %s or later", cli, minActionsVersion)
-	}
 	out, err := exec.Command(cli, "version", "-json").Output()
 	var v struct {
 		TerraformVersion string `json:"terraform_version"`
@@ -316,11 +341,15 @@ func actionsCLI(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("%s version -json: %v", cli, err)
 	}
-	switch got, err := version.NewVersion(v.TerraformVersion); {
-	case err != nil:
+	got, err := version.NewVersion(v.TerraformVersion)
+	if err != nil {
 		t.Fatalf("%s reports version %q: %v", cli, v.TerraformVersion, err)
-	case got.LessThan(minActionsVersion):
-		t.Skipf("terraform apply -invoke needs Terraform %s or later, and %s is %s (the action is tested over the plugin protocol in TestAction_*)", minActionsVersion, cli, got)
+	}
+	if why := withoutActions(cli, got); why != "" {
+		if os.Getenv(envRequireActions) != "" {
+			t.Fatalf("%s, and %s is set", why, envRequireActions)
+		}
+		t.Skip(why)
 	}
 	return cli
 }
