@@ -375,9 +375,7 @@ func TestAccAutomationEvent_destroyWithFailingBulkItem(t *testing.T) {
 func TestAccAutomationEvent_importBlock(t *testing.T) {
 	parallel(t)
 	env := newAccEnv(t)
-	id := entityIDs(1)[0]
-	env.reportOutside(id)
-	outside := env.requestCount()
+	id, outside := env.eventReportedOutside()
 	k1, k2 := uniqueKey("adopted"), uniqueKey("replaced")
 	config := func(release, key string) string {
 		return env.providerBlock() + fmt.Sprintf("import {\n  to = %s\n  id = \"%s/%s\"\n}\n", oneEventAddr, env.triggerKey, id) +
@@ -417,9 +415,7 @@ func TestAccAutomationEvent_importBlock(t *testing.T) {
 func TestAccAutomationEvent_importCLI(t *testing.T) {
 	parallel(t)
 	env := newAccEnv(t)
-	id := entityIDs(1)[0]
-	env.reportOutside(id)
-	outside := env.requestCount()
+	id, outside := env.eventReportedOutside()
 	config := env.providerBlock() + oneEvent(env.triggerKey, id, `payload = { tier = "gold" }`)
 	noCall := env.noRequestsSince(&outside)
 	env.test(t, []resource.TestStep{
@@ -541,9 +537,7 @@ func TestAccAutomationEvent_credentialsAtPlan(t *testing.T) {
 func TestAccAutomationEvent_importWithoutCredentials(t *testing.T) {
 	parallel(t)
 	env := newSimEnv(t)
-	id := entityIDs(1)[0]
-	env.reportOutside(id)
-	before := env.requestCount()
+	id, before := env.eventReportedOutside()
 	event := oneEvent(env.triggerKey, id, `payload = { tier = "gold" }`, `triggers = { release = "v1" }`)
 	importBlock := fmt.Sprintf("import {\n  to = %s\n  id = \"%s/%s\"\n}\n", oneEventAddr, env.triggerKey, id)
 	env.test(t, []resource.TestStep{

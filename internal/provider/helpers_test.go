@@ -941,15 +941,18 @@ func (e *accEnv) client() *wix.Client {
 	return client
 }
 
-// reportOutside reports an event of the env's trigger key the way another
-// tool would, outside Terraform: the event that an import adopts.
-func (e *accEnv) reportOutside(id string) {
+// eventReportedOutside reports an event for a new external entity as
+// another tool would, for a test to import, and returns the entity id and
+// how many requests Wix had received by then.
+func (e *accEnv) eventReportedOutside() (id string, requests int) {
 	e.t.Helper()
+	id = entityIDs(1)[0]
 	_, err := e.client().ReportEvent(e.t.Context(), wix.ReportEventRequest{TriggerKey: e.triggerKey, ExternalEntityID: id,
 		Idempotency: &wix.Idempotency{Key: uniqueKey("outside")}})
 	if err != nil {
 		e.t.Fatalf("reporting the event to import: %v", err)
 	}
+	return id, e.requestCount()
 }
 
 // uniqueKey is an idempotency key no earlier run used: against the real API
