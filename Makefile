@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: help build demo demo-tofu sim test testacc-actions testacc-tofu fuzz mutation bench docs docs-check snippets-check lint release-check ci
+.PHONY: help build demo demo-tofu sim test testacc-oldest testacc-actions testacc-tofu fuzz mutation bench docs docs-check snippets-check lint release-check ci
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -34,14 +34,14 @@ test: ## unit and acceptance tests (real Terraform CLI, simulator) with the race
 	go vet ./...; \
 	TF_ACC=1 TF_ACC_TERRAFORM_PATH="$$terraform" go test -race -count=1 -parallel $(TESTPARALLEL) -timeout 30m $(TESTARGS) ./...
 
-testacc-actions: ## the acceptance tests under Terraform 1.14, the first with actions and terraform query (built once)
-	terraform="$$(scripts/tool.sh terraform-actions)"; \
-	echo "Using $$("$$terraform" version 2>/dev/null | sed -n 1p) at $$terraform"; \
-	TF_ACC=1 TF_ACC_TERRAFORM_PATH="$$terraform" WIX_TEST_REQUIRE_ACTIONS=1 \
-	go test -count=1 -parallel $(TESTPARALLEL) -timeout 30m $(TESTARGS) ./internal/provider/...
+testacc-oldest: ## the acceptance tests under Terraform 1.5.7, the oldest supported (built once)
+	scripts/testacc.sh oldest -parallel $(TESTPARALLEL) $(TESTARGS)
 
-testacc-tofu: ## the acceptance tests under OpenTofu
-	scripts/testacc-tofu.sh -parallel $(TESTPARALLEL) $(TESTARGS)
+testacc-actions: ## the acceptance tests under Terraform 1.14.3, the first with actions and terraform query (built once)
+	scripts/testacc.sh actions -parallel $(TESTPARALLEL) $(TESTARGS)
+
+testacc-tofu: ## the acceptance tests under OpenTofu (TOFU=path, else tofu on PATH, else v1.6.3 built once)
+	scripts/testacc.sh tofu -parallel $(TESTPARALLEL) $(TESTARGS)
 
 fuzz: ## a short run of every fuzz target (FUZZTIME, default 10s each)
 	scripts/fuzz.sh
@@ -70,4 +70,4 @@ release-check: ## goreleaser check and CGO-free cross-builds for macOS arm64 and
 	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 go build -trimpath -o /dev/null .
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -trimpath -o /dev/null .
 
-ci: test lint docs-check testacc-actions testacc-tofu demo-tofu fuzz release-check ## what .ci/run runs (after installing what a clean machine lacks)
+ci: test lint docs-check testacc-oldest testacc-actions testacc-tofu demo-tofu fuzz release-check ## what .ci/run runs (after installing what a clean machine lacks)

@@ -288,7 +288,7 @@ var minActionsVersion = tfversion.Version1_14_0
 const envRequireActions = "WIX_TEST_REQUIRE_ACTIONS"
 
 // openTofu reports whether the tests run under OpenTofu, as
-// scripts/testacc-tofu.sh runs them.
+// scripts/testacc.sh tofu runs them.
 func openTofu() bool {
 	return os.Getenv("TF_ACC_PROVIDER_HOST") == "registry.opentofu.org"
 }
