@@ -133,18 +133,26 @@ func TestAccProvider_malformedConfiguration(t *testing.T) {
 		{"empty app secret", nil, []string{url, `app_id = "x"`, `app_secret = ""`, `instance_id = "i"`},
 			[]string{"app_secret", "at least 1"}},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			for name, value := range tc.env {
-				t.Setenv(name, value)
-			}
-			env.test(t, []resource.TestStep{{
-				Config:      bareProviderBlock(tc.lines...) + cancellationsConfig(env.triggerKey, entityIDs(1)),
-				PlanOnly:    true,
-				ExpectError: expectWords(tc.want...),
-			}})
-		})
-	}
+	// The cases that set environment variables run one at a time, first;
+	// then the others, alongside each other. "all" returns when every case
+	// has, so the check below sees them all.
+	t.Run("all", func(t *testing.T) {
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				if len(tc.env) == 0 {
+					t.Parallel()
+				}
+				for name, value := range tc.env {
+					t.Setenv(name, value)
+				}
+				env.test(t, []resource.TestStep{{
+					Config:      bareProviderBlock(tc.lines...) + cancellationsConfig(env.triggerKey, entityIDs(1)),
+					PlanOnly:    true,
+					ExpectError: expectWords(tc.want...),
+				}})
+			})
+		}
+	})
 	if n := len(env.sim.Requests()); n != 0 {
 		t.Fatalf("malformed configurations reached Wix: %d requests", n)
 	}

@@ -361,13 +361,12 @@ func inFlight(env *accEnv, hold time.Duration) (peak func() int32) {
 	return highest.Load
 }
 
-// test100Resources applies 100 cancellations at -parallelism=50 behind a
-// token endpoint as slow as a real one, so that the first 50 creates all
-// ask for the token while its fetch is in flight: one token request, every
-// cancellation exactly once. Run with -race, this is the provider's
-// data-race test under load.
+// test100Resources applies 100 cancellations at -parallelism=50 (which
+// the caller sets) behind a token endpoint as slow as a real one, so that
+// the first 50 creates all ask for the token while its fetch is in flight:
+// one token request, every cancellation exactly once. Run with -race, this
+// is the provider's data-race test under load.
 func test100Resources(t *testing.T, hold time.Duration, lines []string, check func(env *accEnv, peak int32) error) {
-	withParallelism(t, 50)
 	env := newSimEnv(t)
 	const n = 100
 	peak := inFlight(env, hold)
@@ -381,26 +380,33 @@ func test100Resources(t *testing.T, hold time.Duration, lines []string, check fu
 	}})
 }
 
-// With batching off, at most 50 calls are in flight, and more than
-// Terraform's default 10, which shows the flag took effect.
+// Both cases run under one -parallelism=50 wrapper. It is set through an
+// environment variable, so this test runs with the serial ones, and its two
+// cases alongside each other.
 func TestAccReliability_100ResourcesParallelism50(t *testing.T) {
-	test100Resources(t, 200*time.Millisecond, []string{"requests_per_minute = 0", batchingOff}, func(_ *accEnv, peak int32) error {
-		t.Logf("at most %d Cancel Event calls were in flight at once", peak)
-		if peak <= 10 || peak > 50 {
-			return fmt.Errorf("at most %d calls were in flight at once, want more than 10 and at most 50", peak)
-		}
-		return nil
+	withParallelism(t, 50)
+	// With batching off, at most 50 calls are in flight, and more than
+	// Terraform's default 10, which shows the flag took effect.
+	t.Run("unbatched", func(t *testing.T) {
+		t.Parallel()
+		test100Resources(t, 200*time.Millisecond, []string{"requests_per_minute = 0", batchingOff}, func(_ *accEnv, peak int32) error {
+			t.Logf("at most %d Cancel Event calls were in flight at once", peak)
+			if peak <= 10 || peak > 50 {
+				return fmt.Errorf("at most %d calls were in flight at once, want more than 10 and at most 50", peak)
+			}
+			return nil
+		})
 	})
-}
-
-// With the default batching and pacing, concurrent creates share Bulk
-// Cancel Event calls.
-func TestAccReliability_100ResourcesParallelism50Batched(t *testing.T) {
-	test100Resources(t, 50*time.Millisecond, nil, func(env *accEnv, _ int32) error {
-		if calls := len(env.cancellationRequests()); calls >= 100 {
-			return fmt.Errorf("%d cancellation calls for 100 resources, want fewer: they should share bulk calls", calls)
-		}
-		return nil
+	// With the default batching and pacing, concurrent creates share Bulk
+	// Cancel Event calls.
+	t.Run("batched", func(t *testing.T) {
+		t.Parallel()
+		test100Resources(t, 50*time.Millisecond, nil, func(env *accEnv, _ int32) error {
+			if calls := len(env.cancellationRequests()); calls >= 100 {
+				return fmt.Errorf("%d cancellation calls for 100 resources, want fewer: they should share bulk calls", calls)
+			}
+			return nil
+		})
 	})
 }
 
