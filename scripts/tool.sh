@@ -41,7 +41,9 @@ die() {
 # kubernetes, oci, oss, pg, s3) with nested modules that the module download
 # leaves out. So this takes the module's source, leaves those backends out
 # of the CLI (the tests keep local state), and builds it as a release is
-# built, so that it reports its version without a -dev suffix.
+# built, so that it reports its version without a -dev suffix. (Terraform
+# 1.6 and later are BUSL-1.1: the build serves only to test against and is
+# never shipped; the MPL-2.0 1.5.7 stays the fallback CLI.)
 build_terraform_from_source() {
   local module="$1" dir="$2" src="$2/src"
   (cd "$dir" && go mod download "$module") >&2 || die "go mod download $module failed (see above)"
