@@ -39,15 +39,7 @@ func TestAccAction_CancelEvent_cliInvoke(t *testing.T) {
 	env := newSimEnv(t)
 	dir := t.TempDir()
 	ids := entityIDs(150)
-	config := `terraform {
-  required_providers {
-    wix = { source = "wix-terraform/wix" }
-  }
-}
-` + env.providerBlock() + cancelEventActionConfig(env.triggerKey, ids)
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	writeTestFile(t, dir, "main.tf", requiredWixProvider+env.providerBlock()+cancelEventActionConfig(env.triggerKey, ids))
 	reattach := reattachProvider(t, env.provider())
 	if out, err := runCLI(t, cli, dir, reattach, "init", "-input=false"); err != nil {
 		t.Fatalf("terraform init: %v\n%s", err, out)

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -242,4 +244,53 @@ list "wix_automation" "form" {
 			},
 		}},
 	})
+}
+
+// Adopting existing automations as code, end to end on the real CLI:
+// terraform query -generate-config-out writes a resource and an identity
+// import block for each automation found; the next plan imports them with
+// no change; the apply writes nothing to Wix; and the plan after it is
+// empty.
+func TestAccAutomationListQueryGeneratesImports(t *testing.T) {
+	parallel(t)
+	cli := actionsCLI(t)
+	env := newSimEnv(t)
+	seeded := env.seedAutomations(2, nil)
+	dir := t.TempDir()
+	writeTestFile(t, dir, "main.tf", requiredWixProvider+env.providerBlock())
+	writeTestFile(t, dir, "search.tfquery.hcl", `list "wix_automation" "found" {
+  provider         = wix
+  include_resource = true
+}
+`)
+	reattach := reattachProvider(t, env.provider())
+	run := func(wantExit int, args ...string) string {
+		t.Helper()
+		out, err := runCLI(t, cli, dir, reattach, append([]string{args[0], "-no-color"}, args[1:]...)...)
+		if exit := exitCode(err); exit != wantExit {
+			t.Fatalf("terraform %s: exit %d (%v), want %d\n%s", strings.Join(args, " "), exit, err, wantExit, out)
+		}
+		return out
+	}
+	run(0, "init", "-input=false")
+	run(0, "query", "-generate-config-out=generated.tf")
+	generated, err := os.ReadFile(filepath.Join(dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range seeded {
+		for _, want := range []string{fmt.Sprintf("id = %q", a.ID), fmt.Sprintf("name            = %q", a.Name)} {
+			if !strings.Contains(string(generated), want) {
+				t.Errorf("generated.tf lacks %s:\n%s", want, generated)
+			}
+		}
+	}
+	if out := run(2, "plan", "-input=false", "-detailed-exitcode"); !strings.Contains(out, "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.") {
+		t.Fatalf("the plan of the generated configuration is not two imports and nothing else:\n%s", out)
+	}
+	run(0, "apply", "-input=false", "-auto-approve")
+	run(0, "plan", "-input=false", "-detailed-exitcode")
+	if _, _, writes := env.automationRequestCounts(); writes != 0 {
+		t.Errorf("adopting the automations made %d calls other than reads, want 0", writes)
+	}
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -387,6 +388,37 @@ func reattachProvider(t *testing.T, p provider.Provider) string {
 
 // providerAddress is the provider's registry address, as users' required_providers name it.
 const providerAddress = "registry.terraform.io/wix-terraform/wix"
+
+// requiredWixProvider is the terraform block of a configuration that the
+// CLI runs by hand (not through plugin-testing), naming the provider that
+// TF_REATTACH_PROVIDERS serves.
+const requiredWixProvider = `terraform {
+  required_providers {
+    wix = { source = "wix-terraform/wix" }
+  }
+}
+`
+
+// writeTestFile writes a file of a configuration the CLI runs by hand.
+func writeTestFile(t *testing.T, dir, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// exitCode is the exit status of a CLI run: 0 when err is nil, -1 when it
+// did not run at all.
+func exitCode(err error) int {
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		return exit.ExitCode()
+	}
+	return -1
+}
 
 // runCLI runs the Terraform CLI in dir with the provider reattached and
 // returns its combined output.
