@@ -56,6 +56,31 @@ func TestAccAutomationResource_lifecycle(t *testing.T) {
 	}, env.expectAutomationCount(0))
 }
 
+// The resource identity (Terraform 1.12+), which terraform query's import
+// blocks use: it is the automation's id, in state after create and after
+// an update, and an import block by identity adopts the automation with no
+// change.
+func TestAccAutomationResource_identity(t *testing.T) {
+	parallel(t)
+	env := newAccEnv(t)
+	config := env.automationConfig(automationSpec{})
+	renamed := env.automationConfig(automationSpec{name: "tf-acc automation renamed"})
+	identityIsID := statecheck.ExpectIdentityValueMatchesState(automationAddr, attr("id"))
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: env.factories(),
+		Steps: []resource.TestStep{
+			{Config: config, ConfigStateChecks: []statecheck.StateCheck{identityIsID}},
+			{Config: renamed, ConfigStateChecks: []statecheck.StateCheck{identityIsID}},
+			{
+				Config: renamed, ResourceName: automationAddr, ImportState: true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+		},
+		CheckDestroy: env.expectAutomationCount(0),
+	})
+}
+
 // checkCreateBody checks that create sent origin APPLICATION with the
 // provider's app id, as the contract says.
 func checkCreateBody(env *accEnv) resource.TestCheckFunc {
