@@ -28,7 +28,7 @@ var cancelEventCalls = wixCalls{
 	typeName:  "wix_automation_cancel_event",
 	scope:     manageYourApp,
 	forbidden: onlyTheTriggersAppCancels,
-	calls:     map[wixOperation]wixCall{opInvoke: cancelingEvents("Bulk Cancel Event").within(cancelEventActionTimeout)},
+	calls:     map[wixOperation]wixCall{opInvoke: cancelingEvents("Bulk Cancel Event")},
 	outOfTime: "The invocation's time limit of %s ran out, or would have before the next attempt (retries, request " +
 		"pacing and Wix's Retry-After count towards it). Invoke the action again later, or split external_entity_ids " +
 		"over several actions.",

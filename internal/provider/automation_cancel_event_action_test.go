@@ -183,7 +183,7 @@ func TestAction_CancelEvent_wholeCallFailure(t *testing.T) {
 	progress, diags := p.invokeAction(context.Background(), p.cancelEventConfig(wixsim.DemoTriggerKey, entityIDs(250)))
 	expectDiag(t, diags, "Could not cancel Wix automation events",
 		`Wix confirmed the cancellation of 100 of the 250 external entity ids of trigger key "form_submitted"`,
-		"the 150 ids of that call and the calls after it were not canceled", "HTTP 400", "simulated bad request")
+		"the 150 ids of that call and the calls after it are not confirmed canceled", "HTTP 400", "simulated bad request")
 	if got := len(p.bulkCancelCalls()); got != 2 {
 		t.Errorf("Bulk Cancel Event calls = %d, want 2 (no call after the failed one)", got)
 	}

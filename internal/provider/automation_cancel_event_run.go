@@ -116,7 +116,7 @@ func (r *cancelEventRun) failure(err error, limit time.Duration) (summary, detai
 	c, _ := cancelEventCalls.call(opInvoke)
 	summary, advice := cancelEventCalls.explain(opInvoke, c, roundDuration(limit), err)
 	detail = fmt.Sprintf("Wix confirmed the cancellation of %d of the %d external entity %s of trigger key %q "+
-		"before a Bulk Cancel Event call failed; the %d %s of that call and the calls after it were not canceled.\n\n%s\n\n%s",
+		"before a Bulk Cancel Event call failed; the %d %s of that call and the calls after it are not confirmed canceled.\n\n%s\n\n%s",
 		r.canceled, len(r.ids), idsWord(len(r.ids)), r.triggerKey, len(r.ids)-r.sent, idsWord(len(r.ids)-r.sent), err, advice)
 	return summary, detail
 }

@@ -446,13 +446,17 @@ func TestAccAutomationEvent_importCLI(t *testing.T) {
 }
 
 // for_each of 200 events with the defaults: far fewer report calls than
-// events (at most 0.12 a event), one token per run, one event per entity;
-// destroy likewise. Asserted on the simulator's log, never on time.
+// events, one token per run, one event per entity; destroy likewise.
+// Asserted on the simulator's log, never on time. How many events share a
+// call depends on how fast Terraform issues the creates between two paced
+// calls, which a loaded machine slows (29 calls have been seen with five
+// other tests running, 21 alone), so the bound is a quarter of the events:
+// coalescing is what it proves; the benchmark measures the ratio (0.10).
 func TestAccAutomationEvent_forEach200(t *testing.T) {
 	parallel(t)
 	env := newSimEnv(t)
 	ids := entityIDs(200)
-	maxCalls := len(ids) * 12 / 100
+	maxCalls := len(ids) / 4
 	config := env.providerBlock() + forEachEvents(env.triggerKey, ids)
 	reported := simCheck(func() error {
 		if err := env.fewCalls(t, "report", len(ids), maxCalls, 1, wix.PathReport, wix.PathBulkReport); err != nil {

@@ -454,8 +454,10 @@ func testCtrlCDuringBackoff(t *testing.T, batching string) {
 			if err := <-interrupted; err != nil {
 				t.Fatal(err)
 			}
-			if lag := time.Since(time.Unix(0, interruptedAt.Load())); lag > 5*time.Second {
-				t.Fatalf("the apply ended %s after Ctrl-C, want at once: the backoff had a minute to go", lag)
+			// Half the backoff: a bound on whether the wait was sat out,
+			// not a speed figure a loaded machine could miss.
+			if lag := time.Since(time.Unix(0, interruptedAt.Load())); lag > time.Minute/2 {
+				t.Fatalf("the apply ended %s after Ctrl-C, want before the minute of backoff was half over", lag)
 			}
 			env.sim.ClearFaults()
 		},

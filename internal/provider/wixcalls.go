@@ -53,12 +53,6 @@ type wixCall struct {
 	timeout time.Duration
 }
 
-// within is c with timeout as its default timeout.
-func (c wixCall) within(timeout time.Duration) wixCall {
-	c.timeout = timeout
-	return c
-}
-
 // wixCalls is what a resource or an action declares once about its calls
 // to Wix: which operations make them, what they are called in messages, and
 // the permission they need. The plan-time credentials check, the timeouts
@@ -111,6 +105,9 @@ func (op wixOperation) gerund() string {
 // that would call Wix without credentials fails with.
 func (w wixCalls) missingCredentials(op wixOperation) string {
 	c, _ := w.call(op)
+	if op == opInvoke {
+		return noCredentials(op.gerund()+" the "+w.typeName+" action", c.api)
+	}
 	return noCredentials(op.gerund()+" a "+w.typeName, c.api)
 }
 

@@ -56,7 +56,7 @@ func (w wixCalls) explain(op wixOperation, c wixCall, timeout time.Duration, err
 		return "Timed out " + c.doing, w.closed(w.timedOut(op, timeout))
 	case errors.Is(err, context.Canceled):
 		return "Interrupted while " + c.doing, w.closed("Terraform was interrupted (Ctrl-C) before Wix answered. " +
-			"Whether Wix acted on the call is not known; " + op.next() + " makes it again.")
+			"Whether Wix acted on the call is not known" + op.retried())
 	case isAPI && apiErr.StatusCode == http.StatusUnauthorized:
 		return "Wix rejected the credentials", rejectedCredentialsAdvice
 	case isAPI && apiErr.StatusCode == http.StatusForbidden:
@@ -92,12 +92,14 @@ func (op wixOperation) again() string {
 	return "Apply again"
 }
 
-// next is the run that makes op's call again.
-func (op wixOperation) next() string {
+// retried ends the sentence that the outcome of op's call is unknown: a
+// resource's next apply makes the call again; an action runs again only
+// when the user invokes it, which its closing sentence says is safe.
+func (op wixOperation) retried() string {
 	if op == opInvoke {
-		return "the next invocation"
+		return "."
 	}
-	return "the next apply"
+	return "; the next apply makes it again."
 }
 
 // rejectedCredentialsAdvice is what to do when Wix answers 401.

@@ -49,7 +49,7 @@ func actionFailure(name string, err error, phrases ...string) wording {
 	summary, detail := run.failure(err, cancelEventActionTimeout)
 	return wording{name, summary, "", detail, append([]string{
 		`Wix confirmed the cancellation of 1 of the 3 external entity ids of trigger key "form_submitted" before a Bulk ` +
-			"Cancel Event call failed; the 2 ids of that call and the calls after it were not canceled.", err.Error(),
+			"Cancel Event call failed; the 2 ids of that call and the calls after it are not confirmed canceled.", err.Error(),
 	}, phrases...)}
 }
 
@@ -62,8 +62,7 @@ func actionWordings() []wording {
 			"The invocation's time limit of 10m ran out, or would have before the next attempt (retries, request pacing "+
 				"and Wix's Retry-After count towards it). Invoke the action again later, or split external_entity_ids over several actions."+again)),
 		withSummary("Interrupted while canceling Wix automation events", actionFailure("action Ctrl-C", context.Canceled,
-			"Terraform was interrupted (Ctrl-C) before Wix answered. Whether Wix acted on the call is not known; "+
-				"the next invocation makes it again."+again)),
+			"Terraform was interrupted (Ctrl-C) before Wix answered. Whether Wix acted on the call is not known."+again)),
 		withSummary("Wix rejected the credentials", actionFailure("action 401", apiError(401), rejectedCredentialsAdvice)),
 		withSummary("Wix denied the cancellation", actionFailure("action 403", apiError(403),
 			`Only the app that created the trigger key can cancel its events. The app needs the "Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP) permission on this instance.`)),
@@ -71,7 +70,7 @@ func actionWordings() []wording {
 			"Wix asked to try again later and the retries ran out. Invoke the action again later, or raise max_retries in the provider block."+again)),
 		withSummary("Could not cancel Wix automation events", actionFailure("action 400", apiError(400), otherErrorAdvice)),
 		{"action missing credentials", "Missing Wix credentials", "Missing Wix credentials", cancelEventCalls.missingCredentials(opInvoke), []string{
-			"Invoking a wix_automation_cancel_event calls Wix's Bulk Cancel Event API, and the provider has no credentials to call it with.",
+			"Invoking the wix_automation_cancel_event action calls Wix's Bulk Cancel Event API, and the provider has no credentials to call it with.",
 			configureCredentials,
 		}},
 	}
