@@ -37,7 +37,7 @@ test: ## unit and acceptance tests (real Terraform CLI, simulator) with the race
 testacc-oldest: ## the acceptance tests under Terraform 1.5.7, the oldest supported (built once)
 	scripts/testacc.sh oldest -parallel $(TESTPARALLEL) $(TESTARGS)
 
-testacc-actions: ## the acceptance tests under Terraform 1.14.3, the first with actions and terraform query (built once)
+testacc-actions: ## the acceptance tests under Terraform 1.14.3, with actions and terraform query (1.14+; built once)
 	scripts/testacc.sh actions -parallel $(TESTPARALLEL) $(TESTARGS)
 
 testacc-tofu: ## the acceptance tests under OpenTofu (TOFU=path, else tofu on PATH, else v1.6.3 built once)

@@ -33,7 +33,11 @@ drop_missing_cli_config() {
 # writes it (internal/cliconfig), as it does for `make sim` and the
 # benchmarks: one writer.
 write_dev_overrides() {
-  (cd "$repo_root" && go run ./cmd/wixsim -cli-config "$1" -provider-dir "$2")
+  # Absolute first: the command runs from the repository root.
+  local file dir
+  file="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+  dir="$(cd "$2" && pwd)"
+  (cd "$repo_root" && go run ./cmd/wixsim -cli-config "$file" -provider-dir "$dir")
 }
 
 # cli_name_version CLI prints the first line of `CLI version`, such as

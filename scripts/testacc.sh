@@ -3,9 +3,10 @@
 # `make test` finds, so that CI covers the range the README promises:
 #
 #   scripts/testacc.sh oldest  [go test flags...]  Terraform 1.5.7, the oldest supported
-#   scripts/testacc.sh actions [go test flags...]  Terraform 1.14.3, the first with actions
-#                                                   and terraform query, whose tests must
-#                                                   run here and fail rather than skip
+#   scripts/testacc.sh actions [go test flags...]  Terraform 1.14.3: actions and terraform
+#                                                   query (1.14+), whose tests must run here
+#                                                   and fail rather than skip (against the
+#                                                   simulator; the real API skips them)
 #   scripts/testacc.sh tofu    [go test flags...]  OpenTofu: $TOFU, else tofu on PATH, else 1.6.3
 #
 # e.g. scripts/testacc.sh tofu -v -run TestAccAutomationEventCancellation

@@ -15,8 +15,8 @@ set -euo pipefail
 TOOLS_DIR="${TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-wix/tools}"
 
 # The pins. Terraform is the fallback when none is on PATH (scripts/cli-path.sh);
-# terraform-actions is the first Terraform with actions and `terraform query`
-# (make testacc-actions); when bumping goreleaser, bump
+# terraform-actions is a Terraform with actions and `terraform query`, which
+# came in 1.14 (make testacc-actions); when bumping goreleaser, bump
 # .github/workflows/release.yml too.
 module_of() {
   case "$1" in
@@ -36,27 +36,29 @@ die() {
 }
 
 # build_terraform_from_source MODULE DIR builds the Terraform CLI of MODULE
-# into DIR/terraform. Terraform 1.14 cannot be `go install`ed: its
-# go.mod replaces nine remote-state backends (azurerm, consul, cos, gcs,
-# kubernetes, oci, oss, pg, s3) with nested modules that the module download
-# leaves out. So this takes the module's source, leaves those backends out
-# of the CLI (the tests keep local state), and builds it as a release is
-# built, so that it reports its version without a -dev suffix. (Terraform
-# 1.6 and later are BUSL-1.1: the build serves only to test against and is
-# never shipped; the MPL-2.0 1.5.7 stays the fallback CLI.)
+# into DIR/terraform. Terraform 1.14 cannot be `go install`ed: its go.mod
+# replaces nine remote-state backends (azurerm, consul, cos, gcs,
+# kubernetes, oci, oss, pg, s3) and internal/legacy, which only tests
+# import, with nested modules that the module download leaves out. So this
+# takes the module's source, leaves those modules out (the tests keep local
+# state), and builds it with the release version string, so that it reports
+# no -dev suffix. (Terraform 1.6 and later are BUSL-1.1: the build serves
+# only to test against and is never shipped; the MPL-2.0 1.5.7 stays the
+# fallback CLI.) Portable sed: no -i, no \| or \t.
 build_terraform_from_source() {
   local module="$1" dir="$2" src="$2/src"
   (cd "$dir" && go mod download "$module") >&2 || die "go mod download $module failed (see above)"
   cp -R "$(go env GOMODCACHE)/${module%@*}@${module##*@}" "$src"
   chmod -R u+w "$src"
-  local backends='azure\|consul\|cos\|gcs\|kubernetes\|oci\|oss\|pg\|s3'
-  sed -i -e "/internal\/backend\/remote-state\/\($backends\)\"/d" \
-    -e '/return backend\(Azure\|Consul\|Cos\|GCS\|Kubernetes\|OCI\|OSS\|Pg\|S3\)\.New()/d' \
-    "$src/internal/backend/init/init.go"
-  sed -i -e '/^\tgithub.com\/hashicorp\/terraform\/internal\/.* v0.0.0-00010101000000-000000000000$/d' \
-    -e '/^replace github.com\/hashicorp\/terraform\/internal\//d' "$src/go.mod"
-  ! grep -q 'remote-state/s3' "$src/internal/backend/init/init.go" "$src/go.mod" ||
-    die "$module: its remote-state backends are no longer where this script expects them"
+  local init="$src/internal/backend/init/init.go" nested='azure|consul|cos|gcs|kubernetes|oci|oss|pg|s3'
+  sed -E -e "/internal\/backend\/remote-state\/($nested)\"/d" \
+    -e '/return backend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)\.New\(\)/d' "$init" >"$init.new"
+  sed -E -e '/^[[:space:]]+github\.com\/hashicorp\/terraform\/internal\/[^ ]+ v0\.0\.0-00010101000000-000000000000$/d' \
+    -e '/^replace github\.com\/hashicorp\/terraform\/internal\//d' "$src/go.mod" >"$src/go.mod.new"
+  mv "$init.new" "$init"
+  mv "$src/go.mod.new" "$src/go.mod"
+  ! grep -Eq "remote-state/($nested)\"|backend/remote-state/($nested) v0|internal/legacy" "$init" "$src/go.mod" ||
+    die "$module: its nested modules are no longer where this script expects them"
   (cd "$src" && GOFLAGS=-trimpath go build -ldflags "-X github.com/hashicorp/terraform/version.dev=no" \
     -o "$dir/terraform" .) >&2 || die "building $module failed (see above)"
   rm -rf "$src"
