@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // defaultIdempotencyTTL is how long Wix remembers a report's idempotency key.
@@ -138,12 +137,8 @@ func parseEventInfo(f *fields) eventInfo {
 func parseIdempotency(f *fields) (string, time.Duration) {
 	f.only("key", "ttlInMilliseconds")
 	key, ok := f.str("key", true)
-	switch n := utf8.RuneCountInString(key); {
-	case !ok:
-	case n == 0:
-		f.violate("key", ruleMinLength, "key must not be empty")
-	case n > maxIdempotencyKey:
-		f.violate("key", ruleMaxLength, "key must be at most %d characters, got %d", maxIdempotencyKey, n)
+	if ok {
+		f.length("key", key, 1, maxIdempotencyKey)
 	}
 	ttl := defaultIdempotencyTTL
 	if raw, ok := f.raw("ttlInMilliseconds"); ok {

@@ -187,12 +187,8 @@ func (f *fields) nested(name string, obj map[string]json.RawMessage) *fields {
 // triggerKey enforces Wix's 1..100 character rule (characters, not bytes).
 func (f *fields) triggerKey() string {
 	key, ok := f.str("triggerKey", true)
-	switch n := utf8.RuneCountInString(key); {
-	case !ok:
-	case n == 0:
-		f.violate("triggerKey", ruleMinLength, "triggerKey must be at least 1 character")
-	case n > 100:
-		f.violate("triggerKey", ruleMaxLength, "triggerKey must be at most 100 characters, got %d", n)
+	if ok {
+		f.length("triggerKey", key, 1, 100)
 	}
 	return key
 }
@@ -246,10 +242,19 @@ func (f *fields) listSizeN(name string, n, maxItems int) {
 func (f *fields) length(name, value string, minLen, maxLen int) {
 	switch n := utf8.RuneCountInString(value); {
 	case n < minLen:
-		f.violate(name, ruleMinLength, "%s must be at least %d characters", name, minLen)
+		f.violate(name, ruleMinLength, "%s must be at least %d %s", name, minLen, plural(minLen, "character"))
 	case n > maxLen:
 		f.violate(name, ruleMaxLength, "%s must be at most %d characters, got %d", name, maxLen, n)
 	}
+}
+
+// plural adds an "s" to noun unless n is 1, so that the minimum of one
+// reads "at least 1 character".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }
 
 // enum reads a string that must be one of allowed.
