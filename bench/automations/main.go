@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/wix-terraform/terraform-provider-wix/bench/internal/benchkit"
+	"github.com/wix-terraform/terraform-provider-wix/internal/cliconfig"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
@@ -51,7 +52,7 @@ func run(tf, plugins string, planN, applyN int) error {
 	}
 	defer os.RemoveAll(work)
 	cli := filepath.Join(work, "terraformrc")
-	if err := benchkit.WriteCLIConfig(cli, plugins, "wix"); err != nil {
+	if err := cliconfig.Write(cli, plugins, "wix"); err != nil {
 		return err
 	}
 	sim, err := benchkit.StartSim(wixsim.Options{})

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/wix-terraform/terraform-provider-wix/bench/internal/benchkit"
+	"github.com/wix-terraform/terraform-provider-wix/internal/cliconfig"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
@@ -75,7 +76,7 @@ func main() {
 	if o.pluginDir == "" || o.workDir == "" {
 		fatalf("-plugins and -work are required")
 	}
-	if err := benchkit.WriteCLIConfig(filepath.Join(o.workDir, "terraformrc"), o.pluginDir, "wix", "noop"); err != nil {
+	if err := cliconfig.Write(filepath.Join(o.workDir, "terraformrc"), o.pluginDir, "wix", "noop"); err != nil {
 		fatalf("%v", err)
 	}
 

@@ -75,7 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if cfg.cliConfig != "" {
-		return os.WriteFile(cfg.cliConfig, cliconfig.DevOverrides(cfg.providers, "wix"), 0o600)
+		return cliconfig.Write(cfg.cliConfig, cfg.providers, "wix")
 	}
 	ln, err := listenLoopback(cfg.addr)
 	if err != nil {
@@ -131,7 +131,7 @@ func announce(cfg config, baseURL string, stdout, info io.Writer) (func(), error
 		}
 		files = append(files, dir)
 		rc := filepath.Join(dir, "terraform.rc")
-		if err := os.WriteFile(rc, cliconfig.DevOverrides(cfg.providers, "wix"), 0o600); err != nil {
+		if err := cliconfig.Write(rc, cfg.providers, "wix"); err != nil {
 			return cleanup, err
 		}
 		vars = append(vars, [2]string{"TF_CLI_CONFIG_FILE", rc})

@@ -6,6 +6,7 @@ package cliconfig
 
 import (
 	"fmt"
+	"os"
 	"strings"
 )
 
@@ -27,6 +28,16 @@ func DevOverrides(dir string, providers ...string) []byte {
 	}
 	b.WriteString("  }\n  direct {}\n}\n")
 	return []byte(b.String())
+}
+
+// Write writes DevOverrides(dir, providers...) to path, readable by its
+// owner only (0o600), as Terraform and OpenTofu need it for
+// TF_CLI_CONFIG_FILE.
+func Write(path, dir string, providers ...string) error {
+	if err := os.WriteFile(path, DevOverrides(dir, providers...), 0o600); err != nil {
+		return fmt.Errorf("write the Terraform CLI configuration: %w", err)
+	}
+	return nil
 }
 
 // hclString quotes s as an HCL string literal. HCL reads `${` and `%{` as

@@ -1,7 +1,7 @@
 // Package benchkit holds what the benchmark commands under bench/ share: a
-// Wix API simulator served on loopback, the Terraform CLI configuration that
-// installs the provider binaries under test, the terraform block of their
-// configurations, and one timed Terraform command.
+// Wix API simulator served on loopback, the terraform block of their
+// configurations, and one timed Terraform command. The CLI configuration
+// that installs the provider binaries under test is cliconfig.Write.
 package benchkit
 
 import (
@@ -10,13 +10,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/wix-terraform/terraform-provider-wix/internal/cliconfig"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
@@ -45,13 +43,6 @@ func (s *Sim) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = s.srv.Shutdown(ctx)
-}
-
-// WriteCLIConfig writes to path a Terraform CLI configuration that takes
-// the named wix-terraform providers (such as "wix") from the binaries in
-// dir through dev_overrides, with no `terraform init`.
-func WriteCLIConfig(path, dir string, providers ...string) error {
-	return os.WriteFile(path, cliconfig.DevOverrides(dir, providers...), 0o600)
 }
 
 // RequiredProvider is the terraform block of a configuration that uses the

@@ -1,30 +1,12 @@
 package benchkit
 
 import (
-	"bytes"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/wix-terraform/terraform-provider-wix/internal/cliconfig"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
-
-func TestWriteCLIConfigWritesTheDevOverrides(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "terraformrc")
-	if err := WriteCLIConfig(path, "/plugins", "wix", "noop"); err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := cliconfig.DevOverrides("/plugins", "wix", "noop"); !bytes.Equal(got, want) {
-		t.Errorf("config:\n%s\nwant:\n%s", got, want)
-	}
-}
 
 func TestRequiredProviderNamesItsSource(t *testing.T) {
 	want := "terraform {\n  required_providers {\n    noop = { source = \"wix-terraform/noop\" }\n  }\n}\n"
