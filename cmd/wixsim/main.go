@@ -173,6 +173,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		}
 		return cfg, fmt.Errorf("%w: %w", errUsage, err)
 	}
+	if cfg.cliConfig != "" {
+		if err := onlyWithCLIConfig(fs); err != nil {
+			return cfg, err
+		}
+	}
 	switch {
 	case fs.NArg() > 0:
 		return cfg, fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
@@ -187,6 +192,23 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	cfg.providers = abs
 	return cfg, nil
+}
+
+// onlyWithCLIConfig refuses every flag but -provider-dir next to
+// -cli-config, which writes one file and serves nothing: -shell, -addr-file,
+// -env-file and the serving flags would otherwise be silently ignored.
+func onlyWithCLIConfig(fs *flag.FlagSet) error {
+	var ignored []string
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name != "cli-config" && f.Name != "provider-dir" {
+			ignored = append(ignored, "-"+f.Name)
+		}
+	})
+	if len(ignored) > 0 {
+		return fmt.Errorf("%w: -cli-config only writes the CLI configuration and takes no %s; "+
+			"run wixsim without -cli-config to serve", errUsage, strings.Join(ignored, ", "))
+	}
+	return nil
 }
 
 // listenLoopback refuses anything but a loopback address: the simulator
@@ -234,7 +256,11 @@ func shellLines(vars [][2]string) string {
 	return b.String()
 }
 
-// shellQuote single-quotes s for a POSIX shell; a quote inside becomes '\”.
+// shellQuote single-quotes s for a POSIX shell. Each single quote inside
+// closes the quoted string, adds an escaped quote and reopens it (a code
+// block, since gofmt would turn the two quotes into a typographic one):
+//
+//	it's  ->  'it'\''s'
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

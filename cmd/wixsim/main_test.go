@@ -127,6 +127,29 @@ func TestRunRefusesBadCommandLines(t *testing.T) {
 	}
 }
 
+// -cli-config writes one file and serves nothing, so a flag that would
+// only matter while serving is a mistake, not something to drop silently.
+func TestCLIConfigRefusesTheServingFlags(t *testing.T) {
+	rc := filepath.Join(t.TempDir(), "cli.tfrc")
+	for _, extra := range [][]string{
+		{"-shell"},
+		{"-addr-file", filepath.Join(t.TempDir(), "addr")},
+		{"-env-file", filepath.Join(t.TempDir(), "env")},
+		{"-rpm", "10"},
+	} {
+		t.Run(extra[0], func(t *testing.T) {
+			args := append([]string{"-cli-config", rc, "-provider-dir", "bin"}, extra...)
+			err := run(context.Background(), args, io.Discard, io.Discard)
+			if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), extra[0]) {
+				t.Errorf("run(%q) = %v, want a usage error naming %s", args, err, extra[0])
+			}
+			if _, err := os.Stat(rc); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("run(%q) wrote %s anyway: %v", args, rc, err)
+			}
+		})
+	}
+}
+
 func TestRunAcceptsLocalhostAndIPv6Loopback(t *testing.T) {
 	for _, addr := range []string{"localhost:0", "[::1]:0"} {
 		t.Run(addr, func(t *testing.T) {
