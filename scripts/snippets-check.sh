@@ -9,7 +9,9 @@
 # dev_overrides CLI configuration (no init, no registry). Snippets leave out
 # the `terraform { required_providers }` block, as docs do; the check adds it
 # when a snippet has none. Identical snippets (docs/ repeats templates/) are
-# validated once.
+# validated once. A snippet whose first block is `list` is a query: it goes
+# into main.tfquery.hcl, the only file where Terraform accepts `list`
+# blocks, and is checked with `terraform validate -query`.
 #
 # Skipped, each with its reason printed:
 #   - a snippet marked as a fragment on purpose: the last non-blank line
@@ -57,6 +59,14 @@ awk -v out="$work/snippets" '
   NF { prev = $0 }
 ' "${sources[@]}"
 
+# A `list` block is valid only in a *.tfquery.hcl file: a query snippet
+# (first block `list`) is renamed so that `validate -query` reads it.
+for file in "$work"/snippets/*/main.tf; do
+  if grep -Ev '^[[:space:]]*(#.*)?$' "$file" | head -n 1 | grep -Eq '^[[:space:]]*list[[:space:]]+"'; then
+    mv "$file" "${file%.tf}.tfquery.hcl"
+  fi
+done
+
 # version_at_least A B: is dotted version A >= B?
 version_at_least() {
   [[ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n 1)" == "$2" ]]
@@ -97,22 +107,26 @@ for dir in "$work"/snippets/*/; do
     skipped=$((skipped + 1))
     continue
   fi
-  [[ -s "$dir/main.tf" ]] || { echo "FAIL  $source_at: empty snippet"; failed=$((failed + 1)); continue; }
-  sum="$(sha256sum <"$dir/main.tf" | cut -c1-16)"
+  file="$dir/main.tf" validate_args=()
+  if [[ -f "$dir/main.tfquery.hcl" ]]; then
+    file="$dir/main.tfquery.hcl" validate_args=(-query)
+  fi
+  [[ -s "$file" ]] || { echo "FAIL  $source_at: empty snippet"; failed=$((failed + 1)); continue; }
+  sum="$(sha256sum <"$file" | cut -c1-16)"
   if [[ -n "${seen[$sum]:-}" ]]; then
     duplicates=$((duplicates + 1))
     continue
   fi
   seen[$sum]="$source_at"
-  if reason="$(needs_newer_cli "$dir/main.tf")" && [[ -n "$reason" ]]; then
+  if reason="$(needs_newer_cli "$file")" && [[ -n "$reason" ]]; then
     echo "skip  $source_at: $reason"
     skipped=$((skipped + 1))
     continue
   fi
-  if ! grep -q 'required_providers' "$dir/main.tf"; then
+  if ! grep -q 'required_providers' "$file"; then
     printf 'terraform {\n  required_providers {\n    wix = {\n      source = "wix-terraform/wix"\n    }\n  }\n}\n' >"$dir/providers.tf"
   fi
-  if output="$(cd "$dir" && "$cli" validate -no-color 2>&1)"; then
+  if output="$(cd "$dir" && "$cli" validate -no-color "${validate_args[@]}" 2>&1)"; then
     echo "ok    $source_at"
     validated=$((validated + 1))
   else
