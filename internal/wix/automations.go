@@ -3,6 +3,7 @@ package wix
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 )
@@ -143,6 +144,20 @@ type automationEnvelope struct {
 	Automation *Automation `json:"automation"`
 }
 
+// UnmarshalJSON refuses an answer without "automation". Such a 200 is not
+// Wix's answer, and it fails as any other garbled success does: for
+// Create, Wix may still have created the automation.
+func (e *automationEnvelope) UnmarshalJSON(data []byte) error {
+	type plain automationEnvelope
+	if err := json.Unmarshal(data, (*plain)(e)); err != nil {
+		return err
+	}
+	if e.Automation == nil {
+		return errors.New(`the answer has no "automation"`)
+	}
+	return nil
+}
+
 // CreateAutomation creates automation and returns it as Wix stored it.
 // Create is not safe to repeat: after a broken connection or a 5xx it is
 // not sent again, and the error is an *UncertainError (errors.Is
@@ -156,7 +171,7 @@ func (c *Client) CreateAutomation(ctx context.Context, automation Automation) (*
 		authenticated: true,
 		paced:         true,
 	})
-	return answeredAutomation("Create Automation", out, err)
+	return automationOf(out, err)
 }
 
 // GetAutomation reads an automation; IsNotFound(err) when it does not exist.
@@ -170,7 +185,7 @@ func (c *Client) GetAutomation(ctx context.Context, id string) (*Automation, err
 		authenticated: true,
 		paced:         true,
 	})
-	return answeredAutomation("Get Automation", out, err)
+	return automationOf(out, err)
 }
 
 // UpdateAutomation replaces automation (its ID and Revision must be set)
@@ -190,7 +205,7 @@ func (c *Client) UpdateAutomation(ctx context.Context, automation Automation) (*
 		authenticated: true,
 		paced:         true,
 	})
-	return answeredAutomation("Update Automation", out, err)
+	return automationOf(out, err)
 }
 
 // DeleteAutomation deletes an automation; IsNotFound(err) when it was
@@ -216,13 +231,10 @@ func withRevision(revision string) repeatSafety {
 	return notRepeatable
 }
 
-func answeredAutomation(op string, out *automationEnvelope, err error) (*Automation, error) {
+// automationOf is the automation of a decoded answer.
+func automationOf(out *automationEnvelope, err error) (*Automation, error) {
 	if err != nil {
 		return nil, err
-	}
-	if out.Automation == nil {
-		return nil, &UnexpectedResponseError{Operation: op, StatusCode: http.StatusOK, ContentType: "application/json",
-			Excerpt: "a JSON object without \"automation\""}
 	}
 	return out.Automation, nil
 }

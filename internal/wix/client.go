@@ -487,9 +487,9 @@ func stoppedError(ctx context.Context, op operation, attempts int, last failure)
 	if errors.Is(cause, context.DeadlineExceeded) {
 		err = fmt.Errorf("%s did not complete before the deadline after %d attempt(s): %w; last error: %w", op.name, attempts, context.DeadlineExceeded, last.err)
 	} else {
-		err = fmt.Errorf("%s was canceled after %d attempt(s): %w", op.name, attempts, cause)
+		err = fmt.Errorf("%s was canceled after %d attempt(s): %w; last error: %w", op.name, attempts, cause, last.err)
 	}
-	if op.repeat == notRepeatable && last.kind == kindMaybeSent {
+	if op.repeat == notRepeatable && last.mayHaveActed() {
 		return &UncertainError{Operation: op.name, Err: err}
 	}
 	return err

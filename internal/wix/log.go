@@ -51,7 +51,7 @@ func (c *Client) logRequest(ctx context.Context, op operation, target string, pa
 		"attempt":   attempt,
 	}
 	if payload != nil {
-		fields["body"] = logBody(op, payload)
+		fields["body"] = c.logBody(op, payload)
 	}
 	c.log.Debug(ctx, "Sending Wix API request", fields)
 }
@@ -63,7 +63,7 @@ func (c *Client) logResponse(ctx context.Context, op operation, res *response, a
 		"attempt":          attempt,
 		"x_wix_request_id": res.requestID,
 		"duration_ms":      took.Milliseconds(),
-		"body":             logBody(op, res.body),
+		"body":             c.logBody(op, res.body),
 	}
 	c.log.Debug(ctx, "Received Wix API response", fields)
 }
@@ -76,9 +76,11 @@ func (c *Client) logTransportError(ctx context.Context, op operation, attempt in
 	})
 }
 
-func logBody(op operation, body []byte) string {
+// logBody is body as the log shows it: masked first, then cut, so that a
+// secret across the cut cannot leave its first part unmasked.
+func (c *Client) logBody(op operation, body []byte) string {
 	if op.sensitive {
 		return redacted
 	}
-	return truncate(string(body), 2000)
+	return truncate(c.redactor.redact(string(body)), 2000)
 }

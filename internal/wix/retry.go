@@ -119,10 +119,17 @@ func finalError(op operation, f failure) error {
 	if f.err == nil {
 		return nil
 	}
-	if op.repeat == notRepeatable && (f.kind == kindMaybeSent || f.kind == kindServerError || f.kind == kindGarbled) {
+	if op.repeat == notRepeatable && f.mayHaveActed() {
 		return &UncertainError{Operation: op.name, Err: f.err}
 	}
 	return f.err
+}
+
+// mayHaveActed reports whether Wix may have carried out the attempt: the
+// request may have arrived (a broken connection), or Wix answered without
+// saying it had not (a 5xx, a 200 that is not its answer).
+func (f failure) mayHaveActed() bool {
+	return f.kind == kindMaybeSent || f.kind == kindServerError || f.kind == kindGarbled
 }
 
 // isRetryableStatus: Wix documents 429 and 500, 502, 503, 504 as "try again

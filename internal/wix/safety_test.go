@@ -160,6 +160,16 @@ func TestSafety_repeatableCallsAreRetried(t *testing.T) {
 	}
 }
 
+// A connection that keeps being reset is tried max_retries+1 times, then
+// the call fails naming the reset: no attempt more, none less.
+func TestSafety_persistentResetStopsAfterMaxRetries(t *testing.T) {
+	f := newFakeWix(t, resetConnection)
+	err := f.client(t, func(c *Config) { c.MaxRetries = 2 }).CancelEvent(context.Background(), testKey, testEntity)
+	if n := len(f.calls(PathCancel)); err == nil || n != 3 {
+		t.Fatalf("CancelEvent = %v after %d attempts, want an error after exactly 3 (max_retries = 2)", err, n)
+	}
+}
+
 // max_retries bounds 5xx and connection failures, not 429s; and every
 // retry decision is logged with its reason and wait.
 func TestSafety_429DoesNotCountAgainstMaxRetries(t *testing.T) {

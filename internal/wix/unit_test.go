@@ -440,3 +440,32 @@ func TestUnit_reportGroupNamesItems(t *testing.T) {
 		t.Errorf("report group: max size %d; want %d, and none with batching off", g.spec.maxSize, MaxBulkReportEvents)
 	}
 }
+
+// A secret across the 2,000-byte cut of a logged body is masked whole: the
+// body is masked before it is cut.
+func TestUnit_logBodyMasksBeforeCutting(t *testing.T) {
+	token := strings.Repeat("S", 104)
+	c := &Client{redactor: newRedactor(token)}
+	logged := c.logBody(operation{}, []byte(strings.Repeat("x", 1950)+token))
+	if strings.Contains(logged, "SSSS") {
+		t.Fatalf("the logged body shows part of the secret: …%s", logged[len(logged)-80:])
+	}
+}
+
+// A call not safe to repeat whose context ended after Wix answered 5xx or
+// an answer that was not Wix's may have acted: the outcome is uncertain,
+// as when the same failure ends the retries; the error keeps the last one.
+func TestUnit_stoppedAfterA5xxIsUncertain(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	create := operation{name: "Create Automation", repeat: notRepeatable}
+	for _, kind := range []failureKind{kindMaybeSent, kindServerError, kindGarbled} {
+		err := stoppedError(ctx, create, 1, failure{err: errors.New("HTTP 500"), kind: kind})
+		if !errors.Is(err, ErrMayHaveReachedWix) || !strings.Contains(err.Error(), "last error: HTTP 500") {
+			t.Errorf("kind %d: %v, want an UncertainError that names the last error", kind, err)
+		}
+		if final := finalError(create, failure{err: errors.New("HTTP 500"), kind: kind}); !errors.Is(final, ErrMayHaveReachedWix) {
+			t.Errorf("kind %d: finalError = %v, want the same verdict", kind, final)
+		}
+	}
+}
