@@ -95,7 +95,7 @@ func (s *Server) applyFault(sw *statusWriter, raw http.ResponseWriter, r *http.R
 	if !sleep(r.Context(), f.Delay) {
 		return false
 	}
-	if f.RetryAfter != "" && !f.DropAfterServe && (f.rawAnswer() || f.Status != 0) {
+	if f.RetryAfter != "" && (f.rawAnswer() || f.Status != 0) {
 		sw.Header().Set("Retry-After", f.RetryAfter)
 	}
 	switch {

@@ -84,8 +84,11 @@ func checkRequests(t *testing.T, recs []wixsim.RecordedRequest) {
 		if r.Method != "GET" && r.Method != "DELETE" {
 			continue
 		}
-		if r.Header.Get("Content-Type") != "" || !strings.HasPrefix(r.RawQuery, "automationId=") {
-			t.Errorf("%s %s?%s: Content-Type %q", r.Method, r.Path, r.RawQuery, r.Header.Get("Content-Type"))
+		if ct := r.Header.Get("Content-Type"); ct != "" {
+			t.Errorf("%s %s: Content-Type %q, want none on a call without a body", r.Method, r.Path, ct)
+		}
+		if !strings.HasPrefix(r.RawQuery, "automationId=") {
+			t.Errorf("%s %s: query %q, want the id repeated as automationId=", r.Method, r.Path, r.RawQuery)
 		}
 	}
 }
