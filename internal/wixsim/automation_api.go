@@ -50,20 +50,14 @@ func (s *Server) automationByID(w http.ResponseWriter, r *http.Request, body []b
 			fmt.Sprintf("method %s is not allowed on %s; use GET, PATCH or DELETE", r.Method, r.URL.Path))
 		return
 	}
-	c, ok := s.authenticate(w, r)
-	if !ok || !s.allow(w, c) {
-		return
-	}
 	if r.Method == http.MethodPatch {
-		if !requireJSON(w, r) {
-			return
-		}
-		if obj, ok := decodeObject(w, body); ok {
-			s.handleUpdateAutomation(w, c, id, newFields(obj))
-		}
+		s.jsonCall(w, r, body, func(w http.ResponseWriter, c caller, f *fields) {
+			s.handleUpdateAutomation(w, c, id, f)
+		})
 		return
 	}
-	if !checkIDQuery(w, r, id) {
+	c, ok := s.authenticate(w, r)
+	if !ok || !s.allow(w, c) || !checkIDQuery(w, r, id) {
 		return
 	}
 	if r.Method == http.MethodGet {

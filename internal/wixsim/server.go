@@ -192,9 +192,16 @@ type caller struct{ appID, instanceID string }
 // does not know, such as the SDK's x-wix-bi-gateway telemetry, are ignored.
 func (s *Server) api(w http.ResponseWriter, r *http.Request, body []byte,
 	h func(http.ResponseWriter, caller, *fields)) {
-	if !requirePOST(w, r) {
-		return
+	if requirePOST(w, r) {
+		s.jsonCall(w, r, body, h)
 	}
+}
+
+// jsonCall runs the checks after the method that every call with a JSON
+// body shares (POST through api, and PATCH): authentication, throttling,
+// then body shape. It answers a failed check itself and calls h otherwise.
+func (s *Server) jsonCall(w http.ResponseWriter, r *http.Request, body []byte,
+	h func(http.ResponseWriter, caller, *fields)) {
 	c, ok := s.authenticate(w, r)
 	if !ok || !s.allow(w, c) || !requireJSON(w, r) {
 		return
