@@ -23,8 +23,8 @@ provider "wix" {
   max_retries         = 5   # for 5xx answers and dropped connections; 429s are waited out and not counted
 
   batching {
-    enable_batching = true # concurrent cancellations of one trigger key share a Bulk Cancel Event call
+    enable_batching = true # concurrent cancellations and reports share bulk calls; reads share one Query
     send_after      = "0s" # no extra wait to gather a batch
-    max_batch_size  = 100  # external entity ids per Bulk Cancel Event call
+    max_batch_size  = 100  # items per Bulk Cancel Event or Bulk Report Event call
   }
 }
