@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -123,17 +124,33 @@ func TestAccTrust_rateLimitStormIsWaitedOut(t *testing.T) {
 
 // quotedBack answers every Cancel Event with a 403 whose message quotes
 // the Authorization header it got, raw and JSON-escaped, as a careless
-// proxy or API might.
-func quotedBack(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
+// proxy or API might. It never calls the simulator, so the tokens it
+// quoted are kept here: seen returns them.
+type quotedBack struct {
+	mu     sync.Mutex
+	tokens []string
+}
+
+func (q *quotedBack) hook(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
 	if r.URL.Path != wix.PathCancel {
 		return nil, nil
 	}
 	token := r.Header.Get("Authorization")
+	q.mu.Lock()
+	q.tokens = append(q.tokens, token)
+	q.mu.Unlock()
 	escaped := strings.ReplaceAll(strconv.Quote(token), `"`, "")
 	body := fmt.Sprintf(`{"message":"token %s (%s) may not cancel","details":{"applicationError":{"code":"DENIED","description":"%s"}}}`,
 		token, escaped, token)
 	return &http.Response{StatusCode: http.StatusForbidden, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+}
+
+// seen returns the Authorization headers quoted back so far.
+func (q *quotedBack) seen() []string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return append([]string(nil), q.tokens...)
 }
 
 // secretsStayMasked runs an apply whose error quotes secrets back: the
@@ -169,11 +186,12 @@ func secretsStayMasked(t *testing.T, env *accEnv, config string, secrets func() 
 func TestAccTrust_fetchedTokenQuotedBackIsMasked(t *testing.T) {
 	parallel(t)
 	env := newSimEnv(t)
-	env.hook(quotedBack)
+	quoted := &quotedBack{}
+	env.hook(quoted.hook)
 	secretsStayMasked(t, env, env.config(1, []string{"max_retries = 0"}), func() []string {
-		var tokens []string
-		for _, r := range env.sim.RequestsTo(wix.PathCancel) {
-			tokens = append(tokens, r.Header.Get("Authorization"))
+		tokens := quoted.seen()
+		if len(tokens) == 0 {
+			t.Fatal("no Cancel Event reached the hook, so no fetched token was quoted back")
 		}
 		return append(tokens, wixsim.DemoAppSecret)
 	})
@@ -184,7 +202,7 @@ func TestAccTrust_configuredTokenQuotedBackIsMasked(t *testing.T) {
 	parallel(t)
 	env := newSimEnv(t)
 	token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
-	env.hook(quotedBack)
+	env.hook((&quotedBack{}).hook)
 	config := bareProviderBlock(env.baseURLLine(), fmt.Sprintf("access_token = %q", token), "max_retries = 0") +
 		cancellationsConfig(env.triggerKey, entityIDs(1))
 	secretsStayMasked(t, env, config, func() []string { return []string{token} })
