@@ -323,22 +323,64 @@ func TestAction_CancelEvent_rateLimitedWix(t *testing.T) {
 }
 
 // The action's calls carry at most batching's max_batch_size ids: the
-// contract's batch size caps every bulk write call.
+// provider's batching block, as Terraform sends it, caps every bulk write
+// call of the action too.
 func TestAction_CancelEvent_honorsMaxBatchSize(t *testing.T) {
 	parallel(t)
-	env := newSimEnv(t)
+	p := newProtocolEnv(t)
+	p.configureApp(map[string]tftypes.Value{"batching": batchingValue(p, map[string]tftypes.Value{
+		"max_batch_size": tftypes.NewValue(tftypes.Number, 30),
+	})})
 	ids := entityIDs(100)
-	run := &cancelEventRun{client: env.client(), size: bulkSize(30), triggerKey: env.triggerKey, ids: ids}
-	if err := run.cancelAll(context.Background()); err != nil {
-		t.Fatal(err)
+	progress, diags := p.invokeAction(context.Background(), p.cancelEventConfig(wixsim.DemoTriggerKey, ids))
+	if hasErrors(diags) {
+		t.Fatalf("InvokeAction: %s", diagText(diags))
 	}
-	calls := env.sim.RequestsTo(wix.PathBulkCancel)
+	calls := p.bulkCancelCalls()
 	if len(calls) != 4 {
 		t.Fatalf("Bulk Cancel Event calls = %d, want 4 (30+30+30+10)", len(calls))
 	}
-	if run.canceled != len(ids) {
-		t.Errorf("canceled %d ids, want %d", run.canceled, len(ids))
+	for _, call := range calls {
+		var body struct {
+			ExternalEntityIDs []string `json:"externalEntityIds"`
+		}
+		if err := json.Unmarshal(call.Body, &body); err != nil {
+			t.Fatalf("Bulk Cancel Event body %s: %v", call.Body, err)
+		}
+		if len(body.ExternalEntityIDs) > 30 {
+			t.Errorf("a call carried %d ids, more than max_batch_size 30", len(body.ExternalEntityIDs))
+		}
 	}
+	checkBulkCalls(t, p, ids)
+	if len(progress) != 4 {
+		t.Errorf("progress = %q, want one message for each of the 4 calls", progress)
+	}
+}
+
+// batchingValue is the provider's batching block with the given
+// attributes, the others null, typed as the provider's schema types it.
+func batchingValue(p *protocolEnv, attributes map[string]tftypes.Value) tftypes.Value {
+	t := p.t
+	t.Helper()
+	provider, ok := p.schema.Provider.Block.ValueType().(tftypes.Object)
+	if !ok {
+		t.Fatalf("provider block type %s is not an object", p.schema.Provider.Block.ValueType())
+	}
+	typ, ok := provider.AttributeTypes["batching"].(tftypes.Object)
+	if !ok {
+		t.Fatalf("the provider schema has no batching object, only %v", provider.AttributeTypes)
+	}
+	values := map[string]tftypes.Value{}
+	for name, attrType := range typ.AttributeTypes {
+		values[name] = tftypes.NewValue(attrType, nil)
+	}
+	for name, v := range attributes {
+		if _, ok := typ.AttributeTypes[name]; !ok {
+			t.Fatalf("no attribute %q in the batching block", name)
+		}
+		values[name] = v
+	}
+	return tftypes.NewValue(typ, values)
 }
 
 func TestBulkSizeIsMaxBatchSizeWithinWixsLimit(t *testing.T) {
