@@ -10,9 +10,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$repo_root"
 
-cli="$(scripts/cli-path.sh "${1:-terraform}")"
+cli="$(cli_path "${1:-terraform}" "${1:-terraform}")"
 cli_version="$(cli_name_version "$cli")"
-[[ -n "$cli_version" ]] || { echo "demo: $cli does not run" >&2; exit 1; }
+[[ -n "$cli_version" ]] || die "$cli does not run"
 work=$(mktemp -d)
 sim_pid=""
 cleanup() {
@@ -30,13 +30,15 @@ echo "==> Starting the simulator"
 "$work/wixsim" -addr 127.0.0.1:0 -env-file "$work/wix.env" &
 sim_pid=$!
 for _ in $(seq 100); do [[ -s "$work/wix.env" ]] && break; sleep 0.1; done
-[[ -s "$work/wix.env" ]] || { echo "the simulator did not start" >&2; exit 1; }
+[[ -s "$work/wix.env" ]] || die "the simulator did not start"
 set -a
 # shellcheck disable=SC1091
 source "$work/wix.env"
 set +a
 
-write_dev_overrides "$work/cli-config" "$work/bin"
+# The simulator binary just built writes the CLI configuration (as
+# write_dev_overrides would, without building it a second time).
+"$work/wixsim" -cli-config "$work/cli-config" -provider-dir "$work/bin"
 export TF_CLI_CONFIG_FILE="$work/cli-config" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 mkdir "$work/config"
 cp demo/main.tf "$work/config/"
@@ -51,10 +53,7 @@ apply_then_nothing_left() {
   "$cli" plan -detailed-exitcode -no-color -compact-warnings "$@"
   local code=$?
   set -e
-  if [[ $code -ne 0 ]]; then
-    echo "the second plan was not empty (exit code $code)" >&2
-    exit 1
-  fi
+  [[ $code -eq 0 ]] || die "the second plan was not empty (exit code $code)"
 }
 
 echo "==> apply: the environment is up ($cli_version)"

@@ -13,31 +13,25 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$repo_root"
 
-fail() {
-  echo >&2
-  echo "docs-check: $*" >&2
-  exit 1
-}
-
 if ! "$repo_root/scripts/docs.sh"; then
-  fail "generating or validating the docs failed (see above)."
+  die "generating or validating the docs failed (see above)."
 fi
 
 echo "==> docs/ is up to date"
 if ! git diff --compact-summary --exit-code -- docs/; then
-  fail "docs/ is out of date: run scripts/docs.sh and commit the result (edit templates/, examples/ or the schema descriptions, never docs/ directly)."
+  die "docs/ is out of date: run scripts/docs.sh and commit the result (edit templates/, examples/ or the schema descriptions, never docs/ directly)."
 fi
 untracked="$(git status --porcelain --untracked-files=all -- docs/)"
 if [[ -n "$untracked" ]]; then
   echo "$untracked" >&2
-  fail "scripts/docs.sh generated files under docs/ that are not committed: add and commit them."
+  die "scripts/docs.sh generated files under docs/ that are not committed: add and commit them."
 fi
 
 echo "==> terraform fmt -check -recursive examples"
-terraform_bin="$(scripts/cli-path.sh terraform)" || fail "no Terraform CLI for terraform fmt (see scripts/cli-path.sh)."
+terraform_bin="$(cli_path terraform Terraform)"
 drop_missing_cli_config
 if ! CHECKPOINT_DISABLE=1 "$terraform_bin" fmt -check -recursive -diff examples; then
-  fail "examples/ is not formatted: run 'terraform fmt -recursive examples' and commit the result."
+  die "examples/ is not formatted: run 'terraform fmt -recursive examples' and commit the result."
 fi
 
 echo "docs-check: OK"
