@@ -103,14 +103,11 @@ func TestEphemeral_AccessToken_noCredentials(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := newProtocolEnv(t)
-			diags := p.configure(map[string]tftypes.Value{
+			p.configureOK(map[string]tftypes.Value{
 				"base_url": tftypes.NewValue(tftypes.String, p.env.server.URL),
 				"app_id":   tc.appID,
 			})
-			if hasErrors(diags) {
-				t.Fatalf("ConfigureProvider: %s", diagText(diags))
-			}
-			_, _, diags = p.openAccessToken()
+			_, _, diags := p.openAccessToken()
 			expectDiag(t, diags, tc.phrases...)
 			if got := len(p.env.sim.Requests()); got != 0 {
 				t.Errorf("requests to Wix = %d, want none", got)

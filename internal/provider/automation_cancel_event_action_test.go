@@ -268,9 +268,7 @@ func TestAction_CancelEvent_validation(t *testing.T) {
 func TestAction_CancelEvent_missingCredentials(t *testing.T) {
 	parallel(t)
 	p := newProtocolEnv(t)
-	if diags := p.configure(map[string]tftypes.Value{"base_url": tftypes.NewValue(tftypes.String, p.env.server.URL)}); hasErrors(diags) {
-		t.Fatalf("ConfigureProvider: %s", diagText(diags))
-	}
+	p.configureOK(map[string]tftypes.Value{"base_url": tftypes.NewValue(tftypes.String, p.env.server.URL)})
 	config := p.cancelEventConfig(wixsim.DemoTriggerKey, entityIDs(2))
 	phrases := []string{"Missing Wix credentials", "app_id, app_secret and instance_id", "access_token",
 		"WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID", "WIX_ACCESS_TOKEN"}
