@@ -122,7 +122,14 @@ func TestAutomationCache_ownWritesWinOverQueryInFlight(t *testing.T) {
 		defer close(done)
 		_, _ = cache.get(context.Background(), ids[0])
 	}()
+	// A safety net, not a timing claim: the Query is held 200ms, so it is
+	// in flight long before this; without it a broken loadingNow would
+	// hang the test until the suite's timeout.
+	deadline := time.Now().Add(10 * time.Second)
 	for cache.loadingNow() == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the Query never showed as in flight within 10s: cache.get did not start loading, or loadingNow does not report it")
+		}
 		time.Sleep(time.Millisecond)
 	}
 	cache.put(&wix.Automation{ID: ids[1], Name: "renamed by this provider", Revision: "2"})
