@@ -224,7 +224,6 @@ func TestAccAutomationsDataSourceFilters(t *testing.T) {
 			if tc.name != "no match" && len(want) == 0 {
 				t.Fatal("the seed has no automation for this filter: the case proves nothing")
 			}
-			env.t = t
 			env.sim.ResetRequests()
 			env.test(t, []resource.TestStep{{
 				Config:            env.automationsConfig(tc.arguments...),
