@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,9 +63,39 @@ func TestAccAction_CancelEvent_cliInvoke(t *testing.T) {
 	if err := env.verifyCanceledOnce(env.triggerKey, ids...); err != nil {
 		t.Error(err)
 	}
-	state, _ := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
-	if strings.Contains(string(state), "wix_") {
-		t.Errorf("the action left something in state:\n%s", state)
+	checkNothingInState(t, cli, dir, reattach)
+}
+
+// checkNothingInState checks that dir's state, if apply wrote one, holds
+// no resource, and that Terraform agrees: whether apply -invoke writes a
+// state file at all is Terraform's choice, so both outcomes are checked,
+// and the file read is cross-checked against terraform state list so a
+// wrong path cannot pass for an empty state.
+func checkNothingInState(t *testing.T, cli, dir, reattach string) {
+	t.Helper()
+	path := filepath.Join(dir, "terraform.tfstate")
+	listed, listErr := runCLI(t, cli, dir, reattach, "state", "list")
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if listErr == nil || !strings.Contains(listed, "No state file was found") {
+			t.Errorf("%s does not exist, yet terraform state list found a state (%v):\n%s", path, listErr, listed)
+		}
+	case err != nil:
+		t.Fatalf("reading the state Terraform wrote: %v", err)
+	default:
+		var state struct {
+			Resources []json.RawMessage `json:"resources"`
+		}
+		if err := json.Unmarshal(data, &state); err != nil {
+			t.Fatalf("%s is not a Terraform state: %v\n%s", path, err, data)
+		}
+		if len(state.Resources) != 0 {
+			t.Errorf("the action left %d resources in state:\n%s", len(state.Resources), data)
+		}
+		if listErr != nil || strings.TrimSpace(listed) != "" {
+			t.Errorf("terraform state list = %q (%v), want nothing listed", listed, listErr)
+		}
 	}
 }
 
