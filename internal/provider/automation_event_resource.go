@@ -38,15 +38,13 @@ var (
 // call Wix; read cannot (Wix cannot read events back), and update only
 // changes timeouts or records what an import could not know.
 var eventCalls = wixCalls{
-	typeName: "wix_automation_event",
-	scope: `"Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP) and, to report, "Set Up Automations" ` +
-		`(SCOPE.CRM.SETUP-AUTOMATIONS)`,
-	forbidden: "Only the app that created the trigger key can report and cancel its events. ",
+	typeName:  "wix_automation_event",
+	scope:     manageYourApp + " and, to report, " + setUpAutomations,
+	forbidden: "Only the app that created the trigger key can report and cancel its events.",
 	calls: map[wixOperation]wixCall{
 		opCreate: {api: "Report Event", act: "report",
 			do: "report a Wix automation event", doing: "reporting a Wix automation event"},
-		opDelete: {api: "Cancel Event", act: "cancellation",
-			do: "cancel Wix automation events", doing: "canceling Wix automation events"},
+		opDelete: cancelingEvents("Cancel Event"),
 	},
 }
 

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -39,7 +38,7 @@ const setUpAutomations = `"Set Up Automations" (SCOPE.CRM.SETUP-AUTOMATIONS)`
 var automationCalls = wixCalls{
 	typeName:  "wix_automation",
 	scope:     setUpAutomations,
-	forbidden: "Wix may also refuse automations of a trigger that belongs to another app. ",
+	forbidden: "Wix may also refuse automations of a trigger that belongs to another app.",
 	calls: map[wixOperation]wixCall{
 		opCreate: {api: "Automations", act: "creation", do: "create the Wix automation", doing: "creating the Wix automation"},
 		opRead:   {api: "Automations", act: "read", do: "read the Wix automation", doing: "reading the Wix automation"},
@@ -329,6 +328,3 @@ func (r *automationResource) ImportState(ctx context.Context, req resource.Impor
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 }
-
-// errUpdateDeleted is the update of an automation deleted since the plan.
-var errUpdateDeleted = errors.New("the automation was deleted outside Terraform since the plan")

@@ -35,6 +35,9 @@ func automationsQueryRead(typeName, what, again string) wixRead {
 		typeName: typeName,
 		scope:    setUpAutomations,
 		calls:    map[wixOperation]wixCall{opRead: automationsQueryCall},
+		// Readers have no timeouts block; %s is readTimeout.
+		outOfTime: "Reading " + strings.ReplaceAll(what, "%", "%%") + " may take %s, retries and request pacing included, " +
+			"and that ran out. Lower the load on the app instance, or narrow the filters, and run again.",
 	}}
 }
 

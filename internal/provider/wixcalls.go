@@ -32,7 +32,8 @@ const (
 // allOperations lists a resource's operations in the order messages name them.
 var allOperations = []wixOperation{opCreate, opRead, opUpdate, opDelete}
 
-// defaultTimeout is every operation's timeout unless its wixCall says otherwise.
+// defaultTimeout is every operation's timeout until a timeouts block says
+// otherwise.
 const defaultTimeout = 5 * time.Minute
 
 // manageYourApp is the permission Cancel Event needs, as Wix's developer
@@ -49,8 +50,6 @@ type wixCall struct {
 	do string
 	// doing is the same as a gerund: "Timed out canceling Wix automation events".
 	doing string
-	// timeout is the default timeout; zero means defaultTimeout.
-	timeout time.Duration
 }
 
 // wixCalls is what a resource or an action declares once about its calls
@@ -80,9 +79,6 @@ type wixCalls struct {
 // call returns op's call and whether op calls Wix at all.
 func (w wixCalls) call(op wixOperation) (wixCall, bool) {
 	c, ok := w.calls[op]
-	if ok && c.timeout == 0 {
-		c.timeout = defaultTimeout
-	}
 	return c, ok
 }
 
@@ -169,14 +165,13 @@ func (w wixCalls) timeoutsBlock(ctx context.Context) schema.Block {
 	var opts timeouts.Opts
 	var settable, idle []string
 	for _, op := range allOperations {
-		c, ok := w.call(op)
-		if !ok {
+		if _, ok := w.call(op); !ok {
 			idle = append(idle, string(op))
 			continue
 		}
 		settable = append(settable, "`"+string(op)+"`")
 		setTimeoutOpt(&opts, op, fmt.Sprintf("How long %s may take, retries and pacing included, as a duration "+
-			"such as `\"10m\"`. Defaults to `\"%s\"`.", op, shortDuration(c.timeout)))
+			"such as `\"10m\"`. Defaults to `\"%s\"`.", op, shortDuration(defaultTimeout)))
 	}
 	block, ok := timeouts.Block(ctx, opts).(schema.SingleNestedBlock)
 	if !ok {
@@ -184,9 +179,8 @@ func (w wixCalls) timeoutsBlock(ctx context.Context) schema.Block {
 	}
 	for name, attr := range block.Attributes {
 		if s, ok := attr.(schema.StringAttribute); ok {
-			c, _ := w.call(wixOperation(name))
 			s.MarkdownDescription = s.Description
-			s.Validators = []validator.String{timeoutValidator{def: c.timeout}}
+			s.Validators = []validator.String{timeoutValidator{}}
 			block.Attributes[name] = s
 		}
 	}
@@ -245,7 +239,7 @@ func shortDuration(d time.Duration) string {
 // timeoutValidator accepts a duration above zero. It replaces the timeouts
 // package's own check, which lets "0s" and "-5m" through to fail every
 // call at apply.
-type timeoutValidator struct{ def time.Duration }
+type timeoutValidator struct{}
 
 var _ validator.String = timeoutValidator{}
 
@@ -265,24 +259,23 @@ func (v timeoutValidator) ValidateString(_ context.Context, req validator.String
 	case err != nil:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), fmt.Sprintf(
 			"%s is %q, which is not a duration.\n\nWrite a number with a unit (s, m or h), such as \"10m\" or \"1h30m\", "+
-				"or remove it to use the default of %s.", req.Path, raw, shortDuration(v.def)))
+				"or remove it to use the default of %s.", req.Path, raw, shortDuration(defaultTimeout)))
 	case d <= 0:
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), fmt.Sprintf(
 			"%s is %q, which is not above zero: no call to Wix could finish in it.\n\nSet a duration above zero, "+
-				"such as \"10m\", or remove it to use the default of %s.", req.Path, raw, shortDuration(v.def)))
+				"such as \"10m\", or remove it to use the default of %s.", req.Path, raw, shortDuration(defaultTimeout)))
 	}
 }
 
 // timeout is op's timeout from the resource's timeouts block.
 func (w wixCalls) timeout(ctx context.Context, op wixOperation, t timeouts.Value) (time.Duration, diag.Diagnostics) {
-	c, _ := w.call(op)
 	switch op {
 	case opRead:
-		return t.Read(ctx, c.timeout)
+		return t.Read(ctx, defaultTimeout)
 	case opUpdate:
-		return t.Update(ctx, c.timeout)
+		return t.Update(ctx, defaultTimeout)
 	case opDelete:
-		return t.Delete(ctx, c.timeout)
+		return t.Delete(ctx, defaultTimeout)
 	}
-	return t.Create(ctx, c.timeout)
+	return t.Create(ctx, defaultTimeout)
 }

@@ -60,12 +60,22 @@ func (w wixCalls) explain(op wixOperation, c wixCall, timeout time.Duration, err
 	case isAPI && apiErr.StatusCode == http.StatusUnauthorized:
 		return "Wix rejected the credentials", rejectedCredentialsAdvice
 	case isAPI && apiErr.StatusCode == http.StatusForbidden:
-		return "Wix denied the " + c.act, strings.TrimSpace(w.forbidden + " The app needs the " + w.scope + " permission on this instance.")
+		return "Wix denied the " + c.act, w.denied()
 	case isAPI && apiErr.Retryable():
 		return "Wix is unavailable", w.closed("Wix asked to try again later and the retries ran out. " +
 			op.again() + " later, or raise max_retries in the provider block.")
 	}
 	return "Could not " + c.do, otherErrorAdvice
+}
+
+// denied is the advice on a 403: what else it may mean, if anything, then
+// the permission the calls need, one space between the sentences.
+func (w wixCalls) denied() string {
+	need := "The app needs the " + w.scope + " permission on this instance."
+	if forbidden := strings.TrimSpace(w.forbidden); forbidden != "" {
+		return forbidden + " " + need
+	}
+	return need
 }
 
 // timedOut says that op's call ran out of its time limit, and how to give

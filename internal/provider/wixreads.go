@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -51,10 +50,6 @@ func (r wixRead) missingCredentials() string {
 func (r wixRead) failure(data *providerData, subject string, err error) (summary, detail string) {
 	c, _ := r.calls.call(opRead)
 	summary, advice := r.calls.explain(opRead, c, readTimeout, err)
-	if errors.Is(err, context.DeadlineExceeded) {
-		advice = fmt.Sprintf("Reading %s may take %s, retries and request pacing included, and that ran out. "+
-			"Lower the load on the app instance, or narrow the filters, and run again.", r.what, shortDuration(readTimeout))
-	}
 	detail = fmt.Sprintf("Wix's %s of %s failed, so reading %s stopped; %s.\n\n%s\n\n%s",
 		c.api, subject, r.what, r.again, err, advice)
 	if data != nil {

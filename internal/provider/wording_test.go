@@ -69,7 +69,7 @@ func actionWordings() []wording {
 		withSummary("Wix is unavailable", actionFailure("action retries ran out", apiError(429),
 			"Wix asked to try again later and the retries ran out. Invoke the action again later, or raise max_retries in the provider block."+again)),
 		withSummary("Could not cancel Wix automation events", actionFailure("action 400", apiError(400), otherErrorAdvice)),
-		{"action missing credentials", "Missing Wix credentials", "Missing Wix credentials", cancelEventCalls.missingCredentials(opInvoke), []string{
+		{"action missing credentials", missingCredentialsSummary, "Missing Wix credentials", cancelEventCalls.missingCredentials(opInvoke), []string{
 			"Invoking the wix_automation_cancel_event action calls Wix's Bulk Cancel Event API, and the provider has no credentials to call it with.",
 			configureCredentials,
 		}},
@@ -98,11 +98,34 @@ func failureWordings() []wording {
 		withSummary("Could not cancel Wix automation events", cancelFailure("item of a bulk call",
 			&wix.ItemError{ExternalEntityID: wordingEntity, Code: "CANCEL_EVENT_FAILED", RequestID: "r-2"})),
 		uncertainCreate(),
-		{"missing credentials", "Missing Wix credentials", "Missing Wix credentials", cancellationCalls.missingCredentials(opCreate), []string{
+		readTimedOut(),
+		denied("event 403", eventCalls, "Wix denied the report", `Only the app that created the trigger key can report and cancel its events. `+
+			`The app needs the "Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP) and, to report, "Set Up Automations" `+
+			`(SCOPE.CRM.SETUP-AUTOMATIONS) permission on this instance.`),
+		denied("automation 403", automationCalls, "Wix denied the creation", `Wix may also refuse automations of a trigger that belongs to another app. `+
+			`The app needs the "Set Up Automations" (SCOPE.CRM.SETUP-AUTOMATIONS) permission on this instance.`),
+		{"missing credentials", missingCredentialsSummary, "Missing Wix credentials", cancellationCalls.missingCredentials(opCreate), []string{
 			"Creating a wix_automation_event_cancellation calls Wix's Cancel Event API, and the provider has no credentials to call it with.",
 			`Configure either app_id, app_secret and instance_id (or the environment variables WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID), or access_token (or WIX_ACCESS_TOKEN), in the provider "wix" block.`,
 		}},
 	}
+}
+
+// readTimedOut is the diagnostic of the data source's Query running out of
+// its fixed time limit: readers have no timeouts block to raise.
+func readTimedOut() wording {
+	summary, detail := automationsRead.failure(nil, "every automation", fmt.Errorf("query: %w", context.DeadlineExceeded))
+	return wording{"data source timeout", summary, "Timed out listing Wix automations", detail, []string{
+		"Reading the wix_automations data source may take 5m, retries and request pacing included, and that ran out. " +
+			"Lower the load on the app instance, or narrow the filters, and run again.",
+	}}
+}
+
+// denied is the diagnostic of a 403 at create for calls, ending with its
+// advice, whole.
+func denied(name string, calls wixCalls, wantSummary, advice string) wording {
+	summary, detail := calls.failure(opCreate, "it", time.Minute, apiError(403))
+	return wording{name, summary, wantSummary, detail, []string{"\n\n" + advice}}
 }
 
 // uncertainCreate is the diagnostic of a create that is not safe to repeat
@@ -142,7 +165,7 @@ func fromDiagnostics(name string, diags diag.Diagnostics, summary string, phrase
 
 func inputWordings() []wording {
 	create := path.Root("timeouts").AtName("create")
-	timeout := timeoutValidator{def: 5 * time.Minute}
+	timeout := timeoutValidator{}
 	importSummary, importDetail := invalidImportID("wix_automation_event_cancellation", "form_submitted/not-a-guid",
 		func() string { _, _, p := parseImportID("form_submitted/not-a-guid"); return p }())
 	return []wording{
