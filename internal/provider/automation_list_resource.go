@@ -113,30 +113,22 @@ func (l *automationListResource) stream(ctx context.Context, client *wix.Client,
 	if req.Limit > 0 && req.Limit < int64(pageSize) {
 		pageSize = int(req.Limit)
 	}
-	q := filter.query(pageSize)
 	sent := int64(0)
-	seen := map[string]bool{}
-	for cursor := ""; ; {
-		page, err := client.QueryAutomations(ctx, q, cursor)
-		if err != nil {
-			var diags diag.Diagnostics
-			diags.AddError(automationListRead.failure(l.data, filter.subject(), err))
-			push(list.ListResult{Diagnostics: diags})
-			return
-		}
+	err := client.EachAutomationPage(ctx, filter.query(pageSize), func(page *wix.AutomationsPage) bool {
 		for _, a := range page.Automations {
 			if !push(automationListResult(ctx, req, a)) {
-				return
+				return false
 			}
 			if sent++; req.Limit > 0 && sent >= req.Limit {
-				return
+				return false
 			}
 		}
-		cursor = page.PagingMetadata.Cursors.Next
-		if cursor == "" || seen[cursor] {
-			return
-		}
-		seen[cursor] = true
+		return true
+	})
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError(automationListRead.failure(l.data, filter.subject(), err))
+		push(list.ListResult{Diagnostics: diags})
 	}
 }
 

@@ -154,6 +154,16 @@ func TestAutomations_queryWalksAllPages(t *testing.T) {
 	if _, err := f.client(t).QueryAllAutomations(context.Background(), AutomationQuery{}); err == nil || !strings.Contains(err.Error(), "after page 3 leads back to a page already read") {
 		t.Fatalf("a cursor loop: %v, want an error", err)
 	}
+	// Page by page, the same loop is the same error; and a page the caller
+	// wants no more after is the last one read.
+	queries := func() int { return len(f.calls(PathAutomations + "/query")) }
+	if err := f.client(t).EachAutomationPage(context.Background(), AutomationQuery{}, func(*AutomationsPage) bool { return true }); err == nil || !strings.Contains(err.Error(), "leads back to a page already read") {
+		t.Fatalf("EachAutomationPage over a cursor loop: %v, want an error", err)
+	}
+	before := queries()
+	if err := f.client(t).EachAutomationPage(context.Background(), AutomationQuery{}, func(*AutomationsPage) bool { return false }); err != nil || queries()-before != 1 {
+		t.Fatalf("EachAutomationPage stopped by its caller = %v after %d pages, want nil after 1", err, queries()-before)
+	}
 }
 
 // A server whose cursors never end is stopped after the page limit.

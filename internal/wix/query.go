@@ -87,22 +87,44 @@ func (c *Client) QueryAllAutomations(ctx context.Context, q AutomationQuery) ([]
 
 func (c *Client) queryAll(ctx context.Context, q AutomationQuery, maxPages int) ([]Automation, error) {
 	var all []Automation
+	err := c.eachPage(ctx, q, maxPages, func(page *AutomationsPage) bool {
+		all = append(all, page.Automations...)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return all, nil
+}
+
+// EachAutomationPage walks the pages of q as QueryAllAutomations does, and
+// hands each to yield as it arrives; it reads no further page once yield
+// returns false. Its error is that of QueryAllAutomations.
+func (c *Client) EachAutomationPage(ctx context.Context, q AutomationQuery, yield func(*AutomationsPage) bool) error {
+	return c.eachPage(ctx, q, maxQueryPages, yield)
+}
+
+// eachPage follows pagingMetadata.cursors.next only, and refuses a cursor
+// that leads back to a page already read, or more than maxPages pages.
+func (c *Client) eachPage(ctx context.Context, q AutomationQuery, maxPages int, yield func(*AutomationsPage) bool) error {
 	seen := map[string]bool{}
 	cursor := ""
 	for page := 1; ; page++ {
 		res, err := c.QueryAutomations(ctx, q, cursor)
 		if err != nil {
-			return nil, fmt.Errorf("page %d: %w", page, err)
+			return fmt.Errorf("page %d: %w", page, err)
 		}
-		all = append(all, res.Automations...)
+		if !yield(res) {
+			return nil
+		}
 		next := res.PagingMetadata.Cursors.Next
 		switch {
 		case next == "":
-			return all, nil
+			return nil
 		case seen[next]:
-			return nil, fmt.Errorf("%s: Wix's cursor after page %d leads back to a page already read, so the list would never end", opQuery, page)
+			return fmt.Errorf("%s: Wix's cursor after page %d leads back to a page already read, so the list would never end", opQuery, page)
 		case page >= maxPages:
-			return nil, fmt.Errorf("%s: Wix still had more after %d pages; stopping, as no site has that many automations", opQuery, page)
+			return fmt.Errorf("%s: Wix still had more after %d pages; stopping, as no site has that many automations", opQuery, page)
 		}
 		seen[next] = true
 		cursor = next
