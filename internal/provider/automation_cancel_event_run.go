@@ -88,6 +88,9 @@ func unconfirmedReason(err error) string {
 	if item.Code != "" {
 		reason = item.Code + ": " + reason
 	}
+	if item.RequestID == "" {
+		return reason
+	}
 	return fmt.Sprintf("%s (x-wix-request-id: %s)", reason, item.RequestID)
 }
 

@@ -145,7 +145,11 @@ func (r *automationResource) update(ctx context.Context, call *wixCallScope, id,
 	subject := "automation " + id
 	current, err := automationsOf(r.data).get(ctx, id)
 	if wix.IsNotFound(err) {
-		err = errUpdateDeleted
+		return nil, func(d *diag.Diagnostics) {
+			d.AddError("Wix automation deleted outside Terraform", fmt.Sprintf("Automation %s was deleted outside "+
+				"Terraform (in Wix's dashboard or another tool) since the plan, so there was nothing to update; state "+
+				"keeps the values from before.\n\nRun terraform plan again: it will plan to create the automation anew.", id))
+		}
 	}
 	if err != nil {
 		return nil, func(d *diag.Diagnostics) { call.fail(d, subject, err) }
@@ -159,7 +163,11 @@ func (r *automationResource) update(ctx context.Context, call *wixCallScope, id,
 	if !wix.IsConflict(err) {
 		return nil, func(d *diag.Diagnostics) { call.fail(d, subject, err) }
 	}
-	if landed := r.ownUpdateLanded(ctx, call.client, &sent); landed != nil {
+	landed, readErr := ownUpdateLanded(ctx, call.client, &sent)
+	if readErr != nil {
+		return nil, func(d *diag.Diagnostics) { call.fail(d, subject, readErr) }
+	}
+	if landed != nil {
 		tflog.Info(ctx, "The update had landed on an earlier attempt whose answer was lost", map[string]any{"automation_id": id})
 		return landed, nil
 	}
@@ -175,16 +183,17 @@ func (r *automationResource) update(ctx context.Context, call *wixCallScope, id,
 
 // ownUpdateLanded returns Wix's automation when it is exactly the sent one
 // one revision later, which is what a retried update meets when its first
-// attempt's answer was lost; otherwise nil.
-func (r *automationResource) ownUpdateLanded(ctx context.Context, client *wix.Client, sent *wix.Automation) *wix.Automation {
+// attempt's answer was lost; otherwise nil. A failed read is an error, not
+// taken for a change made elsewhere.
+func ownUpdateLanded(ctx context.Context, client *wix.Client, sent *wix.Automation) (*wix.Automation, error) {
 	got, err := client.GetAutomation(ctx, sent.ID)
 	if err != nil {
-		return nil
+		return nil, err
 	}
 	sentRev, err1 := strconv.ParseInt(sent.Revision, 10, 64)
 	gotRev, err2 := strconv.ParseInt(got.Revision, 10, 64)
 	if err1 != nil || err2 != nil || gotRev != sentRev+1 || !matchesSent(sent, got) {
-		return nil
+		return nil, nil
 	}
-	return got
+	return got, nil
 }
