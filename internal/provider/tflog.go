@@ -38,3 +38,7 @@ func (l tfLogger) mask(ctx context.Context) context.Context {
 func (l tfLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Debug(l.mask(ctx), msg, fields)
 }
+
+func (l tfLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Warn(l.mask(ctx), msg, fields)
+}

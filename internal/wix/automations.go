@@ -171,11 +171,19 @@ func (c *Client) CreateAutomation(ctx context.Context, automation Automation) (*
 		authenticated: true,
 		paced:         true,
 	})
-	return automationOf(out, err)
+	return c.answered(automationOf(out, err))
 }
 
 // GetAutomation reads an automation; IsNotFound(err) when it does not exist.
 func (c *Client) GetAutomation(ctx context.Context, id string) (*Automation, error) {
+	a, err := c.answered(c.getAutomation(ctx, id))
+	if IsNotFound(err) {
+		c.reads.drop(id)
+	}
+	return a, err
+}
+
+func (c *Client) getAutomation(ctx context.Context, id string) (*Automation, error) {
 	out, err := doAndDecode[automationEnvelope](ctx, c, operation{
 		name:          "Get Automation",
 		method:        http.MethodGet,
@@ -205,13 +213,16 @@ func (c *Client) UpdateAutomation(ctx context.Context, automation Automation) (*
 		authenticated: true,
 		paced:         true,
 	})
-	return automationOf(out, err)
+	if IsConflict(err) {
+		c.reads.drop(automation.ID)
+	}
+	return c.answered(automationOf(out, err))
 }
 
 // DeleteAutomation deletes an automation; IsNotFound(err) when it was
 // already gone.
 func (c *Client) DeleteAutomation(ctx context.Context, id string) error {
-	return c.do(ctx, operation{
+	err := c.do(ctx, operation{
 		name:          "Delete Automation",
 		method:        http.MethodDelete,
 		path:          PathAutomations + "/" + url.PathEscape(id),
@@ -220,6 +231,10 @@ func (c *Client) DeleteAutomation(ctx context.Context, id string) error {
 		authenticated: true,
 		paced:         true,
 	})
+	if err == nil || IsNotFound(err) {
+		c.reads.drop(id)
+	}
+	return err
 }
 
 // withRevision: an update carrying the revision it expects applies at most
@@ -229,6 +244,14 @@ func withRevision(revision string) repeatSafety {
 		return repeatable
 	}
 	return notRepeatable
+}
+
+// answered keeps an automation Wix answered with for ReadAutomation.
+func (c *Client) answered(a *Automation, err error) (*Automation, error) {
+	if err == nil {
+		c.reads.put(a)
+	}
+	return a, err
 }
 
 // automationOf is the automation of a decoded answer.

@@ -503,3 +503,36 @@ func TestBatch_callEndsWhenEveryItemGaveUp(t *testing.T) {
 		t.Fatal("the bulk call went on after every item of its batch gave up")
 	}
 }
+
+// Results are matched by position and key; anything else fails the item.
+func TestUnit_matchResults(t *testing.T) {
+	keys := []string{"a", "b", "c", "d"}
+	refs := []resultRef{{"a", 0}, {"x", 1}, {"c", 2}, {"c", 2}, {"d", 7}, {"d", -1}}
+	matched, errs := matchResults("Bulk X", "req-1", keys, refs)
+	if matched[0] != 0 || errs[0] != nil {
+		t.Errorf("a: matched %d, %v", matched[0], errs[0])
+	}
+	for i, want := range []string{"", `puts a result for "x"`, "has two results", "has no result"} {
+		if i == 0 {
+			continue
+		}
+		if errs[i] == nil || !strings.Contains(errs[i].Error(), want) || !strings.Contains(errs[i].Error(), "req-1") || matched[i] != -1 {
+			t.Errorf("%s: matched %d, %v; want %q", keys[i], matched[i], errs[i], want)
+		}
+	}
+}
+
+// A batched call waits for pacing once, on the batch's turn, not again
+// when it leaves: with one call per 10 seconds, it still leaves at once.
+func TestUnit_batchedCallIsPacedOnce(t *testing.T) {
+	f := newFakeWix(t, answer(200, "{}"))
+	client := f.client(t, func(c *Config) {
+		c.RequestsPerMinute = 6
+		c.Batching = BatchingConfig{Enabled: true}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := client.CancelEvent(ctx, testKey, testEntity); err != nil {
+		t.Fatalf("CancelEvent: %v (paced twice?)", err)
+	}
+}

@@ -81,6 +81,7 @@ type Client struct {
 	throttleCap time.Duration
 	cancels     *groupCommit[string, struct{}]
 	reports     *groupCommit[ReportEventRequest, *ReportEventResponse]
+	reads       *sharedReads
 }
 
 // New checks cfg and builds a Client. It makes no network call: the first
@@ -128,6 +129,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.cancels = newCancelGroup(c, cfg.Batching)
 	c.reports = newReportGroup(c, cfg.Batching)
+	c.reads = newSharedReads(c, cfg.Batching)
 	return c, nil
 }
 

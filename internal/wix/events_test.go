@@ -83,3 +83,17 @@ func TestBulkCancelEventDecodesItemResults(t *testing.T) {
 		t.Error("the simulator's cancellations do not match the item results")
 	}
 }
+
+// ItemErrors reads a bulk answer in any order, takes itemMetadata.id when
+// the result does not repeat the id, and honors each item's success flag.
+func TestUnit_bulkCancelItemErrors(t *testing.T) {
+	r := &BulkCancelEventResponse{RequestID: "req", Results: []BulkCancelResult{
+		{ExternalEntityID: "b", ItemMetadata: ItemMetadata{OriginalIndex: 1, Error: &ItemErrorBody{Code: "NO"}}},
+		{ItemMetadata: ItemMetadata{ID: "a", OriginalIndex: 0, Success: true}},
+	}}
+	errs := r.ItemErrors([]string{"a", "b"})
+	var itemErr *ItemError
+	if errs[0] != nil || !errors.As(errs[1], &itemErr) || itemErr.Code != "NO" || itemErr.ExternalEntityID != "b" || itemErr.RequestID != "req" {
+		t.Fatalf("ItemErrors = %v, want a confirmed and b failed with NO", errs)
+	}
+}

@@ -9,11 +9,13 @@ import (
 // tflog; the interface keeps Terraform out of this package.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
+	Warn(ctx context.Context, msg string, fields map[string]any)
 }
 
 type nopLogger struct{}
 
 func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Warn(context.Context, string, map[string]any)  {}
 
 // redacted stands in for anything secret. The Authorization header is never
 // passed to the logger at all, and the bodies of the token call (the app
@@ -29,6 +31,15 @@ type redactingLogger struct {
 }
 
 func (l redactingLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	l.next.Debug(ctx, l.redactor.redact(msg), l.mask(fields))
+}
+
+func (l redactingLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	l.next.Warn(ctx, l.redactor.redact(msg), l.mask(fields))
+}
+
+// mask is fields with every string and error masked.
+func (l redactingLogger) mask(fields map[string]any) map[string]any {
 	masked := make(map[string]any, len(fields))
 	for k, v := range fields {
 		switch v := v.(type) {
@@ -40,7 +51,7 @@ func (l redactingLogger) Debug(ctx context.Context, msg string, fields map[strin
 			masked[k] = v
 		}
 	}
-	l.next.Debug(ctx, l.redactor.redact(msg), masked)
+	return masked
 }
 
 func (c *Client) logRequest(ctx context.Context, op operation, target string, payload []byte, attempt int) {

@@ -182,3 +182,40 @@ func TestReportBatch_garbledAnswersFailOnlyTheirItem(t *testing.T) {
 		})
 	}
 }
+
+// Outcomes matches a result that does not echo its event by position, and
+// gives each confirmed event exactly its own activation ids.
+func TestUnit_bulkReportOutcomes(t *testing.T) {
+	events := []EventInfo{{ExternalEntityID: "a"}, {ExternalEntityID: "b"}, {ExternalEntityID: "c"}}
+	r := &BulkReportEventResponse{RequestID: "req", Results: []BulkReportResult{
+		{ItemMetadata: ItemMetadata{OriginalIndex: 2, Success: false}, EventInfo: &EventInfo{ExternalEntityID: "c"}},
+		{ItemMetadata: ItemMetadata{OriginalIndex: 0, Success: true}, ActivationIDs: []string{"x"}},
+		{ItemMetadata: ItemMetadata{OriginalIndex: 3, Success: true}, ActivationIDs: []string{"y"}},
+		{ItemMetadata: ItemMetadata{OriginalIndex: -1, Success: true}, ActivationIDs: []string{"z"}},
+	}}
+	vals, errs := r.Outcomes(events)
+	if errs[0] != nil || vals[0] == nil || len(vals[0].ActivationIDs) != 1 || vals[0].ActivationIDs[0] != "x" {
+		t.Errorf("a: %+v, %v; want activation x", vals[0], errs[0])
+	}
+	if errs[1] == nil || vals[1] != nil || !strings.Contains(errs[1].Error(), "has no result") {
+		t.Errorf("b: %+v, %v; want no result", vals[1], errs[1])
+	}
+	var itemErr *ItemError
+	if !errors.As(errs[2], &itemErr) || vals[2] != nil || itemErr.Operation != "Bulk Report Event" {
+		t.Errorf("c: %+v, %v; want its *ItemError", vals[2], errs[2])
+	}
+}
+
+// Items are named in messages as trigger key and entity, or the key alone.
+func TestUnit_reportGroupNamesItems(t *testing.T) {
+	g := newReportGroup(&Client{}, BatchingConfig{Enabled: true})
+	if got := g.spec.describe("k", ReportEventRequest{ExternalEntityID: "e"}); got != "k/e" {
+		t.Errorf("describe = %q, want k/e", got)
+	}
+	if got := g.spec.describe("k", ReportEventRequest{}); got != "k" {
+		t.Errorf("describe without an entity = %q, want k", got)
+	}
+	if g.spec.maxSize != MaxBulkReportEvents || newReportGroup(&Client{}, BatchingConfig{}) != nil {
+		t.Errorf("report group: max size %d; want %d, and none with batching off", g.spec.maxSize, MaxBulkReportEvents)
+	}
+}

@@ -2,6 +2,7 @@ package wix
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -124,5 +125,50 @@ func TestAccessToken_droppedTokenHasNoKnownExpiry(t *testing.T) {
 	}
 	if got := source.expiry(fresh); !got.Equal(expiresAt) {
 		t.Errorf("expiry of the new token = %s, want %s", got, expiresAt)
+	}
+}
+
+// A token is kept until a margin before it expires: 5 minutes, or a tenth
+// of its lifetime when that is shorter; without expires_in, 10 minutes.
+func TestUnit_tokenIsRenewedAMarginBeforeExpiry(t *testing.T) {
+	for _, tc := range []struct {
+		expiresIn int
+		renewAt   time.Duration
+	}{
+		{14400, 4*time.Hour - 5*time.Minute},
+		{3000, 50*time.Minute - 5*time.Minute},
+		{600, 9 * time.Minute},
+		{60, 54 * time.Second},
+		{0, 9 * time.Minute},
+		{-5, 9 * time.Minute},
+	} {
+		t.Run(fmt.Sprint(tc.expiresIn), func(t *testing.T) {
+			f := newRawServer(t, answer(200, fmt.Sprintf(`{"access_token":"tok","expires_in":%d}`, tc.expiresIn)))
+			client := f.client(t)
+			src := client.tokens.(*appTokenSource)
+			start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			now := start
+			src.now = func() time.Time { return now }
+			if tok, err := src.token(context.Background()); err != nil || tok != "tok" {
+				t.Fatalf("token = %q, %v", tok, err)
+			}
+			now = start.Add(tc.renewAt - time.Nanosecond)
+			if _, ok := src.cached(); !ok {
+				t.Errorf("token dropped before %s", tc.renewAt)
+			}
+			now = start.Add(tc.renewAt)
+			if _, ok := src.cached(); ok {
+				t.Errorf("token still kept at %s", tc.renewAt)
+			}
+		})
+	}
+}
+
+// A 200 from the token endpoint without a token is an error, not "".
+func TestUnit_tokenAnswerWithoutATokenFails(t *testing.T) {
+	f := newRawServer(t, answer(200, `{"token_type":"Bearer"}`))
+	err := f.client(t).CancelEvent(context.Background(), testKey, testEntity)
+	if err == nil || !strings.Contains(err.Error(), "without an access_token") {
+		t.Fatalf("CancelEvent = %v, want a missing-token error", err)
 	}
 }
