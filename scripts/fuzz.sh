@@ -18,10 +18,10 @@ fuzztime="${1:-${FUZZTIME:-10s}}"
 targets=(
   ./internal/wix:FuzzDecodeAPIError
   ./internal/wix:FuzzParseRetryAfter
-  ./internal/provider:FuzzParseImportID
-  ./internal/provider:FuzzParseImportIDRoundTrip
-  ./internal/provider:FuzzTriggerKeyValidation
-  ./internal/provider:FuzzGUIDValidation
+  ./internal/provider/events:FuzzParseImportID
+  ./internal/provider/events:FuzzParseImportIDRoundTrip
+  ./internal/provider/base:FuzzTriggerKeyValidation
+  ./internal/provider/base:FuzzGUIDValidation
 )
 
 for entry in "${targets[@]}"; do

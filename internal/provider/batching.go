@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -9,8 +10,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/wix-terraform/terraform-provider-wix/internal/provider/base"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 )
+
+// batchingModel is the provider block's batching block.
+type batchingModel struct {
+	EnableBatching types.Bool   `tfsdk:"enable_batching"`
+	SendAfter      types.String `tfsdk:"send_after"`
+	MaxBatchSize   types.Int64  `tfsdk:"max_batch_size"`
+}
+
+// maxSendAfter is the longest send_after.
+const maxSendAfter = time.Minute
 
 // batchingBlock is named and shaped like the Google provider's `batching`
 // block, which is what Terraform users know request batching by.
@@ -67,4 +79,23 @@ func durationOrZero(v types.String) time.Duration {
 	}
 	d, _ := time.ParseDuration(v.ValueString())
 	return d
+}
+
+// durationValidator accepts Go durations from 0 to max.
+type durationValidator struct{ max time.Duration }
+
+func (v durationValidator) Description(context.Context) string {
+	return fmt.Sprintf("a duration such as \"500ms\", from 0s to %s", v.max)
+}
+func (v durationValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v durationValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := time.ParseDuration(req.ConfigValue.ValueString())
+	if err != nil || d < 0 || d > v.max {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(),
+			fmt.Sprintf("%s is %q; it must be a duration from 0s to %s, such as \"500ms\".", req.Path, req.ConfigValue.ValueString(), base.ShortDuration(v.max)))
+	}
 }

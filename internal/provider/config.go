@@ -9,8 +9,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/wix-terraform/terraform-provider-wix/internal/provider/base"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 )
 
@@ -26,19 +28,6 @@ const (
 	envBaseURL           = "WIX_BASE_URL"
 	envRequestsPerMinute = "WIX_REQUESTS_PER_MINUTE"
 	envMaxRetries        = "WIX_MAX_RETRIES"
-)
-
-// credentialState says whether API calls can be made.
-type credentialState int
-
-const (
-	// credentialsMissing means neither set is configured. Not an error until an
-	// API call is planned, so that refresh, import and destroy need none.
-	credentialsMissing credentialState = iota
-	// credentialsUnknown means some value comes from a resource not yet applied;
-	// it is checked when the provider is configured again at apply.
-	credentialsUnknown
-	credentialsConfigured
 )
 
 // setting is one provider attribute after merging with its env var.
@@ -78,10 +67,22 @@ func resolveString(attribute, env string, v types.String) setting {
 	return s
 }
 
+// wixProviderModel is the provider block.
+type wixProviderModel struct {
+	AppID             types.String   `tfsdk:"app_id"`
+	AppSecret         types.String   `tfsdk:"app_secret"`
+	InstanceID        types.String   `tfsdk:"instance_id"`
+	AccessToken       types.String   `tfsdk:"access_token"`
+	BaseURL           types.String   `tfsdk:"base_url"`
+	RequestsPerMinute types.Int64    `tfsdk:"requests_per_minute"`
+	MaxRetries        types.Int64    `tfsdk:"max_retries"`
+	Batching          *batchingModel `tfsdk:"batching"`
+}
+
 // resolvedConfig is the provider block merged with the environment.
 type resolvedConfig struct {
 	client      wix.Config
-	credentials credentialState
+	credentials base.Credentials
 }
 
 func resolveConfig(m wixProviderModel, diags *diag.Diagnostics) resolvedConfig {
@@ -138,11 +139,11 @@ func resolveCount(attribute, env string, v types.Int64, def int, diags *diag.Dia
 }
 
 // checkCredentials accepts exactly one credential set, or none at all.
-func checkCredentials(appID, appSecret, instanceID, accessToken setting, diags *diag.Diagnostics) credentialState {
+func checkCredentials(appID, appSecret, instanceID, accessToken setting, diags *diag.Diagnostics) base.Credentials {
 	app := []setting{appID, appSecret, instanceID}
 	for _, s := range append(app, accessToken) {
 		if s.unknown {
-			return credentialsUnknown
+			return base.CredentialsUnknown
 		}
 	}
 	var appSet, appUnset []string
@@ -159,18 +160,18 @@ func checkCredentials(appID, appSecret, instanceID, accessToken setting, diags *
 			fmt.Sprintf("%s is set, and so %s %s. The provider authenticates either with a ready access token "+
 				"or with the app's OAuth credentials, not both.\n\nRemove access_token (%s), or remove app_id, app_secret "+
 				"and instance_id (%s, %s, %s) from the provider block and the environment.",
-				accessToken.name(), isOrAre(len(appSet)), joinWords(appSet), envAccessToken, envAppID, envAppSecret, envInstanceID))
-		return credentialsMissing
+				accessToken.name(), isOrAre(len(appSet)), base.JoinWords(appSet), envAccessToken, envAppID, envAppSecret, envInstanceID))
+		return base.CredentialsMissing
 	case accessToken.set() || len(appUnset) == 0:
-		return credentialsConfigured
+		return base.CredentialsConfigured
 	case len(appSet) > 0:
 		diags.AddAttributeError(path.Root(firstUnset(app).attribute), "Incomplete Wix app credentials",
 			fmt.Sprintf("%s %s set, but %s %s not. App authentication needs all three of app_id (%s), "+
 				"app_secret (%s) and instance_id (%s).\n\nSet the missing ones, or use access_token (%s) instead.",
-				joinWords(appSet), isOrAre(len(appSet)), joinWords(appUnset), isOrAre(len(appUnset)), envAppID, envAppSecret, envInstanceID, envAccessToken))
-		return credentialsMissing
+				base.JoinWords(appSet), isOrAre(len(appSet)), base.JoinWords(appUnset), isOrAre(len(appUnset)), envAppID, envAppSecret, envInstanceID, envAccessToken))
+		return base.CredentialsMissing
 	}
-	return credentialsMissing
+	return base.CredentialsMissing
 }
 
 // isOrAre agrees a verb with a count of things.
@@ -203,4 +204,23 @@ func logProviderConfigured(ctx context.Context, cfg wix.Config) {
 		"max_retries":         cfg.MaxRetries,
 		"batching":            cfg.Batching.Enabled,
 	})
+}
+
+// baseURLValidator checks base_url in the block at validate time; values
+// from WIX_BASE_URL are checked when the provider is configured.
+type baseURLValidator struct{}
+
+func (baseURLValidator) Description(context.Context) string {
+	return "an https URL, or http for loopback hosts only"
+}
+func (v baseURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := wix.ValidateBaseURL(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Wix base URL",
+			fmt.Sprintf("The base_url %s.\n\nSet it to an https:// URL such as %s, or leave it unset.", err, wix.DefaultBaseURL))
+	}
 }

@@ -1,4 +1,4 @@
-package provider
+package provider_test
 
 import (
 	"fmt"
@@ -6,61 +6,62 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/wix-terraform/terraform-provider-wix/internal/provider/acctest"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
 // The provider can be configured entirely from WIX_* variables.
 func TestAccProvider_environmentVariables(t *testing.T) {
-	env := newSimEnv(t)
-	t.Setenv(envBaseURL, env.server.URL)
-	t.Setenv(envAppID, wixsim.DemoAppID)
-	t.Setenv(envAppSecret, wixsim.DemoAppSecret)
-	t.Setenv(envInstanceID, wixsim.DemoInstanceID)
-	t.Setenv(envRequestsPerMinute, "0")
-	t.Setenv(envMaxRetries, "1")
-	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 503, Count: 5})
-	env.test(t, []resource.TestStep{
+	env := acctest.NewSimEnv(t)
+	t.Setenv(acctest.EnvBaseURL, env.Server.URL)
+	t.Setenv(acctest.EnvAppID, wixsim.DemoAppID)
+	t.Setenv(acctest.EnvAppSecret, wixsim.DemoAppSecret)
+	t.Setenv(acctest.EnvInstanceID, wixsim.DemoInstanceID)
+	t.Setenv(acctest.EnvRequestsPerMinute, "0")
+	t.Setenv(acctest.EnvMaxRetries, "1")
+	env.Sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 503, Count: 5})
+	env.Test(t, []resource.TestStep{
 		// WIX_MAX_RETRIES=1: two attempts, then Wix's 503 reaches the user.
 		{
-			Config:      bareProviderBlock() + cancellationsConfig(env.triggerKey, entityIDs(1)),
-			ExpectError: expectWords("HTTP 503", "gave up after 2 attempts"),
+			Config:      acctest.BareProviderBlock() + acctest.CancellationsConfig(env.TriggerKey, acctest.EntityIDs(1)),
+			ExpectError: acctest.ExpectWords("HTTP 503", "gave up after 2 attempts"),
 		},
 		{
-			PreConfig: env.sim.ClearFaults,
-			Config:    bareProviderBlock() + cancellationsConfig(env.triggerKey, entityIDs(1)),
-			Check:     env.canceledOnce(env.triggerKey, entityIDs(1)...),
+			PreConfig: env.Sim.ClearFaults,
+			Config:    acctest.BareProviderBlock() + acctest.CancellationsConfig(env.TriggerKey, acctest.EntityIDs(1)),
+			Check:     env.CanceledOnce(env.TriggerKey, acctest.EntityIDs(1)...),
 		},
 	})
-	if got := len(env.sim.RequestsTo(wix.PathCancel)); got != 3 {
+	if got := len(env.Sim.RequestsTo(wix.PathCancel)); got != 3 {
 		t.Errorf("Cancel Event attempts = %d, want 2 (WIX_MAX_RETRIES=1) + 1", got)
 	}
 }
 
 // A value in the block wins over its environment variable.
 func TestAccProvider_blockWinsOverEnvironment(t *testing.T) {
-	env := newSimEnv(t)
-	t.Setenv(envAppSecret, "a-wrong-secret-from-the-environment")
-	t.Setenv(envBaseURL, "http://127.0.0.1:1")
-	env.test(t, []resource.TestStep{{
-		Config: env.providerBlock() + cancellationsConfig(env.triggerKey, entityIDs(1)),
-		Check:  env.canceledOnce(env.triggerKey, entityIDs(1)...),
+	env := acctest.NewSimEnv(t)
+	t.Setenv(acctest.EnvAppSecret, "a-wrong-secret-from-the-environment")
+	t.Setenv(acctest.EnvBaseURL, "http://127.0.0.1:1")
+	env.Test(t, []resource.TestStep{{
+		Config: env.ProviderBlock() + acctest.CancellationsConfig(env.TriggerKey, acctest.EntityIDs(1)),
+		Check:  env.CanceledOnce(env.TriggerKey, acctest.EntityIDs(1)...),
 	}})
 }
 
 // A ready access token is sent as it is, and no token is requested.
 func TestAccProvider_accessToken(t *testing.T) {
-	parallel(t)
-	env := newSimEnv(t)
-	token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
-	ids := entityIDs(2)
-	env.test(t, []resource.TestStep{{
-		Config: bareProviderBlock(env.baseURLLine(), fmt.Sprintf("access_token = %q", token)) + cancellationsConfig(env.triggerKey, ids),
-		Check: resource.ComposeTestCheckFunc(env.canceledOnce(env.triggerKey, ids...), env.onSim(func() error {
-			if n := len(env.sim.RequestsTo(wix.PathToken)); n != 0 {
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	token := env.Sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
+	ids := acctest.EntityIDs(2)
+	env.Test(t, []resource.TestStep{{
+		Config: acctest.BareProviderBlock(env.BaseURLLine(), fmt.Sprintf("access_token = %q", token)) + acctest.CancellationsConfig(env.TriggerKey, ids),
+		Check: resource.ComposeTestCheckFunc(env.CanceledOnce(env.TriggerKey, ids...), env.OnSim(func() error {
+			if n := len(env.Sim.RequestsTo(wix.PathToken)); n != 0 {
 				return fmt.Errorf("token requests = %d, want 0 with a ready access token", n)
 			}
-			for _, r := range env.cancellationRequests() {
+			for _, r := range env.CancellationRequests() {
 				if r.Header.Get("Authorization") != token {
 					return fmt.Errorf("Authorization header is not the configured token, sent raw")
 				}
@@ -72,36 +73,36 @@ func TestAccProvider_accessToken(t *testing.T) {
 
 // WIX_ACCESS_TOKEN works like access_token.
 func TestAccProvider_accessTokenFromEnvironment(t *testing.T) {
-	env := newSimEnv(t)
-	t.Setenv(envAccessToken, env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0))
-	env.test(t, []resource.TestStep{{
-		Config: bareProviderBlock(env.baseURLLine()) + cancellationsConfig(env.triggerKey, entityIDs(1)),
-		Check:  env.canceledOnce(env.triggerKey, entityIDs(1)...),
+	env := acctest.NewSimEnv(t)
+	t.Setenv(acctest.EnvAccessToken, env.Sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0))
+	env.Test(t, []resource.TestStep{{
+		Config: acctest.BareProviderBlock(env.BaseURLLine()) + acctest.CancellationsConfig(env.TriggerKey, acctest.EntityIDs(1)),
+		Check:  env.CanceledOnce(env.TriggerKey, acctest.EntityIDs(1)...),
 	}})
 }
 
 // Values that come from resources not yet applied must not break plan; the
 // provider is configured with the known values at apply.
 func TestAccProvider_unknownValuesInBlock(t *testing.T) {
-	parallel(t)
-	env := newSimEnv(t)
-	token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	token := env.Sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
 	config := fmt.Sprintf(`
 resource "terraform_data" "wix" {
   input = { base_url = %q, token = %q }
 }
-`, env.server.URL, token) + bareProviderBlock(
+`, env.Server.URL, token) + acctest.BareProviderBlock(
 		"base_url     = terraform_data.wix.output.base_url",
 		"access_token = terraform_data.wix.output.token",
-	) + cancellationsConfig(env.triggerKey, entityIDs(2))
-	env.test(t, []resource.TestStep{{Config: config, Check: env.canceledOnce(env.triggerKey, entityIDs(2)...)}})
+	) + acctest.CancellationsConfig(env.TriggerKey, acctest.EntityIDs(2))
+	env.Test(t, []resource.TestStep{{Config: config, Check: env.CanceledOnce(env.TriggerKey, acctest.EntityIDs(2)...)}})
 }
 
 // A malformed configuration is an error whenever the provider is
 // configured, naming the attributes and environment variables involved.
 func TestAccProvider_malformedConfiguration(t *testing.T) {
-	env := newSimEnv(t)
-	url := env.baseURLLine()
+	env := acctest.NewSimEnv(t)
+	url := env.BaseURLLine()
 	cases := []struct {
 		name  string
 		env   map[string]string
@@ -110,21 +111,21 @@ func TestAccProvider_malformedConfiguration(t *testing.T) {
 	}{
 		{"app id alone", nil, []string{url, `app_id = "x"`},
 			[]string{"Incomplete Wix app credentials", "app_id is set, but app_secret (WIX_APP_SECRET) and instance_id (WIX_INSTANCE_ID) are not", "access_token (WIX_ACCESS_TOKEN)"}},
-		{"app id from the environment alone", map[string]string{envAppID: "x"}, []string{url},
+		{"app id from the environment alone", map[string]string{acctest.EnvAppID: "x"}, []string{url},
 			[]string{"Incomplete Wix app credentials", "app_id (from WIX_APP_ID) is set"}},
-		{"both credential sets", map[string]string{envAppSecret: "s"}, []string{url, `access_token = "t"`, `app_id = "x"`, `instance_id = "i"`},
+		{"both credential sets", map[string]string{acctest.EnvAppSecret: "s"}, []string{url, `access_token = "t"`, `app_id = "x"`, `instance_id = "i"`},
 			[]string{"Conflicting Wix credentials", "access_token", "access_token is set, and so are app_id, app_secret (from WIX_APP_SECRET) and instance_id", "WIX_ACCESS_TOKEN"}},
 		{"plain http to a remote host", nil, []string{`base_url = "http://www.example.com"`},
 			[]string{"Invalid Wix base URL", "https is required"}},
-		{"plain http to a remote host from the environment", map[string]string{envBaseURL: "http://10.1.2.3:8080"}, nil,
+		{"plain http to a remote host from the environment", map[string]string{acctest.EnvBaseURL: "http://10.1.2.3:8080"}, nil,
 			[]string{"Invalid Wix base URL", "base_url (from WIX_BASE_URL)", "https is required"}},
 		{"not a URL", nil, []string{`base_url = "www.wixapis.com"`},
 			[]string{"Invalid Wix base URL", "not an absolute http(s) URL"}},
 		{"negative pacing", nil, []string{url, `requests_per_minute = -1`},
 			[]string{"requests_per_minute", "at least 0"}},
-		{"negative retries from the environment", map[string]string{envMaxRetries: "-2"}, []string{url},
+		{"negative retries from the environment", map[string]string{acctest.EnvMaxRetries: "-2"}, []string{url},
 			[]string{"Invalid WIX_MAX_RETRIES environment variable", "not a whole number of 0 or more"}},
-		{"pacing not a number", map[string]string{envRequestsPerMinute: "fast"}, []string{url},
+		{"pacing not a number", map[string]string{acctest.EnvRequestsPerMinute: "fast"}, []string{url},
 			[]string{"Invalid WIX_REQUESTS_PER_MINUTE", `"fast"`}},
 		{"send_after not a duration", nil, []string{url, "batching {\n    send_after = \"soon\"\n  }"},
 			[]string{"batching.send_after", `"soon"`, `it must be a duration from 0s to 1m, such as "500ms"`}},
@@ -145,15 +146,15 @@ func TestAccProvider_malformedConfiguration(t *testing.T) {
 				for name, value := range tc.env {
 					t.Setenv(name, value)
 				}
-				env.test(t, []resource.TestStep{{
-					Config:      bareProviderBlock(tc.lines...) + cancellationsConfig(env.triggerKey, entityIDs(1)),
+				env.Test(t, []resource.TestStep{{
+					Config:      acctest.BareProviderBlock(tc.lines...) + acctest.CancellationsConfig(env.TriggerKey, acctest.EntityIDs(1)),
 					PlanOnly:    true,
-					ExpectError: expectWords(tc.want...),
+					ExpectError: acctest.ExpectWords(tc.want...),
 				}})
 			})
 		}
 	})
-	if n := len(env.sim.Requests()); n != 0 {
+	if n := len(env.Sim.Requests()); n != 0 {
 		t.Fatalf("malformed configurations reached Wix: %d requests", n)
 	}
 }

@@ -1,5 +1,7 @@
 // Package provider implements the Wix Terraform provider with
-// terraform-plugin-framework.
+// terraform-plugin-framework: the provider block, and the wiring of each
+// family's kinds (packages events, automations and accesstoken), which
+// are built on package base. DESIGN.md draws the layers.
 package provider
 
 import (
@@ -17,8 +19,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/wix-terraform/terraform-provider-wix/internal/provider/accesstoken"
+	"github.com/wix-terraform/terraform-provider-wix/internal/provider/automations"
+	"github.com/wix-terraform/terraform-provider-wix/internal/provider/base"
+	"github.com/wix-terraform/terraform-provider-wix/internal/provider/events"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 )
 
@@ -31,41 +36,31 @@ var (
 	_ provider.ProviderWithListResources      = (*wixProvider)(nil)
 )
 
-// wixProvider is the provider. clientOverrides lets tests adjust the client
-// configuration (shorter backoff, an instrumented HTTP client); it is nil in
-// the released binary.
+// wixProvider is the provider. newClient builds its Wix client, one per
+// provider configuration, from the provider block merged with the
+// environment: wix.New, unless the provider was made with NewWithClients.
 type wixProvider struct {
-	version         string
-	clientOverrides func(*wix.Config)
+	version   string
+	newClient func(wix.Config) (*wix.Client, error)
 }
 
-// New returns the provider factory that main and the tests serve.
+// New returns the provider factory that main serves.
 func New(version string) func() provider.Provider {
+	return NewWithClients(version, wix.New)
+}
+
+// NewWithClients is New with the constructor of its Wix clients, for a
+// program that serves the provider with a client of its own making: the
+// acceptance tests pass one that shortens backoff and routes calls
+// through transports that inject faults.
+func NewWithClients(version string, newClient func(wix.Config) (*wix.Client, error)) func() provider.Provider {
 	return func() provider.Provider {
-		return &wixProvider{version: version}
+		return &wixProvider{version: version, newClient: newClient}
 	}
 }
 
-// wixProviderModel is the provider block.
-type wixProviderModel struct {
-	AppID             types.String   `tfsdk:"app_id"`
-	AppSecret         types.String   `tfsdk:"app_secret"`
-	InstanceID        types.String   `tfsdk:"instance_id"`
-	AccessToken       types.String   `tfsdk:"access_token"`
-	BaseURL           types.String   `tfsdk:"base_url"`
-	RequestsPerMinute types.Int64    `tfsdk:"requests_per_minute"`
-	MaxRetries        types.Int64    `tfsdk:"max_retries"`
-	Batching          *batchingModel `tfsdk:"batching"`
-}
-
-type batchingModel struct {
-	EnableBatching types.Bool   `tfsdk:"enable_batching"`
-	SendAfter      types.String `tfsdk:"send_after"`
-	MaxBatchSize   types.Int64  `tfsdk:"max_batch_size"`
-}
-
 func (p *wixProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName = "wix"
+	resp.TypeName = base.ProviderTypeName
 	resp.Version = p.version
 }
 
@@ -138,16 +133,14 @@ func (p *wixProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{credentials: cfg.credentials, redact: func(s string) string { return s }}
-	data.appID = cfg.client.AppID
-	data.bulkSize = bulkSize(cfg.client.Batching.MaxBatchSize)
-	if cfg.credentials == credentialsConfigured {
-		data.client = p.newClient(ctx, cfg, req.TerraformVersion, &resp.Diagnostics)
+	data := &base.Data{
+		Credentials: cfg.credentials,
+		AppID:       cfg.client.AppID,
+		BulkSize:    bulkSize(cfg.client.Batching.MaxBatchSize),
 	}
-	if data.client != nil {
-		data.redact = data.client.Redact
+	if cfg.credentials == base.CredentialsConfigured {
+		data.Client = p.buildClient(ctx, cfg, req.TerraformVersion, &resp.Diagnostics)
 	}
-	data.automations = newAutomationCache(data.client, cfg.client.Batching.Enabled)
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
@@ -155,14 +148,11 @@ func (p *wixProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	resp.EphemeralResourceData = data
 }
 
-func (p *wixProvider) newClient(ctx context.Context, cfg resolvedConfig, terraformVersion string, diags *diag.Diagnostics) *wix.Client {
+func (p *wixProvider) buildClient(ctx context.Context, cfg resolvedConfig, terraformVersion string, diags *diag.Diagnostics) *wix.Client {
 	clientCfg := cfg.client
 	clientCfg.UserAgent = fmt.Sprintf("terraform-provider-wix/%s terraform/%s", p.version, terraformVersion)
 	clientCfg.Logger = newTFLogger(clientCfg.AppSecret, clientCfg.AccessToken)
-	if p.clientOverrides != nil {
-		p.clientOverrides(&clientCfg)
-	}
-	client, err := wix.New(clientCfg)
+	client, err := p.newClient(clientCfg)
 	if err != nil {
 		// resolveConfig checked everything wix.New checks, so this is a bug.
 		diags.AddError("Could not create the Wix API client",
@@ -176,57 +166,36 @@ func (p *wixProvider) newClient(ctx context.Context, cfg resolvedConfig, terrafo
 
 func (p *wixProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		NewAutomationEventCancellationResource,
-		NewAutomationEventResource,
-		NewAutomationResource,
+		events.NewCancellationResource,
+		events.NewEventResource,
+		automations.NewAutomationResource,
 	}
 }
 
 func (p *wixProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		NewAutomationsDataSource,
+		automations.NewAutomationsDataSource,
 	}
 }
 
 func (p *wixProvider) ListResources(ctx context.Context) []func() list.ListResource {
 	return []func() list.ListResource{
-		NewAutomationListResource,
+		automations.NewAutomationListResource,
 	}
 }
 
 // Actions are the provider's actions (Terraform 1.14+).
 func (p *wixProvider) Actions(context.Context) []func() action.Action {
 	return []func() action.Action{
-		NewAutomationCancelEventAction,
+		events.NewCancelEventAction,
 	}
 }
 
 // EphemeralResources are the provider's ephemeral resources (Terraform 1.10+).
 func (p *wixProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
-		NewAccessTokenEphemeralResource,
+		accesstoken.New,
 	}
-}
-
-// providerData is what resources receive from Configure.
-type providerData struct {
-	// client is nil unless credentials are configured and known.
-	client      *wix.Client
-	credentials credentialState
-	// redact masks every secret the provider knows in a text it shows:
-	// the client's Redact, which also knows the tokens it fetched. Without
-	// a client there is no secret to mask.
-	redact func(string) string
-	// appID is the configured app_id; empty when only an access token is.
-	appID string
-	// automations is the shared Query that answers the Reads of
-	// wix_automation (one per configured provider, kept with it rather than
-	// in a package-level map that would outlive it).
-	automations *automationCache
-	// bulkSize is batching's max_batch_size: the most items one bulk write
-	// call carries, for the calls the provider makes in bulk itself (the
-	// wix_automation_cancel_event action).
-	bulkSize int
 }
 
 // bulkSize is max_batch_size as set, or Wix's limit when unset.

@@ -1,4 +1,4 @@
-package provider
+package provider_test
 
 // The README's "Reliability" section, where Terraform adds something to
 // what the client proves: the diagnostics a user reads, what state holds
@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/wix-terraform/terraform-provider-wix/internal/provider/acctest"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
@@ -41,10 +42,10 @@ type failedApply struct {
 // testFailedApply runs f: the apply fails with f.want; the failed apply
 // saved nothing, so the next plan creates the resource again; and once the
 // fault is over, the next apply cancels it exactly once.
-func testFailedApply(t *testing.T, env *accEnv, f failedApply) {
+func testFailedApply(t *testing.T, env *acctest.Env, f failedApply) {
 	next := resource.TestStep{
 		PreConfig: func() {
-			if got := env.statuses(wix.PathCancel); !slices.Equal(got, f.calls) {
+			if got := env.Statuses(wix.PathCancel); !slices.Equal(got, f.calls) {
 				t.Fatalf("answers to Cancel Event = %v, want %v", got, f.calls)
 			}
 			if f.recover != nil {
@@ -52,28 +53,28 @@ func testFailedApply(t *testing.T, env *accEnv, f failedApply) {
 			}
 		},
 		Config:            f.config,
-		ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{recreates}},
-		ConfigStateChecks: savedChecks(env.triggerKey, entityIDs(1)),
-		Check:             env.canceledOnce(env.triggerKey, entityIDs(1)...),
+		ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{acctest.Recreates}},
+		ConfigStateChecks: acctest.SavedChecks(env.TriggerKey, acctest.EntityIDs(1)),
+		Check:             env.CanceledOnce(env.TriggerKey, acctest.EntityIDs(1)...),
 	}
 	if f.recover == nil {
 		next = resource.TestStep{PreConfig: next.PreConfig, Config: f.config, PlanOnly: true, ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{recreates}}}
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{acctest.Recreates}}}
 	}
-	env.test(t, []resource.TestStep{{Config: f.config, ExpectError: expectWords(f.want...)}, next})
+	env.Test(t, []resource.TestStep{{Config: f.config, ExpectError: acctest.ExpectWords(f.want...)}, next})
 }
 
 // A fresh token rejected too fails with a clear message, no loop; nothing
 // is saved, and the next apply creates the cancellation.
 func TestAccReliability_second401InARowFails(t *testing.T) {
-	parallel(t)
-	env := newSimEnv(t)
-	stop := env.faultyCancels(func(r *http.Request) *http.Request {
-		env.sim.ExpireTokens()
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	stop := faultyCancels(env, func(r *http.Request) *http.Request {
+		env.Sim.ExpireTokens()
 		return r
 	})
 	testFailedApply(t, env, failedApply{
-		config: env.config(1, nil),
+		config: env.Config(1, nil),
 		want: []string{"Wix rejected the credentials", "nothing was saved to state", "HTTP 401", "token expired",
 			"a freshly fetched token was rejected too", "access_token (WIX_ACCESS_TOKEN)"},
 		calls:   []int{401, 401},
@@ -84,27 +85,27 @@ func TestAccReliability_second401InARowFails(t *testing.T) {
 // Persistent 500 with max_retries = 2: three attempts; the error shows the
 // status, Wix's message and the request id, and says to raise max_retries.
 func TestAccReliability_persistent500GivesUp(t *testing.T) {
-	parallel(t)
-	env := newSimEnv(t)
-	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 500, Count: 1000, Message: "automations backend unavailable"})
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	env.Sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 500, Count: 1000, Message: "automations backend unavailable"})
 	testFailedApply(t, env, failedApply{
-		config: env.config(1, []string{"max_retries = 2"}),
+		config: env.Config(1, []string{"max_retries = 2"}),
 		want: []string{"Wix is unavailable", "nothing was saved to state", "HTTP 500", "automations backend unavailable",
 			"gave up after 3 attempts", "x-wix-request-id: ", "raise max_retries"},
 		calls:   []int{500, 500, 500},
-		recover: env.sim.ClearFaults,
+		recover: env.Sim.ClearFaults,
 	})
 }
 
 // 403: one attempt; Wix's words and the permission reach the user.
 func TestAccReliability_403IsNotRetried(t *testing.T) {
-	parallel(t)
-	env := newSimEnv(t)
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
 	const otherApp, otherKey = "0e1d2c3b-4a59-4687-9786-a5b4c3d2e1f0", "order_paid"
-	env.sim.AddApp(otherApp, "other-secret", "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b")
-	env.sim.OwnTriggerKey(otherApp, otherKey)
+	env.Sim.AddApp(otherApp, "other-secret", "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b")
+	env.Sim.OwnTriggerKey(otherApp, otherKey)
 	testFailedApply(t, env, failedApply{
-		config: env.providerBlock() + cancellationsConfig(otherKey, entityIDs(1)),
+		config: env.ProviderBlock() + acctest.CancellationsConfig(otherKey, acctest.EntityIDs(1)),
 		want: []string{"Wix denied the cancellation", "HTTP 403", `app ` + wixsim.DemoAppID + ` does not own trigger key "order_paid"`,
 			"PERMISSION_DENIED", "x-wix-request-id: ", "Only the app that created the trigger key", "Manage Your App"},
 		calls: []int{403},
@@ -116,11 +117,11 @@ func TestAccReliability_403IsNotRetried(t *testing.T) {
 // what the provider let through: the request is altered on its way out,
 // and the strict simulator answers with a real validation error.
 func TestAccReliability_400FieldViolationsAreShown(t *testing.T) {
-	parallel(t)
-	env := newSimEnv(t)
-	stop := env.faultyCancels(withLongTriggerKey)
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	stop := faultyCancels(env, withLongTriggerKey)
 	testFailedApply(t, env, failedApply{
-		config: env.config(1, nil),
+		config: env.Config(1, nil),
 		want: []string{"Could not cancel Wix automation events", "HTTP 400",
 			`field "triggerKey": triggerKey must be at most 100 characters, got 101 (rule MAX_LENGTH)`, "x-wix-request-id: "},
 		calls:   []int{400},
@@ -130,9 +131,9 @@ func TestAccReliability_400FieldViolationsAreShown(t *testing.T) {
 
 // faultyCancels passes every Cancel Event request through fault on its way
 // out, until stop is called.
-func (e *accEnv) faultyCancels(fault func(*http.Request) *http.Request) (stop func()) {
+func faultyCancels(e *acctest.Env, fault func(*http.Request) *http.Request) (stop func()) {
 	var stopped atomic.Bool
-	e.hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
+	e.Hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
 		if r.URL.Path != wix.PathCancel || stopped.Load() {
 			return nil, nil
 		}
@@ -162,11 +163,11 @@ func withLongTriggerKey(r *http.Request) *http.Request {
 // names the timeout and how to raise it; nothing is saved. A provider that
 // ignored the timeout would succeed after 30s and fail the test.
 func TestAccReliability_hangingAPIHitsTheCreateTimeout(t *testing.T) {
-	parallel(t)
-	env := newSimEnv(t)
-	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Delay: 30 * time.Second})
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	env.Sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Delay: 30 * time.Second})
 	testFailedApply(t, env, failedApply{
-		config: env.config(1, nil, "timeouts {\n    create = \"2s\"\n  }"),
+		config: env.Config(1, nil, "timeouts {\n    create = \"2s\"\n  }"),
 		want: []string{"Timed out canceling Wix automation events", "nothing was saved to state",
 			"The create timeout of 2s ran out", `timeouts { create = "10m" }`},
 		calls:   []int{0},
@@ -178,11 +179,11 @@ func TestAccReliability_hangingAPIHitsTheCreateTimeout(t *testing.T) {
 // outage: every later call, and every retry, gets a 503. Calls that arrive
 // while the served ones are in flight wait for the outage to begin, so
 // exactly `served` calls succeed whatever the timing.
-func outage(env *accEnv, served int32) {
+func outage(env *acctest.Env, served int32) {
 	var arrived, done atomic.Int32
 	begun := make(chan struct{})
-	env.hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
-		if !isCancelCall(r) {
+	env.Hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
+		if !acctest.IsCancelCall(r) {
 			return nil, nil
 		}
 		if arrived.Add(1) > served {
@@ -195,7 +196,7 @@ func outage(env *accEnv, served int32) {
 		}
 		res, err := base.RoundTrip(r)
 		if done.Add(1) == served {
-			env.sim.InjectFault(wixsim.Fault{Status: 503, Count: 1 << 30, Message: "scheduled maintenance"})
+			env.Sim.InjectFault(wixsim.Fault{Status: 503, Count: 1 << 30, Message: "scheduled maintenance"})
 			close(begun)
 		}
 		return res, err
@@ -203,11 +204,11 @@ func outage(env *accEnv, served int32) {
 }
 
 // unconfirmed are the indexes of the first n entities Wix has not canceled.
-func unconfirmed(env *accEnv, n int) func() []int {
+func unconfirmed(env *acctest.Env, n int) func() []int {
 	return func() []int {
 		var out []int
-		for i, id := range entityIDs(n) {
-			if env.sim.CancelCount(env.triggerKey, id) == 0 {
+		for i, id := range acctest.EntityIDs(n) {
+			if env.Sim.CancelCount(env.TriggerKey, id) == 0 {
 				out = append(out, i)
 			}
 		}
@@ -219,38 +220,38 @@ func unconfirmed(env *accEnv, n int) func() []int {
 // failed apply saved exactly the cancellations Wix confirmed, and the next
 // apply completes every remaining one, each exactly once.
 func testOutageThenRecovery(t *testing.T, served int32, batching string) {
-	env := newSimEnv(t)
+	env := acctest.NewSimEnv(t)
 	const n = 12
 	outage(env, served)
-	config := env.config(n, []string{"max_retries = 1", "requests_per_minute = 0", batching})
-	env.test(t, []resource.TestStep{
-		{Config: config, ExpectError: expectWords("Wix is unavailable", "nothing was saved to state", "HTTP 503", "scheduled maintenance")},
+	config := env.Config(n, []string{"max_retries = 1", "requests_per_minute = 0", batching})
+	env.Test(t, []resource.TestStep{
+		{Config: config, ExpectError: acctest.ExpectWords("Wix is unavailable", "nothing was saved to state", "HTTP 503", "scheduled maintenance")},
 		{
 			PreConfig: func() {
 				if left := len(unconfirmed(env, n)()); left == 0 || left == n {
 					t.Fatalf("Wix confirmed %d of %d cancellations before the outage, want some but not all", n-left, n)
 				}
-				env.sim.ClearFaults()
+				env.Sim.ClearFaults()
 			},
 			Config: config,
 			// State holds exactly what Wix confirmed: the plan creates
 			// the rest and leaves the confirmed ones alone.
-			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{expectCreates(n, unconfirmed(env, n))}},
-			ConfigStateChecks: savedChecks(env.triggerKey, entityIDs(n)),
-			Check:             env.canceledOnce(env.triggerKey, entityIDs(n)...),
+			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{acctest.ExpectCreates(n, unconfirmed(env, n))}},
+			ConfigStateChecks: acctest.SavedChecks(env.TriggerKey, acctest.EntityIDs(n)),
+			Check:             env.CanceledOnce(env.TriggerKey, acctest.EntityIDs(n)...),
 		},
 	})
 }
 
 func TestAccReliability_outageThenRecovery(t *testing.T) {
-	parallel(t)
-	testOutageThenRecovery(t, 4, batchingOff)
+	acctest.Parallel(t)
+	testOutageThenRecovery(t, 4, acctest.BatchingOff)
 }
 
 // The same with batching on: a batch that fails fails each of its
 // resources, and none is saved.
 func TestAccReliability_outageThenRecoveryBatched(t *testing.T) {
-	parallel(t)
+	acctest.Parallel(t)
 	testOutageThenRecovery(t, 1, "")
 }
 
@@ -260,18 +261,18 @@ func TestAccReliability_outageThenRecoveryBatched(t *testing.T) {
 // simulator's bucket starts full, so without this no 30-resource apply
 // could meet the limit; it models other tools of the same app instance
 // having used the budget up.) It returns the 429s the provider's calls got.
-func rateLimited(env *accEnv, perMinute int, retryAfter bool, rest time.Duration) (count func() (int429, total int)) {
-	env.sim.SetRateLimit(perMinute, retryAfter)
-	drainToken := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
+func rateLimited(env *acctest.Env, perMinute int, retryAfter bool, rest time.Duration) (count func() (int429, total int)) {
+	env.Sim.SetRateLimit(perMinute, retryAfter)
+	drainToken := env.Sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
 	var drained atomic.Bool
-	env.hook(func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
+	env.Hook(func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
 		if r.URL.Path == wix.PathToken && drained.CompareAndSwap(false, true) {
 			return nil, exhaustRateLimit(env, drainToken, rest)
 		}
 		return nil, nil
 	})
 	return func() (n429, total int) {
-		for _, r := range env.sim.RequestsTo(wix.PathCancel) {
+		for _, r := range env.Sim.RequestsTo(wix.PathCancel) {
 			if r.Header.Get("Authorization") == drainToken {
 				continue
 			}
@@ -286,9 +287,9 @@ func rateLimited(env *accEnv, perMinute int, retryAfter bool, rest time.Duration
 
 // exhaustRateLimit calls Cancel Event with token until the simulator
 // answers 429, then waits rest.
-func exhaustRateLimit(env *accEnv, token string, rest time.Duration) error {
+func exhaustRateLimit(env *acctest.Env, token string, rest time.Duration) error {
 	for range 100000 {
-		req, _ := http.NewRequest(http.MethodPost, env.server.URL+wix.PathCancel, strings.NewReader("{}"))
+		req, _ := http.NewRequest(http.MethodPost, env.Server.URL+wix.PathCancel, strings.NewReader("{}"))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", token)
 		res, err := http.DefaultClient.Do(req)
@@ -308,13 +309,13 @@ func exhaustRateLimit(env *accEnv, token string, rest time.Duration) error {
 // testRateLimit applies 30 cancellations (batching off, so that each is a
 // call) under a limit of 600 a minute, and checks the 429s they got.
 func testRateLimit(t *testing.T, retryAfter bool, rest time.Duration, lines []string, check func(n429, total int) error) {
-	env := newSimEnv(t)
+	env := acctest.NewSimEnv(t)
 	const n = 30
 	count := rateLimited(env, 600, retryAfter, rest)
-	env.test(t, []resource.TestStep{{
-		Config:            env.config(n, append(lines, batchingOff)),
-		ConfigStateChecks: savedChecks(env.triggerKey, entityIDs(n)),
-		Check: resource.ComposeAggregateTestCheckFunc(env.canceledOnce(env.triggerKey, entityIDs(n)...),
+	env.Test(t, []resource.TestStep{{
+		Config:            env.Config(n, append(lines, acctest.BatchingOff)),
+		ConfigStateChecks: acctest.SavedChecks(env.TriggerKey, acctest.EntityIDs(n)),
+		Check: resource.ComposeAggregateTestCheckFunc(env.CanceledOnce(env.TriggerKey, acctest.EntityIDs(n)...),
 			func(*terraform.State) error { return check(count()) }),
 	}})
 }
@@ -323,7 +324,7 @@ func testRateLimit(t *testing.T, retryAfter bool, rest time.Duration, lines []st
 // After the drain, a 150ms rest lets 1.5 requests' worth regrow: pacing at
 // the same rate then never outruns the limit.
 func TestAccReliability_rateLimitMatchedByPacing(t *testing.T) {
-	parallel(t)
+	acctest.Parallel(t)
 	testRateLimit(t, false, 150*time.Millisecond, []string{"requests_per_minute = 600"}, func(n429, total int) error {
 		if n429 != 0 || total != 30 {
 			return fmt.Errorf("%d of %d Cancel Event calls got 429, want none of 30", n429, total)
@@ -334,7 +335,7 @@ func TestAccReliability_rateLimitMatchedByPacing(t *testing.T) {
 
 // The same limit with pacing off: Wix answers 429s, and retries absorb them.
 func TestAccReliability_rateLimitWithoutPacingIsAbsorbedByRetries(t *testing.T) {
-	parallel(t)
+	acctest.Parallel(t)
 	testRateLimit(t, true, 0, []string{"requests_per_minute = 0", "max_retries = 10"}, func(n429, total int) error {
 		if n429 == 0 || total != 30+n429 {
 			return fmt.Errorf("%d Cancel Event calls with %d 429s, want some 429s, each retried", total, n429)
@@ -345,10 +346,10 @@ func TestAccReliability_rateLimitWithoutPacingIsAbsorbedByRetries(t *testing.T) 
 
 // inFlight counts concurrent cancellation calls, each held for hold so
 // that Terraform's concurrency shows.
-func inFlight(env *accEnv, hold time.Duration) (peak func() int32) {
+func inFlight(env *acctest.Env, hold time.Duration) (peak func() int32) {
 	var now, highest atomic.Int32
-	env.hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
-		if !isCancelCall(r) {
+	env.Hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
+		if !acctest.IsCancelCall(r) {
 			return nil, nil
 		}
 		n := now.Add(1)
@@ -366,16 +367,16 @@ func inFlight(env *accEnv, hold time.Duration) (peak func() int32) {
 // the first 50 creates all ask for the token while its fetch is in flight:
 // one token request, every cancellation exactly once. Run with -race, this
 // is the provider's data-race test under load.
-func test100Resources(t *testing.T, hold time.Duration, lines []string, check func(env *accEnv, peak int32) error) {
-	env := newSimEnv(t)
+func test100Resources(t *testing.T, hold time.Duration, lines []string, check func(env *acctest.Env, peak int32) error) {
+	env := acctest.NewSimEnv(t)
 	const n = 100
 	peak := inFlight(env, hold)
-	env.test(t, []resource.TestStep{{
-		PreConfig: func() { env.sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Delay: 300 * time.Millisecond}) },
-		Config:    env.config(n, lines),
+	env.Test(t, []resource.TestStep{{
+		PreConfig: func() { env.Sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Delay: 300 * time.Millisecond}) },
+		Config:    env.Config(n, lines),
 		Check: resource.ComposeAggregateTestCheckFunc(
-			env.canceledOnce(env.triggerKey, entityIDs(n)...),
-			env.expectStatuses(wix.PathToken, 200),
+			env.CanceledOnce(env.TriggerKey, acctest.EntityIDs(n)...),
+			env.ExpectStatuses(wix.PathToken, 200),
 			func(*terraform.State) error { return check(env, peak()) }),
 	}})
 }
@@ -384,12 +385,12 @@ func test100Resources(t *testing.T, hold time.Duration, lines []string, check fu
 // environment variable, so this test runs with the serial ones, and its two
 // cases alongside each other.
 func TestAccReliability_100ResourcesParallelism50(t *testing.T) {
-	withParallelism(t, 50)
+	acctest.WithParallelism(t, 50)
 	// With batching off, at most 50 calls are in flight, and more than
 	// Terraform's default 10, which shows the flag took effect.
 	t.Run("unbatched", func(t *testing.T) {
 		t.Parallel()
-		test100Resources(t, 200*time.Millisecond, []string{"requests_per_minute = 0", batchingOff}, func(_ *accEnv, peak int32) error {
+		test100Resources(t, 200*time.Millisecond, []string{"requests_per_minute = 0", acctest.BatchingOff}, func(_ *acctest.Env, peak int32) error {
 			t.Logf("at most %d Cancel Event calls were in flight at once", peak)
 			if peak <= 10 || peak > 50 {
 				return fmt.Errorf("at most %d calls were in flight at once, want more than 10 and at most 50", peak)
@@ -401,8 +402,8 @@ func TestAccReliability_100ResourcesParallelism50(t *testing.T) {
 	// Cancel Event calls.
 	t.Run("batched", func(t *testing.T) {
 		t.Parallel()
-		test100Resources(t, 50*time.Millisecond, nil, func(env *accEnv, _ int32) error {
-			if calls := len(env.cancellationRequests()); calls >= 100 {
+		test100Resources(t, 50*time.Millisecond, nil, func(env *acctest.Env, _ int32) error {
+			if calls := len(env.CancellationRequests()); calls >= 100 {
 				return fmt.Errorf("%d cancellation calls for 100 resources, want fewer: they should share bulk calls", calls)
 			}
 			return nil
@@ -415,7 +416,7 @@ func TestAccReliability_100ResourcesParallelism50(t *testing.T) {
 // nothing is saved. With batching off the client's own backoff must end;
 // with batching on, the wait for the batch's result must.
 func TestAccReliability_ctrlCDuringBackoffReturnsAtOnce(t *testing.T) {
-	testCtrlCDuringBackoff(t, batchingOff)
+	testCtrlCDuringBackoff(t, acctest.BatchingOff)
 }
 
 func TestAccReliability_ctrlCDuringBackoffReturnsAtOnceBatched(t *testing.T) {
@@ -428,11 +429,11 @@ func testCtrlCDuringBackoff(t *testing.T, batching string) {
 	}
 	workDirs := t.TempDir()
 	t.Setenv("TF_ACC_TEMP_DIR", workDirs)
-	env := newSimEnv(t)
-	env.overrides = append(env.overrides, func(c *wix.Config) { c.MinBackoff, c.MaxBackoff = time.Minute, time.Minute })
+	env := acctest.NewSimEnv(t)
+	env.AdjustClient(func(c *wix.Config) { c.MinBackoff, c.MaxBackoff = time.Minute, time.Minute })
 	var interruptedAt atomic.Int64
 	interrupted := make(chan error, 1)
-	env.hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
+	env.Hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
 		if r.URL.Path != wix.PathCancel || !interruptedAt.CompareAndSwap(0, -1) {
 			return nil, nil
 		}
@@ -440,12 +441,12 @@ func testCtrlCDuringBackoff(t *testing.T, batching string) {
 		go func() {
 			time.Sleep(300 * time.Millisecond) // well into the minute of backoff
 			interruptedAt.Store(time.Now().UnixNano())
-			interrupted <- interruptTerraform(workDirs)
+			interrupted <- acctest.InterruptTerraform(workDirs)
 		}()
 		return res, err
 	})
-	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 503, Count: 1000})
-	config := env.config(1, []string{batching})
+	env.Sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 503, Count: 1000})
+	config := env.Config(1, []string{batching})
 	testFailedApply(t, env, failedApply{
 		config: config,
 		want:   []string{"Interrupted while canceling Wix automation events", "nothing was saved to state", "context canceled"},
@@ -459,7 +460,7 @@ func testCtrlCDuringBackoff(t *testing.T, batching string) {
 			if lag := time.Since(time.Unix(0, interruptedAt.Load())); lag > time.Minute/2 {
 				t.Fatalf("the apply ended %s after Ctrl-C, want before the minute of backoff was half over", lag)
 			}
-			env.sim.ClearFaults()
+			env.Sim.ClearFaults()
 		},
 	})
 }

@@ -1,4 +1,4 @@
-package provider
+package provider_test
 
 import (
 	"fmt"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/wix-terraform/terraform-provider-wix/internal/provider/acctest"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
@@ -28,7 +29,7 @@ import (
 // the apply with the call, the status and what came back, and save
 // nothing.
 func TestAccTrust_onlyWixsJSONObjectIsSuccess(t *testing.T) {
-	parallel(t)
+	acctest.Parallel(t)
 	cases := map[string]struct {
 		fault   wixsim.Fault
 		answer  string   // how the error describes the answer, after "Cancel Event: HTTP "
@@ -47,15 +48,15 @@ func TestAccTrust_onlyWixsJSONObjectIsSuccess(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			env := newSimEnv(t)
+			env := acctest.NewSimEnv(t)
 			tc.fault.Path, tc.fault.Raw = wix.PathCancel, true
-			env.sim.InjectFault(tc.fault)
+			env.Sim.InjectFault(tc.fault)
 			testFailedApply(t, env, failedApply{
-				config: env.config(1, nil),
+				config: env.Config(1, nil),
 				want: append([]string{"nothing was saved to state", "Cancel Event: HTTP " + tc.answer,
 					"is not an answer from Wix"}, tc.excerpt...),
 				calls:   []int{tc.fault.Status},
-				recover: env.sim.ClearFaults,
+				recover: env.Sim.ClearFaults,
 			})
 		})
 	}
@@ -64,42 +65,42 @@ func TestAccTrust_onlyWixsJSONObjectIsSuccess(t *testing.T) {
 // A redirect is not followed: the error names the host it pointed to (not
 // its query, which may carry anything) and nothing is saved.
 func TestAccTrust_redirectIsNotFollowed(t *testing.T) {
-	parallel(t)
-	env := newSimEnv(t)
-	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Raw: true, Status: 302,
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	env.Sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Raw: true, Status: 302,
 		Location: "https://sso.proxy.invalid/login?session=s3cr3t-session"})
 	testFailedApply(t, env, failedApply{
-		config: env.config(1, nil),
+		config: env.Config(1, nil),
 		// The host, then at once the explanation: no path or query between.
 		want: []string{"nothing was saved to state", "HTTP 302",
 			"redirecting to host sso.proxy.invalid: Wix's API does not redirect", "no redirect is followed"},
 		calls:   []int{302},
-		recover: env.sim.ClearFaults,
+		recover: env.Sim.ClearFaults,
 	})
 }
 
 // A 307 on the token request must not carry the app secret to the host it
 // names: Go's client would re-send the body of a 307.
 func TestAccTrust_tokenRedirectKeepsTheSecret(t *testing.T) {
-	parallel(t)
-	env := newSimEnv(t)
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
 	var stolen atomic.Int64
 	thief := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		stolen.Add(1) // any request here means the redirect was followed
 		w.WriteHeader(http.StatusOK)
 	}))
 	t.Cleanup(thief.Close)
-	env.sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Raw: true, Status: 307, Location: thief.URL + "/oauth2/token"})
-	env.test(t, []resource.TestStep{{
-		Config:      env.config(1, nil),
-		ExpectError: expectWords("HTTP 307", "redirecting to host 127.0.0.1", "no redirect is followed"),
+	env.Sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Raw: true, Status: 307, Location: thief.URL + "/oauth2/token"})
+	env.Test(t, []resource.TestStep{{
+		Config:      env.Config(1, nil),
+		ExpectError: acctest.ExpectWords("HTTP 307", "redirecting to host 127.0.0.1", "no redirect is followed"),
 	}, {
 		PreConfig: func() {
 			if n := stolen.Load(); n != 0 {
 				t.Fatalf("the redirect target got %d request(s): the redirect was followed", n)
 			}
 		},
-		Config:   env.config(1, nil),
+		Config:   env.Config(1, nil),
 		PlanOnly: true, ExpectNonEmptyPlan: true,
 	}})
 }
@@ -107,18 +108,18 @@ func TestAccTrust_tokenRedirectKeepsTheSecret(t *testing.T) {
 // A 429 storm longer than max_retries allows is waited out within the
 // create timeout: 429 says "wait", not "failed".
 func TestAccTrust_rateLimitStormIsWaitedOut(t *testing.T) {
-	parallel(t)
-	env := newSimEnv(t)
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
 	const storm = 7 // more than max_retries = 5, one second each
-	env.sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 429, RetryAfter: "1", Count: storm})
+	env.Sim.InjectFault(wixsim.Fault{Path: wix.PathCancel, Status: 429, RetryAfter: "1", Count: storm})
 	want := make([]int, 0, storm+1)
 	for range storm {
 		want = append(want, 429)
 	}
 	want = append(want, 200)
-	env.testApply(t, entityIDs(1), resource.ComposeAggregateTestCheckFunc(
-		env.expectStatuses(wix.PathCancel, want...),
-		env.canceledOnce(env.triggerKey, entityIDs(1)...),
+	env.TestApply(t, acctest.EntityIDs(1), resource.ComposeAggregateTestCheckFunc(
+		env.ExpectStatuses(wix.PathCancel, want...),
+		env.CanceledOnce(env.TriggerKey, acctest.EntityIDs(1)...),
 	), "max_retries = 5")
 }
 
@@ -155,10 +156,10 @@ func (q *quotedBack) seen() []string {
 
 // secretsStayMasked runs an apply whose error quotes secrets back: the
 // error must show the mask and none of them.
-func secretsStayMasked(t *testing.T, env *accEnv, config string, secrets func() []string) {
+func secretsStayMasked(t *testing.T, env *acctest.Env, config string, secrets func() []string) {
 	var failed atomic.Bool
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: env.factories(),
+		ProtoV6ProviderFactories: env.Factories(),
 		ErrorCheck: func(err error) error {
 			for _, s := range secrets() {
 				if s != "" && strings.Contains(err.Error(), s) {
@@ -184,11 +185,11 @@ func secretsStayMasked(t *testing.T, env *accEnv, config string, secrets func() 
 
 // The token the provider fetched, quoted back by Wix, is masked.
 func TestAccTrust_fetchedTokenQuotedBackIsMasked(t *testing.T) {
-	parallel(t)
-	env := newSimEnv(t)
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
 	quoted := &quotedBack{}
-	env.hook(quoted.hook)
-	secretsStayMasked(t, env, env.config(1, []string{"max_retries = 0"}), func() []string {
+	env.Hook(quoted.hook)
+	secretsStayMasked(t, env, env.Config(1, []string{"max_retries = 0"}), func() []string {
 		tokens := quoted.seen()
 		if len(tokens) == 0 {
 			t.Fatal("no Cancel Event reached the hook, so no fetched token was quoted back")
@@ -199,22 +200,22 @@ func TestAccTrust_fetchedTokenQuotedBackIsMasked(t *testing.T) {
 
 // A configured access token, quoted back by Wix, is masked.
 func TestAccTrust_configuredTokenQuotedBackIsMasked(t *testing.T) {
-	parallel(t)
-	env := newSimEnv(t)
-	token := env.sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
-	env.hook((&quotedBack{}).hook)
-	config := bareProviderBlock(env.baseURLLine(), fmt.Sprintf("access_token = %q", token), "max_retries = 0") +
-		cancellationsConfig(env.triggerKey, entityIDs(1))
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	token := env.Sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
+	env.Hook((&quotedBack{}).hook)
+	config := acctest.BareProviderBlock(env.BaseURLLine(), fmt.Sprintf("access_token = %q", token), "max_retries = 0") +
+		acctest.CancellationsConfig(env.TriggerKey, acctest.EntityIDs(1))
 	secretsStayMasked(t, env, config, func() []string { return []string{token} })
 }
 
 // The app secret, quoted back by the token endpoint, is masked.
 func TestAccTrust_appSecretQuotedBackIsMasked(t *testing.T) {
-	parallel(t)
-	env := newSimEnv(t)
-	env.sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Status: 400, Count: 10,
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	env.Sim.InjectFault(wixsim.Fault{Path: wix.PathToken, Status: 400, Count: 10,
 		Message: "client_secret " + wixsim.DemoAppSecret + " does not match " + strconv.Quote(wixsim.DemoAppSecret)})
-	secretsStayMasked(t, env, env.config(1, []string{"max_retries = 0"}), func() []string {
+	secretsStayMasked(t, env, env.Config(1, []string{"max_retries = 0"}), func() []string {
 		return []string{wixsim.DemoAppSecret}
 	})
 }

@@ -10,12 +10,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-
-	"github.com/wix-terraform/terraform-provider-wix/internal/provider"
 )
 
 func main() {
-	out, err := provider.ProviderSchemaJSON(context.Background(), "dev", "wix")
+	out, err := providerSchemaJSON(context.Background(), "dev", "wix")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "schemajson:", err)
 		os.Exit(1)

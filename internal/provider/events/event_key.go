@@ -1,0 +1,139 @@
+// Package events is the event family: the wix_automation_event and
+// wix_automation_event_cancellation resources and the
+// wix_automation_cancel_event action. An event is known to Wix by its
+// trigger key and external entity id; what the three share about it
+// (its key, import ids, the cancel call) lives in this file, so that their
+// schemas and calls cannot drift apart; each keeps its own descriptions.
+package events
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/provider/base"
+)
+
+// eventKeyModel is the part of both resources' models that names the
+// event: what an import sets.
+type eventKeyModel struct {
+	ID               types.String `tfsdk:"id"`
+	TriggerKey       types.String `tfsdk:"trigger_key"`
+	ExternalEntityID types.String `tfsdk:"external_entity_id"`
+}
+
+// triggerKeyAttribute is a resource's required trigger_key, checked at
+// plan, whose change forces a new resource.
+func triggerKeyAttribute(description string) schema.StringAttribute {
+	return forcesNew(description, base.TriggerKey())
+}
+
+// externalEntityIDAttribute is a resource's required external_entity_id,
+// a GUID checked at plan, whose change forces a new resource.
+func externalEntityIDAttribute(description string) schema.StringAttribute {
+	return forcesNew(description, base.GUID())
+}
+
+// forcesNew is a required string attribute, checked at plan by check,
+// whose change forces a new resource.
+func forcesNew(description string, check validator.String) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Required:            true,
+		Validators:          []validator.String{check},
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+	}
+}
+
+// triggersAttribute is the optional map of arbitrary strings whose change
+// forces a new resource as replace decides (both resources spare the first
+// apply after an import).
+func triggersAttribute(description string, replace planmodifier.Map) schema.MapAttribute {
+	return schema.MapAttribute{
+		MarkdownDescription: description,
+		ElementType:         types.StringType,
+		Optional:            true,
+		PlanModifiers:       []planmodifier.Map{replace},
+	}
+}
+
+// invalidImportID is the error for an import id of the form
+// <trigger_key>/<external_entity_id> that parseImportID refused.
+func invalidImportID(typeName, id, problem string) (summary, detail string) {
+	return "Invalid import id for " + typeName, fmt.Sprintf("The import id %q %s.\n\nUse <trigger_key>/<external_entity_id>, "+
+		"for example form_submitted/16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c.", id, problem)
+}
+
+// importID is the id of the pair, and the import id that adopts it.
+func importID(triggerKey, entityID string) string {
+	return triggerKey + "/" + entityID
+}
+
+// parseImportID splits at the last "/": GUIDs have none, so a trigger key
+// may. It returns a description of the problem, or "".
+func parseImportID(id string) (triggerKey, entityID, problem string) {
+	i := strings.LastIndex(id, "/")
+	if i < 0 {
+		return "", "", "has no \"/\" between the trigger key and the external entity id"
+	}
+	triggerKey, entityID = id[:i], id[i+1:]
+	if p := base.CheckTriggerKey(triggerKey); p != "" {
+		return "", "", "has a trigger key that " + p
+	}
+	if p := base.CheckGUID(entityID); p != "" {
+		return "", "", fmt.Sprintf("ends in %q, which %s", entityID, p)
+	}
+	return triggerKey, entityID, ""
+}
+
+// importEventKey adopts a resource of typeName by its import id, without
+// an API call: it sets id, trigger_key and external_entity_id, and leaves
+// the rest null, which tells the resource that it came from an import.
+func importEventKey(ctx context.Context, typeName string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	triggerKey, entityID, problem := parseImportID(req.ID)
+	if problem != "" {
+		resp.Diagnostics.AddError(invalidImportID(typeName, req.ID, problem))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importID(triggerKey, entityID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("trigger_key"), triggerKey)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("external_entity_id"), entityID)...)
+}
+
+// eventLogContext names the trigger key and external entity in every log
+// line of a call about them.
+func eventLogContext(ctx context.Context, triggerKey, entityID string) context.Context {
+	ctx = tflog.SetField(ctx, "trigger_key", triggerKey)
+	return tflog.SetField(ctx, "external_entity_id", entityID)
+}
+
+// cancelEvent runs Cancel Event for the events of a trigger key and
+// external entity. A failure adds its diagnostic, naming subject, and
+// returns false.
+func cancelEvent(ctx context.Context, call *base.Call, triggerKey, entityID, subject string, diags *diag.Diagnostics) bool {
+	err := call.Client.CancelEvent(ctx, triggerKey, entityID)
+	if err != nil {
+		call.Fail(diags, subject, err)
+	}
+	return err == nil
+}
+
+// onlyTheTriggersAppCancels is what a 403 of a cancellation may mean
+// besides a missing permission.
+const onlyTheTriggersAppCancels = "Only the app that created the trigger key can cancel its events."
+
+// cancelingEvents is a call to api that cancels events, in the words the
+// cancellation resource and the cancel action both use.
+func cancelingEvents(api string) base.Phrases {
+	return base.Phrases{API: api, Act: "cancellation", Do: "cancel Wix automation events", Doing: "canceling Wix automation events"}
+}

@@ -1,0 +1,334 @@
+package events
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/dynamicplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/provider/base"
+	"github.com/wix-terraform/terraform-provider-wix/internal/provider/events/eventpayload"
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+)
+
+var (
+	_ resource.Resource                = (*eventResource)(nil)
+	_ resource.ResourceWithConfigure   = (*eventResource)(nil)
+	_ resource.ResourceWithImportState = (*eventResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*eventResource)(nil)
+)
+
+// eventKind declares that create (Report Event) and delete (Cancel Event)
+// call Wix; read cannot (Wix cannot read events back), and update only
+// changes timeouts or records what an import could not know.
+var eventKind = base.Kind{
+	Suffix:    "_automation_event",
+	Scope:     base.ManageYourApp + " and, to report, " + base.SetUpAutomations,
+	Forbidden: "Only the app that created the trigger key can report and cancel its events.",
+	Ops: map[base.Op]base.Phrases{
+		base.Create: {API: "Report Event", Act: "report",
+			Do: "report a Wix automation event", Doing: "reporting a Wix automation event"},
+		base.Delete: cancelingEvents("Cancel Event"),
+	},
+}
+
+// maxIdempotencyKeyLength is Wix's limit on idempotency.key.
+const maxIdempotencyKeyLength = 80
+
+// NewEventResource is the factory of wix_automation_event.
+func NewEventResource() resource.Resource {
+	return &eventResource{base.NewResource(eventKind)}
+}
+
+// eventResource reports a triggered event on create and cancels
+// it on destroy, so that the flows it starts live and die with the
+// configuration.
+type eventResource struct {
+	base.Resource
+}
+
+type eventModel struct {
+	eventKeyModel
+	Payload        types.Dynamic  `tfsdk:"payload"`
+	IdempotencyKey types.String   `tfsdk:"idempotency_key"`
+	Triggers       types.Map      `tfsdk:"triggers"`
+	ActivationIDs  types.List     `tfsdk:"activation_ids"`
+	ReportedAt     types.String   `tfsdk:"reported_at"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *eventResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reports a Wix triggered event on create (Report Event), starting the automations of its " +
+			"trigger, and cancels it on destroy (Cancel Event), stopping what they have not done yet. " +
+			"Wix cannot read events back, so refresh makes no API call.",
+		Attributes: map[string]schema.Attribute{
+			"id": base.ComputedKept("The event's id, `<trigger_key>/<external_entity_id>`; also the import id."),
+			"trigger_key": triggerKeyAttribute("The trigger key to report, such as `form_submitted`: 1 to 100 characters, a trigger of the " +
+				"app the provider authenticates as. Changing it forces a new event."),
+			"external_entity_id": externalEntityIDAttribute("A GUID that identifies what the event is about (`externalEntityId`): destroy cancels the " +
+				"event with it. Events that share a trigger key and entity share their cancellation. Changing it forces a new event."),
+			"payload":         eventPayloadAttribute(),
+			"idempotency_key": eventIdempotencyKeyAttribute(),
+			"triggers": triggersAttribute("Arbitrary values that, when changed, force a new event: the old one is canceled and a "+
+				"new one reported. The first apply after an import only records them.",
+				mapplanmodifier.RequiresReplaceIf(replaceUnlessAdoptedMap, replaceUnlessAdoptedText, replaceUnlessAdoptedText)),
+			"activation_ids": schema.ListAttribute{
+				MarkdownDescription: "The ids of the automation activations the report started, from Wix's answer. Null after import.",
+				ElementType:         types.StringType,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+			},
+			"reported_at": base.ComputedKept("The RFC 3339 time at which Wix accepted the report. Null after import, where the time is not known."),
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": r.Kind.TimeoutsBlock(ctx),
+		},
+	}
+}
+
+func eventPayloadAttribute() schema.DynamicAttribute {
+	return schema.DynamicAttribute{
+		MarkdownDescription: "The event's payload, written as an HCL object such as " +
+			"`{ order_id = \"A-17\", amount = 42, vip = true }` and sent with the same JSON types. Keys are " +
+			eventpayload.KeyRule + "; values are strings, numbers, booleans, or lists of flat objects. " +
+			"Changing it forces a new event.",
+		Optional:      true,
+		Validators:    []validator.Dynamic{eventpayload.Validator()},
+		PlanModifiers: []planmodifier.Dynamic{dynamicplanmodifier.RequiresReplaceIf(replaceUnlessAdoptedDynamic, replaceUnlessAdoptedText, replaceUnlessAdoptedText)},
+	}
+}
+
+func eventIdempotencyKeyAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "Sent as Report Event's `idempotency.key` (1 to 80 characters): Wix starts the automations of " +
+			"a key once, for a week. When not set, each create gets a fresh random key that every retry of that create " +
+			"reuses, so a retry after a dropped connection never starts the flows twice. Changing it forces a new event; " +
+			"a replacement must change a key you set, or Wix would ignore the new report.",
+		Optional:   true,
+		Computed:   true,
+		Validators: []validator.String{stringvalidator.LengthBetween(1, maxIdempotencyKeyLength)},
+		PlanModifiers: []planmodifier.String{
+			keepStateWhenUnset(),
+			stringplanmodifier.RequiresReplaceIf(replaceUnlessAdoptedString, replaceUnlessAdoptedText, replaceUnlessAdoptedText),
+		},
+	}
+}
+
+const replaceUnlessAdoptedText = "Changing this forces a new event (except on the first apply after an import, which only records it)."
+
+// eventAdoptedImport reports whether state is an imported event whose
+// configuration has not been recorded yet: no reported_at, and none of
+// payload, triggers and idempotency_key. The first apply after the import
+// records them without reporting again; once one of them is recorded, a
+// change of any of them replaces the event like any other. (Checking
+// reported_at alone would keep an imported event adopted for good, and
+// every later payload change would be saved without a report.)
+func eventAdoptedImport(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) bool {
+	if state.Raw.IsNull() {
+		return false
+	}
+	var s eventModel
+	diags.Append(state.Get(ctx, &s)...)
+	return !diags.HasError() && s.adopted()
+}
+
+// adopted is eventAdoptedImport for a state already read.
+func (s eventModel) adopted() bool {
+	return s.ReportedAt.IsNull() && s.Payload.IsNull() && s.Triggers.IsNull() && s.IdempotencyKey.IsNull()
+}
+
+func replaceUnlessAdoptedMap(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !eventAdoptedImport(ctx, req.State, &resp.Diagnostics)
+}
+
+func replaceUnlessAdoptedDynamic(ctx context.Context, req planmodifier.DynamicRequest, resp *dynamicplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !eventAdoptedImport(ctx, req.State, &resp.Diagnostics)
+}
+
+func replaceUnlessAdoptedString(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !eventAdoptedImport(ctx, req.State, &resp.Diagnostics)
+}
+
+// keepStateWhenUnset plans an unset optional+computed value as it is in
+// state, null included: the generated idempotency key of an existing event
+// stays, and an imported event (whose key is not known) shows no diff.
+func keepStateWhenUnset() planmodifier.String {
+	return base.StringModifier{
+		Does: "Keeps the value in state when the configuration does not set one.",
+		Modify: func(req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+			if req.State.Raw.IsNull() || !req.ConfigValue.IsNull() {
+				return
+			}
+			resp.PlanValue = req.StateValue
+		},
+	}
+}
+
+// ModifyPlan adds to the shared credentials check the one rule of this
+// resource's own: a replacement that keeps a user-set idempotency key
+// would be ignored by Wix, which remembers the key for a week.
+func (r *eventResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.Resource.ModifyPlan(ctx, req, resp)
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, state eventModel
+	var configKey types.String
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("idempotency_key"), &configKey)...)
+	if resp.Diagnostics.HasError() || configKey.IsNull() || configKey.IsUnknown() || !configKey.Equal(state.IdempotencyKey) {
+		return
+	}
+	if eventReplaced(plan, state) {
+		resp.Diagnostics.AddAttributeError(path.Root("idempotency_key"), "Replacement keeps the idempotency key",
+			fmt.Sprintf("This plan replaces wix_automation_event %s (cancels it and reports it anew), but idempotency_key "+
+				"stays %q. Wix remembers a key for up to a week and would ignore the new report, so no automation would start.\n\n"+
+				"Change idempotency_key along with the change that replaces the event, or remove it to get a fresh random key.",
+				state.ID.ValueString(), configKey.ValueString()))
+	}
+}
+
+// eventReplaced mirrors the RequiresReplace rules of the schema, which the
+// framework does not pass on to ModifyPlan.
+func eventReplaced(plan, state eventModel) bool {
+	if state.adopted() {
+		return !plan.TriggerKey.Equal(state.TriggerKey) || !plan.ExternalEntityID.Equal(state.ExternalEntityID)
+	}
+	return !plan.TriggerKey.Equal(state.TriggerKey) || !plan.ExternalEntityID.Equal(state.ExternalEntityID) ||
+		!plan.Payload.Equal(state.Payload) || !plan.Triggers.Equal(state.Triggers)
+}
+
+func (r *eventResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan eventModel
+	ctx, call := r.Begin(ctx, base.Create, req.Plan, &plan, &resp.Diagnostics)
+	if call == nil {
+		return
+	}
+	defer call.Done()
+	report, ok := reportRequest(plan, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	ctx = eventLogContext(ctx, report.TriggerKey, report.ExternalEntityID)
+	answer, err := call.Client.ReportEvent(ctx, report)
+	if err != nil {
+		call.Fail(&resp.Diagnostics, eventSubject(report.TriggerKey, report.ExternalEntityID), err)
+		return
+	}
+	// Wix's JSON leaves an empty activationIds out; state says [] for it,
+	// not null, which would read as "not known" (as after an import).
+	ids := answer.ActivationIDs
+	if ids == nil {
+		ids = []string{}
+	}
+	activations, diags := types.ListValueFrom(ctx, types.StringType, ids)
+	resp.Diagnostics.Append(diags...)
+	plan.ID = types.StringValue(importID(report.TriggerKey, report.ExternalEntityID))
+	plan.IdempotencyKey = types.StringValue(report.Idempotency.Key)
+	plan.ActivationIDs = activations
+	plan.ReportedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+	tflog.Debug(ctx, "Reported a Wix automation event", map[string]any{"activations": len(answer.ActivationIDs)})
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// reportRequest is the Report Event request of a planned event, with its
+// idempotency key: the configured one, or a fresh random one that every
+// retry of this create reuses.
+func reportRequest(plan eventModel, diags *diag.Diagnostics) (wix.ReportEventRequest, bool) {
+	problems := eventpayload.Check(path.Root("payload"), plan.Payload)
+	for _, p := range problems {
+		diags.AddAttributeError(p.Path, p.Summary, p.Detail)
+	}
+	if len(problems) > 0 {
+		// JSON would only restate the first problem, less helpfully.
+		return wix.ReportEventRequest{}, false
+	}
+	payload, err := eventpayload.JSON(plan.Payload)
+	if err != nil {
+		diags.AddAttributeError(path.Root("payload"), "Invalid payload", fmt.Sprintf("The payload passed its checks "+
+			"but could not be encoded for Report Event: %s.\n\nThis is a bug in terraform-provider-wix: please report it "+
+			"with this message. Until it is fixed, encode the payload's values as strings, such as with jsonencode().", err))
+	}
+	key := plan.IdempotencyKey.ValueString()
+	if plan.IdempotencyKey.IsNull() || plan.IdempotencyKey.IsUnknown() {
+		key = newIdempotencyKey()
+	}
+	return wix.ReportEventRequest{
+		TriggerKey:       plan.TriggerKey.ValueString(),
+		ExternalEntityID: plan.ExternalEntityID.ValueString(),
+		Payload:          payload,
+		Idempotency:      &wix.Idempotency{Key: key},
+	}, !diags.HasError()
+}
+
+// newIdempotencyKey is 128 random bits, which no two creates share.
+func newIdempotencyKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return "tf-" + hex.EncodeToString(b)
+}
+
+func eventSubject(triggerKey, entityID string) string {
+	return fmt.Sprintf("the event of trigger key %q for external entity %s", triggerKey, entityID)
+}
+
+// Read makes no API call: Wix cannot read events back, so state stays as
+// it is and plans after apply are empty.
+func (r *eventResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
+}
+
+// Update only changes timeouts, or records what an import could not know
+// (payload, triggers, idempotency_key): everything else forces replacement.
+func (r *eventResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state eventModel
+	if !base.ReadUpdate(ctx, req, &plan, &state, &resp.Diagnostics) {
+		return
+	}
+	plan.ID, plan.ActivationIDs, plan.ReportedAt = state.ID, state.ActivationIDs, state.ReportedAt
+	if plan.IdempotencyKey.IsUnknown() {
+		plan.IdempotencyKey = state.IdempotencyKey
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// Delete cancels the event. The resource leaves state only once Wix
+// confirmed the cancellation; otherwise the next destroy tries again.
+func (r *eventResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state eventModel
+	ctx, call := r.Begin(ctx, base.Delete, req.State, &state, &resp.Diagnostics)
+	if call == nil {
+		return
+	}
+	defer call.Done()
+	triggerKey, entityID := state.TriggerKey.ValueString(), state.ExternalEntityID.ValueString()
+	ctx = eventLogContext(ctx, triggerKey, entityID)
+	if !cancelEvent(ctx, call, triggerKey, entityID, eventSubject(triggerKey, entityID), &resp.Diagnostics) {
+		return
+	}
+	tflog.Debug(ctx, "Canceled a Wix automation event")
+}
+
+// ImportState adopts an event reported earlier, without an API call;
+// destroying it then cancels it.
+func (r *eventResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importEventKey(ctx, r.Kind.TypeName(), req, resp)
+}
