@@ -234,3 +234,22 @@ func TestAccAutomationResource_statusFlip(t *testing.T) {
 		},
 	})
 }
+
+// A timeouts block is read and kept through create, update and import: its
+// value goes through the model in every operation.
+func TestAccAutomationResource_timeoutsBlock(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewEnv(t)
+	timeoutsBlock := "timeouts {\n    create = \"10m\"\n    update = \"9m\"\n  }"
+	env.Test(t, []resource.TestStep{
+		{
+			Config:            env.AutomationConfig(acctest.AutomationSpec{Extra: timeoutsBlock}),
+			ConfigStateChecks: []statecheck.StateCheck{acctest.AutomationIs("timeouts", knownvalue.ObjectPartial(map[string]knownvalue.Check{"create": knownvalue.StringExact("10m")}))},
+		},
+		{Config: env.AutomationConfig(acctest.AutomationSpec{Name: "tf-acc automation renamed", Extra: timeoutsBlock})},
+		{
+			ResourceName: acctest.AutomationAddr, ImportState: true, ImportStateVerify: true,
+			ImportStateVerifyIgnore: []string{"actions", "timeouts"},
+		},
+	})
+}
