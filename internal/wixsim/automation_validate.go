@@ -16,7 +16,7 @@ const (
 	// maxRootActionsNow is what Wix takes today: "You can currently only
 	// specify 1 root action" (Automations V2 introduction) [doc], below the
 	// 20 of the SDK's types.
-	maxRootActionsNow = 1
+	maxRootActionsNow  = 1
 	maxTriggerFilters  = 5
 	maxActionKeyLength = 100
 	maxPostActionIDs   = 20

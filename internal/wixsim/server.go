@@ -45,7 +45,7 @@ const (
 // Options tune a Server. The zero value is a fast server with no rate limit
 // and 4-hour tokens.
 type Options struct {
-	TokenTTL            time.Duration // default 4h (expires_in 14400)
+	TokenTTL time.Duration // default 4h (expires_in 14400)
 	// AutomationsPrefixes are the roots the Automations v2 API is served
 	// under: PrefixV2 ("/v2", as Wix's SDK calls it) and
 	// PrefixAutomationsService ("/automations-service/v2", as Wix's HTML
@@ -57,7 +57,7 @@ type Options struct {
 	// ones (one of them overridden on the site) and another installed app's
 	// (see SeedPreinstalled). Off by default, so that tests see only what
 	// they made; cmd/wixsim turns it on.
-	Preinstalled bool
+	Preinstalled        bool
 	RateLimitPerMinute  int           // per app instance; 0 = no limit. Over the limit -> 429 in Wix error format.
 	RateLimitRetryAfter bool          // when true, 429s from the rate limiter carry a Retry-After header (seconds, integer, >=1)
 	Latency             time.Duration // added to every call, the token endpoint included
