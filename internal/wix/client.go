@@ -82,6 +82,8 @@ type Client struct {
 	cancels     *groupCommit[string, struct{}]
 	reports     *groupCommit[ReportEventRequest, *ReportEventResponse]
 	reads       *sharedReads
+	// roots is the Automations v2 root this process uses.
+	roots automationsRoot
 }
 
 // New checks cfg and builds a Client. It makes no network call: the first
@@ -462,6 +464,9 @@ func isWixAnswer(res *response) bool {
 }
 
 func decodeOK(op operation, res *response) error {
+	if err := checkAnswer(op, res); err != nil {
+		return err
+	}
 	if op.out == nil {
 		return nil
 	}
