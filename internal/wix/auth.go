@@ -91,7 +91,7 @@ func (s *appTokenSource) token(ctx context.Context) (string, error) {
 }
 
 // opToken names the token call in messages.
-const opToken = "Wix OAuth token request"
+const opToken = "Wix OAuth token request" //nolint:gosec // G101: the name of a call in messages, not a credential
 
 type tokenRequest struct {
 	GrantType    string `json:"grant_type"`

@@ -247,6 +247,7 @@ type response struct {
 	header    http.Header
 	body      []byte
 	requestID string
+	path      string // the URL path the request went to, base_url's path included
 }
 
 // retryBudget tracks what an operation has spent on retries so far.
@@ -396,7 +397,7 @@ func (c *Client) send(ctx context.Context, op operation, payload []byte, attempt
 	if err != nil {
 		return nil, token, err
 	}
-	res := &response{status: httpRes.StatusCode, header: httpRes.Header, body: body, requestID: httpRes.Header.Get("x-wix-request-id")}
+	res := &response{status: httpRes.StatusCode, header: httpRes.Header, body: body, requestID: httpRes.Header.Get("x-wix-request-id"), path: req.URL.Path}
 	c.logResponse(ctx, op, res, attempt, time.Since(started))
 	return res, token, nil
 }

@@ -342,7 +342,8 @@ type RoutingMissError struct {
 	Operation string
 	// Method is the HTTP method of the call.
 	Method string
-	// Paths are the URL paths tried, in order (without the query string).
+	// Paths are the URL paths tried, in order (base_url's path included,
+	// the query string left out).
 	Paths []string
 	// ContentType is the answer's Content-Type header.
 	ContentType string
@@ -354,7 +355,7 @@ type RoutingMissError struct {
 
 func routingMiss(op operation, res *response, body []byte) *RoutingMissError {
 	return &RoutingMissError{
-		Operation: op.name, Method: op.httpMethod(), Paths: []string{op.path},
+		Operation: op.name, Method: op.httpMethod(), Paths: []string{res.path},
 		ContentType: res.header.Get("Content-Type"),
 		Excerpt:     truncate(strings.TrimSpace(string(body)), maxExcerpt),
 		RequestID:   res.requestID,
