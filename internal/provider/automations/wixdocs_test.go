@@ -172,9 +172,11 @@ func triedAt(later []wixsim.RecordedRequest, miss wixsim.RecordedRequest, path s
 }
 
 // overrideBehind sets override schemas outside Terraform, on the trigger
-// and on the root action, as an app or the dashboard does.
+// and on the root action, as an app or the dashboard does, and archives
+// the automation with a policy (fields the resource does not manage).
 func overrideBehind(env *acctest.Env) func() {
 	return env.ChangeBehindTerraform(func(a *wixsim.Automation) {
+		a.Archived, a.AutoArchivePolicy = true, map[string]any{"archiveDate": "2030-01-01T00:00:00.000Z"}
 		a.Configuration.Trigger.OverrideSchema = map[string]any{"title": "trigger schema", "type": "object"}
 		info := a.Configuration.Actions[acctest.RootActionID]["appDefinedInfo"].(map[string]any)
 		info["overrideOutputSchema"] = map[string]any{"title": "action schema", "type": "object"}
@@ -189,6 +191,9 @@ func overridesKept(env *acctest.Env) resource.TestCheckFunc {
 		if a.Configuration.Trigger.OverrideSchema == nil || info["overrideOutputSchema"] == nil {
 			return fmt.Errorf("an update erased an override schema: trigger %v, action %v", a.Configuration.Trigger.OverrideSchema, info["overrideOutputSchema"])
 		}
+		if !a.Archived || a.AutoArchivePolicy["archiveDate"] == nil {
+			return fmt.Errorf("an update changed archived (%v) or autoArchivePolicy (%v)", a.Archived, a.AutoArchivePolicy)
+		}
 		return nil
 	})
 }
@@ -196,6 +201,7 @@ func overridesKept(env *acctest.Env) resource.TestCheckFunc {
 // Override schemas set outside Terraform on the trigger and on an action
 // are no drift, and survive a status flip and an update of actions; the
 // plan after each is empty (the harness checks it after every apply).
+// archived and autoArchivePolicy survive too.
 func TestAccWixDocs_overrideSchemasSurviveUpdates(t *testing.T) {
 	acctest.Parallel(t)
 	env := acctest.NewSimEnv(t)
