@@ -15,7 +15,7 @@ type automationsRoot struct {
 	current string
 }
 
-// other is the documented root that is not root.
+// otherRoot is the documented root that is not root.
 func otherRoot(root string) string {
 	if root == PathAutomations {
 		return PathAutomationsService
@@ -43,7 +43,9 @@ func (r *automationsRoot) set(root string) {
 // it tries the other documented root once; when that one answers as Wix
 // (anything but a routing miss, Wix's own 404 included), it becomes the
 // root of every later call, which the DEBUG log says. A miss at both is
-// one error naming both paths.
+// one error naming both paths. Sending a call again at the other root is
+// safe even for a create: a routing miss says the path is not served
+// there, so nothing acted on the first attempt.
 func (r *automationsRoot) do(ctx context.Context, c *Client, suffix string, op operation) error {
 	op.authenticated, op.paced = true, true
 	root := r.get()
