@@ -9,8 +9,13 @@
 #                                     automation is turned off (kept), the
 #                                     events are canceled, and so are the
 #                                     pending events of submissions reported
-#                                     by something else
+#                                     by something else; a submission that
+#                                     arrives after retirement starts nothing
 # After each apply, a second plan must say "No changes".
+#
+# Like a real site, the simulator's site also holds automations this
+# environment did not make (preinstalled ones, another app's): Wix's Query
+# returns them all, and the environment lists them without touching them.
 
 terraform {
   required_providers {
@@ -79,6 +84,26 @@ resource "wix_automation_event" "submission" {
   depends_on = [wix_automation.follow_up]
 }
 
+# A form submission after retirement: Wix starts flows only through ACTIVE
+# automations, so its report starts none. The postcondition fails the apply
+# if it did.
+resource "wix_automation_event" "after_retirement" {
+  for_each = var.decommissioned ? { dave = "6f5a0b8e-3d7b-4a5c-8e9f-0a1b2c3d4e5f" } : {}
+
+  trigger_key        = "form_submitted"
+  external_entity_id = each.value
+  payload            = { name = each.key, follow_up_days = 1 }
+
+  depends_on = [wix_automation.follow_up]
+
+  lifecycle {
+    postcondition {
+      condition     = length(self.activation_ids) == 0
+      error_message = "A form submission after retirement started a flow: the follow-up automation is still active."
+    }
+  }
+}
+
 resource "wix_automation_event_cancellation" "retired" {
   for_each = var.decommissioned ? toset(local.reported_elsewhere) : toset([])
 
@@ -93,4 +118,23 @@ output "automation_status" {
 output "activations" {
   description = "The automation activations each reported event started."
   value       = { for name, e in wix_automation_event.submission : name => e.activation_ids }
+}
+
+output "activations_after_retirement" {
+  description = "What a submission reported after retirement started: nothing."
+  value       = { for name, e in wix_automation_event.after_retirement : name => e.activation_ids }
+}
+
+# The site's other automations of the trigger, which this environment did
+# not make and leaves alone.
+data "wix_automations" "form_flows" {
+  trigger_key = "form_submitted"
+}
+
+output "other_form_flows" {
+  description = "Automations of form_submitted this environment did not make, with their origin and status."
+  value = [
+    for a in data.wix_automations.form_flows.automations : "${a.name} (${a.origin}, ${a.status})"
+    if a.id != wix_automation.follow_up.id
+  ]
 }

@@ -3,8 +3,12 @@
 // real process. It knows the demo app out of the box (see wixsim.Demo*).
 //
 //	wixsim [-addr 127.0.0.1:0] [-addr-file PATH] [-env-file PATH] [-rpm N] [-retry-after] [-latency DURATION]
-//	       [-shell [-provider-dir DIR]]
+//	       [-preinstalled=false] [-shell [-provider-dir DIR]]
 //	wixsim -cli-config PATH [-provider-dir DIR]
+//
+// The demo site starts with the automations a real site's Query returns
+// beside an app's own (preinstalled ones, another installed app's); with
+// -preinstalled=false it starts empty.
 //
 // With -shell it also writes a Terraform CLI configuration whose
 // dev_overrides point Terraform and OpenTofu at the provider binary in DIR,
@@ -48,9 +52,11 @@ type config struct {
 	rpm        int
 	retryAfter bool
 	latency    time.Duration
-	shell      bool
-	providers  string // -provider-dir, absolute
-	cliConfig  string // -cli-config: write only this file, serve nothing
+	// preinstalled seeds the demo site as wixsim.Options.Preinstalled says.
+	preinstalled bool
+	shell        bool
+	providers    string // -provider-dir, absolute
+	cliConfig    string // -cli-config: write only this file, serve nothing
 }
 
 func main() {
@@ -85,6 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		RateLimitPerMinute:  cfg.rpm,
 		RateLimitRetryAfter: cfg.retryAfter,
 		Latency:             cfg.latency,
+		Preinstalled:        cfg.preinstalled,
 	})
 	srv := &http.Server{Handler: sim, ConnState: sim.ConnStateHook(), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
@@ -164,6 +171,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.rpm, "rpm", 0, "rate limit in requests per minute per app instance (0 = none)")
 	fs.BoolVar(&cfg.retryAfter, "retry-after", false, "send Retry-After on rate-limited (429) answers")
 	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every call")
+	fs.BoolVar(&cfg.preinstalled, "preinstalled", true, "seed the demo site with preinstalled automations and another installed app's, as a real site's Query returns them")
 	fs.BoolVar(&cfg.shell, "shell", false, "write a Terraform CLI config with dev_overrides and print the lines to paste into a shell")
 	fs.StringVar(&cfg.providers, "provider-dir", ".", "with -shell or -cli-config: the `directory` holding the terraform-provider-wix binary")
 	fs.StringVar(&cfg.cliConfig, "cli-config", "", "only write the dev_overrides CLI configuration for -provider-dir to this `file`, and exit")

@@ -90,7 +90,8 @@ func TestRunServesAndStopsCleanly(t *testing.T) {
 		t.Fatal("run did not stop")
 	}
 	out := stdout.String()
-	for _, want := range []string{"listening on " + base, wixsim.DemoAppID, wixsim.DemoInstanceID, "1 requests served, 0 cancellations"} {
+	// The demo site holds the three seeded automations of another origin.
+	for _, want := range []string{"listening on " + base, wixsim.DemoAppID, wixsim.DemoInstanceID, "1 requests served, 0 cancellations", "3 automations left"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output %q lacks %q", out, want)
 		}
@@ -102,6 +103,23 @@ func TestRunServesAndStopsCleanly(t *testing.T) {
 		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s left behind: %v", f, err)
 		}
+	}
+}
+
+// -preinstalled=false starts the demo site empty.
+func TestRunWithoutPreinstalled(t *testing.T) {
+	addrFile := filepath.Join(t.TempDir(), "addr")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"-addr-file", addrFile, "-preinstalled=false"}, &stdout, io.Discard) }()
+	waitForFile(t, addrFile)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if out := stdout.String(); !strings.Contains(out, "0 automations left") {
+		t.Errorf("output %q, want an empty site", out)
 	}
 }
 

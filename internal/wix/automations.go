@@ -8,8 +8,37 @@ import (
 	"net/url"
 )
 
-// PathAutomations is the Automations v2 collection, as Wix's SDK calls it.
-const PathAutomations = "/v2/automations"
+// The two documented roots of the Automations v2 collection: Wix's SDK
+// and the .md schema pages call PathAutomations; Wix's HTML reference
+// writes PathAutomationsService. Which one Wix's gateway serves to apps is
+// not settled by any source, so the client tries the first, and on a
+// routing miss (a 404 without Wix's error body) the other, once; what
+// worked is kept for the rest of the process (see automationsRoot).
+const (
+	PathAutomations        = "/v2/automations"
+	PathAutomationsService = "/automations-service/v2/automations"
+)
+
+// The Automations v2 calls, as messages name them.
+const (
+	opCreateAutomation = "Create Automation"
+	opGetAutomation    = "Get Automation"
+	opUpdateAutomation = "Update Automation"
+	opDeleteAutomation = "Delete Automation"
+)
+
+// overrideSchema is Wix's RequestedFields value that makes a call answer
+// configuration.trigger.overrideSchema and the actions'
+// appDefinedInfo.overrideOutputSchema. Wix's Automations guide says Get
+// and Create leave them out unless asked, and to fetch them before a full
+// update [doc]: an update built from an answer without them erases them.
+// Every call here that answers automations asks for them.
+const overrideSchema = "OVERRIDE_SCHEMA"
+
+// requestedFields is the fields list every call that answers automations
+// sends: in the body of POST and PATCH, in the query string of GET (one
+// fields= per value), as Wix's SDK sends them.
+var requestedFields = []string{overrideSchema}
 
 // Automation is a Wix automation (Automations v2). The fields the provider
 // works with are typed; everything else Wix sends, now or later, is kept in
@@ -24,7 +53,11 @@ type Automation struct {
 	ApplicationInfo *ApplicationInfo        `json:"applicationInfo,omitempty"`
 	CreatedDate     string                  `json:"createdDate,omitempty"`
 	UpdatedDate     string                  `json:"updatedDate,omitempty"`
-	// Unknown holds the fields not modeled above (settings, createdBy, ...).
+	// Archived is on Wix's automation-object page, not in the SDK's types;
+	// nil when Wix leaves it out, and sent back exactly as it came.
+	Archived *bool `json:"archived,omitempty"`
+	// Unknown holds the fields not modeled above (settings, createdBy,
+	// autoArchivePolicy, ...), sent back as they came.
 	Unknown map[string]json.RawMessage `json:"-"`
 }
 
@@ -142,6 +175,8 @@ func unmarshalWithUnknown(data []byte, known any, unknown *map[string]json.RawMe
 
 type automationEnvelope struct {
 	Automation *Automation `json:"automation"`
+	// Fields is sent beside automation (Wix's RequestedFields).
+	Fields []string `json:"fields,omitempty"`
 }
 
 // UnmarshalJSON refuses an answer without "automation". Such a 200 is not
@@ -163,13 +198,10 @@ func (e *automationEnvelope) UnmarshalJSON(data []byte) error {
 // not sent again, and the error is an *UncertainError (errors.Is
 // ErrMayHaveReachedWix): look for the automation before creating anew.
 func (c *Client) CreateAutomation(ctx context.Context, automation Automation) (*Automation, error) {
-	out, err := doAndDecode[automationEnvelope](ctx, c, operation{
-		name:          "Create Automation",
-		path:          PathAutomations,
-		body:          automationEnvelope{Automation: &automation},
-		repeat:        notRepeatable,
-		authenticated: true,
-		paced:         true,
+	out, err := decodeAutomations[automationEnvelope](ctx, c, "", operation{
+		name:   opCreateAutomation,
+		body:   automationEnvelope{Automation: &automation, Fields: requestedFields},
+		repeat: notRepeatable,
 	})
 	return c.answered(automationOf(out, err))
 }
@@ -184,14 +216,11 @@ func (c *Client) GetAutomation(ctx context.Context, id string) (*Automation, err
 }
 
 func (c *Client) getAutomation(ctx context.Context, id string) (*Automation, error) {
-	out, err := doAndDecode[automationEnvelope](ctx, c, operation{
-		name:          "Get Automation",
-		method:        http.MethodGet,
-		path:          PathAutomations + "/" + url.PathEscape(id),
-		query:         url.Values{"automationId": {id}},
-		repeat:        repeatable,
-		authenticated: true,
-		paced:         true,
+	out, err := decodeAutomations[automationEnvelope](ctx, c, "/"+url.PathEscape(id), operation{
+		name:   opGetAutomation,
+		method: http.MethodGet,
+		query:  url.Values{"automationId": {id}, "fields": requestedFields},
+		repeat: repeatable,
 	})
 	return automationOf(out, err)
 }
@@ -204,14 +233,11 @@ func (c *Client) getAutomation(ctx context.Context, id string) (*Automation, err
 // read the automation back to tell). Without a revision it is not retried
 // after it may have reached Wix.
 func (c *Client) UpdateAutomation(ctx context.Context, automation Automation) (*Automation, error) {
-	out, err := doAndDecode[automationEnvelope](ctx, c, operation{
-		name:          "Update Automation",
-		method:        http.MethodPatch,
-		path:          PathAutomations + "/" + url.PathEscape(automation.ID),
-		body:          automationEnvelope{Automation: &automation},
-		repeat:        withRevision(automation.Revision),
-		authenticated: true,
-		paced:         true,
+	out, err := decodeAutomations[automationEnvelope](ctx, c, "/"+url.PathEscape(automation.ID), operation{
+		name:   opUpdateAutomation,
+		method: http.MethodPatch,
+		body:   automationEnvelope{Automation: &automation, Fields: requestedFields},
+		repeat: withRevision(automation.Revision),
 	})
 	if IsConflict(err) {
 		c.reads.drop(automation.ID)
@@ -222,14 +248,11 @@ func (c *Client) UpdateAutomation(ctx context.Context, automation Automation) (*
 // DeleteAutomation deletes an automation; IsNotFound(err) when it was
 // already gone.
 func (c *Client) DeleteAutomation(ctx context.Context, id string) error {
-	err := c.do(ctx, operation{
-		name:          "Delete Automation",
-		method:        http.MethodDelete,
-		path:          PathAutomations + "/" + url.PathEscape(id),
-		query:         url.Values{"automationId": {id}},
-		repeat:        repeatable,
-		authenticated: true,
-		paced:         true,
+	err := c.roots.do(ctx, c, "/"+url.PathEscape(id), operation{
+		name:   opDeleteAutomation,
+		method: http.MethodDelete,
+		query:  url.Values{"automationId": {id}},
+		repeat: repeatable,
 	})
 	if err == nil || IsNotFound(err) {
 		c.reads.drop(id)

@@ -24,12 +24,12 @@ func TestAutomations_wire(t *testing.T) {
 		run                       func() error
 		method, path, query, body string
 	}{
-		{func() error { _, err := c.GetAutomation(ctx, id); return err }, "GET", "/v2/automations/" + id, "automationId=" + id, ""},
+		{func() error { _, err := c.GetAutomation(ctx, id); return err }, "GET", "/v2/automations/" + id, "automationId=" + id + "&fields=OVERRIDE_SCHEMA", ""},
 		{func() error { return c.DeleteAutomation(ctx, id) }, "DELETE", "/v2/automations/" + id, "automationId=" + id, ""},
 		{func() error { _, err := c.UpdateAutomation(ctx, update); return err }, "PATCH", "/v2/automations/" + id, "",
-			`{"automation":{"id":"` + id + `","revision":"1","configuration":{"status":"INACTIVE","trigger":{"appId":"","triggerKey":""},"rootActionIds":[]}}}`},
+			`{"automation":{"id":"` + id + `","revision":"1","configuration":{"status":"INACTIVE","trigger":{"appId":"","triggerKey":""},"rootActionIds":[]}},"fields":["OVERRIDE_SCHEMA"]}`},
 		{func() error { _, err := c.CreateAutomation(ctx, testAutomation); return err }, "POST", "/v2/automations", "",
-			`{"automation":{"name":"Welcome","origin":"APPLICATION","configuration":{"status":"ACTIVE","trigger":{"appId":"` + testAutomation.Configuration.Trigger.AppID + `","triggerKey":"form_submitted"},"rootActionIds":["a1"],"actions":{"a1":{"type":"APP_DEFINED"}}}}}`},
+			`{"automation":{"name":"Welcome","origin":"APPLICATION","configuration":{"status":"ACTIVE","trigger":{"appId":"` + testAutomation.Configuration.Trigger.AppID + `","triggerKey":"form_submitted"},"rootActionIds":["a1"],"actions":{"a1":{"type":"APP_DEFINED"}}}},"fields":["OVERRIDE_SCHEMA"]}`},
 	}
 	for i, s := range steps {
 		if err := s.run(); err != nil {
@@ -92,7 +92,7 @@ func TestAutomations_unknownFieldsRoundTrip(t *testing.T) {
 // Not found and stale revisions are typed, so callers need no status codes.
 func TestAutomations_typedErrors(t *testing.T) {
 	for status, check := range map[int]func(error) bool{404: IsNotFound, 409: IsConflict, 428: IsConflict} {
-		f := newFakeWix(t, answer(status, `{"message":"nope"}`))
+		f := newFakeWix(t, answer(status, `{"message":"nope","details":{"applicationError":{"code":"NOPE"}}}`))
 		_, err := f.client(t).GetAutomation(context.Background(), "x")
 		if !check(err) {
 			t.Errorf("status %d: %v not recognized", status, err)
@@ -105,7 +105,7 @@ func TestAutomations_typedErrors(t *testing.T) {
 	// A 200 without "automation" is no answer; for Create, Wix may still
 	// have created it, so the caller must look before creating anew.
 	f = newFakeWix(t, answer(200, `{"automationz":{}}`))
-	if _, err := f.client(t).GetAutomation(context.Background(), "x"); err == nil || !strings.Contains(err.Error(), `no "automation"`) || errors.Is(err, ErrMayHaveReachedWix) {
+	if _, err := f.client(t).GetAutomation(context.Background(), "x"); err == nil || !strings.Contains(err.Error(), `lacks automation.id`) || errors.Is(err, ErrMayHaveReachedWix) {
 		t.Errorf("Get answered 200 without an automation: %v, want an error saying so", err)
 	}
 	f = newFakeWix(t, answer(200, `{"automationz":{}}`))
@@ -114,12 +114,17 @@ func TestAutomations_typedErrors(t *testing.T) {
 	}
 }
 
+// whole is a Query entry with what an automation always has.
+func whole(id string) string {
+	return `{"id":"` + id + `","revision":"1","configuration":{"trigger":{"appId":"p","triggerKey":"k"},"actions":{}}}`
+}
+
 // Query walks every page by cursors.next only, sending the filter on the
 // first page and only the cursor after; a cursor loop is an error.
 func TestAutomations_queryWalksAllPages(t *testing.T) {
 	pages := map[string]string{
-		"":   `{"automations":[{"id":"1"},{"id":"2"}],"pagingMetadata":{"cursors":{"next":"c2"},"hasNext":false}}`,
-		"c2": `{"automations":[{"id":"3"}],"pagingMetadata":{"cursors":{"next":"c3"}}}`,
+		"":   `{"automations":[` + whole("1") + `,` + whole("2") + `],"pagingMetadata":{"cursors":{"next":"c2"},"hasNext":false}}`,
+		"c2": `{"automations":[` + whole("3") + `],"pagingMetadata":{"cursors":{"next":"c3"}}}`,
 		"c3": `{"automations":[],"pagingMetadata":{"cursors":{},"hasNext":true}}`,
 	}
 	var mu sync.Mutex
@@ -141,9 +146,9 @@ func TestAutomations_queryWalksAllPages(t *testing.T) {
 		bodies = append(bodies, c.body)
 	}
 	want := []string{
-		`{"query":{"filter":{"configuration.status":"ACTIVE"},"cursorPaging":{"limit":2}}}`,
-		`{"query":{"cursorPaging":{"limit":2,"cursor":"c2"}}}`,
-		`{"query":{"cursorPaging":{"limit":2,"cursor":"c3"}}}`,
+		`{"query":{"filter":{"configuration.status":"ACTIVE"},"cursorPaging":{"limit":2}},"fields":["OVERRIDE_SCHEMA"]}`,
+		`{"query":{"cursorPaging":{"limit":2,"cursor":"c2"}},"fields":["OVERRIDE_SCHEMA"]}`,
+		`{"query":{"cursorPaging":{"limit":2,"cursor":"c3"}},"fields":["OVERRIDE_SCHEMA"]}`,
 	}
 	if strings.Join(bodies, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("query bodies:\n%s\nwant:\n%s", strings.Join(bodies, "\n"), strings.Join(want, "\n"))

@@ -82,6 +82,8 @@ type Client struct {
 	cancels     *groupCommit[string, struct{}]
 	reports     *groupCommit[ReportEventRequest, *ReportEventResponse]
 	reads       *sharedReads
+	// roots is the Automations v2 root this process uses.
+	roots automationsRoot
 }
 
 // New checks cfg and builds a Client. It makes no network call: the first
@@ -245,6 +247,7 @@ type response struct {
 	header    http.Header
 	body      []byte
 	requestID string
+	path      string // the URL path the request went to, base_url's path included
 }
 
 // retryBudget tracks what an operation has spent on retries so far.
@@ -394,7 +397,7 @@ func (c *Client) send(ctx context.Context, op operation, payload []byte, attempt
 	if err != nil {
 		return nil, token, err
 	}
-	res := &response{status: httpRes.StatusCode, header: httpRes.Header, body: body, requestID: httpRes.Header.Get("x-wix-request-id")}
+	res := &response{status: httpRes.StatusCode, header: httpRes.Header, body: body, requestID: httpRes.Header.Get("x-wix-request-id"), path: req.URL.Path}
 	c.logResponse(ctx, op, res, attempt, time.Since(started))
 	return res, token, nil
 }
@@ -462,6 +465,9 @@ func isWixAnswer(res *response) bool {
 }
 
 func decodeOK(op operation, res *response) error {
+	if err := checkAnswer(op, res); err != nil {
+		return err
+	}
 	if op.out == nil {
 		return nil
 	}

@@ -80,7 +80,7 @@ func TestUnit_isWixAnswer(t *testing.T) {
 // call; the Authorization header is never logged.
 func TestUnit_requestLogs(t *testing.T) {
 	logs := &recordingLogger{}
-	f := newFakeWix(t, answer(200, `{"automation":{"id":"x"}}`))
+	f := newFakeWix(t, answer(200, `{"automation":{"id":"x","revision":"1"}}`))
 	client := f.client(t, withLogger(logs))
 	if _, err := client.GetAutomation(context.Background(), "x"); err != nil {
 		t.Fatal(err)
@@ -92,7 +92,7 @@ func TestUnit_requestLogs(t *testing.T) {
 		}
 	}
 	if len(sent) != 2 || !strings.Contains(sent[0], "body:[redacted]") || !strings.Contains(sent[0], "method:POST") ||
-		strings.Contains(sent[1], "body:") || !strings.Contains(sent[1], "method:GET") || !strings.Contains(sent[1], "?automationId=x") {
+		strings.Contains(sent[1], "body:") || !strings.Contains(sent[1], "method:GET") || !strings.Contains(sent[1], "?automationId=x&fields=OVERRIDE_SCHEMA") {
 		t.Fatalf("request logs:\n%s\nwant the token call's body masked and no body for GET", strings.Join(sent, "\n"))
 	}
 	requireNoSecret(t, "logs", logs.text(), fakeToken)

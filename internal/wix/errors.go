@@ -29,6 +29,11 @@ type APIError struct {
 	Description string
 	// FieldViolations are details.validationError.fieldViolations, when present.
 	FieldViolations []FieldViolation
+	// OAuthError and OAuthErrorDescription are "error" and
+	// "error_description" of an answer in OAuth form (RFC 6749 section
+	// 5.2), which is how Wix's token endpoint answers a failure.
+	OAuthError            string
+	OAuthErrorDescription string
 	// RequestID is the x-wix-request-id header: what Wix support asks for.
 	RequestID string
 	// Attempts is how many times the call was sent before giving up.
@@ -44,7 +49,11 @@ type FieldViolation struct {
 
 type wixErrorBody struct {
 	Message string `json:"message"`
-	Details struct {
+	// OAuthError is raw: in a body that is not in OAuth form it may be
+	// anything, and must not spoil reading the rest.
+	OAuthError            json.RawMessage `json:"error"`
+	OAuthErrorDescription string          `json:"error_description"`
+	Details               struct {
 		ApplicationError *struct {
 			Code        string `json:"code"`
 			Description string `json:"description"`
@@ -70,6 +79,9 @@ func decodeAPIError(operation string, status int, header http.Header, body []byt
 		return apiErr
 	}
 	apiErr.Message = parsed.Message
+	if json.Unmarshal(parsed.OAuthError, &apiErr.OAuthError) == nil {
+		apiErr.OAuthErrorDescription = parsed.OAuthErrorDescription
+	}
 	if ae := parsed.Details.ApplicationError; ae != nil {
 		apiErr.Code = ae.Code
 		apiErr.Description = ae.Description
@@ -85,6 +97,7 @@ func decodeAPIError(operation string, status int, header http.Header, body []byt
 // form only after decoding.
 func (e *APIError) mask(redact func(string) string) {
 	e.Message, e.Code, e.Description = redact(e.Message), redact(e.Code), redact(e.Description)
+	e.OAuthError, e.OAuthErrorDescription = redact(e.OAuthError), redact(e.OAuthErrorDescription)
 	for i, v := range e.FieldViolations {
 		e.FieldViolations[i] = FieldViolation{Field: redact(v.Field), Description: redact(v.Description), ViolatedRule: redact(v.ViolatedRule)}
 	}
@@ -101,6 +114,13 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, " (application error %s", e.Code)
 		if e.Description != "" && e.Description != e.Message {
 			fmt.Fprintf(&b, ": %s", e.Description)
+		}
+		b.WriteString(")")
+	}
+	if e.OAuthError != "" {
+		fmt.Fprintf(&b, " (OAuth error %s", e.OAuthError)
+		if e.OAuthErrorDescription != "" {
+			fmt.Fprintf(&b, ": %s", e.OAuthErrorDescription)
 		}
 		b.WriteString(")")
 	}
@@ -251,8 +271,27 @@ func IsStatus(err error, status int) bool {
 }
 
 // IsNotFound reports whether err is Wix's 404: the entity does not exist
-// (or no longer does).
+// (or no longer does). Only a 404 in Wix's own error format says so; any
+// other 404 is a *RoutingMissError, which this does not match.
 func IsNotFound(err error) bool { return IsStatus(err, http.StatusNotFound) }
+
+// rejectedCredentialCodes are the OAuth error codes (RFC 6749 section
+// 5.2) that say the app's credentials themselves are wrong: an unknown
+// app or secret, an instance the app may not act for, an app not allowed
+// the client credentials grant.
+var rejectedCredentialCodes = map[string]bool{"invalid_client": true, "invalid_grant": true, "unauthorized_client": true}
+
+// IsRejectedCredentials reports whether Wix refused the credentials: a
+// 401 from any call (a token or a secret Wix does not accept), or a token
+// endpoint answer whose OAuth error says the client is invalid, the grant
+// (here, the instance) is invalid, or the client may not use this grant.
+func IsRejectedCredentials(err error) bool {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	return apiErr.StatusCode == http.StatusUnauthorized || rejectedCredentialCodes[apiErr.OAuthError]
+}
 
 // IsConflict reports whether err is Wix's 409 or 428: the entity changed
 // since the revision that was sent.
@@ -276,4 +315,69 @@ func truncate(s string, limit int) string {
 		cut--
 	}
 	return s[:cut] + ellipsis
+}
+
+// isWixErrorBody says whether body is Wix's own error format: a JSON
+// object with a "message" string and a "details" object, as Wix's errors
+// article describes every error it answers [doc]. A gateway, a web server
+// or a proxy answers other bodies (plain text, HTML, nothing, or JSON such
+// as {"message":"Not Found"} without details), which say nothing about the
+// entity the call was about [our reading].
+func isWixErrorBody(body []byte) bool {
+	var parsed struct {
+		Message *string                     `json:"message"`
+		Details *map[string]json.RawMessage `json:"details"`
+	}
+	return json.Unmarshal(body, &parsed) == nil && parsed.Message != nil && parsed.Details != nil && *parsed.Details != nil
+}
+
+// RoutingMissError is a 404 without Wix's JSON error body: the path asked
+// for is not served where the call went (a wrong base_url, a proxy in
+// between, an API root the gateway does not serve). Unlike Wix's own 404
+// it says nothing about whether the automation, event or token exists, so
+// nothing is taken as gone and no delete counts as done. It is not
+// retried: a routing miss does not heal by itself.
+type RoutingMissError struct {
+	// Operation names the call.
+	Operation string
+	// Method is the HTTP method of the call.
+	Method string
+	// Paths are the URL paths tried, in order (base_url's path included,
+	// the query string left out).
+	Paths []string
+	// ContentType is the answer's Content-Type header.
+	ContentType string
+	// Excerpt is the start of the body, at most 200 bytes, secrets masked.
+	Excerpt string
+	// RequestID is the x-wix-request-id header, when present.
+	RequestID string
+}
+
+func routingMiss(op operation, res *response, body []byte) *RoutingMissError {
+	return &RoutingMissError{
+		Operation: op.name, Method: op.httpMethod(), Paths: []string{res.path},
+		ContentType: res.header.Get("Content-Type"),
+		Excerpt:     truncate(strings.TrimSpace(string(body)), maxExcerpt),
+		RequestID:   res.requestID,
+	}
+}
+
+// Error names the call, the paths tried and the likely cause.
+func (e *RoutingMissError) Error() string {
+	var b strings.Builder
+	contentType := e.ContentType
+	if contentType == "" {
+		contentType = "none"
+	}
+	fmt.Fprintf(&b, "%s: HTTP 404 Not Found for %s %s", e.Operation, e.Method, strings.Join(e.Paths, ", then "))
+	fmt.Fprintf(&b, ", with content type %s and not Wix's JSON error body: the path is not served there, so this "+
+		"says nothing about whether what the call was about exists. A wrong base_url, a proxy in between, or an API "+
+		"path this host does not serve is the likely cause", contentType)
+	if e.Excerpt != "" {
+		fmt.Fprintf(&b, "; the answer began: %q", e.Excerpt)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, "; x-wix-request-id: %s", e.RequestID)
+	}
+	return b.String()
 }

@@ -14,6 +14,10 @@ func TestReportThenCancelEvent(t *testing.T) {
 	env := newSimEnv(t)
 	ctx := context.Background()
 	const entity = "16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c"
+	// Wix gives activation ids only for the ACTIVE automations an event starts.
+	if _, err := env.client.CreateAutomation(ctx, simAutomation("listens")); err != nil {
+		t.Fatal(err)
+	}
 	report := ReportEventRequest{
 		TriggerKey:       wixsim.DemoTriggerKey,
 		Payload:          map[string]any{"form": "signup"},

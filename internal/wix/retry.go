@@ -62,6 +62,9 @@ func classify(op operation, res *response, err error, attempt int, redact func(s
 	if res.status < 300 {
 		return failure{err: unexpectedResponse(op.name, res, body), kind: kindGarbled}
 	}
+	if res.status == http.StatusNotFound && !isWixErrorBody(body) {
+		return failure{err: routingMiss(op, res, body)}
+	}
 	apiErr := decodeAPIError(op.name, res.status, res.header, body)
 	apiErr.mask(redact)
 	apiErr.Attempts = attempt

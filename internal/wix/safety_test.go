@@ -144,7 +144,7 @@ func TestSafety_repeatableCallsAreRetried(t *testing.T) {
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
-			ok := answer(200, `{"automation":{"id":"auto-1"},"results":[]}`)
+			ok := answer(200, `{"automation":{"id":"auto-1","revision":"4"},"results":[],"pagingMetadata":{"cursors":{}}}`)
 			f := newFakeWix(t, sequence(answer(502, "{}"), resetConnection, ok))
 			err := call(f.client(t))
 			var n int

@@ -22,7 +22,9 @@ const sharedQueryTimeout = 5 * time.Minute
 // group commits. Every answer this client gets about one automation
 // (create, get, update) refreshes its entry, and a delete or a 404 drops
 // it; an id the Query did not return is read with GET, so that a 404 still
-// means the automation is gone.
+// means the automation is gone. The Query's pages keep each automation's
+// newest revision, and an entry without its revision, trigger or actions
+// is not kept: it is read with GET too.
 type sharedReads struct {
 	client *Client
 	// grouped is the batching setting; off, every read is a GET.
@@ -111,7 +113,7 @@ func (r *sharedReads) load(parent context.Context, done chan struct{}) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), sharedQueryTimeout)
 	defer cancel()
 	started := time.Now()
-	all, err := r.client.QueryAllAutomations(ctx, AutomationQuery{Limit: MaxQueryLimit})
+	all, err := r.client.queryNewest(ctx, AutomationQuery{Limit: MaxQueryLimit}, maxQueryPages)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	defer close(done)
@@ -123,7 +125,11 @@ func (r *sharedReads) load(parent context.Context, done chan struct{}) {
 	}
 	byID := make(map[string]Automation, len(all))
 	for _, a := range all {
-		byID[a.ID] = a
+		// A partial entry is left out: ReadAutomation reads it with Get,
+		// and only when a resource asks for it.
+		if a.complete() {
+			byID[a.ID] = a
+		}
 	}
 	for id, a := range r.written {
 		if a == nil {

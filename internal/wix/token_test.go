@@ -168,7 +168,7 @@ func TestUnit_tokenIsRenewedAMarginBeforeExpiry(t *testing.T) {
 func TestUnit_tokenAnswerWithoutATokenFails(t *testing.T) {
 	f := newRawServer(t, answer(200, `{"token_type":"Bearer"}`))
 	err := f.client(t).CancelEvent(context.Background(), testKey, testEntity)
-	if err == nil || !strings.Contains(err.Error(), "without an access_token") {
+	if err == nil || !strings.Contains(err.Error(), "lacks access_token") {
 		t.Fatalf("CancelEvent = %v, want a missing-token error", err)
 	}
 }

@@ -3,7 +3,10 @@ package wixsim
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	"encoding/json"
+	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -48,30 +51,46 @@ func (s *Server) ExpireTokens() {
 	}
 }
 
+// oauthError is how Wix's token endpoint answers a failure: Create Access
+// Token says "details about the error in body ... follow the conventions
+// of the IETF" [doc], that is RFC 6749 section 5.2 (the exact codes Wix
+// picks for each case are [inferred]).
+type oauthError struct {
+	Error            string `json:"error"`
+	ErrorDescription string `json:"error_description"`
+}
+
+func writeOAuthError(w http.ResponseWriter, status int, code, description string) {
+	writeJSON(w, status, oauthError{Error: code, ErrorDescription: description})
+}
+
 // handleToken implements POST /oauth2/token (client credentials only).
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request, body []byte) {
-	if !requirePOST(w, r) || !requireJSON(w, r) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeOAuthError(w, http.StatusMethodNotAllowed, "invalid_request", "method "+r.Method+" is not allowed; use POST")
 		return
 	}
-	obj, ok := decodeObject(w, body)
-	if !ok {
+	f, problem := tokenRequestFields(r, body)
+	if problem != "" {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", problem)
 		return
 	}
-	f := newFields(obj)
 	f.only("grant_type", "client_id", "client_secret", "instance_id")
 	grant, hasGrant := f.str("grant_type", true)
 	appID, _ := f.str("client_id", true)
 	secret, _ := f.str("client_secret", true)
 	instanceID, _ := f.str("instance_id", true)
 	if hasGrant && grant != "client_credentials" {
-		f.violate("grant_type", ruleInvalidEnum, `grant_type must be "client_credentials", got %q`, grant)
+		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", `grant_type must be "client_credentials", got `+strconv.Quote(grant))
+		return
 	}
 	if !f.ok() {
-		writeValidation(w, *f.violations)
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", describeViolations(*f.violations))
 		return
 	}
 	if status, code, msg := s.checkCredentials(appID, secret, instanceID); status != 0 {
-		writeAppError(w, status, code, msg)
+		writeOAuthError(w, status, code, msg)
 		return
 	}
 	writeJSON(w, http.StatusOK, tokenResponse{
@@ -81,18 +100,42 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request, body []byte
 	})
 }
 
-// checkCredentials returns a non-zero status when the app may not have a
-// token for that instance. Unknown app and wrong secret look the same, so
-// that the endpoint does not reveal which app ids exist.
+// tokenRequestFields reads the token call's JSON object, or says what is
+// wrong with its body.
+func tokenRequestFields(r *http.Request, body []byte) (*fields, string) {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return nil, "Content-Type must be application/json, got " + strconv.Quote(r.Header.Get("Content-Type"))
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
+		return nil, "the request body must be a JSON object"
+	}
+	return newFields(obj), ""
+}
+
+// describeViolations lists field violations in one sentence, for an OAuth
+// error_description.
+func describeViolations(vs []fieldViolation) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = v.Field + ": " + v.Description
+	}
+	return strings.Join(parts, "; ")
+}
+
+// checkCredentials returns a non-zero status and an OAuth error code when
+// the app may not have a token for that instance. Unknown app and wrong
+// secret look the same, so that the endpoint does not reveal which app ids
+// exist.
 func (s *Server) checkCredentials(appID, secret, instanceID string) (int, string, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.apps[appID]
 	if a == nil || subtle.ConstantTimeCompare([]byte(a.secret), []byte(secret)) != 1 {
-		return http.StatusUnauthorized, "INVALID_CLIENT_CREDENTIALS", "invalid client_id or client_secret"
+		return http.StatusUnauthorized, "invalid_client", "invalid client_id or client_secret"
 	}
 	if !a.instances[instanceID] {
-		return http.StatusBadRequest, "APP_NOT_INSTALLED",
+		return http.StatusBadRequest, "invalid_grant",
 			"app " + appID + " is not installed on instance " + instanceID
 	}
 	return 0, "", ""

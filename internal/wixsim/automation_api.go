@@ -8,35 +8,72 @@ import (
 	"strings"
 )
 
-// Automations v2 paths, as the SDK sends them on the real host.
+// The roots Automations v2 is documented under: Wix's SDK calls
+// /v2/automations..., Wix's HTML reference writes
+// /automations-service/v2/automations... Which one Wix's gateway serves to
+// apps is not settled by any source, so the simulator can serve either or
+// both (Options.AutomationsPrefixes).
 const (
-	automationsPath     = "/v2/automations"
-	automationsQuery    = "/v2/automations/query"
-	automationsBulkDel  = "/v2/bulk/automations/delete"
+	PrefixV2                 = "/v2"
+	PrefixAutomationsService = "/automations-service/v2"
+)
+
+// Automations v2 paths below a root.
+const (
+	automationsPath     = "/automations"
+	automationsQuery    = "/automations/query"
+	automationsBulkDel  = "/bulk/automations/delete"
 	automationPathSlash = automationsPath + "/"
 	maxBulkDelete       = 200
 )
+
+// automationsPrefixes is the roots to serve: both when none are named. An
+// unknown root is a bug in the test that asked for it.
+func automationsPrefixes(named []string) []string {
+	if len(named) == 0 {
+		return []string{PrefixV2, PrefixAutomationsService}
+	}
+	for _, p := range named {
+		if p != PrefixV2 && p != PrefixAutomationsService {
+			panic("wixsim: unknown Automations v2 prefix " + p)
+		}
+	}
+	return append([]string(nil), named...)
+}
 
 // readOnlyAutomationFields are answered by Wix and ignored when sent: a
 // client that sends back what it read must not be refused for them.
 var readOnlyAutomationFields = []string{"id", "revision", "createdBy", "createdDate", "updatedBy", "updatedDate", "draftInfo"}
 
-// routeAutomations serves the Automations v2 paths; it reports false for
-// any other path.
+// routeAutomations serves the Automations v2 paths under the roots this
+// server serves; it reports false for any other path.
 func (s *Server) routeAutomations(w http.ResponseWriter, r *http.Request, body []byte) bool {
-	switch p := r.URL.Path; {
-	case p == automationsPath:
+	rest, ok := s.belowAutomationsRoot(r.URL.Path)
+	switch {
+	case !ok:
+		return false
+	case rest == automationsPath:
 		s.api(w, r, body, s.handleCreateAutomation)
-	case p == automationsQuery:
+	case rest == automationsQuery:
 		s.api(w, r, body, s.handleQueryAutomations)
-	case p == automationsBulkDel:
+	case rest == automationsBulkDel:
 		s.api(w, r, body, s.handleBulkDeleteAutomations)
-	case strings.HasPrefix(p, automationPathSlash) && !strings.Contains(p[len(automationPathSlash):], "/"):
-		s.automationByID(w, r, body, p[len(automationPathSlash):])
+	case strings.HasPrefix(rest, automationPathSlash) && !strings.Contains(rest[len(automationPathSlash):], "/"):
+		s.automationByID(w, r, body, rest[len(automationPathSlash):])
 	default:
 		return false
 	}
 	return true
+}
+
+// belowAutomationsRoot is path without the served root it starts with.
+func (s *Server) belowAutomationsRoot(path string) (string, bool) {
+	for _, p := range s.prefixes {
+		if strings.HasPrefix(path, p+"/") {
+			return path[len(p):], true
+		}
+	}
+	return "", false
 }
 
 // automationByID serves GET, PATCH and DELETE of /v2/automations/{id}.
@@ -61,7 +98,9 @@ func (s *Server) automationByID(w http.ResponseWriter, r *http.Request, body []b
 		return
 	}
 	if r.Method == http.MethodGet {
-		s.handleGetAutomation(w, c, id)
+		if rf, ok := requestedInQuery(w, r); ok {
+			s.handleGetAutomation(w, c, id, rf)
+		}
 	} else {
 		s.handleDeleteAutomation(w, c, id)
 	}
@@ -97,6 +136,7 @@ func (s *Server) handleCreateAutomation(w http.ResponseWriter, c caller, f *fiel
 	if !ok {
 		return
 	}
+	rf := f.requested()
 	a, ok := parseAutomation(af)
 	if !ok {
 		writeValidation(w, *f.violations)
@@ -106,7 +146,7 @@ func (s *Server) handleCreateAutomation(w http.ResponseWriter, c caller, f *fiel
 	a.CreatedBy, a.UpdatedBy = &AuditInfo{AppID: c.appID}, &AuditInfo{AppID: c.appID}
 	s.mu.Lock()
 	s.automations.insert(a)
-	resp := automationResponse{a.clone()}
+	resp := automationResponse{rf.answer(a)}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, resp)
 }
@@ -146,12 +186,12 @@ func parseAutomation(f *fields) (*Automation, bool) {
 	return &a, true
 }
 
-func (s *Server) handleGetAutomation(w http.ResponseWriter, c caller, id string) {
+func (s *Server) handleGetAutomation(w http.ResponseWriter, c caller, id string, rf requestedFields) {
 	s.mu.Lock()
 	a := s.automations.get(c.instanceID, id)
 	var resp automationResponse
 	if a != nil {
-		resp.Automation = a.clone()
+		resp.Automation = rf.answer(a)
 	}
 	s.mu.Unlock()
 	if a == nil {
@@ -184,6 +224,7 @@ func (s *Server) handleUpdateAutomation(w http.ResponseWriter, c caller, id stri
 		return
 	}
 	sent := parseRevision(af)
+	rf := f.requested()
 	if bodyID, ok := af.str("id", false); ok && bodyID != id {
 		af.violate("id", ruleInvalidValue, "automation.id %q differs from the id in the path %q", bodyID, id)
 	}
@@ -194,12 +235,12 @@ func (s *Server) handleUpdateAutomation(w http.ResponseWriter, c caller, id stri
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.updateLocked(w, c, id, sent, af)
+	s.updateLocked(w, c, id, sent, af, rf)
 }
 
 // updateLocked applies a validated PATCH; it writes the answer while
 // holding the lock, so that the revision check and the write are atomic.
-func (s *Server) updateLocked(w http.ResponseWriter, c caller, id string, sent int64, af *fields) {
+func (s *Server) updateLocked(w http.ResponseWriter, c caller, id string, sent int64, af *fields, rf requestedFields) {
 	cur := s.automations.get(c.instanceID, id)
 	if cur == nil {
 		writeNotFound(w, id)
@@ -219,7 +260,7 @@ func (s *Server) updateLocked(w http.ResponseWriter, c caller, id string, sent i
 	merged.CreatedBy, merged.CreatedDate = cur.CreatedBy, cur.CreatedDate
 	merged.UpdatedBy = &AuditInfo{AppID: c.appID}
 	s.automations.replace(cur, merged)
-	writeJSON(w, http.StatusOK, automationResponse{merged.clone()})
+	writeJSON(w, http.StatusOK, automationResponse{rf.answer(merged)})
 }
 
 // parseRevision reads automation.revision, which the SDK sends as a string

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -25,6 +26,9 @@ var queryFields = map[string]func(*Automation) string{
 	"configuration.trigger.triggerKey": func(a *Automation) string { return a.Configuration.Trigger.TriggerKey },
 	"createdDate":                      func(a *Automation) string { return a.CreatedDate.Format(timeLayout) },
 	"updatedDate":                      func(a *Automation) string { return a.UpdatedDate.Format(timeLayout) },
+	// archived is filterable on Wix's REST page [doc]; its values are
+	// booleans, compared here in their JSON spelling.
+	"archived": func(a *Automation) string { return strconv.FormatBool(a.Archived) },
 }
 
 // timeLayout sorts lexicographically in time order.
@@ -65,6 +69,7 @@ type pagingCursors struct {
 // next pages carry only cursorPaging {cursor, limit}, as the SDK sends them.
 func (s *Server) handleQueryAutomations(w http.ResponseWriter, c caller, f *fields) {
 	f.only("query", "fields")
+	rf := f.requested()
 	obj, ok := f.object("query")
 	if !ok {
 		obj = map[string]json.RawMessage{}
@@ -83,7 +88,7 @@ func (s *Server) handleQueryAutomations(w http.ResponseWriter, c caller, f *fiel
 		return
 	}
 	s.mu.Lock()
-	resp := s.automations.page(cur, limit)
+	resp := s.automations.page(cur, limit, rf)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, resp)
 }
@@ -126,13 +131,13 @@ func (s *Server) resumeCursor(qf *fields, c caller, cursor string) queryCursor {
 }
 
 // page answers one page and, when more follow, a cursor for the next.
-func (st *automationStore) page(cur queryCursor, limit int) queryResponse {
+func (st *automationStore) page(cur queryCursor, limit int, rf requestedFields) queryResponse {
 	all := st.sorted(func(a *Automation) bool { return a.InstanceID == cur.instanceID && cur.match(a) }, cur.less)
 	start := min(cur.offset, len(all))
 	end := min(start+limit, len(all))
 	resp := queryResponse{Automations: make([]Automation, 0, end-start)}
 	for _, a := range all[start:end] {
-		resp.Automations = append(resp.Automations, a.clone())
+		resp.Automations = append(resp.Automations, rf.answer(a))
 	}
 	resp.PagingMetadata.Count = len(resp.Automations)
 	if end < len(all) {
@@ -228,8 +233,7 @@ func compileLogical(qf *fields, path, op string, raw json.RawMessage) predicate 
 // compileCondition reads one field's condition: a plain value means
 // equality, an object holds operators.
 func compileCondition(qf *fields, path string, get func(*Automation) string, raw json.RawMessage) predicate {
-	var value string
-	if json.Unmarshal(raw, &value) == nil {
+	if value, ok := scalar(raw); ok {
 		return func(a *Automation) bool { return get(a) == value }
 	}
 	var ops map[string]json.RawMessage
@@ -252,13 +256,13 @@ func compileCondition(qf *fields, path string, get func(*Automation) string, raw
 }
 
 func compileOperator(qf *fields, path, op string, get func(*Automation) string, raw json.RawMessage) predicate {
-	var one string
 	var many []string
+	one, isScalar := scalar(raw)
 	switch {
 	case op == "$in" && json.Unmarshal(raw, &many) == nil:
 		return func(a *Automation) bool { return contains(many, get(a)) }
 	case op == "$in":
-	case json.Unmarshal(raw, &one) != nil:
+	case !isScalar:
 	case op == "$eq":
 		return func(a *Automation) bool { return get(a) == one }
 	case op == "$ne":
@@ -269,8 +273,22 @@ func compileOperator(qf *fields, path, op string, get func(*Automation) string, 
 		qf.violate(path, ruleInvalidValue, "operator %s is not supported by the simulator", op)
 		return nil
 	}
-	qf.violate(path, ruleInvalidValue, "%s needs a string value (an array of strings for $in)", op)
+	qf.violate(path, ruleInvalidValue, "%s needs a string or boolean value (an array of strings for $in)", op)
 	return nil
+}
+
+// scalar reads a filter value: a string, or a boolean in its JSON spelling
+// (for archived).
+func scalar(raw json.RawMessage) (string, bool) {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s, true
+	}
+	var b bool
+	if json.Unmarshal(raw, &b) == nil {
+		return strconv.FormatBool(b), true
+	}
+	return "", false
 }
 
 // compileSort reads query.sort: up to 5 {fieldName, order ASC|DESC}.

@@ -13,6 +13,10 @@ const (
 	maxNamespace       = 50
 	maxActionNamespace = 100
 	maxRootActions     = 20
+	// maxRootActionsNow is what Wix takes today: "You can currently only
+	// specify 1 root action" (Automations V2 introduction) [doc], below the
+	// 20 of the SDK's types.
+	maxRootActionsNow  = 1
 	maxTriggerFilters  = 5
 	maxActionKeyLength = 100
 	maxPostActionIDs   = 20
@@ -26,7 +30,7 @@ var actionNamespaceRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 func validateAutomation(f *fields) {
 	f.only("applicationInfo", "preinstalledInfo", "id", "revision", "createdBy", "createdDate",
 		"updatedBy", "updatedDate", "name", "description", "configuration", "origin", "settings",
-		"draftInfo", "namespace", "extendedFields")
+		"draftInfo", "namespace", "extendedFields", "archived", "autoArchivePolicy")
 	if name, ok := f.str("name", true); ok {
 		f.length("name", name, 1, maxAutomationName)
 	}
@@ -42,6 +46,13 @@ func validateAutomation(f *fields) {
 		f.nested("settings", obj).only("hidden", "readonly", "disableDelete", "disableStatusChange", "actionSettings", "domain")
 	}
 	f.object("extendedFields")
+	f.object("autoArchivePolicy")
+	if raw, ok := f.raw("archived"); ok {
+		var archived bool
+		if json.Unmarshal(raw, &archived) != nil {
+			f.violate("archived", ruleInvalidValue, "archived must be a boolean, got %s", raw)
+		}
+	}
 	obj, ok := f.object("configuration")
 	if !ok {
 		if _, present := f.raw("configuration"); !present {
@@ -82,6 +93,9 @@ func validateConfiguration(f *fields) {
 	}
 	actions := validateActions(f)
 	roots := f.guidListN("rootActionIds", maxRootActions)
+	if len(roots) > maxRootActionsNow && len(roots) <= maxRootActions {
+		f.violate("rootActionIds", ruleMaxSize, "Wix currently takes only %d root action; got %d", maxRootActionsNow, len(roots))
+	}
 	for i, id := range roots {
 		if _, ok := actions[id]; !ok && actions != nil && isGUID(id) {
 			f.violate("rootActionIds["+strconv.Itoa(i)+"]", ruleInvalidValue,

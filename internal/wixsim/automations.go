@@ -28,6 +28,11 @@ type Automation struct {
 	Settings         AutomationSettings      `json:"settings"`
 	Namespace        string                  `json:"namespace,omitempty"`
 	ExtendedFields   map[string]any          `json:"extendedFields,omitempty"`
+	// Archived and AutoArchivePolicy are on Wix's automation-object page,
+	// not in the SDK's types; Wix answers archived always, like the
+	// settings flags [inferred], and keeps both unless an update sends them.
+	Archived          bool           `json:"archived"`
+	AutoArchivePolicy map[string]any `json:"autoArchivePolicy,omitempty"`
 
 	// InstanceID is the site (app installation) the automation belongs to;
 	// it is not part of Wix's answer.
@@ -83,15 +88,14 @@ func newAutomationStore() automationStore {
 	return automationStore{byID: map[string]*Automation{}, seq: map[string]int{}, cursors: map[string]queryCursor{}}
 }
 
-// activeFor counts the ACTIVE automations of a site that key starts.
-func (st *automationStore) activeFor(instanceID, key string) int {
-	n := 0
-	for _, a := range st.byID {
-		if a.InstanceID == instanceID && a.Configuration.Status == "ACTIVE" && a.Configuration.Trigger.TriggerKey == key {
-			n++
-		}
-	}
-	return n
+// listeners are the ACTIVE automations of a site whose trigger is key of
+// appID (the app that reports the event), oldest first: the ones a
+// reported event starts.
+func (st *automationStore) listeners(instanceID, appID, key string) []*Automation {
+	return st.sorted(func(a *Automation) bool {
+		t := a.Configuration.Trigger
+		return a.InstanceID == instanceID && a.Configuration.Status == "ACTIVE" && t.AppID == appID && t.TriggerKey == key
+	}, nil)
 }
 
 // insert stores a as a new automation: a fresh id, revision 1, both dates

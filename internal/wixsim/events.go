@@ -121,6 +121,7 @@ func (s *Server) cancelLocked(c caller, key, id string, bulk bool) {
 			e.Canceled = true
 		}
 	}
+	s.cancelActivationsLocked(c, key, id)
 	s.cancellations = append(s.cancellations, Cancellation{
 		TriggerKey: key, ExternalEntityID: id, AppID: c.appID, InstanceID: c.instanceID,
 		Bulk: bulk, Time: time.Now(),

@@ -119,7 +119,7 @@ func TestDropAfterServeActsThenResets(t *testing.T) {
 func TestRecordedQueryAndIgnoredTelemetryHeader(t *testing.T) {
 	sim, ts, tok := startDemo(t)
 	a := createAutomation(t, ts, tok, newAutomation("n", "ACTIVE"))
-	req, _ := http.NewRequest("GET", ts.URL+automationsPath+"/"+a.ID+"?automationId="+a.ID+"&fields=A&fields=B", nil)
+	req, _ := http.NewRequest("GET", ts.URL+automationsPath+"/"+a.ID+"?automationId="+a.ID+"&fields=OVERRIDE_SCHEMA&fields=FILTERABLE_APP_DEFINED_ACTIONS", nil)
 	req.Header.Set("Authorization", tok)
 	req.Header.Set("x-wix-bi-gateway", "environment=js-sdk,package-name=@wix/x,method-fqn=y,entity=z")
 	resp, err := ts.Client().Do(req)
@@ -131,7 +131,7 @@ func TestRecordedQueryAndIgnoredTelemetryHeader(t *testing.T) {
 		t.Fatalf("GET with the SDK's headers answered %d", resp.StatusCode)
 	}
 	recs := sim.RequestsTo(automationsPath + "/" + a.ID)
-	if len(recs) != 1 || recs[0].RawQuery != "automationId="+a.ID+"&fields=A&fields=B" {
+	if len(recs) != 1 || recs[0].RawQuery != "automationId="+a.ID+"&fields=OVERRIDE_SCHEMA&fields=FILTERABLE_APP_DEFINED_ACTIONS" {
 		t.Errorf("records = %+v", recs)
 	}
 }

@@ -53,6 +53,31 @@ func startDemo(t *testing.T) (*wixsim.Server, *httptest.Server, string) {
 	return sim, ts, demoToken(sim)
 }
 
+// startListening is startDemo with one ACTIVE automation of the demo
+// app's trigger key, so that each report starts one activation: with none,
+// Wix answers no activation ids.
+func startListening(t *testing.T) (*wixsim.Server, *httptest.Server, string) {
+	t.Helper()
+	sim, ts, tok := startDemo(t)
+	listen(sim, wixsim.DemoInstanceID)
+	return sim, ts, tok
+}
+
+// listen stores an ACTIVE automation of the demo app's trigger key on a
+// site, bypassing the API, and returns its id.
+func listen(sim *wixsim.Server, instanceID string) string {
+	root := newID()
+	return sim.CreateAutomationDirect(instanceID, wixsim.Automation{
+		Name: "listener", Origin: "USER",
+		Configuration: wixsim.AutomationConfiguration{
+			Status:        "ACTIVE",
+			Trigger:       wixsim.AutomationTrigger{AppID: wixsim.DemoAppID, TriggerKey: wixsim.DemoTriggerKey},
+			RootActionIDs: []string{root},
+			Actions:       map[string]map[string]any{root: {"delayInfo": map[string]any{"offsetExpression": "1", "offsetTimeUnit": "HOURS"}}},
+		},
+	}).ID
+}
+
 func demoToken(sim *wixsim.Server) string {
 	return sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
 }

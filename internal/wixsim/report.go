@@ -155,16 +155,17 @@ func parseIdempotency(f *fields) (string, time.Duration) {
 
 // reportLocked stores the event unless its idempotency key was seen within
 // its TTL, in which case the first report's activation ids are returned
-// again and nothing new starts.
+// again and nothing new starts. The event starts the caller's ACTIVE
+// automations of key (see startActivationsLocked).
 func (s *Server) reportLocked(c caller, key string, ev eventInfo, bulk bool) []string {
 	now := time.Now()
 	ik := idempotencyKey{c.appID, key, ev.idemKey}
 	if ev.idemKey != "" {
 		if e, ok := s.idempotency[ik]; ok && now.Before(e.expires) {
-			return append([]string(nil), e.activationIDs...)
+			return append([]string{}, e.activationIDs...)
 		}
 	}
-	ids := s.activationIDsLocked(c, key)
+	ids := s.startActivationsLocked(c, key, ev.entityID)
 	s.events = append(s.events, &Event{
 		TriggerKey: key, ExternalEntityID: ev.entityID, PayloadJSON: ev.payload,
 		IdempotencyKey: ev.idemKey, ActivationIDs: ids, ReportedAt: now,
@@ -173,19 +174,7 @@ func (s *Server) reportLocked(c caller, key string, ev eventInfo, bulk bool) []s
 	if ev.idemKey != "" {
 		s.idempotency[ik] = idempotencyEntry{activationIDs: ids, expires: now.Add(ev.idemTTL)}
 	}
-	return append([]string(nil), ids...)
-}
-
-// activationIDsLocked starts one activation per ACTIVE automation of the
-// caller's site that listens to key; with none, one activation anyway, so
-// that answers are never empty in tests that define no automations.
-func (s *Server) activationIDsLocked(c caller, key string) []string {
-	n := max(1, min(100, s.automations.activeFor(c.instanceID, key)))
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = newGUID()
-	}
-	return ids
+	return append([]string{}, ids...) // [] rather than null when nothing listens
 }
 
 // FailBulkReportItems makes bulk-report answer success:false for the events

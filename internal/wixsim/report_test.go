@@ -41,7 +41,7 @@ func TestReportIdempotencyRules(t *testing.T) {
 }
 
 func TestEventsInspection(t *testing.T) {
-	sim, ts, tok := startDemo(t)
+	sim, ts, tok := startListening(t)
 	ev := fmt.Sprintf(`{"triggerKey":"form_submitted","payload":{"order_id":"A-17","amount":42,"vip":true},`+
 		`"externalEntityId":%q,"idempotency":{"key":"k1"}}`, entityA)
 	ids := report(t, ts, tok, ev)
@@ -69,7 +69,7 @@ func TestEventsInspection(t *testing.T) {
 }
 
 func TestCancelMarksEventsCanceled(t *testing.T) {
-	sim, ts, tok := startDemo(t)
+	sim, ts, tok := startListening(t)
 	for _, id := range []string{entityA, entityA, entityB, entityC} {
 		report(t, ts, tok, fmt.Sprintf(`{"triggerKey":"form_submitted","externalEntityId":%q}`, id))
 	}
@@ -84,22 +84,63 @@ func TestCancelMarksEventsCanceled(t *testing.T) {
 	}
 }
 
-func TestActivationsPerActiveAutomation(t *testing.T) {
+// Report Event starts the ACTIVE automations of the caller's site whose
+// trigger is the reported app's trigger key, one activation each; with
+// none it answers an empty list. Turning an automation off stops new
+// reports from starting it, and a cancel marks the event's activations
+// canceled.
+func TestActivationsOnlyForActiveMatchingAutomations(t *testing.T) {
 	sim, ts, tok := startDemo(t)
-	for _, status := range []string{"ACTIVE", "ACTIVE", "INACTIVE"} {
-		createAutomation(t, ts, tok, newAutomation("a", status))
+	reportIDs := func(tok, body string) []string {
+		t.Helper()
+		r := post(t, ts, reportPath, tok, body)
+		wantStatus(t, r, 200)
+		var resp struct{ ActivationIDs *[]string }
+		r.decode(t, &resp)
+		if resp.ActivationIDs == nil {
+			t.Fatalf("answer %s has no activationIds", r.raw)
+		}
+		return *resp.ActivationIDs
 	}
-	r := post(t, ts, reportPath, tok, `{"triggerKey":"form_submitted"}`)
-	var resp struct{ ActivationIDs []string }
-	r.decode(t, &resp)
-	if len(resp.ActivationIDs) != 2 || resp.ActivationIDs[0] == resp.ActivationIDs[1] {
-		t.Errorf("activationIds = %v, want two distinct (two ACTIVE automations)", resp.ActivationIDs)
+	ev := fmt.Sprintf(`{"triggerKey":"form_submitted","externalEntityId":%q}`, entityA)
+	if ids := reportIDs(tok, ev); len(ids) != 0 {
+		t.Fatalf("no automation: activationIds = %v, want []", ids)
+	}
+	active := createAutomation(t, ts, tok, newAutomation("on", "ACTIVE"))
+	second := createAutomation(t, ts, tok, newAutomation("on too", "ACTIVE"))
+	createAutomation(t, ts, tok, newAutomation("off", "INACTIVE"))
+	otherApps := newAutomation("another app's trigger", "ACTIVE")
+	otherApps["configuration"].(map[string]any)["trigger"] = map[string]any{"appId": otherApp, "triggerKey": wixsim.DemoTriggerKey}
+	createAutomation(t, ts, tok, otherApps)
+	ids := reportIDs(tok, ev)
+	if len(ids) != 2 || ids[0] == ids[1] {
+		t.Fatalf("activationIds = %v, want two distinct (two ACTIVE automations of this app's trigger)", ids)
+	}
+	var started []string
+	for _, a := range sim.Activations() {
+		started = append(started, a.AutomationID)
+	}
+	if strings.Join(started, ",") != active.ID+","+second.ID {
+		t.Fatalf("activations started automations %v, want %s and %s", started, active.ID, second.ID)
 	}
 	// Another site's automations start nothing here.
-	other := post(t, ts, reportPath, sim.IssueToken(otherApp, otherInstance, 0), `{"triggerKey":"order_paid"}`)
-	other.decode(t, &resp)
-	if len(resp.ActivationIDs) != 1 {
-		t.Errorf("activationIds without automations = %v, want one", resp.ActivationIDs)
+	if ids := reportIDs(sim.IssueToken(otherApp, otherInstance, 0), `{"triggerKey":"order_paid"}`); len(ids) != 0 {
+		t.Errorf("another site: activationIds = %v, want []", ids)
+	}
+	// Turned off, they start nothing new.
+	for _, a := range []automationOut{active, second} {
+		if err := sim.UpdateAutomationDirect(a.ID, func(a *wixsim.Automation) { a.Configuration.Status = "INACTIVE" }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ids := reportIDs(tok, fmt.Sprintf(`{"triggerKey":"form_submitted","externalEntityId":%q}`, entityB)); len(ids) != 0 {
+		t.Errorf("after turning them off: activationIds = %v, want []", ids)
+	}
+	wantStatus(t, post(t, ts, cancelPath, tok, cancelBody(wixsim.DemoTriggerKey, entityA)), 200)
+	for _, a := range sim.Activations() {
+		if !a.Canceled || a.ExternalEntityID != entityA {
+			t.Errorf("activation %+v: want it canceled with its event", a)
+		}
 	}
 }
 
@@ -114,7 +155,7 @@ func bulkReportBody(t *testing.T, events ...map[string]any) string {
 }
 
 func TestBulkReportPerItemFailure(t *testing.T) {
-	sim, ts, tok := startDemo(t)
+	sim, ts, tok := startListening(t)
 	sim.FailBulkReportItems(wixsim.DemoTriggerKey, entityB)
 	body := bulkReportBody(t,
 		map[string]any{"externalEntityId": entityA, "payload": map[string]any{"n": 1}},
@@ -146,7 +187,7 @@ func TestBulkReportPerItemFailure(t *testing.T) {
 }
 
 func TestBulkReportSharesIdempotencyWithReport(t *testing.T) {
-	sim, ts, tok := startDemo(t)
+	sim, ts, tok := startListening(t)
 	first := report(t, ts, tok, `{"triggerKey":"form_submitted","idempotency":{"key":"same"}}`)
 	out := postBulk[reportItemOut](t, ts, bulkReportPath, tok, bulkReportBody(t, map[string]any{"idempotency": map[string]any{"key": "same"}}), 1)
 	if got := out.Results[0].ActivationIDs; len(got) != 1 || got[0] != first[0] {
@@ -179,7 +220,7 @@ func TestBulkReportValidation(t *testing.T) {
 }
 
 func TestIdempotencyKeyExpiresAfterTTL(t *testing.T) {
-	sim, ts, tok := startDemo(t)
+	sim, ts, tok := startListening(t)
 	ev := `{"triggerKey":"form_submitted","idempotency":{"key":"short","ttlInMilliseconds":"1"}}`
 	first := report(t, ts, tok, ev)
 	time.Sleep(5 * time.Millisecond) // outlive the 1 ms TTL

@@ -45,7 +45,19 @@ const (
 // Options tune a Server. The zero value is a fast server with no rate limit
 // and 4-hour tokens.
 type Options struct {
-	TokenTTL            time.Duration // default 4h (expires_in 14400)
+	TokenTTL time.Duration // default 4h (expires_in 14400)
+	// AutomationsPrefixes are the roots the Automations v2 API is served
+	// under: PrefixV2 ("/v2", as Wix's SDK calls it) and
+	// PrefixAutomationsService ("/automations-service/v2", as Wix's HTML
+	// reference writes it). Empty serves both; any other path is a routing
+	// miss (404 text/plain), as a gateway that does not serve it answers.
+	AutomationsPrefixes []string
+	// Preinstalled seeds the demo site with automations that the demo app
+	// did not make, as Wix's Query returns them on a real site: preinstalled
+	// ones (one of them overridden on the site) and another installed app's
+	// (see SeedPreinstalled). Off by default, so that tests see only what
+	// they made; cmd/wixsim turns it on.
+	Preinstalled        bool
 	RateLimitPerMinute  int           // per app instance; 0 = no limit. Over the limit -> 429 in Wix error format.
 	RateLimitRetryAfter bool          // when true, 429s from the rate limiter carry a Retry-After header (seconds, integer, >=1)
 	Latency             time.Duration // added to every call, the token endpoint included
@@ -68,7 +80,9 @@ type Server struct {
 	events        []*Event
 	idempotency   map[idempotencyKey]idempotencyEntry
 	automations   automationStore
+	activations   []*Activation
 	limiter       rateLimiter
+	prefixes      []string
 
 	conns connStats
 }
@@ -99,9 +113,13 @@ func New(opts Options) *Server {
 		idempotency:  map[idempotencyKey]idempotencyEntry{},
 		limiter:      newRateLimiter(opts.RateLimitPerMinute, opts.RateLimitRetryAfter),
 		conns:        connStats{open: map[net.Conn]bool{}},
+		prefixes:     automationsPrefixes(opts.AutomationsPrefixes),
 	}
 	s.AddApp(DemoAppID, DemoAppSecret, DemoInstanceID)
 	s.OwnTriggerKey(DemoAppID, DemoTriggerKey)
+	if opts.Preinstalled {
+		s.SeedPreinstalled(DemoInstanceID)
+	}
 	return s
 }
 
@@ -180,8 +198,19 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, body []byte) {
 		if s.routeAutomations(w, r, body) {
 			return
 		}
-		writeAppError(w, http.StatusNotFound, "NOT_FOUND", "no API at "+r.URL.Path)
+		writeNotServed(w)
 	}
+}
+
+// writeNotServed answers a path the simulator does not serve as a gateway
+// or a web server does: 404 in plain text, without Wix's JSON error body.
+// Wix's own 404 (a missing automation, an unknown trigger key) carries
+// that body; a client must tell the two apart, since only Wix's says that
+// the thing asked about does not exist.
+func writeNotServed(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = w.Write([]byte("404 page not found\n")) // the client may have gone; nobody to tell
 }
 
 // caller is the identity a token stands for.

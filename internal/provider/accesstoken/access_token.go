@@ -98,14 +98,20 @@ func (e *accessTokenEphemeralResource) noClient() (summary, detail string) {
 		"and the provider has none.\n\n" + base.ConfigureCredentials
 }
 
-// tokenAdvice says what to do when the token request failed: an answer
-// Wix would not give on a retry is a credentials problem; anything else
-// (no answer in time, no connection, Wix busy) passes with time.
+// tokenAdvice says what to do when the token request failed: credentials
+// Wix refused, or another answer Wix would not change on a retry, point at
+// the credentials; a path the host does not serve at base_url; anything
+// else (no answer in time, no connection, Wix busy) passes with time.
 func tokenAdvice(err error) string {
 	var apiErr *wix.APIError
-	if errors.As(err, &apiErr) && !apiErr.Retryable() {
+	var miss *wix.RoutingMissError
+	switch {
+	case wix.IsRejectedCredentials(err), errors.As(err, &apiErr) && !apiErr.Retryable():
 		return "Check app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, WIX_INSTANCE_ID), and that the app is " +
 			"installed on that instance."
+	case errors.As(err, &miss):
+		return "The token endpoint is <base_url>/oauth2/token: check base_url (WIX_BASE_URL), which is " +
+			wix.DefaultBaseURL + " for Wix, and any proxy in between."
 	}
 	return "Wix's OAuth endpoint could not be reached, did not answer in time, or asked to try again later. " +
 		"Run Terraform again later; when the error persists, check the network path to Wix and base_url."

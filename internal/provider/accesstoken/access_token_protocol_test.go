@@ -116,3 +116,31 @@ func TestEphemeral_AccessToken_noCredentials(t *testing.T) {
 		})
 	}
 }
+
+// A token request Wix refuses shows Wix's OAuth error and its description
+// and says to check the credentials; a token path the host does not serve
+// (a wrong base_url) says to check base_url.
+func TestEphemeral_AccessToken_tokenErrors(t *testing.T) {
+	acctest.Parallel(t)
+	for name, tc := range map[string]struct {
+		extra   map[string]string
+		phrases []string
+	}{
+		"wrong secret": {map[string]string{"app_secret": "not-the-secret"},
+			[]string{"Could not get a Wix access token", "invalid_client", "invalid client_id or client_secret", "Check app_id, app_secret and instance_id"}},
+		"not installed": {map[string]string{"instance_id": "0c0c0c0c-0000-4000-8000-000000000000"},
+			[]string{"invalid_grant", "is not installed on instance", "Check app_id, app_secret and instance_id"}},
+		"wrong base_url": {map[string]string{"base_url": "/wix"},
+			[]string{"HTTP 404 Not Found for POST /wix/oauth2/token", "not Wix's JSON error body", "check base_url (WIX_BASE_URL)"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := acctest.NewProtocol(t)
+			if tc.extra["base_url"] != "" {
+				tc.extra["base_url"] = p.Env.Server.URL + tc.extra["base_url"]
+			}
+			p.ConfigureApp(acctest.StringValues(tc.extra))
+			_, _, diags := p.OpenAccessToken()
+			acctest.ExpectDiag(t, diags, tc.phrases...)
+		})
+	}
+}

@@ -2,6 +2,7 @@ package acctest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -251,5 +252,59 @@ func (e *Env) CapQueryPages(limit int) {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
 		return nil, nil
+	})
+}
+
+// SeedListener makes sure an ACTIVE automation listens to the test trigger
+// key, so that a reported event starts a flow and Wix answers activation
+// ids: with none, Wix starts nothing and answers none. In the simulator it
+// is stored behind the API (no recorded call); against the real API it is
+// created and deleted when the test ends.
+func (e *Env) SeedListener() {
+	e.t.Helper()
+	if e.Sim != nil {
+		e.SeedAutomations(1, func(_ int, a *wixsim.Automation) { a.Name = "listener" })
+		return
+	}
+	client := e.Client()
+	action := RootActionID
+	created, err := client.CreateAutomation(e.t.Context(), wix.Automation{
+		Name: UniqueKey("tf-acc listener"), Origin: "APPLICATION", ApplicationInfo: &wix.ApplicationInfo{AppID: e.TriggerAppID()},
+		Configuration: wix.AutomationConfiguration{
+			Status: "ACTIVE", Trigger: wix.Trigger{AppID: e.TriggerAppID(), TriggerKey: e.TriggerKey}, RootActionIDs: []string{action},
+			Actions: json.RawMessage(`{"` + action + `":{"delayInfo":{"offsetExpression":"1","offsetTimeUnit":"HOURS"}}}`),
+		},
+	})
+	if err != nil {
+		e.t.Fatalf("creating an automation that listens to %s: %v", e.TriggerKey, err)
+	}
+	e.t.Cleanup(func() { _ = client.DeleteAutomation(context.Background(), created.ID) })
+}
+
+// RewriteQueryPages passes every Query Automations answer the provider
+// gets through rewrite, which changes the decoded page in place: a Wix
+// whose pages repeat or garble automations.
+func (e *Env) RewriteQueryPages(rewrite func(page map[string]any)) {
+	e.Hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
+		if !strings.HasSuffix(r.URL.Path, "/automations/query") {
+			return nil, nil
+		}
+		res, err := base.RoundTrip(r)
+		if err != nil || res.StatusCode != http.StatusOK {
+			return res, err
+		}
+		var page map[string]any
+		dec := json.NewDecoder(res.Body)
+		dec.UseNumber() // numbers go back as Wix wrote them
+		err = dec.Decode(&page)
+		res.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		rewrite(page)
+		body, err := json.Marshal(page)
+		res.Body, res.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		res.Header.Del("Content-Length")
+		return res, err
 	})
 }

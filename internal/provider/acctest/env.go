@@ -19,6 +19,7 @@ package acctest
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -110,16 +111,33 @@ type Env struct {
 	// TriggerKey is the trigger key the tests report and cancel events of.
 	TriggerKey string
 	overrides  []func(*wix.Config)
+	// transport is what the hooks so far wrapped (see WrapTransport).
+	transport http.RoundTripper
 }
 
 func NewEnv(t *testing.T) *Env {
+	t.Helper()
+	return newEnv(t, wixsim.Options{})
+}
+
+// NewSimEnvWith is NewSimEnv with a simulator built with opts (one that
+// serves Automations v2 under one root only, or seeds preinstalled
+// automations).
+func NewSimEnvWith(t *testing.T, opts wixsim.Options) *Env {
+	t.Helper()
+	env := newEnv(t, opts)
+	env.NeedsSimulator()
+	return env
+}
+
+func newEnv(t *testing.T, opts wixsim.Options) *Env {
 	t.Helper()
 	env := &Env{t: t}
 	if realAPI() {
 		env.TriggerKey = os.Getenv(EnvTestTriggerKey)
 		return env
 	}
-	env.Sim = wixsim.New(wixsim.Options{})
+	env.Sim = wixsim.New(opts)
 	env.Server = httptest.NewUnstartedServer(env.Sim)
 	env.Server.Config.ConnState = env.Sim.ConnStateHook()
 	env.Server.Start()

@@ -21,9 +21,15 @@ func (e *Env) Hook(before func(r *http.Request, base http.RoundTripper) (*http.R
 }
 
 // WrapTransport gives every client the provider builds a transport that
-// wrap makes around one shared default transport.
+// wrap makes around the env's transport so far (at first one shared
+// default transport), so that hooks compose: the last one wrapped sees a
+// call first.
 func (e *Env) WrapTransport(wrap func(base http.RoundTripper) http.RoundTripper) {
-	transport := wrap(http.DefaultTransport.(*http.Transport).Clone())
+	if e.transport == nil {
+		e.transport = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	transport := wrap(e.transport)
+	e.transport = transport
 	e.overrides = append(e.overrides, func(c *wix.Config) {
 		c.HTTPClient = &http.Client{Transport: transport}
 	})

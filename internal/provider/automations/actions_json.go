@@ -158,6 +158,66 @@ func keepEquivalentActions() planmodifier.String {
 	}
 }
 
+// withOverrideOutputSchemas is the configured actions with, for each
+// app-defined action that sets no overrideOutputSchema, the one Wix holds
+// for the action of the same id. Wix keeps an action's output schema
+// override in appDefinedInfo.overrideOutputSchema (set by the app or in
+// the dashboard, and answered only when asked for); an update sends the
+// actions whole, so without this it would erase it. The configured JSON
+// is sent as written when there is nothing to carry.
+func withOverrideOutputSchemas(configured, current json.RawMessage) json.RawMessage {
+	held := overrideOutputSchemas(current)
+	if len(held) == 0 {
+		return configured
+	}
+	v, err := automationjson.Decode(string(configured))
+	actions, ok := v.(map[string]any)
+	if err != nil || !ok {
+		return configured
+	}
+	carried := false
+	for id, schema := range held {
+		info := appDefinedInfo(actions[id])
+		if _, set := info["overrideOutputSchema"]; info == nil || set {
+			continue
+		}
+		info["overrideOutputSchema"] = schema
+		carried = true
+	}
+	if !carried {
+		return configured
+	}
+	out, err := encodeJSON(actions)
+	if err != nil {
+		return configured
+	}
+	return json.RawMessage(out)
+}
+
+// overrideOutputSchemas are the overrideOutputSchema of each app-defined
+// action of an actions map, by action id.
+func overrideOutputSchemas(actions json.RawMessage) map[string]any {
+	v, err := automationjson.Decode(string(actions))
+	all, ok := v.(map[string]any)
+	if err != nil || !ok {
+		return nil
+	}
+	held := map[string]any{}
+	for id, action := range all {
+		if schema, ok := appDefinedInfo(action)["overrideOutputSchema"]; ok {
+			held[id] = schema
+		}
+	}
+	return held
+}
+
+// appDefinedInfo is an action's appDefinedInfo object, or nil.
+func appDefinedInfo(action any) map[string]any {
+	a, _ := action.(map[string]any)
+	info, _ := a["appDefinedInfo"].(map[string]any)
+	return info
+}
+
 // normalizeJSON writes doc compactly with sorted keys and exact numbers,
 // which is how the provider stores JSON it did not get from the
 // configuration (after an import or a change made elsewhere).
@@ -166,6 +226,12 @@ func normalizeJSON(doc []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return encodeJSON(v)
+}
+
+// encodeJSON writes v compactly with sorted keys, numbers as decoded
+// (json.Number), and no HTML escaping.
+func encodeJSON(v any) (string, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -82,16 +82,20 @@ func (l *automationListResource) List(ctx context.Context, req list.ListRequest,
 	}
 }
 
-// stream pushes the automations page by page, stopping at Terraform's limit
-// or when Terraform wants no more, so that no page is read in vain.
+// stream pushes each automation once. Identities alone are pushed page by
+// page, stopping at Terraform's limit or when Terraform wants no more, so
+// that no page is read in vain; an automation a later page repeats was
+// pushed already and is left out. With include_resource, the attributes
+// must be the newest Wix holds, which only the last page can tell when
+// pages repeat an automation: every page is read first.
 func (l *automationListResource) stream(ctx context.Context, call *base.Call, req list.ListRequest, filter automationFilterModel, push func(list.ListResult) bool) {
 	pageSize := wix.MaxQueryLimit
-	if req.Limit > 0 && req.Limit < int64(pageSize) {
+	if req.Limit > 0 && req.Limit < int64(pageSize) && !req.IncludeResource {
 		pageSize = int(req.Limit)
 	}
 	sent := int64(0)
-	err := call.Client.EachAutomationPage(ctx, filter.query(pageSize), func(page *wix.AutomationsPage) bool {
-		for _, a := range page.Automations {
+	pushAll := func(automations []wix.Automation) bool {
+		for _, a := range automations {
 			if !push(automationListResult(ctx, req, a)) {
 				return false
 			}
@@ -100,7 +104,18 @@ func (l *automationListResource) stream(ctx context.Context, call *base.Call, re
 			}
 		}
 		return true
-	})
+	}
+	var err error
+	if req.IncludeResource {
+		var all []wix.Automation
+		if all, err = call.Client.QueryAllAutomations(ctx, filter.query(pageSize)); err == nil {
+			pushAll(all)
+		}
+	} else {
+		err = call.Client.EachAutomationPage(ctx, filter.query(pageSize), func(page *wix.AutomationsPage) bool {
+			return pushAll(page.Automations)
+		})
+	}
 	if err != nil {
 		var diags diag.Diagnostics
 		call.Fail(&diags, filter.subject(), err)

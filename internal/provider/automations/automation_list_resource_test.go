@@ -106,6 +106,7 @@ func TestAutomationListFilters(t *testing.T) {
 		{map[string]string{"trigger_key": "order_paid"}, func(a wixsim.Automation) bool { return a.Configuration.Trigger.TriggerKey == "order_paid" }},
 		{map[string]string{"trigger_app_id": acctest.OtherAppID}, func(a wixsim.Automation) bool { return a.Configuration.Trigger.AppID == acctest.OtherAppID }},
 		{map[string]string{"status": "INACTIVE"}, func(a wixsim.Automation) bool { return a.Configuration.Status == "INACTIVE" }},
+		{map[string]string{"origin": "APPLICATION"}, func(a wixsim.Automation) bool { return a.Origin == "APPLICATION" }},
 		{map[string]string{"trigger_key": "booking_created", "status": "ACTIVE", "trigger_app_id": wixsim.DemoAppID}, func(a wixsim.Automation) bool {
 			return a.Configuration.Trigger.TriggerKey == "booking_created" && a.Configuration.Status == "ACTIVE" && a.Configuration.Trigger.AppID == wixsim.DemoAppID
 		}},

@@ -120,8 +120,12 @@ func description(a *wix.Automation) string {
 
 // forUpdate is the automation to PATCH: Wix's current one with the
 // configured fields replaced and everything the resource does not manage
-// (settings, trigger filters, extended fields) sent back as Wix has it.
-// The read-only fields are left out; revision is the one last read.
+// (settings, origin, archived, trigger filters, the trigger's
+// overrideSchema, extended fields) sent back as Wix has it. Each
+// app-defined action keeps the overrideOutputSchema Wix holds for it
+// unless the configuration sets one: the update sends the actions whole,
+// and would erase it. The read-only fields are left out; revision is the
+// one last read.
 func forUpdate(current *wix.Automation, want wix.Automation, revision string) wix.Automation {
 	a := *current.Clone()
 	a.Revision = revision
@@ -138,6 +142,6 @@ func forUpdate(current *wix.Automation, want wix.Automation, revision string) wi
 	c.Status = want.Configuration.Status
 	c.Trigger.AppID, c.Trigger.TriggerKey = want.Configuration.Trigger.AppID, want.Configuration.Trigger.TriggerKey
 	c.RootActionIDs = want.Configuration.RootActionIDs
-	c.Actions = want.Configuration.Actions
+	c.Actions = withOverrideOutputSchemas(want.Configuration.Actions, current.Configuration.Actions)
 	return a
 }

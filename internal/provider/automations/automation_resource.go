@@ -137,13 +137,18 @@ func rootActionIDsAttribute() schema.ListAttribute {
 }
 
 // ValidateConfig checks what no single attribute can: every root action id
-// is a key of actions. It makes no API call.
+// is a key of actions. It warns of more than one root action, which Wix
+// says it does not take for now. It makes no API call.
 func (r *automationResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var roots types.List
 	var actions actionsJSONValue
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("root_action_ids"), &roots)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("actions"), &actions)...)
-	if resp.Diagnostics.HasError() || roots.IsNull() || roots.IsUnknown() || actions.IsNull() || actions.IsUnknown() {
+	if resp.Diagnostics.HasError() || roots.IsNull() || roots.IsUnknown() {
+		return
+	}
+	warnOfRootActions(len(roots.Elements()), &resp.Diagnostics)
+	if actions.IsNull() || actions.IsUnknown() {
 		return
 	}
 	keys, problem := actionKeys(actions.ValueString())
@@ -159,6 +164,25 @@ func (r *automationResource) ValidateConfig(ctx context.Context, req resource.Va
 			fmt.Sprintf("root_action_ids[%d] is %q, which is not a key of actions: every root action id must name an "+
 				"action in the actions JSON. Add an action with that id to actions, or fix the id.", i, id.ValueString()))
 	}
+}
+
+// maxRootActionsNow is what Wix takes today: "You can currently only
+// specify 1 root action" (Automations V2 introduction). The SDK's types
+// allow 20, and "currently" says it may change, so more is a warning, not
+// an error.
+const maxRootActionsNow = 1
+
+// warnOfRootActions warns when the configuration names more root actions
+// than Wix takes for now.
+func warnOfRootActions(n int, diags *diag.Diagnostics) {
+	if n <= maxRootActionsNow {
+		return
+	}
+	diags.AddAttributeWarning(path.Root("root_action_ids"), "Wix currently takes one root action",
+		fmt.Sprintf("root_action_ids names %d actions, and Wix's Automations API says \"You can currently only specify 1 "+
+			"root action\", so Wix will likely refuse this automation when it is created or updated. Start the flow with one "+
+			"root action and chain the others after it (appDefinedInfo.postActionIds, or a condition's truePostActionIds "+
+			"and falsePostActionIds).", n))
 }
 
 // ModifyPlan adds the credentials check, and marks revision as changing

@@ -51,9 +51,10 @@ func (d *automationsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			"or retired with one. Needs the app permission " + base.SetUpAutomations + ".",
 		Attributes: map[string]schema.Attribute{
 			"automations": schema.ListNestedAttribute{
-				MarkdownDescription: "The automations that match, in Wix's order (oldest first).",
-				Computed:            true,
-				NestedObject:        schema.NestedAttributeObject{Attributes: automationItemAttributes()},
+				MarkdownDescription: "The automations that match, in Wix's order (oldest first), each once: when Wix's pages " +
+					"repeat an automation (the site changed while they were read), the newest revision is listed where it first appeared.",
+				Computed:     true,
+				NestedObject: schema.NestedAttributeObject{Attributes: automationItemAttributes()},
 			},
 		},
 	}
@@ -86,7 +87,12 @@ func automationItemAttributes() map[string]schema.Attribute {
 		},
 		"actions": str("Wix's `configuration.actions` map as JSON, with keys sorted and no spacing; " +
 			"`wix_automation`'s `actions` accepts it as is."),
-		"origin":   str("Where the automation came from: `USER`, `APPLICATION`, `PREINSTALLED` or `RECIPE`."),
+		"origin": str("Where the automation came from: `USER`, `APPLICATION`, `PREINSTALLED` or `RECIPE`. Do not adopt " +
+			"a `PREINSTALLED` one with `wix_automation`: Wix may give it a new id when it is updated on the site."),
+		"archived": schema.BoolAttribute{
+			MarkdownDescription: "Whether Wix has archived the automation (`false` when Wix does not say).",
+			Computed:            true,
+		},
 		"revision": str("Wix's revision of the automation."),
 	}
 }

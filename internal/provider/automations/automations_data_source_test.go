@@ -117,6 +117,7 @@ func TestAccAutomationsDataSourceReadsEveryAutomationInOneCall(t *testing.T) {
 				"root_action_ids": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(first.Configuration.RootActionIDs[0])}),
 				"actions":         knownvalue.StringExact(canonicalJSON(t, first.Configuration.Actions)),
 				"origin":          knownvalue.StringExact("USER"),
+				"archived":        knownvalue.Bool(false),
 				"revision":        knownvalue.StringExact("1"),
 			})),
 		},
@@ -161,7 +162,8 @@ func canonicalJSON(t *testing.T, v any) string {
 }
 
 // seedVaried stores 12 automations: trigger keys by i%3, INACTIVE when i is
-// odd, and the other app's trigger when i%4 == 0.
+// odd, the other app's trigger when i%4 == 0, and made by the demo app
+// (origin APPLICATION) rather than in the dashboard (USER) when i%5 == 2.
 func seedVaried(e *acctest.Env) []wixsim.Automation {
 	keys := []string{wixsim.DemoTriggerKey, "order_paid", "booking_created"}
 	return e.SeedAutomations(12, func(i int, a *wixsim.Automation) {
@@ -171,6 +173,9 @@ func seedVaried(e *acctest.Env) []wixsim.Automation {
 		}
 		if i%4 == 0 {
 			a.Configuration.Trigger.AppID = acctest.OtherAppID
+		}
+		if i%5 == 2 {
+			a.Origin, a.ApplicationInfo = "APPLICATION", map[string]any{"appId": wixsim.DemoAppID}
 		}
 	})
 }
@@ -211,6 +216,8 @@ func TestAccAutomationsDataSourceFilters(t *testing.T) {
 			fmt.Sprintf(`{"configuration.trigger.appId":%q}`, acctest.OtherAppID)},
 		{"status", []string{`status = "INACTIVE"`}, status("INACTIVE"),
 			`{"configuration.status":"INACTIVE"}`},
+		{"origin", []string{`origin = "APPLICATION"`}, func(a wixsim.Automation) bool { return a.Origin == "APPLICATION" },
+			`{"origin":"APPLICATION"}`},
 		{"all three", []string{`trigger_key = "form_submitted"`, fmt.Sprintf("trigger_app_id = %q", wixsim.DemoAppID), `status = "ACTIVE"`},
 			func(a wixsim.Automation) bool {
 				return key(wixsim.DemoTriggerKey)(a) && app(wixsim.DemoAppID)(a) && status("ACTIVE")(a)
@@ -300,20 +307,34 @@ func TestAccAutomationsDataSourceShowsWixErrors(t *testing.T) {
 	}})
 }
 
-// TestAccAutomationsDataSourceRetirementExample reads the automations of a
-// trigger key into the map the documented retirement example gives
-// wix_automation's for_each, and checks each instance's arguments. The map
-// is checked as an output: terraform-plugin-testing's state shim refuses
-// for_each resources, so no stand-in resource can hold it.
+// TestAccAutomationsDataSourceRetirementExample reads the automations the
+// documented retirement example filters (a trigger key of the app, made by
+// an app: origin APPLICATION) into the map it gives wix_automation's
+// for_each, and checks each instance's arguments, on a site that also
+// holds preinstalled automations (one of them on that trigger key),
+// another app's, and automations made in the dashboard. The map is checked
+// as an output: terraform-plugin-testing's state shim refuses for_each
+// resources, so no stand-in resource can hold it.
 func TestAccAutomationsDataSourceRetirementExample(t *testing.T) {
 	acctest.Parallel(t)
-	env := acctest.NewSimEnv(t)
-	all := seedVaried(env)
-	retired := matching(all, func(a wixsim.Automation) bool { return a.Configuration.Trigger.TriggerKey == "order_paid" })
-	if len(retired) == 0 {
-		t.Fatal("the seed has no automation of order_paid: the example proves nothing")
+	env := acctest.NewSimEnvWith(t, wixsim.Options{Preinstalled: true})
+	seedVaried(env)
+	env.SeedAutomations(2, func(i int, a *wixsim.Automation) {
+		a.Name, a.Origin, a.ApplicationInfo = fmt.Sprintf("made by the app %d", i), "APPLICATION", map[string]any{"appId": wixsim.DemoAppID}
+	})
+	all := env.Sim.Automations()
+	retired := matching(all, func(a wixsim.Automation) bool {
+		t := a.Configuration.Trigger
+		return t.TriggerKey == wixsim.DemoTriggerKey && t.AppID == wixsim.DemoAppID && a.Origin == "APPLICATION"
+	})
+	preinstalled := matching(all, func(a wixsim.Automation) bool {
+		return a.Configuration.Trigger.TriggerKey == wixsim.DemoTriggerKey && a.Origin == "PREINSTALLED"
+	})
+	if len(retired) == 0 || len(preinstalled) == 0 {
+		t.Fatal("the seed has no automation to retire, or no preinstalled one to leave alone: the example proves nothing")
 	}
-	config := automationsConfig(env, `trigger_key = "order_paid"`) + `
+	config := automationsConfig(env, `trigger_key = "form_submitted"`, `origin = "APPLICATION"`,
+		fmt.Sprintf("trigger_app_id = %q", wixsim.DemoAppID)) + `
 locals {
   # What for_each of wix_automation.retired would get.
   retired = {
@@ -336,7 +357,7 @@ output "retired" {
 		want[a.ID] = knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"name":            knownvalue.StringExact(a.Name),
 			"status":          knownvalue.StringExact("INACTIVE"),
-			"trigger":         knownvalue.ObjectExact(map[string]knownvalue.Check{"app_id": knownvalue.StringExact(a.Configuration.Trigger.AppID), "trigger_key": knownvalue.StringExact("order_paid")}),
+			"trigger":         knownvalue.ObjectExact(map[string]knownvalue.Check{"app_id": knownvalue.StringExact(a.Configuration.Trigger.AppID), "trigger_key": knownvalue.StringExact(wixsim.DemoTriggerKey)}),
 			"root_action_ids": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(a.Configuration.RootActionIDs[0])}),
 			"actions":         knownvalue.StringExact(canonicalJSON(t, a.Configuration.Actions)),
 		})

@@ -3,6 +3,7 @@ package automations
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -44,10 +45,18 @@ type automationFilterModel struct {
 	TriggerKey   types.String `tfsdk:"trigger_key"`
 	TriggerAppID types.String `tfsdk:"trigger_app_id"`
 	Status       types.String `tfsdk:"status"`
+	Origin       types.String `tfsdk:"origin"`
 }
 
+// Wix's origins of an automation (Automations v2 Origin enum, without
+// UNKNOWN_ORIGIN). Query returns every one of them: automations users
+// made in the dashboard (USER), those of every installed app
+// (APPLICATION), preinstalled ones and their site overrides
+// (PREINSTALLED), and those made from a recipe (RECIPE).
+var origins = []string{"APPLICATION", "USER", "PREINSTALLED", "RECIPE"}
+
 // automationFilter is one optional filter of the data source and the list
-// resource, which declare the same three from this one list.
+// resource, which declare the same ones from this one list.
 type automationFilter struct {
 	name, description string
 	validators        []validator.String
@@ -61,6 +70,10 @@ func automationFilters() []automationFilter {
 			[]validator.String{base.GUID()}},
 		{"status", "Only automations in this status: `ACTIVE` or `INACTIVE`.",
 			[]validator.String{stringvalidator.OneOf(statusActive, statusInactive)}},
+		{"origin", "Only automations of this origin: `APPLICATION` (made by an app, this provider's included), `USER` " +
+			"(made in Wix's dashboard), `PREINSTALLED` (shipped with an installed app, or a site's override of one) or " +
+			"`RECIPE`. Wix's Query returns all of them, for every app installed on the site.",
+			[]validator.String{stringvalidator.OneOf(origins...)}},
 	}
 }
 
@@ -76,6 +89,7 @@ func (f automationFilterModel) query(limit int) wix.AutomationQuery {
 	add("configuration.trigger.triggerKey", f.TriggerKey)
 	add("configuration.trigger.appId", f.TriggerAppID)
 	add("configuration.status", f.Status)
+	add("origin", f.Origin)
 	q := wix.AutomationQuery{Limit: limit}
 	switch len(conditions) {
 	case 0:
@@ -104,6 +118,9 @@ func (f automationFilterModel) subject() string {
 	if !f.Status.IsNull() {
 		parts = append(parts, "status "+f.Status.ValueString())
 	}
+	if !f.Origin.IsNull() {
+		parts = append(parts, "origin "+f.Origin.ValueString())
+	}
 	if len(parts) == 0 {
 		return "the site's automations"
 	}
@@ -126,6 +143,15 @@ func (f automationFilterModel) addProblems(diags *diag.Diagnostics) {
 	check("trigger_key", f.TriggerKey, base.CheckTriggerKey)
 	check("trigger_app_id", f.TriggerAppID, base.CheckGUID)
 	check("status", f.Status, checkStatusFilter)
+	check("origin", f.Origin, checkOriginFilter)
+}
+
+// checkOriginFilter says what is wrong with an origin filter, or returns "".
+func checkOriginFilter(origin string) string {
+	if slices.Contains(origins, origin) {
+		return ""
+	}
+	return "is not an origin: Wix's origins are " + base.JoinWords(origins)
 }
 
 // checkStatusFilter says what is wrong with a status filter, or returns "".
@@ -147,6 +173,7 @@ type automationItemModel struct {
 	RootActionIDs []string               `tfsdk:"root_action_ids"`
 	Actions       types.String           `tfsdk:"actions"`
 	Origin        types.String           `tfsdk:"origin"`
+	Archived      types.Bool             `tfsdk:"archived"`
 	Revision      types.String           `tfsdk:"revision"`
 }
 
@@ -170,6 +197,7 @@ func automationItem(a wix.Automation) (automationItemModel, error) {
 		RootActionIDs: roots,
 		Actions:       types.StringValue(actions),
 		Origin:        types.StringValue(a.Origin),
+		Archived:      types.BoolValue(a.Archived != nil && *a.Archived),
 		Revision:      types.StringValue(a.Revision),
 	}, nil
 }

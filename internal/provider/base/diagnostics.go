@@ -80,7 +80,10 @@ func (k *Kind) explain(op Op, p Phrases, timeout time.Duration, err error) (summ
 	case errors.Is(err, context.Canceled):
 		return "Interrupted while " + p.Doing, k.closed("Terraform was interrupted (Ctrl-C) before Wix answered. " +
 			"Whether Wix acted on the call is not known" + op.retried())
-	case isAPI && apiErr.StatusCode == http.StatusUnauthorized:
+	case wix.IsRejectedCredentials(err):
+		// A 401, or the token endpoint's OAuth error invalid_client,
+		// invalid_grant or unauthorized_client (Create Access Token
+		// answers failures in OAuth form, shown in err).
 		return "Wix rejected the credentials", RejectedCredentialsAdvice
 	case isAPI && apiErr.StatusCode == http.StatusForbidden:
 		return "Wix denied the " + p.Act, k.denied()

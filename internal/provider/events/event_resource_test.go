@@ -31,6 +31,7 @@ var randomKeyPattern = regexp.MustCompile(`^tf-[0-9a-f]{32}$`)
 func TestAccAutomationEvent_lifecycle(t *testing.T) {
 	acctest.Parallel(t)
 	env := acctest.NewEnv(t)
+	env.SeedListener() // Wix answers activation ids only for the ACTIVE automations an event starts
 	id := acctest.EntityIDs(1)[0]
 	config := env.ProviderBlock(acctest.BatchingOff) + acctest.OneEvent(env.TriggerKey, id, `payload = { order_id = "A-17", amount = 42 }`)
 	checks := append(env.EventStateChecks(id),
@@ -138,6 +139,7 @@ func TestAccAutomationEvent_retryAfterResetReportsOnce(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := acctest.NewSimEnv(t)
+			env.SeedListener() // Wix answers activation ids only for the ACTIVE automations an event starts
 			ids := acctest.EntityIDs(tc.n)
 			env.Sim.InjectFault(wixsim.Fault{Path: tc.path, DropAfterServe: true})
 			var checks []statecheck.StateCheck
@@ -165,6 +167,7 @@ func TestAccAutomationEvent_retryAfterResetReportsOnce(t *testing.T) {
 func TestAccAutomationEvent_idempotencyKeySet(t *testing.T) {
 	acctest.Parallel(t)
 	env := acctest.NewEnv(t)
+	env.SeedListener() // Wix answers activation ids only for the ACTIVE automations an event starts
 	id := acctest.EntityIDs(1)[0]
 	key := acctest.UniqueKey("order-17-created")
 	config := env.ProviderBlock() + acctest.OneEvent(env.TriggerKey, id, fmt.Sprintf("idempotency_key = %q", key))
@@ -268,6 +271,7 @@ func TestAccAutomationEvent_replacementKeepingKeyFails(t *testing.T) {
 func TestAccAutomationEvent_bulkPerItemFailure(t *testing.T) {
 	acctest.Parallel(t)
 	env := acctest.NewSimEnv(t)
+	env.SeedListener() // Wix answers activation ids only for the ACTIVE automations an event starts
 	ids := acctest.EntityIDs(5)
 	const bad = 3
 	env.Sim.FailBulkReportItems(env.TriggerKey, ids[bad])
@@ -456,6 +460,7 @@ func TestAccAutomationEvent_importCLI(t *testing.T) {
 func TestAccAutomationEvent_forEach200(t *testing.T) {
 	acctest.Parallel(t)
 	env := acctest.NewSimEnv(t)
+	env.SeedListener() // Wix answers activation ids only for the ACTIVE automations an event starts
 	ids := acctest.EntityIDs(200)
 	maxCalls := len(ids) / 4
 	config := env.ProviderBlock() + acctest.ForEachEvents(env.TriggerKey, ids)

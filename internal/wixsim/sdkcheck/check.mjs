@@ -142,6 +142,23 @@ async function automationsFlow() {
     });
     checkAutomation(a, { revision: '2', name: spec.name, status: 'INACTIVE' });
   });
+  await step('override schemas only with fields: [OVERRIDE_SCHEMA]', async () => {
+    const withSchema = newAutomation('sdkcheck override schema');
+    withSchema.configuration.trigger.overrideSchema = { type: 'object', title: 'trigger' };
+    const made = await client.automations.createAutomation(withSchema, { fields: ['OVERRIDE_SCHEMA'] });
+    check(made.configuration.trigger.overrideSchema?.title === 'trigger', 'create with fields answers the trigger override schema', made.configuration.trigger);
+    const plain = await client.automations.getAutomation(made._id);
+    check(plain.configuration.trigger.overrideSchema === undefined, 'get without fields leaves it out', plain.configuration.trigger);
+    const asked = await client.automations.getAutomation(made._id, { fields: ['OVERRIDE_SCHEMA'] });
+    check(asked.configuration.trigger.overrideSchema?.title === 'trigger', 'get with fields answers it', asked.configuration.trigger);
+    await client.automations.deleteAutomation(made._id);
+  });
+  await step('a second root action is refused', async () => {
+    const two = newAutomation('sdkcheck two roots');
+    two.configuration.rootActionIds = Object.keys(two.configuration.actions);
+    const err = await rejects(() => client.automations.createAutomation(two));
+    check(err?.details?.validationError?.fieldViolations?.some((v) => v.field.endsWith('rootActionIds')), 'the SDK reads the violation', err?.details);
+  });
   await step('updateAutomation with a stale revision is refused', async () => {
     const err = await rejects(() => client.automations.updateAutomation(got._id, { revision: '1', name: 'stale' }));
     check(err?.details?.applicationError?.code === 'REVISION_MISMATCH', 'the SDK reads applicationError.code', err?.details);
@@ -197,7 +214,14 @@ async function deleteFlow(ids) {
 }
 
 async function eventsFlow() {
-  const [e1, e2, e3] = [guid(), guid(), guid()];
+  const [e0, e1, e2, e3] = [guid(), guid(), guid(), guid()];
+  await step('reportEvent with no active automation starts nothing', async () => {
+    const out = await client.activations.reportEvent(triggerKey, { externalEntityId: e0 });
+    check((out.activationIds ?? []).length === 0, 'no activationIds', out);
+    await client.activations.cancelEvent(triggerKey, e0);
+  });
+  const listener = await step('createAutomation (ACTIVE, so that reports start it)', async () =>
+    (await client.automations.createAutomation(newAutomation('sdkcheck listener')))._id);
   const options = {
     payload: { order_id: 'A-17', amount: 42, vip: true, items: [{ sku: 'X1', qty: 2 }] },
     externalEntityId: e1,
@@ -237,6 +261,7 @@ async function eventsFlow() {
     check(out.results?.length === 2 && out.results.every((r) => r.itemMetadata?.success && isGUID(r.externalEntityId)), 'every item canceled', out);
     check(out.bulkActionMetadata?.totalSuccesses === 2, 'bulkActionMetadata counts', out.bulkActionMetadata);
   });
+  await step('deleteAutomation (the listener)', () => client.automations.deleteAutomation(listener));
 }
 
 const id = await automationsFlow();

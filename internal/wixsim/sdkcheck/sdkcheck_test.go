@@ -47,20 +47,25 @@ func TestJSSDKAgainstSimulator(t *testing.T) {
 
 // checkSimulatorState asserts what the script's calls must have left: the
 // idempotent repeat stored nothing new, and every event with an entity id
-// was canceled; every automation was deleted.
+// was canceled; the first report, with no ACTIVE automation, started
+// nothing, and the others one activation each; every automation was
+// deleted.
 func checkSimulatorState(t *testing.T, sim *wixsim.Server) {
 	t.Helper()
 	events := sim.Events()
-	if len(events) != 4 {
-		t.Fatalf("simulator stored %d events, want 4 (report, numeric-ttl report, 2 bulk): %+v", len(events), events)
+	if len(events) != 5 {
+		t.Fatalf("simulator stored %d events, want 5 (report without listener, report, numeric-ttl report, 2 bulk): %+v", len(events), events)
 	}
-	for _, e := range events {
+	for i, e := range events {
 		if !e.Canceled {
 			t.Errorf("event %s of %s was not canceled", e.ExternalEntityID, e.TriggerKey)
 		}
+		if want := min(i, 1); len(e.ActivationIDs) != want {
+			t.Errorf("event %d started %d activations, want %d", i, len(e.ActivationIDs), want)
+		}
 	}
-	if got := events[0].Payload["items"]; got == nil {
-		t.Errorf("the payload's list of objects did not arrive: %v", events[0].Payload)
+	if got := events[1].Payload["items"]; got == nil {
+		t.Errorf("the payload's list of objects did not arrive: %v", events[1].Payload)
 	}
 	if n := len(sim.Automations()); n != 0 {
 		t.Errorf("%d automations left, want 0", n)

@@ -7,9 +7,11 @@
 //     spelling (1 and 1.0). This is what jsontypes.Normalized compares.
 //   - Covers: Wix's answer holds everything the configuration says, plus
 //     only what Wix fills in by itself (an action's id, its namespace, the
-//     type its info field implies, and fields left at their zero value).
-//     Anything else Wix holds is drift, such as an action added or changed
-//     in the dashboard.
+//     type its info field implies, and fields left at their zero value),
+//     and an app-defined action's overrideOutputSchema when the
+//     configuration sets none (Wix and the app keep it; the provider
+//     carries it into every update). Anything else Wix holds is drift,
+//     such as an action added or changed in the dashboard.
 //
 // No library offers the second rule: it encodes what Wix's Automations API
 // adds to an action (see shared wire notes), so it is written here.
@@ -154,11 +156,42 @@ func actionCovered(id string, config, remote any) bool {
 			}
 			return false
 		}
+		if k == "appDefinedInfo" {
+			rv = withoutUnsetOverride(v, rv)
+		}
 		if !valueCovered(v, rv) {
 			return false
 		}
 	}
 	return true
+}
+
+// overrideOutputSchema is kept by Wix in an app-defined action's info; an
+// update carries it over when the configuration leaves it out.
+const overrideOutputSchema = "overrideOutputSchema"
+
+// withoutUnsetOverride is Wix's appDefinedInfo without its
+// overrideOutputSchema when the configured one has none, so that the
+// schema Wix keeps is no drift.
+func withoutUnsetOverride(config, remote any) any {
+	cm, okC := config.(map[string]any)
+	rm, okR := remote.(map[string]any)
+	if !okC || !okR {
+		return remote
+	}
+	if _, set := cm[overrideOutputSchema]; set {
+		return remote
+	}
+	if _, has := rm[overrideOutputSchema]; !has {
+		return remote
+	}
+	out := make(map[string]any, len(rm)-1)
+	for k, v := range rm {
+		if k != overrideOutputSchema {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // derivedType is the type Wix fills in for an action with this info field,

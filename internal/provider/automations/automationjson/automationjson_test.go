@@ -83,3 +83,21 @@ func TestCoversToleratesOnlyTheTypeTheInfoFieldImplies(t *testing.T) {
 		t.Error("Covers hid a type that contradicts the info field")
 	}
 }
+
+// The overrideOutputSchema Wix keeps in an app-defined action is no drift
+// when the configuration sets none; when it sets one, it is compared.
+func TestCoversToleratesTheOverrideOutputSchemaWixKeeps(t *testing.T) {
+	config := `{"` + action1 + `":{"appDefinedInfo":{"appId":"a","actionKey":"send"}}}`
+	remote := `{"` + action1 + `":{"appDefinedInfo":{"appId":"a","actionKey":"send","overrideOutputSchema":{"title":"kept"}}}}`
+	if !Covers(config, remote) {
+		t.Error("Covers took Wix's overrideOutputSchema for drift")
+	}
+	set := `{"` + action1 + `":{"appDefinedInfo":{"appId":"a","actionKey":"send","overrideOutputSchema":{"title":"mine"}}}}`
+	if Covers(set, remote) {
+		t.Error("Covers hid a change of an overrideOutputSchema the configuration sets")
+	}
+	elsewhere := `{"` + action1 + `":{"appDefinedInfo":{"appId":"a","actionKey":"send"},"overrideOutputSchema":{"title":"x"}}}`
+	if Covers(config, elsewhere) {
+		t.Error("Covers ignored an overrideOutputSchema outside appDefinedInfo")
+	}
+}
