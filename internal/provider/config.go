@@ -83,6 +83,9 @@ type wixProviderModel struct {
 type resolvedConfig struct {
 	client      wix.Config
 	credentials base.Credentials
+	// ignoredEnv names the credential variables set in the environment
+	// that the provider block overrides (see preferTheBlock).
+	ignoredEnv []string
 }
 
 func resolveConfig(m wixProviderModel, diags *diag.Diagnostics) resolvedConfig {
@@ -91,17 +94,48 @@ func resolveConfig(m wixProviderModel, diags *diag.Diagnostics) resolvedConfig {
 	instanceID := resolveString("instance_id", envInstanceID, m.InstanceID)
 	accessToken := resolveString("access_token", envAccessToken, m.AccessToken)
 	baseURL := resolveString("base_url", envBaseURL, m.BaseURL)
+	app, token := []*setting{&appID, &appSecret, &instanceID}, []*setting{&accessToken}
+	ignored := append(preferTheBlock(app, token), preferTheBlock(token, app)...)
 
 	cfg := resolvedConfig{client: wix.Config{
 		AppID: appID.value, AppSecret: appSecret.value, InstanceID: instanceID.value,
 		AccessToken: accessToken.value, BaseURL: baseURL.value,
-	}}
+	}, ignoredEnv: ignored}
 	checkBaseURL(baseURL, diags)
 	cfg.client.RequestsPerMinute = resolveCount("requests_per_minute", envRequestsPerMinute, m.RequestsPerMinute, wix.DefaultRequestsPerMinute, diags)
 	cfg.client.MaxRetries = resolveCount("max_retries", envMaxRetries, m.MaxRetries, wix.DefaultMaxRetries, diags)
 	cfg.client.Batching = resolveBatching(m.Batching)
 	cfg.credentials = checkCredentials(appID, appSecret, instanceID, accessToken, diags)
 	return cfg
+}
+
+// preferTheBlock applies Terraform's convention that what a provider block
+// sets explicitly wins over the environment: when the block sets any
+// attribute of the credential set chosen (known or not yet known) and none
+// of the other set, the other set's environment variables are dropped. It
+// returns the names of the variables it dropped that were set.
+func preferTheBlock(chosen, other []*setting) []string {
+	if !anyInBlock(chosen) || anyInBlock(other) {
+		return nil
+	}
+	var dropped []string
+	for _, s := range other {
+		if s.fromEnv && s.set() {
+			dropped = append(dropped, s.env)
+			s.value = ""
+		}
+	}
+	return dropped
+}
+
+// anyInBlock reports whether the provider block sets any of settings.
+func anyInBlock(settings []*setting) bool {
+	for _, s := range settings {
+		if !s.fromEnv && (s.unknown || s.set()) {
+			return true
+		}
+	}
+	return false
 }
 
 func checkBaseURL(s setting, diags *diag.Diagnostics) {
@@ -159,7 +193,9 @@ func checkCredentials(appID, appSecret, instanceID, accessToken setting, diags *
 		diags.AddAttributeError(path.Root("access_token"), "Conflicting Wix credentials",
 			fmt.Sprintf("%s is set, and so %s %s. The provider authenticates either with a ready access token "+
 				"or with the app's OAuth credentials, not both.\n\nRemove access_token (%s), or remove app_id, app_secret "+
-				"and instance_id (%s, %s, %s) from the provider block and the environment.",
+				"and instance_id (%s, %s, %s) from the provider block and the environment. When one set is in the "+
+				"environment, setting the other in the provider block is enough: what the block sets wins, and the "+
+				"environment's other set is then ignored.",
 				accessToken.name(), isOrAre(len(appSet)), base.JoinWords(appSet), envAccessToken, envAppID, envAppSecret, envInstanceID))
 		return base.CredentialsMissing
 	case accessToken.set() || len(appUnset) == 0:
@@ -191,8 +227,9 @@ func firstUnset(settings []setting) setting {
 	return settings[0]
 }
 
-// logProviderConfigured logs through the client's own (masking) logger.
-func logProviderConfigured(ctx context.Context, cfg wix.Config) {
+// logProviderConfigured logs through the client's own (masking) logger,
+// naming (never showing) the credential variables the block overrode.
+func logProviderConfigured(ctx context.Context, cfg wix.Config, ignoredEnv []string) {
 	mode := "app credentials"
 	if cfg.AccessToken != "" {
 		mode = "access token"
@@ -204,6 +241,10 @@ func logProviderConfigured(ctx context.Context, cfg wix.Config) {
 		"max_retries":         cfg.MaxRetries,
 		"batching":            cfg.Batching.Enabled,
 	})
+	if len(ignoredEnv) > 0 {
+		cfg.Logger.Debug(ctx, "Ignoring credentials from the environment: the provider block sets the other credential set",
+			map[string]any{"ignored": ignoredEnv})
+	}
 }
 
 // baseURLValidator checks base_url in the block at validate time; values

@@ -49,6 +49,58 @@ func TestAccProvider_blockWinsOverEnvironment(t *testing.T) {
 	}})
 }
 
+// What the block sets explicitly wins over the environment: a credential
+// set in the block makes the provider ignore the other set's WIX_*
+// variables, whichever way round.
+func TestAccProvider_blockCredentialSetWinsOverTheEnvironment(t *testing.T) {
+	t.Run("access token in the block, app credentials in the environment", func(t *testing.T) {
+		env := acctest.NewSimEnv(t)
+		token := env.Sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
+		setAppCredentials(t, wixsim.DemoAppID, "a-secret-the-provider-must-not-use", wixsim.DemoInstanceID)
+		env.Test(t, []resource.TestStep{{
+			Config: acctest.BareProviderBlock(env.BaseURLLine(), fmt.Sprintf("access_token = %q", token)) +
+				acctest.CancellationsConfig(env.TriggerKey, acctest.EntityIDs(1)),
+			Check: resource.ComposeTestCheckFunc(env.CanceledOnce(env.TriggerKey, acctest.EntityIDs(1)...), env.OnSim(func() error {
+				return sentWith(env, token, 0)
+			})),
+		}})
+	})
+	t.Run("app credentials in the block, an access token in the environment", func(t *testing.T) {
+		env := acctest.NewSimEnv(t)
+		t.Setenv(acctest.EnvAccessToken, "a-token-the-provider-must-not-use")
+		env.Test(t, []resource.TestStep{{
+			Config: env.ProviderBlock() + acctest.CancellationsConfig(env.TriggerKey, acctest.EntityIDs(1)),
+			Check: resource.ComposeTestCheckFunc(env.CanceledOnce(env.TriggerKey, acctest.EntityIDs(1)...), env.OnSim(func() error {
+				if got := env.CancellationRequests()[0].Header.Get("Authorization"); got == "a-token-the-provider-must-not-use" {
+					return fmt.Errorf("the provider canceled with WIX_ACCESS_TOKEN, not with the block's app credentials")
+				}
+				return sentWith(env, "", 1)
+			})),
+		}})
+	})
+}
+
+// setAppCredentials puts an app credential set in the environment.
+func setAppCredentials(t *testing.T, appID, secret, instanceID string) {
+	t.Setenv(acctest.EnvAppID, appID)
+	t.Setenv(acctest.EnvAppSecret, secret)
+	t.Setenv(acctest.EnvInstanceID, instanceID)
+}
+
+// sentWith checks that the cancellations carried token (when set) and
+// that the provider asked for tokens exactly wantTokenCalls times.
+func sentWith(env *acctest.Env, token string, wantTokenCalls int) error {
+	if n := len(env.Sim.RequestsTo(wix.PathToken)); n != wantTokenCalls {
+		return fmt.Errorf("token requests = %d, want %d", n, wantTokenCalls)
+	}
+	for _, r := range env.CancellationRequests() {
+		if token != "" && r.Header.Get("Authorization") != token {
+			return fmt.Errorf("a cancellation was not sent with the block's access token")
+		}
+	}
+	return nil
+}
+
 // A ready access token is sent as it is, and no token is requested.
 func TestAccProvider_accessToken(t *testing.T) {
 	acctest.Parallel(t)
@@ -115,6 +167,9 @@ func TestAccProvider_malformedConfiguration(t *testing.T) {
 			[]string{"Incomplete Wix app credentials", "app_id (from WIX_APP_ID) is set"}},
 		{"both credential sets", map[string]string{acctest.EnvAppSecret: "s"}, []string{url, `access_token = "t"`, `app_id = "x"`, `instance_id = "i"`},
 			[]string{"Conflicting Wix credentials", "access_token", "access_token is set, and so are app_id, app_secret (from WIX_APP_SECRET) and instance_id", "WIX_ACCESS_TOKEN"}},
+		{"both credential sets in the environment", map[string]string{acctest.EnvAccessToken: "t", acctest.EnvAppID: "x", acctest.EnvAppSecret: "s", acctest.EnvInstanceID: "i"}, []string{url},
+			[]string{"Conflicting Wix credentials", "access_token (from WIX_ACCESS_TOKEN) is set, and so are app_id (from WIX_APP_ID)",
+				"setting the other in the provider block is enough"}},
 		{"plain http to a remote host", nil, []string{`base_url = "http://www.example.com"`},
 			[]string{"Invalid Wix base URL", "https is required"}},
 		{"plain http to a remote host from the environment", map[string]string{acctest.EnvBaseURL: "http://10.1.2.3:8080"}, nil,

@@ -160,7 +160,7 @@ func (p *wixProvider) buildClient(ctx context.Context, cfg resolvedConfig, terra
 				".\n\nThis is a bug in terraform-provider-wix: please report it with this message.")
 		return nil
 	}
-	logProviderConfigured(ctx, clientCfg)
+	logProviderConfigured(ctx, clientCfg, cfg.ignoredEnv)
 	return client
 }
 

@@ -50,7 +50,9 @@ func configWordings(t *testing.T) []diagtest.Row {
 			"app_id and app_secret (from WIX_APP_SECRET) are set, but instance_id (WIX_INSTANCE_ID) is not."),
 		credentialWording("both sets", [4]setting{appID, secretFromEnv, instance, setToken}, "Conflicting Wix credentials",
 			"access_token is set, and so are app_id and app_secret (from WIX_APP_SECRET).",
-			"Remove access_token (WIX_ACCESS_TOKEN), or remove app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, WIX_INSTANCE_ID)"),
+			"Remove access_token (WIX_ACCESS_TOKEN), or remove app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, WIX_INSTANCE_ID)",
+			"When one set is in the environment, setting the other in the provider block is enough: what the block sets wins, "+
+				"and the environment's other set is then ignored."),
 		diagtest.FromDiagnostics("count from the environment", countDiags, "Invalid WIX_MAX_RETRIES environment variable",
 			[]string{`WIX_MAX_RETRIES sets max_retries to "-2", which is not a whole number of 0 or more.`,
 				"Fix or unset WIX_MAX_RETRIES, or set max_retries in the provider block."}),

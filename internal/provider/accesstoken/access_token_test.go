@@ -2,6 +2,7 @@ package accesstoken_test
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/provider/acctest"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
 // The token of wix_access_token configures a second, aliased provider that
@@ -96,4 +98,36 @@ func checkCanceledWithIssuedToken(env *acctest.Env, tokens *acctest.TokenLog, id
 		return fmt.Errorf("the cancellation sent a token other than the one the simulator issued last")
 	}
 	return env.VerifyCanceledOnce(env.TriggerKey, id)
+}
+
+// The registry example of wix_access_token applies as written with the
+// credentials in WIX_* variables, as the README recommends: the aliased
+// provider sets access_token in its block, so the app credentials of the
+// environment do not conflict with it.
+func TestAccAccessToken_exampleWithCredentialsInTheEnvironment(t *testing.T) {
+	env := acctest.NewSimEnv(t)
+	example, err := os.ReadFile("../../../examples/ephemeral-resources/wix_access_token/ephemeral-resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(acctest.EnvBaseURL, env.Server.URL)
+	t.Setenv(acctest.EnvAppID, wixsim.DemoAppID)
+	t.Setenv(acctest.EnvAppSecret, wixsim.DemoAppSecret)
+	t.Setenv(acctest.EnvInstanceID, wixsim.DemoInstanceID)
+	tokens := acctest.RecordTokens(env)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: env.Factories(),
+		Steps: []resource.TestStep{{
+			Config: string(example),
+			Check: func(*terraform.State) error {
+				issued, _ := tokens.Issued()
+				calls := env.CancellationRequests()
+				if len(issued) == 0 || len(calls) != 1 || calls[0].Header.Get("Authorization") != issued[len(issued)-1] {
+					return fmt.Errorf("want one cancellation sent with the token the ephemeral resource handed out; %d calls, %d tokens", len(calls), len(issued))
+				}
+				return nil
+			},
+		}},
+	})
 }
