@@ -7,13 +7,16 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: help build demo demo-tofu sim test testacc-oldest testacc-actions testacc-tofu fuzz mutation bench docs docs-check snippets-check lint release-check ci
+.PHONY: help build install demo demo-tofu sim test testacc-oldest testacc-actions testacc-tofu fuzz mutation bench docs docs-check snippets-check lint release-check ci
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 build: ## build terraform-provider-wix into the repository root
 	go build -o terraform-provider-wix .
+
+install: ## build the provider into ~/.terraform.d/plugins (Terraform's and OpenTofu's implied local mirror), so that terraform init finds it
+	scripts/install.sh
 
 demo: ## cancel events on the bundled Wix API simulator with terraform apply, then show an empty plan
 	scripts/demo.sh terraform
