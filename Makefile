@@ -24,8 +24,10 @@ demo: ## cancel events on the bundled Wix API simulator with terraform apply, th
 demo-tofu: ## the same demo with OpenTofu (TOFU=path, else tofu on PATH, else v1.6.3 built once)
 	scripts/demo.sh tofu
 
-sim: ## serve the simulator for your own configuration; prints the lines to paste into your shell
-	@go build -o terraform-provider-wix . && go run ./cmd/wixsim -shell -provider-dir "$(CURDIR)"
+# SIMARGS passes flags to the simulator, e.g. make sim SIMARGS='-addr 127.0.0.1:8787'
+# to keep its address across restarts (go run ./cmd/wixsim -help lists them).
+sim: ## serve the simulator for your own configuration; prints the lines to paste into your shell (Ctrl-C stops it)
+	@go build -o bin/terraform-provider-wix . && go build -o bin/wixsim ./cmd/wixsim && bin/wixsim -shell -provider-dir "$(CURDIR)/bin" $(SIMARGS)
 
 # TESTARGS passes extra flags to go test, e.g. make test TESTARGS='-run TestAcc -v'.
 # TESTPARALLEL tests of a package run at once: an acceptance test mostly

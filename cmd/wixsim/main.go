@@ -14,7 +14,11 @@
 // dev_overrides point Terraform and OpenTofu at the provider binary in DIR,
 // and prints to stdout exactly the lines to paste into a shell (exports of
 // the WIX_* variables and TF_CLI_CONFIG_FILE); everything else it says goes
-// to stderr. It then serves until interrupted.
+// to stderr. It then serves until interrupted. The CLI configuration lives
+// in the user's cache directory under a name made from DIR, and outlives
+// the simulator: a shell that pasted the lines keeps a working
+// configuration across restarts (with the same -addr, the same
+// WIX_BASE_URL too).
 //
 // With -cli-config it only writes that CLI configuration to PATH and exits:
 // the scripts take it from here, so that it has one writer.
@@ -22,6 +26,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -121,8 +127,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // announce tells readers where the simulator listens: the address and env
 // files, the -shell CLI configuration and lines, and a line on info. The
-// cleanup it returns removes every file it wrote, since a stale file would
-// point the next reader at a dead port.
+// cleanup it returns removes the address and env files, since a stale one
+// would point the next reader at a dead port; the CLI configuration names
+// no port and stays (see shellCLIConfig).
 func announce(cfg config, baseURL string, stdout, info io.Writer) (func(), error) {
 	var files []string
 	cleanup := func() {
@@ -132,13 +139,8 @@ func announce(cfg config, baseURL string, stdout, info io.Writer) (func(), error
 	}
 	vars := demoVars(baseURL)
 	if cfg.shell {
-		dir, err := os.MkdirTemp("", "wixsim-shell-")
+		rc, err := shellCLIConfig(cfg.providers)
 		if err != nil {
-			return cleanup, err
-		}
-		files = append(files, dir)
-		rc := filepath.Join(dir, "terraform.rc")
-		if err := cliconfig.Write(rc, cfg.providers, "wix"); err != nil {
 			return cleanup, err
 		}
 		vars = append(vars, [2]string{"TF_CLI_CONFIG_FILE", rc})
@@ -239,6 +241,25 @@ func listenLoopback(addr string) (net.Listener, error) {
 		return nil, fmt.Errorf("%w: -addr %q resolved to non-loopback %s", errUsage, addr, ln.Addr())
 	}
 	return ln, nil
+}
+
+// shellCLIConfig writes the dev_overrides CLI configuration for the
+// provider binaries in dir to a path that depends on dir alone, in the
+// user's cache directory, and returns that path. Removing it on exit would
+// leave a shell that pasted TF_CLI_CONFIG_FILE with a missing file
+// ("Unable to open CLI configuration file") and Terraform asking for an
+// init it cannot do; kept, a restart reuses it.
+func shellCLIConfig(dir string) (string, error) {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	sum := sha256.Sum256([]byte(dir))
+	rc := filepath.Join(cache, "terraform-provider-wix", "wixsim", hex.EncodeToString(sum[:6])+".tfrc")
+	if err := os.MkdirAll(filepath.Dir(rc), 0o755); err != nil {
+		return "", err
+	}
+	return rc, cliconfig.Write(rc, dir, "wix")
 }
 
 // demoVars configures the provider for the simulator's demo app.

@@ -253,6 +253,7 @@ func startShell(t *testing.T, providerDir string) (*syncBuffer, *syncBuffer) {
 }
 
 func TestShellPrintsLinesToPaste(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // where the CLI configuration goes
 	dir := filepath.Join(t.TempDir(), "it's a \"dir\"")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -284,18 +285,27 @@ func TestShellPrintsLinesToPaste(t *testing.T) {
 	}
 }
 
-func TestShellConfigIsRemovedOnExit(t *testing.T) {
-	var rc string
-	t.Run("serve", func(t *testing.T) {
-		stdout, _ := startShell(t, t.TempDir())
-		_, after, _ := strings.Cut(stdout.String(), "TF_CLI_CONFIG_FILE=")
-		rc = strings.Trim(strings.TrimSpace(after), "'")
-		if _, err := os.Stat(rc); err != nil {
-			t.Fatalf("CLI config %q missing while serving: %v", rc, err)
-		}
-	})
-	if _, err := os.Stat(rc); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("CLI config %s left behind: %v", rc, err)
+// The CLI configuration -shell writes outlives the simulator, so that a
+// shell that pasted its lines keeps a working TF_CLI_CONFIG_FILE, and a
+// restart for the same provider directory reuses the same path.
+func TestShellConfigOutlivesTheSimulator(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	dir := t.TempDir()
+	configPath := func() string {
+		var rc string
+		t.Run("serve", func(t *testing.T) {
+			stdout, _ := startShell(t, dir)
+			_, after, _ := strings.Cut(stdout.String(), "TF_CLI_CONFIG_FILE=")
+			rc = strings.Trim(strings.TrimSpace(after), "'")
+		})
+		return rc
+	}
+	first := configPath()
+	if _, err := os.Stat(first); err != nil {
+		t.Fatalf("CLI config %q gone once the simulator stopped: %v", first, err)
+	}
+	if second := configPath(); second != first {
+		t.Errorf("a restart for the same provider directory wrote %s, not %s", second, first)
 	}
 }
 
@@ -325,5 +335,40 @@ func TestCLIConfigOnlyWritesTheFile(t *testing.T) {
 	want := fmt.Sprintf("%q = %q", "registry.opentofu.org/wix-terraform/wix", filepath.Join(dir, "bin"))
 	if !strings.Contains(string(got), want) || stdout.Len() != 0 {
 		t.Fatalf("config:\n%s\nwant a line %s, and nothing on stdout (got %q)", got, want, stdout.String())
+	}
+}
+
+// Ctrl-C stops the simulator with exit status 0 and its summary line, so
+// that `make sim`, which runs the binary, ends without make's "Error 1".
+func TestInterruptEndsQuietly(t *testing.T) {
+	if addrFile := os.Getenv("WIXSIM_ADDR_FILE"); addrFile != "" {
+		os.Args = []string{"wixsim", "-addr-file", addrFile}
+		main()
+		return
+	}
+	addrFile := filepath.Join(t.TempDir(), "addr")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestInterruptEndsQuietly$")
+	cmd.Env = append(os.Environ(), "WIXSIM_ADDR_FILE="+addrFile)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for _, err := os.Stat(addrFile); err != nil; _, err = os.Stat(addrFile) {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("the simulator did not start: %s", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("after Ctrl-C: %v, want exit status 0\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "wixsim stopped:") {
+		t.Errorf("no summary line after Ctrl-C:\n%s", out.String())
 	}
 }
