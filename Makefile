@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: help build install demo demo-tofu sim test testacc-oldest testacc-actions testacc-tofu fuzz mutation bench docs docs-check snippets-check lint release-check ci
+.PHONY: help build install examples-check demo demo-tofu sim test testacc-oldest testacc-actions testacc-tofu fuzz mutation bench docs docs-check snippets-check lint release-check ci
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ test: ## unit and acceptance tests (real Terraform CLI, simulator) with the race
 	echo "Using $$("$$terraform" version 2>/dev/null | sed -n 1p) at $$terraform"; \
 	go vet ./...; \
 	TF_ACC=1 TF_ACC_TERRAFORM_PATH="$$terraform" go test -race -count=1 -parallel $(TESTPARALLEL) -timeout 30m $(TESTARGS) ./...
+
+examples-check: ## apply every example under examples/ as written against the simulator, plan empty, destroy (make test runs it too)
+	terraform="$$(scripts/cli-path.sh terraform)"; TF_ACC=1 TF_ACC_TERRAFORM_PATH="$$terraform" go test -count=1 -run 'TestAccExamples' -v ./internal/provider/
 
 testacc-oldest: ## the acceptance tests under Terraform 1.5.7, the oldest supported (built once)
 	scripts/testacc.sh oldest -parallel $(TESTPARALLEL) $(TESTARGS)

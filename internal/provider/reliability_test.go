@@ -101,12 +101,12 @@ func TestAccReliability_persistent500GivesUp(t *testing.T) {
 func TestAccReliability_403IsNotRetried(t *testing.T) {
 	acctest.Parallel(t)
 	env := acctest.NewSimEnv(t)
-	const otherApp, otherKey = "0e1d2c3b-4a59-4687-9786-a5b4c3d2e1f0", "order_paid"
+	const otherApp, otherKey = "0e1d2c3b-4a59-4687-9786-a5b4c3d2e1f0", "booking_created"
 	env.Sim.AddApp(otherApp, "other-secret", "1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b")
 	env.Sim.OwnTriggerKey(otherApp, otherKey)
 	testFailedApply(t, env, failedApply{
 		config: env.ProviderBlock() + acctest.CancellationsConfig(otherKey, acctest.EntityIDs(1)),
-		want: []string{"Wix denied the cancellation", "HTTP 403", `app ` + wixsim.DemoAppID + ` does not own trigger key "order_paid"`,
+		want: []string{"Wix denied the cancellation", "HTTP 403", `app ` + wixsim.DemoAppID + ` does not own trigger key "booking_created"`,
 			"PERMISSION_DENIED", "x-wix-request-id: ", "Only the app that created the trigger key", "Manage Your App"},
 		calls: []int{403},
 	})

@@ -109,6 +109,15 @@ func (st *automationStore) insert(a *Automation) {
 	st.next++
 }
 
+// rekey gives the automation stored under id the id want instead.
+func (st *automationStore) rekey(id, want string) {
+	a := st.byID[id]
+	a.ID = want
+	st.byID[want], st.seq[want] = a, st.seq[id]
+	delete(st.byID, id)
+	delete(st.seq, id)
+}
+
 // get finds an automation of one site; other sites' automations do not
 // exist for the caller.
 func (st *automationStore) get(instanceID, id string) *Automation {
@@ -222,12 +231,18 @@ func (s *Server) Automations() []Automation {
 // CreateAutomationDirect stores a as if created through the API on the
 // site instanceID, without validation (to seed tests quickly), and returns
 // what was stored: id, revision "1", dates and Wix's defaults filled in.
+// An id set in a is kept (so that an example's import id can be seeded);
+// otherwise the automation gets a fresh one.
 func (s *Server) CreateAutomationDirect(instanceID string, a Automation) Automation {
 	c := a.clone()
 	c.InstanceID = instanceID
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.automations.insert(&c)
+	if a.ID != "" && s.automations.byID[a.ID] == nil {
+		s.automations.rekey(c.ID, a.ID)
+		c.ID = a.ID
+	}
 	return c.clone()
 }
 

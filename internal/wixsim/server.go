@@ -31,6 +31,11 @@ const (
 	DemoTriggerKey = "form_submitted" // owned by DemoAppID
 )
 
+// demoTriggerKeys are the demo app's trigger keys: DemoTriggerKey, and the
+// others the registry examples use, so that every example applies against
+// the simulator as written.
+var demoTriggerKeys = []string{DemoTriggerKey, "trial_started", "order_paid"}
+
 // API paths, as on the real host.
 const (
 	oauthPath       = "/oauth2/token"
@@ -116,7 +121,9 @@ func New(opts Options) *Server {
 		prefixes:     automationsPrefixes(opts.AutomationsPrefixes),
 	}
 	s.AddApp(DemoAppID, DemoAppSecret, DemoInstanceID)
-	s.OwnTriggerKey(DemoAppID, DemoTriggerKey)
+	for _, key := range demoTriggerKeys {
+		s.OwnTriggerKey(DemoAppID, key)
+	}
 	if opts.Preinstalled {
 		s.SeedPreinstalled(DemoInstanceID)
 	}

@@ -153,6 +153,24 @@ func (NeedsActionsCLI) CheckTerraformVersion(_ context.Context, req tfversion.Ch
 func ActionsCLI(t *testing.T) string {
 	t.Helper()
 	cli := TerraformCLI(t, fmt.Sprintf("for terraform apply -invoke, which needs Terraform %s or later", minActionsVersion))
+	got, _ := CLIVersion(t, cli)
+	if why := withoutActions(cli, got); why != "" {
+		if os.Getenv(envRequireActions) != "" {
+			t.Fatalf("%s, and %s is set", why, envRequireActions)
+		}
+		t.Skip(why)
+	}
+	return cli
+}
+
+// ActionsRequired reports whether a test that needs actions or terraform
+// query must fail, not skip, on a CLI without them (envRequireActions).
+func ActionsRequired() bool { return os.Getenv(envRequireActions) != "" }
+
+// CLIVersion is the version cli reports, and whether it is OpenTofu (as
+// scripts/testacc.sh tofu runs it, or a binary named tofu).
+func CLIVersion(t *testing.T, cli string) (*version.Version, bool) {
+	t.Helper()
 	out, err := exec.Command(cli, "version", "-json").Output()
 	var v struct {
 		TerraformVersion string `json:"terraform_version"`
@@ -167,13 +185,7 @@ func ActionsCLI(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("%s reports version %q: %v", cli, v.TerraformVersion, err)
 	}
-	if why := withoutActions(cli, got); why != "" {
-		if os.Getenv(envRequireActions) != "" {
-			t.Fatalf("%s, and %s is set", why, envRequireActions)
-		}
-		t.Skip(why)
-	}
-	return cli
+	return got, openTofu() || strings.Contains(filepath.Base(cli), "tofu")
 }
 
 // ReattachProvider serves p over gRPC in this process for the Terraform
