@@ -33,11 +33,15 @@ sim: ## serve the simulator for your own configuration; prints the lines to past
 # TESTPARALLEL tests of a package run at once: an acceptance test mostly
 # waits (for Terraform processes, pacing, retries), so 6 keep 2 cores busy.
 TESTPARALLEL ?= 6
+# The progress filter prints each package as it starts and ends, each test
+# over 10 s, and the whole output of what failed (tools/testprogress).
 test: ## unit and acceptance tests (real Terraform CLI, simulator) with the race detector
 	terraform="$$(scripts/cli-path.sh terraform)"; \
 	echo "Using $$("$$terraform" version 2>/dev/null | sed -n 1p) at $$terraform"; \
+	echo "==> go vet (a cold build with the race detector takes minutes; packages show as they start and end)"; \
 	go vet ./...; \
-	TF_ACC=1 TF_ACC_TERRAFORM_PATH="$$terraform" go test -race -count=1 -parallel $(TESTPARALLEL) -timeout 30m $(TESTARGS) ./...
+	go build -o bin/testprogress ./tools/testprogress; \
+	TF_ACC=1 TF_ACC_TERRAFORM_PATH="$$terraform" go test -json -race -count=1 -parallel $(TESTPARALLEL) -timeout 30m $(TESTARGS) ./... | bin/testprogress -trim github.com/wix-terraform/terraform-provider-wix/
 
 examples-check: ## apply every example under examples/ as written against the simulator, plan empty, destroy (make test runs it too)
 	terraform="$$(scripts/cli-path.sh terraform)"; TF_ACC=1 TF_ACC_TERRAFORM_PATH="$$terraform" go test -count=1 -run 'TestAccExamples' -v ./internal/provider/
