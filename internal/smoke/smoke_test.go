@@ -328,15 +328,12 @@ func TestSmoke_skipsTheReportWhenAnActiveAutomationListens(t *testing.T) {
 func (s *site) refuseFirst(method, prefix string, status int) {
 	var once sync.Once
 	s.addHook(func(w http.ResponseWriter, r *http.Request) bool {
-		refused := false
 		if r.Method == method && strings.HasPrefix(r.URL.Path, prefix) {
 			once.Do(func() {
 				s.sim.InjectFault(wixsim.Fault{Path: r.URL.Path, Status: status, Message: "refused by the test"})
-				refused = true
 			})
 		}
-		_ = refused
-		return false
+		return false // the simulator answers, with the fault for the first call
 	})
 }
 
