@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: help build install examples-check demo demo-tofu sim test testacc-oldest testacc-actions testacc-tofu fuzz mutation bench docs docs-check snippets-check lint release-check ci
+.PHONY: help build install examples-check demo demo-tofu sim smoke test testacc-oldest testacc-actions testacc-tofu fuzz mutation bench docs docs-check snippets-check lint release-check ci
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -28,6 +28,10 @@ demo-tofu: ## the same demo with OpenTofu (TOFU=path, else tofu on PATH, else v1
 # to keep its address across restarts (go run ./cmd/wixsim -help lists them).
 sim: ## serve the simulator for your own configuration; prints the lines to paste into your shell (Ctrl-C stops it)
 	@go build -o bin/terraform-provider-wix . && go build -o bin/wixsim ./cmd/wixsim && bin/wixsim -shell -provider-dir "$(CURDIR)/bin" $(SIMARGS)
+
+# SMOKEARGS passes flags to cmd/wixsmoke, e.g. SMOKEARGS=-simulator (a rehearsal on the simulator) or '-terraform PATH'.
+smoke: ## check the provider against your Wix site, then clean up (WIX_SMOKE=1 and real WIX_*: README, "Checking against your Wix site")
+	go run ./cmd/wixsmoke $(SMOKEARGS)
 
 # TESTARGS passes extra flags to go test, e.g. make test TESTARGS='-run TestAcc -v'.
 # TESTPARALLEL tests of a package run at once: an acceptance test mostly

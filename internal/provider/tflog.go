@@ -39,6 +39,12 @@ func (l tfLogger) Debug(ctx context.Context, msg string, fields map[string]any) 
 	tflog.Debug(l.mask(ctx), msg, fields)
 }
 
+// Info carries the client's one line per answer from Wix (wix.CallAnswered),
+// which TF_LOG_PROVIDER=INFO shows without the bodies of DEBUG.
+func (l tfLogger) Info(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Info(l.mask(ctx), msg, fields)
+}
+
 func (l tfLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
 	tflog.Warn(l.mask(ctx), msg, fields)
 }

@@ -519,6 +519,10 @@ func (l *recordingLogger) Debug(_ context.Context, msg string, fields map[string
 	l.lines = append(l.lines, fmt.Sprintf("%s %v", msg, fields))
 }
 
+func (l *recordingLogger) Info(ctx context.Context, msg string, fields map[string]any) {
+	l.Debug(ctx, msg, fields)
+}
+
 func (l *recordingLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
 	l.Debug(ctx, msg, fields)
 }

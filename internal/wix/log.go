@@ -7,14 +7,20 @@ import (
 
 // Logger receives the client's structured logs. The provider forwards them to
 // tflog; the interface keeps Terraform out of this package.
+//
+// Info carries one line per answer Wix gave (CallAnswered), and nothing
+// else: what a user can read at TF_LOG_PROVIDER=INFO to tell which Wix call
+// a run made and which request id Wix gave it, without the bodies of DEBUG.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
+	Info(ctx context.Context, msg string, fields map[string]any)
 	Warn(ctx context.Context, msg string, fields map[string]any)
 }
 
 type nopLogger struct{}
 
 func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Info(context.Context, string, map[string]any)  {}
 func (nopLogger) Warn(context.Context, string, map[string]any)  {}
 
 // redacted stands in for anything secret. The Authorization header is never
@@ -32,6 +38,10 @@ type redactingLogger struct {
 
 func (l redactingLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
 	l.next.Debug(ctx, l.redactor.redact(msg), l.mask(fields))
+}
+
+func (l redactingLogger) Info(ctx context.Context, msg string, fields map[string]any) {
+	l.next.Info(ctx, l.redactor.redact(msg), l.mask(fields))
 }
 
 func (l redactingLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
@@ -77,6 +87,30 @@ func (c *Client) logResponse(ctx context.Context, op operation, res *response, a
 		"body":             c.logBody(op, res.body),
 	}
 	c.log.Debug(ctx, "Received Wix API response", fields)
+	c.logAnswer(ctx, op, res, attempt, took)
+}
+
+// CallAnswered is the message of the INFO line the client logs once per
+// answer from Wix, retries included. Its fields are FieldOperation,
+// FieldStatus, FieldRequestID, "attempt" and "duration_ms": never a body,
+// a header or a URL, so that the line holds no secret and no personal data
+// and can be pasted into a bug report as it is.
+const (
+	CallAnswered   = "Wix API call answered"
+	FieldOperation = "operation"
+	FieldStatus    = "status"
+	FieldRequestID = "x_wix_request_id"
+)
+
+// logAnswer logs the INFO line of one answer (see CallAnswered).
+func (c *Client) logAnswer(ctx context.Context, op operation, res *response, attempt int, took time.Duration) {
+	c.log.Info(ctx, CallAnswered, map[string]any{
+		FieldOperation: op.name,
+		FieldStatus:    res.status,
+		FieldRequestID: res.requestID,
+		"attempt":      attempt,
+		"duration_ms":  took.Milliseconds(),
+	})
 }
 
 func (c *Client) logTransportError(ctx context.Context, op operation, attempt int, err error) {

@@ -19,6 +19,7 @@ package acctest
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -65,7 +66,9 @@ func realAPI() bool {
 // simulator without stray WIX_* variables, and with a CLI configuration
 // that Terraform and OpenTofu can read.
 func Main(m *testing.M) {
-	if !realAPI() {
+	if realAPI() {
+		AnnounceRealAPI(os.Stderr)
+	} else {
 		// Against the simulator every test configures the provider itself;
 		// stray WIX_* variables of the developer's shell must not leak in.
 		for _, name := range wixEnvVars {
@@ -76,6 +79,20 @@ func Main(m *testing.M) {
 	code := m.Run()
 	cleanup()
 	os.Exit(code)
+}
+
+// AnnounceRealAPI says, before a package's tests start, that they act on a
+// real Wix site and on which (its instance id, app, trigger key and base
+// URL, none of them secret), so that a run against the wrong site is seen
+// and stopped at once.
+func AnnounceRealAPI(w io.Writer) {
+	baseURL := os.Getenv(EnvBaseURL)
+	if baseURL == "" {
+		baseURL = wix.DefaultBaseURL
+	}
+	fmt.Fprintf(w, "acctest: these tests run against the REAL Wix API (%s) on the site of instance %s, as app %s, "+
+		"with trigger key %s: they create and delete automations and report and cancel events there\n",
+		baseURL, os.Getenv(EnvInstanceID), os.Getenv(EnvAppID), os.Getenv(EnvTestTriggerKey))
 }
 
 // useUsableCLIConfig gives the tests an empty CLI configuration: Terraform
