@@ -45,6 +45,11 @@ func main() {
 	}
 }
 
+// noticePrefix marks a line a test package prints for whoever runs the
+// tests, such as acctest's warning that the tests run against the real
+// Wix API: shown at once, even when the package passes.
+const noticePrefix = "acctest: "
+
 // progress is what report keeps between events: each test's output until
 // it ends, and what failed.
 type progress struct {
@@ -82,6 +87,8 @@ func report(r io.Reader, w io.Writer, slow time.Duration, trim string) (bool, er
 func (p *progress) handle(e event) {
 	key := e.Package + " " + e.Test
 	switch {
+	case e.Action == "output" && e.Test == "" && strings.HasPrefix(e.Output, noticePrefix):
+		fmt.Fprintf(p.w, "    notice  %s", strings.TrimPrefix(e.Output, noticePrefix))
 	case e.Action == "output":
 		p.output[key] = append(p.output[key], e.Output)
 	case e.Test == "" && e.Action == "start":

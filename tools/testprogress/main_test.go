@@ -11,6 +11,7 @@ import (
 func TestReport(t *testing.T) {
 	events := strings.Join([]string{
 		`{"Action":"start","Package":"p/a"}`,
+		`{"Action":"output","Package":"p/a","Output":"acctest: these tests run against the REAL Wix API\n"}`,
 		`{"Action":"run","Package":"p/a","Test":"TestSlow"}`,
 		`{"Action":"output","Package":"p/a","Test":"TestSlow","Output":"=== RUN   TestSlow\n"}`,
 		`{"Action":"pass","Package":"p/a","Test":"TestSlow","Elapsed":12.3}`,
@@ -29,7 +30,7 @@ func TestReport(t *testing.T) {
 	}
 	got := out.String()
 	for _, want := range []string{
-		"     start  a\n", "      slow  a TestSlow (12.3s)\n", "        ok  a (13s)\n", "# p/b [build failed]\n",
+		"     start  a\n", "    notice  these tests run against the REAL Wix API\n", "      slow  a TestSlow (12.3s)\n", "        ok  a (13s)\n", "# p/b [build failed]\n",
 		"      FAIL  c TestBroken (500ms)\n    broken_test.go:9: want 1, got 2\n", "      FAIL  c (1s)\n",
 		"FAILED:\n  c\n  c TestBroken\n",
 	} {
