@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
@@ -463,4 +464,24 @@ func testCtrlCDuringBackoff(t *testing.T, batching string) {
 			env.Sim.ClearFaults()
 		},
 	})
+}
+
+// Nothing answers at base_url (a stopped simulator, a wrong WIX_BASE_URL):
+// the error says no answer came, and points at base_url and the network,
+// not at Wix support and a request id there is none of.
+func TestAccReliability_unreachableWixPointsAtBaseURL(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close() // a loopback port nothing listens on
+	credentials := env.SimCredentials()
+	config := acctest.BareProviderBlock(fmt.Sprintf("base_url = %q", closed.URL), fmt.Sprintf("app_id = %q", credentials["app_id"]),
+		fmt.Sprintf("app_secret = %q", credentials["app_secret"]), fmt.Sprintf("instance_id = %q", credentials["instance_id"]),
+		"max_retries = 0") + acctest.CancellationsConfig(env.TriggerKey, acctest.EntityIDs(1))
+	env.Test(t, []resource.TestStep{{
+		Config: config,
+		ExpectError: acctest.ExpectWords("Could not reach Wix", "connection refused",
+			"No answer came from the Wix API, so Wix has no record of the call (there is no x-wix-request-id)",
+			"Check base_url (WIX_BASE_URL)", "make sim", "Apply again once it answers."),
+	}})
 }

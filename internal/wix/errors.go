@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -291,6 +292,16 @@ func IsRejectedCredentials(err error) bool {
 		return false
 	}
 	return apiErr.StatusCode == http.StatusUnauthorized || rejectedCredentialCodes[apiErr.OAuthError]
+}
+
+// IsUnreachable reports whether no answer came from the API at all: the
+// connection could not be made (refused, an unknown host, no route) or
+// broke before an answer. Such a call has no x-wix-request-id; what to
+// check is the base URL and the network path to it, not Wix.
+func IsUnreachable(err error) bool {
+	var opErr *net.OpError
+	var dnsErr *net.DNSError
+	return errors.As(err, &opErr) || errors.As(err, &dnsErr)
 }
 
 // IsConflict reports whether err is Wix's 409 or 428: the entity changed

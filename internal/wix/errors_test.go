@@ -1,9 +1,13 @@
 package wix
 
 import (
+	"context"
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Unit tests of the error texts: excerpts, redirects, and exactly what
@@ -80,6 +84,30 @@ func TestUnit_errorTexts(t *testing.T) {
 	} {
 		if got := tc.err.Error(); got != tc.want {
 			t.Errorf("Error() = %q\nwant      %q", got, tc.want)
+		}
+	}
+}
+
+// A call that got no answer at all is unreachable; one Wix answered, or
+// that a routing miss answered, is not.
+func TestUnit_isUnreachable(t *testing.T) {
+	c, err := New(Config{BaseURL: "http://127.0.0.1:1", AccessToken: "a-ready-token", MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := c.CancelEvent(context.Background(), testKey, testEntity)
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"refused connection", refused, true},
+		{"unknown host", fmt.Errorf("Get Automation: %w", &net.DNSError{Err: "no such host", Name: "www.wixapis.invalid"}), true},
+		{"Wix's 503", &APIError{Operation: "Cancel Event", StatusCode: 503}, false},
+		{"a routing miss", &RoutingMissError{Operation: "Get Automation", Method: "GET"}, false},
+	} {
+		if got := IsUnreachable(tc.err); got != tc.want {
+			t.Errorf("%s: IsUnreachable(%v) = %v, want %v", tc.name, tc.err, got, tc.want)
 		}
 	}
 }

@@ -217,6 +217,13 @@ func (r *automationResource) Create(ctx context.Context, req resource.CreateRequ
 	saveAutomation(ctx, &resp.State, resp.Identity, plan, created.ID, &resp.Diagnostics)
 }
 
+// beingImported reports whether state is an automation just imported and
+// not read yet: import sets only the id, and every read or write after it
+// sets the name, which Wix requires.
+func beingImported(state automationModel) bool {
+	return state.Name.IsNull() && state.Revision.IsNull()
+}
+
 // IdentitySchema is the automation's id, so that terraform query (the
 // wix_automation list resource) can generate import blocks.
 func (r *automationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
@@ -249,6 +256,14 @@ func (r *automationResource) Read(ctx context.Context, req resource.ReadRequest,
 
 	id := state.ID.ValueString()
 	remote, err := call.Client.ReadAutomation(ctx, id)
+	if wix.IsNotFound(err) && beingImported(state) {
+		resp.Diagnostics.AddError("No such Wix automation", call.Mask(fmt.Sprintf("No automation has the id %s on this "+
+			"site (the app instance the provider acts for): Wix answered that it does not exist, so there is nothing "+
+			"to import.\n\n%v\n\nCheck the id (the wix_automations data source, or terraform query with the "+
+			"wix_automation list resource, lists the site's automations), and that instance_id (WIX_INSTANCE_ID) names "+
+			"the site that holds it.", id, err)))
+		return
+	}
 	if wix.IsNotFound(err) {
 		tflog.Info(ctx, "The automation is gone from Wix; removing it from state", map[string]any{"automation_id": id})
 		// The framework wants an identity after every Read, even one that

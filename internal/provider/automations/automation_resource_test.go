@@ -253,3 +253,22 @@ func TestAccAutomationResource_timeoutsBlock(t *testing.T) {
 		},
 	})
 }
+
+// Importing an id no automation of the site has says so, by the id, and
+// not only Terraform's generic "Cannot import non-existent remote object".
+func TestAccAutomationResource_importUnknownID(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	const unknown = "0d0c0b0a-1a2b-4c3d-8e4f-5a6b7c8d9e0f"
+	env.Test(t, []resource.TestStep{{
+		Config:        env.AutomationConfig(acctest.AutomationSpec{}),
+		ResourceName:  acctest.AutomationAddr,
+		ImportState:   true,
+		ImportStateId: unknown,
+		ExpectError: acctest.ExpectWords("No such Wix automation", "No automation has the id "+unknown+" on this site",
+			"HTTP 404", "wix_automations data source", "instance_id (WIX_INSTANCE_ID)"),
+	}})
+	if n := len(env.Sim.Automations()); n != 0 {
+		t.Fatalf("the failed import left %d automations at Wix", n)
+	}
+}

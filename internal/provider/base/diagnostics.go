@@ -80,6 +80,10 @@ func (k *Kind) explain(op Op, p Phrases, timeout time.Duration, err error) (summ
 	case errors.Is(err, context.Canceled):
 		return "Interrupted while " + p.Doing, k.closed("Terraform was interrupted (Ctrl-C) before Wix answered. " +
 			"Whether Wix acted on the call is not known" + op.retried())
+	case wix.IsUnreachable(err):
+		return "Could not reach Wix", k.closed(UnreachableAdvice + " " + op.again() + " once it answers.")
+	case errors.As(err, new(*wix.RoutingMissError)):
+		return "No Wix API at base_url", k.closed(RoutingMissAdvice + " " + op.again() + " once base_url is right.")
 	case wix.IsRejectedCredentials(err):
 		// A 401, or the token endpoint's OAuth error invalid_client,
 		// invalid_grant or unauthorized_client (Create Access Token
@@ -87,6 +91,8 @@ func (k *Kind) explain(op Op, p Phrases, timeout time.Duration, err error) (summ
 		return "Wix rejected the credentials", RejectedCredentialsAdvice
 	case isAPI && apiErr.StatusCode == http.StatusForbidden:
 		return "Wix denied the " + p.Act, k.denied()
+	case isAPI && apiErr.StatusCode == http.StatusNotFound && k.NotFound != "":
+		return "Could not " + p.Do, strings.TrimSpace(k.NotFound + " " + OtherErrorAdvice)
 	case isAPI && apiErr.Retryable():
 		return "Wix is unavailable", k.closed("Wix asked to try again later and the retries ran out. " +
 			op.again() + " later, or raise max_retries in the provider block.")
@@ -141,6 +147,16 @@ func (op Op) retried() string {
 // RejectedCredentialsAdvice is what to do when Wix answers 401.
 const RejectedCredentialsAdvice = "Check app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, " +
 	"WIX_INSTANCE_ID), or supply a fresh access_token (WIX_ACCESS_TOKEN)."
+
+// UnreachableAdvice is what to do when no answer came from the API at all.
+const UnreachableAdvice = "No answer came from the Wix API, so Wix has no record of the call (there is no " +
+	"x-wix-request-id). Check base_url (WIX_BASE_URL): unset, it is " + wix.DefaultBaseURL + "; against the simulator, " +
+	"the simulator must be running and base_url the URL it printed (make sim). Then check the network path to it " +
+	"(DNS, proxy, firewall)."
+
+// RoutingMissAdvice is what to do about a 404 that is not Wix's answer.
+const RoutingMissAdvice = "The answer was a 404 without Wix's error body, so the request did not reach the Wix " +
+	"API: base_url (WIX_BASE_URL), or a proxy on the way, sends it elsewhere. Unset, base_url is " + wix.DefaultBaseURL + "."
 
 // OtherErrorAdvice is what to do about an error no other advice fits.
 const OtherErrorAdvice = "Fix what Wix names above, if anything; when the error persists, " +

@@ -79,6 +79,9 @@ type Kind struct {
 	// Forbidden is what else, besides a missing scope, a 403 may mean, as
 	// a sentence; optional.
 	Forbidden string
+	// NotFound is what a 404 in Wix's words means for the kind's calls, as
+	// a sentence (an unknown trigger key, say); optional.
+	NotFound string
 	// Ops holds the operations that call Wix; the others make no call.
 	Ops map[Op]Phrases
 	// OutOfTime is the advice when a call runs out of a time limit the

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"syscall"
 	"testing"
 	"time"
 
@@ -30,6 +32,12 @@ func cancelFailure(name string, err error, phrases ...string) diagtest.Row {
 	}, phrases...)}
 }
 
+// withAbsent adds phrases r's detail must not hold.
+func withAbsent(r diagtest.Row, phrases ...string) diagtest.Row {
+	r.Absent = append(r.Absent, phrases...)
+	return r
+}
+
 func apiError(status int) error {
 	return &wix.APIError{Operation: "Cancel Event", StatusCode: status, Message: "no", RequestID: "r-1", Attempts: 1}
 }
@@ -51,6 +59,15 @@ func failureWordings() []diagtest.Row {
 			"Wix support can find the call by its x-wix-request-id.")),
 		diagtest.WithSummary("Could not cancel Wix automation events", cancelFailure("item of a bulk call",
 			&wix.ItemError{ExternalEntityID: wordingEntity, Code: "CANCEL_EVENT_FAILED", RequestID: "r-2"})),
+		withAbsent(diagtest.WithSummary("Could not reach Wix", cancelFailure("refused connection",
+			fmt.Errorf("Cancel Event: attempt 6: %w", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}),
+			"No answer came from the Wix API, so Wix has no record of the call (there is no x-wix-request-id).",
+			"Check base_url (WIX_BASE_URL): unset, it is https://www.wixapis.com;", "Apply again once it answers.")),
+			"Wix support can find the call"),
+		diagtest.WithSummary("No Wix API at base_url", cancelFailure("routing miss",
+			&wix.RoutingMissError{Operation: "Cancel Event", Method: "POST", Paths: []string{"/automations/v1/events/cancel"}, ContentType: "text/html"},
+			"The answer was a 404 without Wix's error body, so the request did not reach the Wix API",
+			"Apply again once base_url is right.")),
 		uncertainCreate(),
 		readTimedOut(),
 		{Name: "missing credentials", Summary: MissingCredentialsSummary, WantSummary: "Missing Wix credentials",

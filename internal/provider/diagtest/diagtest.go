@@ -25,6 +25,9 @@ type Row struct {
 	WantSummary string
 	Detail      string
 	Phrases     []string
+	// Absent are phrases the detail must not hold: advice that would
+	// point the wrong way.
+	Absent []string
 }
 
 // WithSummary sets the summary r must have.
@@ -46,7 +49,7 @@ func FromDiagnostics(name string, diags diag.Diagnostics, summary string, phrase
 	if len(diags) != 1 {
 		return Row{Name: name, Summary: fmt.Sprintf("%d diagnostics: %v", len(diags), diags), WantSummary: summary}
 	}
-	return Row{name, diags[0].Summary(), summary, diags[0].Detail(), phrases}
+	return Row{Name: name, Summary: diags[0].Summary(), WantSummary: summary, Detail: diags[0].Detail(), Phrases: phrases}
 }
 
 // Check checks each row in a subtest: the summary, every phrase, and a
@@ -61,6 +64,11 @@ func Check(t *testing.T, rows []Row) {
 			for _, p := range r.Phrases {
 				if !strings.Contains(r.Detail, p) {
 					t.Errorf("%s: the detail does not say %q:\n%s", r.Summary, p, r.Detail)
+				}
+			}
+			for _, p := range r.Absent {
+				if strings.Contains(r.Detail, p) {
+					t.Errorf("%s: the detail says %q, which points the wrong way:\n%s", r.Summary, p, r.Detail)
 				}
 			}
 			if len(r.Phrases) == 0 || !strings.HasSuffix(r.Detail, ".") {

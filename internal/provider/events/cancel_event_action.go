@@ -35,6 +35,7 @@ var cancelEventKind = base.Kind{
 	Form:      base.ActionForm,
 	Scope:     base.ManageYourApp,
 	Forbidden: onlyTheTriggersAppCancels,
+	NotFound:  unknownTriggerKey,
 	Ops:       map[base.Op]base.Phrases{base.Invoke: cancelingEvents("Bulk Cancel Event")},
 	OutOfTime: "The invocation's time limit of %s ran out, or would have before the next attempt (retries, request " +
 		"pacing and Wix's Retry-After count towards it). Invoke the action again later, or split external_entity_ids " +

@@ -30,6 +30,7 @@ var cancellationKind = base.Kind{
 	Suffix:    "_automation_event_cancellation",
 	Scope:     base.ManageYourApp,
 	Forbidden: onlyTheTriggersAppCancels,
+	NotFound:  unknownTriggerKey,
 	Ops:       map[base.Op]base.Phrases{base.Create: cancelingEvents("Cancel Event")},
 }
 

@@ -309,3 +309,16 @@ resource "wix_automation_event_cancellation" "bad" {
 `, tc.TriggerKey, tc.EntityID, tc.Extra)
 	})
 }
+
+// A trigger key Wix does not know: Wix's 404 in its own words, and advice
+// that says where trigger keys come from.
+func TestAccAutomationEventCancellation_unknownTriggerKey(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	env.Test(t, []resource.TestStep{{
+		Config: env.ProviderBlock() + acctest.CancellationsConfig("form_submited", acctest.EntityIDs(1)),
+		ExpectError: acctest.ExpectWords("Could not cancel Wix automation events", "HTTP 404", "TRIGGER_NOT_FOUND",
+			"Wix knows no such trigger key for this app.", "Trigger keys come from the app's automation triggers",
+			"Extensions, then Automations"),
+	}})
+}

@@ -130,7 +130,15 @@ func cancelEvent(ctx context.Context, call *base.Call, triggerKey, entityID, sub
 
 // onlyTheTriggersAppCancels is what a 403 of a cancellation may mean
 // besides a missing permission.
-const onlyTheTriggersAppCancels = "Only the app that created the trigger key can cancel its events."
+const onlyTheTriggersAppCancels = "Only the app that created the trigger key can cancel its events. " + triggerKeysComeFrom
+
+// triggerKeysComeFrom says where a trigger key comes from, for the advice
+// on a trigger key Wix refuses or does not know.
+const triggerKeysComeFrom = "Trigger keys come from the app's automation triggers (in Wix's app dashboard: " +
+	"Extensions, then Automations): use one that the app the provider authenticates as created."
+
+// unknownTriggerKey is what Wix's 404 means for a call about events.
+const unknownTriggerKey = "Wix knows no such trigger key for this app. " + triggerKeysComeFrom
 
 // cancelingEvents is a call to api that cancels events, in the words the
 // cancellation resource and the cancel action both use.

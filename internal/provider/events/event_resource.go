@@ -41,7 +41,8 @@ var (
 var eventKind = base.Kind{
 	Suffix:    "_automation_event",
 	Scope:     base.ManageYourApp + " and, to report, " + base.SetUpAutomations,
-	Forbidden: "Only the app that created the trigger key can report and cancel its events.",
+	Forbidden: "Only the app that created the trigger key can report and cancel its events. " + triggerKeysComeFrom,
+	NotFound:  unknownTriggerKey,
 	Ops: map[base.Op]base.Phrases{
 		base.Create: {API: "Report Event", Act: "report",
 			Do: "report a Wix automation event", Doing: "reporting a Wix automation event"},

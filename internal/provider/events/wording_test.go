@@ -48,7 +48,7 @@ func actionWordings() []diagtest.Row {
 			"Terraform was interrupted (Ctrl-C) before Wix answered. Whether Wix acted on the call is not known."+again)),
 		diagtest.WithSummary("Wix rejected the credentials", actionFailure("action 401", apiError(401), base.RejectedCredentialsAdvice)),
 		diagtest.WithSummary("Wix denied the cancellation", actionFailure("action 403", apiError(403),
-			`Only the app that created the trigger key can cancel its events. The app needs the "Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP) permission on this instance.`)),
+			`Only the app that created the trigger key can cancel its events. `+triggerKeysFrom+`The app needs the "Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP) permission on this instance.`)),
 		diagtest.WithSummary("Wix is unavailable", actionFailure("action retries ran out", apiError(429),
 			"Wix asked to try again later and the retries ran out. Invoke the action again later, or raise max_retries in the provider block."+again)),
 		diagtest.WithSummary("Could not cancel Wix automation events", actionFailure("action 400", apiError(400), base.OtherErrorAdvice)),
@@ -60,15 +60,32 @@ func actionWordings() []diagtest.Row {
 	}
 }
 
+// triggerKeysFrom is the sentence on where trigger keys come from.
+const triggerKeysFrom = "Trigger keys come from the app's automation triggers (in Wix's app dashboard: Extensions, then Automations): use one that the app the provider authenticates as created. "
+
+// unknownKey is the diagnostic of Wix's 404 for kind's op: a trigger key
+// Wix does not know.
+func unknownKey(name string, kind base.Kind, op base.Op, wantSummary string) diagtest.Row {
+	err := &wix.APIError{Operation: "Report Event", StatusCode: 404, Message: `trigger key "trail_started" does not exist`,
+		Code: "TRIGGER_NOT_FOUND", RequestID: "r-3", Attempts: 1}
+	summary, detail := kind.Failure(op, "it", time.Minute, err)
+	return diagtest.Row{Name: name, Summary: summary, WantSummary: wantSummary, Detail: detail, Phrases: []string{
+		"Wix knows no such trigger key for this app. " + triggerKeysFrom,
+		"Wix support can find the call by its x-wix-request-id.",
+	}}
+}
+
 func familyWordings() []diagtest.Row {
 	importSummary, importDetail := invalidImportID("wix_automation_event_cancellation", "form_submitted/not-a-guid",
 		func() string { _, _, p := parseImportID("form_submitted/not-a-guid"); return p }())
 	return []diagtest.Row{
 		denied("cancellation 403", cancellationKind, base.Create, "Wix denied the cancellation", `Only the app that created the trigger key `+
-			`can cancel its events. The app needs the "Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP) permission on this instance.`),
+			`can cancel its events. `+triggerKeysFrom+`The app needs the "Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP) permission on this instance.`),
 		denied("event 403", eventKind, base.Create, "Wix denied the report", `Only the app that created the trigger key can report and cancel its events. `+
-			`The app needs the "Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP) and, to report, "Set Up Automations" `+
+			triggerKeysFrom+`The app needs the "Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP) and, to report, "Set Up Automations" `+
 			`(SCOPE.CRM.SETUP-AUTOMATIONS) permission on this instance.`),
+		unknownKey("event 404", eventKind, base.Create, "Could not report a Wix automation event"),
+		unknownKey("cancellation 404", cancellationKind, base.Create, "Could not cancel Wix automation events"),
 		{Name: "import id", Summary: importSummary, WantSummary: "Invalid import id for wix_automation_event_cancellation", Detail: importDetail, Phrases: []string{
 			`The import id "form_submitted/not-a-guid" ends in "not-a-guid", which is not a GUID: Wix expects 32 hex digits`,
 			"Use <trigger_key>/<external_entity_id>, for example form_submitted/16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c.",
