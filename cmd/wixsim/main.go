@@ -3,7 +3,7 @@
 // real process. It knows the demo app out of the box (see wixsim.Demo*).
 //
 //	wixsim [-addr 127.0.0.1:0] [-addr-file PATH] [-env-file PATH] [-rpm N] [-retry-after] [-latency DURATION]
-//	       [-preinstalled=false] [-shell [-provider-dir DIR]]
+//	       [-preinstalled=false] [-state FILE] [-shell [-provider-dir DIR]]
 //	wixsim -cli-config PATH [-provider-dir DIR]
 //
 // The demo site starts with the automations a real site's Query returns
@@ -25,6 +25,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -60,6 +61,9 @@ type config struct {
 	latency    time.Duration
 	// preinstalled seeds the demo site as wixsim.Options.Preinstalled says.
 	preinstalled bool
+	// state is the -state file: read at start when it exists, written when
+	// the simulator stops; "" keeps nothing.
+	state string
 	shell        bool
 	providers    string // -provider-dir, absolute
 	cliConfig    string // -cli-config: write only this file, serve nothing
@@ -99,6 +103,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Latency:             cfg.latency,
 		Preinstalled:        cfg.preinstalled,
 	})
+	if err := loadState(sim, cfg.state); err != nil {
+		_ = ln.Close()
+		return err
+	}
 	srv := &http.Server{Handler: sim, ConnState: sim.ConnStateHook(), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -122,7 +130,45 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	shutdown(srv)
 	fmt.Fprintf(info, "wixsim stopped: %d requests served, %d cancellations, %d events reported, %d automations left\n",
 		len(sim.Requests()), len(sim.Cancellations()), len(sim.Events()), len(sim.Automations()))
+	if cfg.state == "" {
+		return nil
+	}
+	if err := saveState(sim, cfg.state); err != nil {
+		return err
+	}
+	fmt.Fprintf(info, "wixsim saved its automations and events to %s: start it with -state %s to keep them\n",
+		cfg.state, shellQuote(cfg.state))
 	return nil
+}
+
+// loadState reads the -state file into sim, when there is one to read: a
+// first start with -state begins empty and writes the file when it stops.
+func loadState(sim *wixsim.Server, path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := sim.LoadState(f); err != nil {
+		return fmt.Errorf("-state %s: %w (remove the file to start empty)", path, err)
+	}
+	return nil
+}
+
+// saveState writes what sim holds to the -state file, atomically, so that
+// an interrupted save never leaves half a file for the next start.
+func saveState(sim *wixsim.Server, path string) error {
+	var buf bytes.Buffer
+	if err := sim.SaveState(&buf); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, buf.Bytes())
 }
 
 // announce tells readers where the simulator listens: the address and env
@@ -173,6 +219,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.rpm, "rpm", 0, "rate limit in requests per minute per app instance (0 = none)")
 	fs.BoolVar(&cfg.retryAfter, "retry-after", false, "send Retry-After on rate-limited (429) answers")
 	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every call")
+	fs.StringVar(&cfg.state, "state", "", "keep automations and events across restarts in this `file`: read at start when it exists, written on stop")
 	fs.BoolVar(&cfg.preinstalled, "preinstalled", true, "seed the demo site with preinstalled automations and another installed app's, as a real site's Query returns them")
 	fs.BoolVar(&cfg.shell, "shell", false, "write a Terraform CLI config with dev_overrides and print the lines to paste into a shell")
 	fs.StringVar(&cfg.providers, "provider-dir", ".", "with -shell or -cli-config: the `directory` holding the terraform-provider-wix binary")

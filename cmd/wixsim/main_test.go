@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
@@ -371,4 +373,77 @@ func TestInterruptEndsQuietly(t *testing.T) {
 	if !strings.Contains(out.String(), "wixsim stopped:") {
 		t.Errorf("no summary line after Ctrl-C:\n%s", out.String())
 	}
+}
+
+// -state keeps what the simulator holds across a restart: an automation
+// created through the API before a stop is there after the next start.
+func TestStateFileKeepsDataAcrossRestarts(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "wixsim-state.json")
+	serve := func(act func(baseURL string)) string {
+		t.Helper()
+		addrFile := filepath.Join(t.TempDir(), "addr")
+		ctx, cancel := context.WithCancel(context.Background())
+		var stderr syncBuffer
+		done := make(chan error, 1)
+		go func() {
+			done <- run(ctx, []string{"-preinstalled=false", "-state", state, "-addr-file", addrFile}, &stderr, &stderr)
+		}()
+		act(waitForFile(t, addrFile))
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("run: %v\n%s", err, stderr.String())
+		}
+		return stderr.String()
+	}
+	var created string
+	out := serve(func(baseURL string) { created = createAutomation(t, baseURL) })
+	if !strings.Contains(out, "saved its automations and events to "+state) {
+		t.Errorf("the stop does not say where the state went:\n%s", out)
+	}
+	serve(func(baseURL string) {
+		if got := getAutomation(t, baseURL, created); got != http.StatusOK {
+			t.Errorf("Get Automation %s after a restart with -state: HTTP %d, want 200", created, got)
+		}
+	})
+}
+
+// createAutomation creates an automation through the API as the demo app
+// and returns its id.
+func createAutomation(t *testing.T, baseURL string) string {
+	t.Helper()
+	client, err := wix.New(wix.Config{BaseURL: baseURL, AppID: wixsim.DemoAppID, AppSecret: wixsim.DemoAppSecret, InstanceID: wixsim.DemoInstanceID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const action = "a1b2c3d4-0000-4000-8000-000000000001"
+	a, err := client.CreateAutomation(context.Background(), wix.Automation{
+		Name: "kept", Origin: "APPLICATION", ApplicationInfo: &wix.ApplicationInfo{AppID: wixsim.DemoAppID},
+		Configuration: wix.AutomationConfiguration{
+			Status: "ACTIVE", Trigger: wix.Trigger{AppID: wixsim.DemoAppID, TriggerKey: wixsim.DemoTriggerKey},
+			RootActionIDs: []string{action},
+			Actions:       json.RawMessage(`{"` + action + `":{"appDefinedInfo":{"appId":"` + wixsim.DemoAppID + `","actionKey":"send_email"}}}`),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
+}
+
+// getAutomation asks a fresh client for the automation and returns the
+// HTTP status of the answer.
+func getAutomation(t *testing.T, baseURL, id string) int {
+	t.Helper()
+	client, err := wix.New(wix.Config{BaseURL: baseURL, AppID: wixsim.DemoAppID, AppSecret: wixsim.DemoAppSecret, InstanceID: wixsim.DemoInstanceID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.GetAutomation(context.Background(), id); err != nil {
+		var apiErr *wix.APIError
+		if errors.As(err, &apiErr) {
+			return apiErr.StatusCode
+		}
+		t.Fatal(err)
+	}
+	return http.StatusOK
 }
