@@ -63,10 +63,10 @@ type config struct {
 	preinstalled bool
 	// state is the -state file: read at start when it exists, written when
 	// the simulator stops; "" keeps nothing.
-	state string
-	shell        bool
-	providers    string // -provider-dir, absolute
-	cliConfig    string // -cli-config: write only this file, serve nothing
+	state     string
+	shell     bool
+	providers string // -provider-dir, absolute
+	cliConfig string // -cli-config: write only this file, serve nothing
 }
 
 func main() {
