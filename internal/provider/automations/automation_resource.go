@@ -44,7 +44,9 @@ var automationKind = base.Kind{
 	},
 }
 
-// Wix's limits and values for an automation (Automations v2 types).
+// Wix's limits and values for an automation (Automations v2 types). Wix
+// counts lengths in characters, as the validators here do (Unicode code
+// points, not bytes): a 240-character Japanese name is 720 bytes.
 const (
 	automationNameMax        = 500
 	automationDescriptionMax = 2000
@@ -71,12 +73,12 @@ func (r *automationResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The automation's name, 1 to 500 characters.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, automationNameMax)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, automationNameMax)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "The automation's description, up to 2000 characters.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtMost(automationDescriptionMax)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(automationDescriptionMax)},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "`ACTIVE` (the default) or `INACTIVE`. Changing it updates the automation in place.",

@@ -49,7 +49,8 @@ var eventKind = base.Kind{
 	},
 }
 
-// maxIdempotencyKeyLength is Wix's limit on idempotency.key.
+// maxIdempotencyKeyLength is Wix's limit on idempotency.key, in characters
+// (code points, as Wix counts them), not bytes.
 const maxIdempotencyKeyLength = 80
 
 // NewEventResource is the factory of wix_automation_event.
@@ -124,7 +125,7 @@ func eventIdempotencyKeyAttribute() schema.StringAttribute {
 			"a replacement must change a key you set, or Wix would ignore the new report.",
 		Optional:   true,
 		Computed:   true,
-		Validators: []validator.String{stringvalidator.LengthBetween(1, maxIdempotencyKeyLength)},
+		Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, maxIdempotencyKeyLength)},
 		PlanModifiers: []planmodifier.String{
 			keepStateWhenUnset(),
 			stringplanmodifier.RequiresReplaceIf(replaceUnlessAdoptedString, replaceUnlessAdoptedText, replaceUnlessAdoptedText),

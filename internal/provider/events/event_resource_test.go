@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -572,8 +573,9 @@ func TestAccAutomationEvent_planTimeValidation(t *testing.T) {
 		"list of scalars":     {TriggerKey: key, EntityID: id, Extra: `payload = { a = [1, 2] }`, Want: []string{"Unsupported payload value", "payload.a[0] is a number", "flat objects"}},
 		"null value":          {TriggerKey: key, EntityID: id, Extra: `payload = { a = null }`, Want: []string{"Null payload value", "payload.a is null"}},
 		"not an object":       {TriggerKey: key, EntityID: id, Extra: `payload = "x"`, Want: []string{"Invalid payload", "payload must be an object"}},
-		"long key":            {TriggerKey: key, EntityID: id, Extra: fmt.Sprintf("idempotency_key = %q", strings.Repeat("k", 81)), Want: []string{"idempotency_key", "length must be between 1 and 80, got: 81"}},
-		"empty key":           {TriggerKey: key, EntityID: id, Extra: `idempotency_key = ""`, Want: []string{"idempotency_key", "length must be between 1 and 80, got: 0"}},
+		"long CJK key":        {TriggerKey: key, EntityID: id, Extra: fmt.Sprintf("idempotency_key = %q", strings.Repeat("鍵", 81)), Want: []string{"idempotency_key", "character count must be between 1 and 80, got: 81"}},
+		"long key":            {TriggerKey: key, EntityID: id, Extra: fmt.Sprintf("idempotency_key = %q", strings.Repeat("k", 81)), Want: []string{"idempotency_key", "character count must be between 1 and 80, got: 81"}},
+		"empty key":           {TriggerKey: key, EntityID: id, Extra: `idempotency_key = ""`, Want: []string{"idempotency_key", "character count must be between 1 and 80, got: 0"}},
 		"empty trigger key":   {TriggerKey: "", EntityID: id, Extra: "", Want: []string{"Invalid trigger_key", `The trigger_key "" is empty`}},
 		"long trigger key":    {TriggerKey: strings.Repeat("k", 101), EntityID: id, Extra: "", Want: []string{"Invalid trigger_key", "is 101 characters long", "at most 100"}},
 		"not a GUID":          {TriggerKey: key, EntityID: "16ef8c9c-413e", Extra: "", Want: []string{"Invalid external_entity_id", `"16ef8c9c-413e" is not a GUID`}},
@@ -632,4 +634,36 @@ func TestAccAutomationEvent_sharedEntityCancelsBoth(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Wix counts an idempotency key's length in characters, not bytes: a key
+// of 80 CJK characters (240 bytes) is Wix's maximum, reaches Wix as
+// written and plans empty afterwards (81 is refused at plan, see
+// TestAccAutomationEvent_planTimeValidation).
+func TestAccAutomationEvent_idempotencyKeyInCharacters(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewEnv(t)
+	id := acctest.EntityIDs(1)[0]
+	// 60 CJK characters, a dash and 19 digits of nanoseconds: 80
+	// characters that no earlier run used (Wix remembers keys for a week).
+	key := acctest.UniqueKey(strings.Repeat("注", 60))
+	if n := utf8.RuneCountInString(key); n != 80 {
+		t.Fatalf("the test key has %d characters, want 80", n)
+	}
+	config := env.ProviderBlock() + acctest.OneEvent(env.TriggerKey, id, fmt.Sprintf("idempotency_key = %q", key))
+	env.Test(t, []resource.TestStep{
+		{
+			Config: config,
+			ConfigStateChecks: append(env.EventStateChecks(id),
+				acctest.ExpectAttr(acctest.OneEventAddr, "idempotency_key", knownvalue.StringExact(key))),
+			Check: env.OnSim(func() error {
+				ev, err := env.OnlyEvent(env.TriggerKey, id)
+				if err == nil && ev.IdempotencyKey != key {
+					err = fmt.Errorf("the simulator stored key %q, want %q", ev.IdempotencyKey, key)
+				}
+				return err
+			}),
+		},
+		{Config: config, PlanOnly: true},
+	}, env.EventsCanceled(true, id))
 }
