@@ -3,6 +3,8 @@ package wix
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strings"
 )
 
 // Paths of the Automations events API.
@@ -59,6 +61,7 @@ func newCancelGroup(c *Client, cfg BatchingConfig) *groupCommit[string, struct{}
 		maxSize:   MaxBulkCancelIDs,
 		describe:  func(triggerKey, id string) string { return triggerKey + "/" + id },
 		dedupeKey: func(id string) string { return id },
+		retryItem: cancelItemRetryable,
 		sendOne: func(ctx context.Context, triggerKey, id string) (struct{}, error) {
 			return struct{}{}, c.cancelEvent(ctx, triggerKey, id, true)
 		},
@@ -75,6 +78,33 @@ func newCancelGroup(c *Client, cfg BatchingConfig) *groupCommit[string, struct{}
 			return out, nil
 		},
 	})
+}
+
+// cancelItemRetryable: an id of a Bulk Cancel Event answer is sent again
+// when the answer has no clear result for it or Wix reported its failure,
+// whatever the reason: canceling again is harmless, and Wix's per-item
+// errors do not say whether they will pass.
+func cancelItemRetryable(err error) bool {
+	var item *ItemError
+	return unknownResult(err) || errors.As(err, &item)
+}
+
+// transientItemCodes are the per-item error codes that say "try again
+// later". Wix documents no per-item codes for these calls, so the list is
+// [inferred]: the names its gateway and gRPC-style status codes give a
+// passing failure, and the HTTP statuses Wix's SDK writes as the code of
+// an error that has none.
+var transientItemCodes = map[string]bool{
+	"INTERNAL": true, "INTERNAL_ERROR": true, "UNKNOWN": true, "UNAVAILABLE": true, "SERVICE_UNAVAILABLE": true,
+	"DEADLINE_EXCEEDED": true, "TIMEOUT": true, "RESOURCE_EXHAUSTED": true, "TOO_MANY_REQUESTS": true, "ABORTED": true,
+	"429": true, "500": true, "502": true, "503": true, "504": true,
+}
+
+// transientItemError reports whether err is a per-item failure whose code
+// says it passes.
+func transientItemError(err error) bool {
+	var item *ItemError
+	return errors.As(err, &item) && transientItemCodes[strings.ToUpper(item.Code)]
 }
 
 type bulkCancelEventRequest struct {
@@ -159,7 +189,13 @@ func bulkEventCall[A any, P interface {
 }](ctx context.Context, c *Client, op operation) (P, error) {
 	var requestID string
 	op.authenticated, op.paced = true, true
-	op.onOK = func(res *response) { requestID = res.requestID }
+	onOK := op.onOK
+	op.onOK = func(res *response) {
+		requestID = res.requestID
+		if onOK != nil {
+			onOK(res)
+		}
+	}
 	out, err := doAndDecode[A](ctx, c, op)
 	if err != nil {
 		return nil, err
