@@ -162,6 +162,47 @@ func (c *Client) BulkCancelEvent(ctx context.Context, triggerKey string, externa
 	return c.bulkCancel(ctx, triggerKey, externalEntityIDs, false)
 }
 
+// BulkCancelEventItems cancels the events of up to MaxBulkCancelIDs
+// external entities of one trigger key, never batched with other calls,
+// and returns each id's outcome in the order of ids: nil when Wix
+// confirmed it, its last error otherwise. Ids the answer left without a
+// clear result, or that Wix failed, are sent again together (canceling
+// again is harmless) after a backoff, up to max_retries times within ctx.
+// err is the failure of a call as a whole; outcomes is then nil when it
+// was the first call, and otherwise holds what the earlier calls settled.
+func (c *Client) BulkCancelEventItems(ctx context.Context, triggerKey string, ids []string) (outcomes []error, err error) {
+	pending := make([]int, len(ids))
+	for i := range pending {
+		pending[i] = i
+	}
+	for round := 0; ; round++ {
+		batch := make([]string, len(pending))
+		for j, i := range pending {
+			batch[j] = ids[i]
+		}
+		res, err := c.bulkCancel(ctx, triggerKey, batch, false)
+		if err != nil {
+			return outcomes, err
+		}
+		if outcomes == nil {
+			outcomes = make([]error, len(ids))
+		}
+		var again []int
+		for j, itemErr := range res.ItemErrors(batch) {
+			outcomes[pending[j]] = itemErr
+			if itemErr != nil && cancelItemRetryable(itemErr) {
+				again = append(again, pending[j])
+			}
+		}
+		if len(again) == 0 || round >= c.maxRetries || sleepWithin(ctx, c.backoff.delay(round, 0)) != nil {
+			return outcomes, nil
+		}
+		c.log.Debug(ctx, "Sending ids of a Bulk Cancel Event answer again: Wix did not confirm them", map[string]any{
+			"operation": "Bulk Cancel Event", "ids": len(again), "retry": round + 1})
+		pending = again
+	}
+}
+
 func (c *Client) bulkCancel(ctx context.Context, triggerKey string, externalEntityIDs []string, prepaced bool) (*BulkCancelEventResponse, error) {
 	return bulkEventCall[BulkCancelEventResponse](ctx, c, operation{
 		name:     "Bulk Cancel Event",

@@ -336,37 +336,43 @@ func TestAccAutomationEvent_destroyWithFailingCancel(t *testing.T) {
 		env.EventsCanceled(true, id)))
 }
 
-// A destroy of several events whose Bulk Cancel Event fails one item keeps
-// exactly that one in state; the next destroy cancels it.
+// A destroy of several events whose Bulk Cancel Event keeps failing two
+// items: they are sent again (max_retries = 1), then fail with Wix's code,
+// and exactly those two stay in state; the next destroy cancels them.
 func TestAccAutomationEvent_destroyWithFailingBulkItem(t *testing.T) {
 	acctest.Parallel(t)
 	env := acctest.NewSimEnv(t)
 	ids := acctest.EntityIDs(4)
-	const bad = 2
-	config := env.ProviderBlock(sendAfter) + acctest.EventsConfig(env.TriggerKey, ids)
+	bad := []string{ids[1], ids[2]}
+	config := env.ProviderBlock(sendAfter, "max_retries = 1") + acctest.EventsConfig(env.TriggerKey, ids)
 	env.Test(t, []resource.TestStep{
 		{Config: config},
 		{
-			PreConfig:   func() { env.Sim.FailBulkItems(env.TriggerKey, ids[bad]) },
+			PreConfig:   func() { env.Sim.FailBulkItems(env.TriggerKey, bad...) },
 			Config:      config,
 			Destroy:     true,
-			ExpectError: acctest.ExpectWords("Could not cancel Wix automation events", ids[bad], "CANCEL_EVENT_FAILED"),
+			ExpectError: acctest.ExpectWords("Could not cancel Wix automation events", "CANCEL_EVENT_FAILED", "sent 2 times"),
 		},
 		{
 			PreConfig: func() {
-				if n := env.Sim.CancelCount(env.TriggerKey, ids[bad]); n != 0 {
-					t.Fatalf("the failed entity was canceled %d times, want 0", n)
+				for _, id := range bad {
+					if n := env.Sim.CancelCount(env.TriggerKey, id); n != 0 {
+						t.Fatalf("the failed entity %s was canceled %d times, want 0", id, n)
+					}
+				}
+				if n := len(env.Sim.RequestsTo(wix.PathBulkCancel)); n != 2 {
+					t.Fatalf("Bulk Cancel Event calls = %d, want 2: all four, then the two failed ones again", n)
 				}
 				env.Sim.ClearFaults()
 			},
-			// Only the failed event is left: the others are planned anew.
+			// Only the failed events are left: the others are planned anew.
 			Config: config, PlanOnly: true, ExpectNonEmptyPlan: true,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-				acctest.ExpectEventCreates(len(ids), 0, 1, 3),
+				acctest.ExpectEventCreates(len(ids), 0, 3),
 			}},
 		},
 	}, resource.ComposeAggregateTestCheckFunc(
-		env.CanceledOnce(env.TriggerKey, ids[bad]),
+		env.CanceledOnce(env.TriggerKey, bad...),
 		env.EventsCanceled(true, ids...)))
 }
 
