@@ -91,10 +91,12 @@ func (r *automationResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"actions": schema.StringAttribute{
 				MarkdownDescription: "JSON of Wix's `configuration.actions`: a map of action id to action, usually " +
 					"written with `jsonencode`. JSON that means the same (key order, spacing) is no change, nor are " +
-					"the values Wix fills in by itself (an action's `id`, `namespace`, `type`, empty lists).",
+					"the values Wix fills in by itself (an action's `id`, `namespace`, `type`, empty lists). Wix keeps " +
+					"numbers as doubles: one beyond a double's range fails at plan, and one Wix rounds (more than 15 to " +
+					"17 significant digits) warns at plan and is compared as Wix gives it back.",
 				Required:      true,
 				CustomType:    actionsJSONType{},
-				Validators:    []validator.String{actionsObjectValidator()},
+				Validators:    []validator.String{actionsObjectValidator(), actionsNumbersValidator()},
 				PlanModifiers: []planmodifier.String{keepEquivalentActions()},
 			},
 			"revision": base.ComputedKept("Wix's revision of the automation, a number as a string; each update sends it and Wix increments it."),

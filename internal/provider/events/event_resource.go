@@ -110,8 +110,9 @@ func eventPayloadAttribute() schema.DynamicAttribute {
 	return schema.DynamicAttribute{
 		MarkdownDescription: "The event's payload, written as an HCL object such as " +
 			"`{ order_id = \"A-17\", amount = 42, vip = true }` and sent with the same JSON types. Keys are " +
-			eventpayload.KeyRule + "; values are strings, numbers, booleans, or lists of flat objects. " +
-			"Changing it forces a new event.",
+			eventpayload.KeyRule + "; values are strings, numbers, booleans, or lists of flat objects. Wix keeps " +
+			"numbers as doubles: one beyond a double's range fails at plan, and one Wix would round (more than 15 to " +
+			"17 significant digits) warns at plan; write such values as strings. Changing it forces a new event.",
 		Optional:      true,
 		Validators:    []validator.Dynamic{eventpayload.Validator()},
 		PlanModifiers: []planmodifier.Dynamic{dynamicplanmodifier.RequiresReplaceIf(replaceUnlessAdoptedDynamic, replaceUnlessAdoptedText, replaceUnlessAdoptedText)},
@@ -294,7 +295,8 @@ func failReport(diags *diag.Diagnostics, call *base.Call, report wix.ReportEvent
 // idempotency key: the configured one, or a fresh random one that every
 // retry of this create reuses.
 func reportRequest(plan eventModel, diags *diag.Diagnostics) (wix.ReportEventRequest, bool) {
-	problems := eventpayload.Check(path.Root("payload"), plan.Payload)
+	// Warnings (a number Wix rounds) were shown at plan.
+	problems := eventpayload.Errors(eventpayload.Check(path.Root("payload"), plan.Payload))
 	for _, p := range problems {
 		diags.AddAttributeError(p.Path, p.Summary, p.Detail)
 	}

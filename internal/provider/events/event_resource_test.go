@@ -572,24 +572,26 @@ func TestAccAutomationEvent_planTimeValidation(t *testing.T) {
 	env := acctest.NewEnv(t)
 	id, key := acctest.EntityIDs(1)[0], env.TriggerKey
 	cases := map[string]acctest.BadInput{
-		"key starting with _": {TriggerKey: key, EntityID: id, Extra: `payload = { _x = 1 }`, Want: []string{"Invalid payload key", `The payload key "_x" is not one Wix accepts`, "not starting with an underscore"}},
-		"key with a dash":     {TriggerKey: key, EntityID: id, Extra: `payload = { "a-b" = 1 }`, Want: []string{"Invalid payload key", `The payload key "a-b"`, "letters, digits and underscores"}},
-		"nested map":          {TriggerKey: key, EntityID: id, Extra: `payload = { a = { b = 1 } }`, Want: []string{"Unsupported payload value", "payload.a is an object (nested objects are not allowed)", "jsonencode"}},
-		"list of lists":       {TriggerKey: key, EntityID: id, Extra: `payload = { a = [[1]] }`, Want: []string{"Unsupported payload value", "payload.a is a list of lists", "flat objects"}},
-		"list of scalars":     {TriggerKey: key, EntityID: id, Extra: `payload = { a = [1, 2] }`, Want: []string{"Unsupported payload value", "payload.a[0] is a number", "flat objects"}},
-		"null value":          {TriggerKey: key, EntityID: id, Extra: `payload = { a = null }`, Want: []string{"Null payload value", "payload.a is null"}},
-		"not an object":       {TriggerKey: key, EntityID: id, Extra: `payload = "x"`, Want: []string{"Invalid payload", "payload must be an object"}},
-		"long CJK key":        {TriggerKey: key, EntityID: id, Extra: fmt.Sprintf("idempotency_key = %q", strings.Repeat("鍵", 81)), Want: []string{"idempotency_key", "character count must be between 1 and 80, got: 81"}},
-		"long key":            {TriggerKey: key, EntityID: id, Extra: fmt.Sprintf("idempotency_key = %q", strings.Repeat("k", 81)), Want: []string{"idempotency_key", "character count must be between 1 and 80, got: 81"}},
-		"empty key":           {TriggerKey: key, EntityID: id, Extra: `idempotency_key = ""`, Want: []string{"idempotency_key", "character count must be between 1 and 80, got: 0"}},
-		"empty trigger key":   {TriggerKey: "", EntityID: id, Extra: "", Want: []string{"Invalid trigger_key", `The trigger_key "" is empty`}},
-		"long trigger key":    {TriggerKey: strings.Repeat("k", 101), EntityID: id, Extra: "", Want: []string{"Invalid trigger_key", "is 101 characters long", "at most 100"}},
-		"not a GUID":          {TriggerKey: key, EntityID: "16ef8c9c-413e", Extra: "", Want: []string{"Invalid external_entity_id", `"16ef8c9c-413e" is not a GUID`}},
-		"zero create":         {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    create = \"0s\"\n  }", Want: []string{"Invalid timeouts.create", `timeouts.create is "0s", which is not above zero`}},
-		"negative create":     {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    create = \"-5m\"\n  }", Want: []string{"Invalid timeouts.create", `timeouts.create is "-5m", which is not above zero`}},
-		"zero delete":         {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    delete = \"0s\"\n  }", Want: []string{"Invalid timeouts.delete", `timeouts.delete is "0s", which is not above zero`}},
-		"negative delete":     {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    delete = \"-5m\"\n  }", Want: []string{"Invalid timeouts.delete", `timeouts.delete is "-5m", which is not above zero`}},
-		"read timeout":        {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    read = \"5m\"\n  }", Want: []string{`An argument named "read" is not expected here`}},
+		"key starting with _":    {TriggerKey: key, EntityID: id, Extra: `payload = { _x = 1 }`, Want: []string{"Invalid payload key", `The payload key "_x" is not one Wix accepts`, "not starting with an underscore"}},
+		"key with a dash":        {TriggerKey: key, EntityID: id, Extra: `payload = { "a-b" = 1 }`, Want: []string{"Invalid payload key", `The payload key "a-b"`, "letters, digits and underscores"}},
+		"nested map":             {TriggerKey: key, EntityID: id, Extra: `payload = { a = { b = 1 } }`, Want: []string{"Unsupported payload value", "payload.a is an object (nested objects are not allowed)", "jsonencode"}},
+		"list of lists":          {TriggerKey: key, EntityID: id, Extra: `payload = { a = [[1]] }`, Want: []string{"Unsupported payload value", "payload.a is a list of lists", "flat objects"}},
+		"list of scalars":        {TriggerKey: key, EntityID: id, Extra: `payload = { a = [1, 2] }`, Want: []string{"Unsupported payload value", "payload.a[0] is a number", "flat objects"}},
+		"null value":             {TriggerKey: key, EntityID: id, Extra: `payload = { a = null }`, Want: []string{"Null payload value", "payload.a is null"}},
+		"number beyond a double": {TriggerKey: key, EntityID: id, Extra: `payload = { amount = 1e400 }`, Want: []string{"Payload number out of range", "payload.amount is 1e+400", "beyond the largest number Wix can hold", "as a string"}},
+		"number below a double":  {TriggerKey: key, EntityID: id, Extra: `payload = { items = [{ rate = -1e-400 }] }`, Want: []string{"Payload number out of range", "payload.items[0].rate is -1e-400", "would keep 0"}},
+		"not an object":          {TriggerKey: key, EntityID: id, Extra: `payload = "x"`, Want: []string{"Invalid payload", "payload must be an object"}},
+		"long CJK key":           {TriggerKey: key, EntityID: id, Extra: fmt.Sprintf("idempotency_key = %q", strings.Repeat("鍵", 81)), Want: []string{"idempotency_key", "character count must be between 1 and 80, got: 81"}},
+		"long key":               {TriggerKey: key, EntityID: id, Extra: fmt.Sprintf("idempotency_key = %q", strings.Repeat("k", 81)), Want: []string{"idempotency_key", "character count must be between 1 and 80, got: 81"}},
+		"empty key":              {TriggerKey: key, EntityID: id, Extra: `idempotency_key = ""`, Want: []string{"idempotency_key", "character count must be between 1 and 80, got: 0"}},
+		"empty trigger key":      {TriggerKey: "", EntityID: id, Extra: "", Want: []string{"Invalid trigger_key", `The trigger_key "" is empty`}},
+		"long trigger key":       {TriggerKey: strings.Repeat("k", 101), EntityID: id, Extra: "", Want: []string{"Invalid trigger_key", "is 101 characters long", "at most 100"}},
+		"not a GUID":             {TriggerKey: key, EntityID: "16ef8c9c-413e", Extra: "", Want: []string{"Invalid external_entity_id", `"16ef8c9c-413e" is not a GUID`}},
+		"zero create":            {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    create = \"0s\"\n  }", Want: []string{"Invalid timeouts.create", `timeouts.create is "0s", which is not above zero`}},
+		"negative create":        {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    create = \"-5m\"\n  }", Want: []string{"Invalid timeouts.create", `timeouts.create is "-5m", which is not above zero`}},
+		"zero delete":            {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    delete = \"0s\"\n  }", Want: []string{"Invalid timeouts.delete", `timeouts.delete is "0s", which is not above zero`}},
+		"negative delete":        {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    delete = \"-5m\"\n  }", Want: []string{"Invalid timeouts.delete", `timeouts.delete is "-5m", which is not above zero`}},
+		"read timeout":           {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    read = \"5m\"\n  }", Want: []string{`An argument named "read" is not expected here`}},
 	}
 	env.ExpectPlanFailures(t, cases, func(tc acctest.BadInput) string {
 		return acctest.OneEventNamed("bad", tc.TriggerKey, tc.EntityID, tc.Extra)
@@ -672,4 +674,24 @@ func TestAccAutomationEvent_idempotencyKeyInCharacters(t *testing.T) {
 		},
 		{Config: config, PlanOnly: true},
 	}, env.EventsCanceled(true, id))
+}
+
+// A payload number Wix would round (it keeps numbers as doubles) is sent
+// as written, and the plan warns, naming it and what Wix keeps; read
+// through the real CLI, which shows warnings.
+func TestAccAutomationEvent_roundedPayloadNumberWarnsAtPlan(t *testing.T) {
+	acctest.Parallel(t)
+	cli := acctest.TerraformCLI(t, "to read its warnings")
+	env := acctest.NewSimEnv(t)
+	dir := t.TempDir()
+	acctest.WriteTestFile(t, dir, "main.tf", acctest.RequiredWixProvider+env.ProviderBlock()+
+		acctest.OneEvent(env.TriggerKey, acctest.EntityIDs(1)[0], `payload = { order = 9007199254740993, total = 0.1 }`))
+	out, err := acctest.RunCLI(t, cli, dir, acctest.ReattachProvider(t, env.Provider()), "plan", "-input=false", "-no-color")
+	if err != nil {
+		t.Fatalf("terraform plan: %v\n%s", err, out)
+	}
+	if !acctest.ExpectWords("Warning: Payload number loses precision", "payload.order is 9007199254740993, which Wix keeps as",
+		"9007199254740992", "write the value as a string").MatchString(out) || strings.Contains(out, "payload.total") {
+		t.Errorf("the plan does not warn of exactly the rounded number:\n%s", out)
+	}
 }
