@@ -156,7 +156,7 @@ func (g *groupCommit[I, R]) send(group string, q *groupQueue[I, R]) {
 			// request: the whole batch fails together, as any failed call.
 			err := fmt.Errorf("%s: %w", g.operationName(batch), tokenErr)
 			for _, item := range batch {
-				item.finish(outcome[R]{err: err})
+				g.settle(item, outcome[R]{err: err})
 			}
 		default:
 			g.call(group, batch)
@@ -188,18 +188,18 @@ func (g *groupCommit[I, R]) lead(group string, q *groupQueue[I, R]) *groupItem[I
 // next item leads.
 func (g *groupCommit[I, R]) waitTurn(lead *groupItem[I, R]) (ok bool, tokenErr error) {
 	if err := sleepWithin(lead.ctx, g.delay); err != nil {
-		lead.finish(outcome[R]{err: fmt.Errorf("%s: waiting %s (send_after) to gather a batch: %w", g.spec.single, g.delay, err)})
+		g.settle(lead, outcome[R]{err: fmt.Errorf("%s: waiting %s (send_after) to gather a batch: %w", g.spec.single, g.delay, err)})
 		return false, nil
 	}
 	if _, err := g.client.tokens.token(lead.ctx); err != nil {
 		if lead.ctx.Err() != nil {
-			lead.finish(outcome[R]{err: fmt.Errorf("%s: %w", g.spec.single, err)})
+			g.settle(lead, outcome[R]{err: fmt.Errorf("%s: %w", g.spec.single, err)})
 			return false, nil
 		}
 		return true, g.client.redactError(err)
 	}
 	if err := g.client.pace(lead.ctx); err != nil {
-		lead.finish(outcome[R]{err: fmt.Errorf("%s: %w", g.spec.single, err)})
+		g.settle(lead, outcome[R]{err: fmt.Errorf("%s: %w", g.spec.single, err)})
 		return false, nil
 	}
 	return true, nil

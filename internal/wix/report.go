@@ -170,10 +170,13 @@ func newReportGroup(c *Client, cfg BatchingConfig) *groupCommit[ReportEventReque
 
 // reportItemRetryable: an event of a Bulk Report Event answer is sent
 // again, with its key, when the answer has no clear result for it (Wix may
-// have reported it) or Wix failed it for a reason that passes. Other
+// have reported it: no result, two, a misplaced one, or success false with
+// no error to say why) or Wix failed it for a reason that passes. Other
 // per-item failures are Wix's refusal of that event and stand.
 func reportItemRetryable(err error) bool {
-	return unknownResult(err) || transientItemError(err)
+	var item *ItemError
+	unexplained := errors.As(err, &item) && item.Code == "" && item.Description == ""
+	return unknownResult(err) || unexplained || transientItemError(err)
 }
 
 // BulkReportEvent reports up to MaxBulkReportEvents events of one trigger

@@ -169,7 +169,11 @@ func TestReportBatch_garbledAnswersRetryOnlyTheirItem(t *testing.T) {
 			return r
 		}, ""},
 		"unavailable": {failWith("UNAVAILABLE"), ""},
-		"refused":     {failWith("NOPE"), "NOPE: no [redacted]"},
+		"unexplained": {func(r []map[string]any) []map[string]any {
+			r[2]["itemMetadata"] = map[string]any{"originalIndex": 2}
+			return r
+		}, ""},
+		"refused": {failWith("NOPE"), "NOPE: no [redacted]"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			rw, client := newReportWix(t, func(c *Config) { c.Batching.MaxBatchSize = 4 })

@@ -50,7 +50,7 @@ func asDoubles(at string, v any) (any, error) {
 // actionsAsDoubles keeps an automation's action values as Wix does.
 func actionsAsDoubles(actions map[string]map[string]any) error {
 	for id, action := range actions {
-		if _, err := asDoubles("configuration.actions."+id, map[string]any(action)); err != nil {
+		if _, err := asDoubles("configuration.actions."+id, action); err != nil {
 			return err
 		}
 	}

@@ -42,10 +42,10 @@ func TestAsDoubleOfTerraformNumbers(t *testing.T) {
 // Each problem names the value, what Wix does with it, and the way out.
 func TestDoubleProblem(t *testing.T) {
 	for text, want := range map[string][]string{
-		"1e400":            {"payload.x is 1e400", "beyond the largest number Wix can hold", `"1e400"`},
-		"1e-400":           {"payload.x is 1e-400", "would keep 0"},
-		"9007199254740993": {"payload.x is 9007199254740993, which Wix keeps as 9007199254740992", "15 to 17 significant digits"},
-		"42":               nil,
+		"1e400":                        {"payload.x is 1e400", "beyond the largest number Wix can hold", `"1e400"`},
+		"1e-400":                       {"payload.x is 1e-400", "would keep 0"},
+		"9007199254740993":             {"payload.x is 9007199254740993, which Wix keeps as 9007199254740992", "15 to 17 significant digits"},
+		"42":                           nil,
 		"1" + strings.Repeat("0", 400): {"payload.x is 1e+400, beyond"},
 	} {
 		f, fit, _ := DecimalAsDouble(text)

@@ -30,7 +30,7 @@ func keysSent(env *acctest.Env, id string) []string {
 	var keys []string
 	for _, r := range env.ReportRequests() {
 		var body struct {
-			ExternalEntityID string         `json:"externalEntityId"`
+			ExternalEntityID string          `json:"externalEntityId"`
 			Idempotency      wix.Idempotency `json:"idempotency"`
 			EventsInfo       []wix.EventInfo `json:"eventsInfo"`
 		}
@@ -189,7 +189,9 @@ func TestAccAutomationEvent_settleLostAgainStaysUnconfirmed(t *testing.T) {
 	config := env.ProviderBlock(acctest.BatchingOff, "max_retries = 0") + acctest.EventsConfig(env.TriggerKey, ids)
 	drop := func() { env.Sim.InjectFault(wixsim.Fault{Path: wix.PathReport, DropAfterServe: true}) }
 	sameKey := acctest.StaysSame()
-	keyKept := func() statecheck.StateCheck { return sameKey.AddStateValue(acctest.EventAddr(0), acctest.Attr("idempotency_key")) }
+	keyKept := func() statecheck.StateCheck {
+		return sameKey.AddStateValue(acctest.EventAddr(0), acctest.Attr("idempotency_key"))
+	}
 	update := plancheck.ExpectResourceAction(acctest.EventAddr(0), plancheck.ResourceActionUpdate)
 	env.Test(t, []resource.TestStep{
 		{PreConfig: drop, Config: config, ExpectNonEmptyPlan: true, ConfigStateChecks: []statecheck.StateCheck{keyKept()}},
