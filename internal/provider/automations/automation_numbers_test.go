@@ -73,7 +73,7 @@ func TestAccAutomationResource_numbersAsWixKeepsThem(t *testing.T) {
 // warnings.
 func TestAccAutomationResource_roundedNumberWarnsAtPlan(t *testing.T) {
 	acctest.Parallel(t)
-	cli := acctest.TerraformCLI(t, "to read its warnings")
+	cli := acctest.TerraformOutputCLI(t, "to read its warnings")
 	env := acctest.NewSimEnv(t)
 	dir := t.TempDir()
 	acctest.WriteTestFile(t, dir, "main.tf", acctest.RequiredWixProvider+

@@ -681,7 +681,7 @@ func TestAccAutomationEvent_idempotencyKeyInCharacters(t *testing.T) {
 // through the real CLI, which shows warnings.
 func TestAccAutomationEvent_roundedPayloadNumberWarnsAtPlan(t *testing.T) {
 	acctest.Parallel(t)
-	cli := acctest.TerraformCLI(t, "to read its warnings")
+	cli := acctest.TerraformOutputCLI(t, "to read its warnings")
 	env := acctest.NewSimEnv(t)
 	dir := t.TempDir()
 	acctest.WriteTestFile(t, dir, "main.tf", acctest.RequiredWixProvider+env.ProviderBlock()+

@@ -225,7 +225,7 @@ func TestAccAutomationEvent_settleLostAgainStaysUnconfirmed(t *testing.T) {
 // it settles the event; the plan after that has no changes.
 func TestAccAutomationEvent_unconfirmedReportInTheCLI(t *testing.T) {
 	acctest.Parallel(t)
-	cli := acctest.TerraformCLI(t, "to read its output")
+	cli := acctest.TerraformOutputCLI(t, "to read its output")
 	env := acctest.NewSimEnv(t)
 	id := acctest.EntityIDs(1)[0]
 	env.Sim.InjectFault(wixsim.Fault{Path: wix.PathReport, DropAfterServe: true})
@@ -343,7 +343,7 @@ func (c createsCount) CheckPlan(_ context.Context, req plancheck.CheckPlanReques
 // CLI. Here a proxy in front of Wix answers every report with the same ids.
 func TestAccAutomationEvent_repeatedActivationIdsWarn(t *testing.T) {
 	acctest.Parallel(t)
-	cli := acctest.TerraformCLI(t, "to read its warnings")
+	cli := acctest.TerraformOutputCLI(t, "to read its warnings")
 	env := acctest.NewSimEnv(t)
 	ids := acctest.EntityIDs(2)
 	env.Hook(func(r *http.Request, _ http.RoundTripper) (*http.Response, error) {
