@@ -6,9 +6,12 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/provider/acctest"
+	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 )
 
 // actionsWithNumber is the test automation's one action with a number n
@@ -86,4 +89,24 @@ func TestAccAutomationResource_roundedNumberWarnsAtPlan(t *testing.T) {
 		"9007199254740992", "write the value as a string").MatchString(out) {
 		t.Errorf("the plan does not warn of the rounding:\n%s", out)
 	}
+}
+
+// A create whose answer is lost after Wix made the automation, with a
+// number Wix rounded: the look-up compares the number as Wix gives it
+// back, so it recognizes and adopts the automation instead of calling the
+// create lost (after which the next apply would make a second one).
+func TestAccAutomationResource_createAnswerLostWithRoundedNumber(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	env.Test(t, []resource.TestStep{{
+		PreConfig: env.Dropping(wix.PathAutomations, true),
+		Config:    env.AutomationConfig(acctest.AutomationSpec{Actions: actionsWithNumber(env, "9007199254740993")}),
+		Check:     resource.ComposeAggregateTestCheckFunc(env.ExpectAutomationCount(1), env.ExpectStatuses(wix.PathAutomations, 0)),
+		ConfigStateChecks: []statecheck.StateCheck{acctest.AutomationIs("id", knownvalue.StringFunc(func(got string) error {
+			if want := env.OnlyAutomation().ID; got != want {
+				return fmt.Errorf("state holds automation %s, Wix holds %s", got, want)
+			}
+			return nil
+		}))},
+	}}, env.ExpectAutomationCount(0))
 }
