@@ -80,7 +80,7 @@ func TestReport_unconfirmedAfterRetriesRunOut(t *testing.T) {
 			// send_after gathers the three reports into one bulk call.
 			env := newSimEnv(t, func(c *Config) {
 				c.MaxRetries = 2
-				c.Batching = BatchingConfig{Enabled: batched, SendAfter: 200 * time.Millisecond}
+				c.Batching = BatchingConfig{Enabled: batched, SendAfter: time.Second}
 			})
 			path, ids := PathReport, entityIDs(1, 1)
 			if batched {
