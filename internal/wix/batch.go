@@ -257,7 +257,7 @@ func (g *groupCommit[I, R]) call(group string, batch []*groupItem[I, R]) {
 				again = append(again, item)
 				continue
 			}
-			out.err = fmt.Errorf("%w (sent %d times; max_retries is %d)", out.err, item.retries+1, g.client.maxRetries)
+			out.err = fmt.Errorf("%w (sent %s; max_retries is %d)", out.err, times(item.retries+1), g.client.maxRetries)
 		}
 		g.settle(item, out)
 	}
@@ -473,4 +473,12 @@ func (e *unknownResultError) Error() string {
 func unknownResult(err error) bool {
 	var u *unknownResultError
 	return errors.As(err, &u)
+}
+
+// times says how often something was sent: "once", "3 times".
+func times(n int) string {
+	if n == 1 {
+		return "once"
+	}
+	return fmt.Sprintf("%d times", n)
 }
