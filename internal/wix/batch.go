@@ -2,7 +2,9 @@ package wix
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,6 +39,15 @@ type groupSpec[I, R any] struct {
 	// sendMany sends items with the bulk call, already paced, and returns
 	// each item's outcome in the order of items. An error fails them all.
 	sendMany func(ctx context.Context, group string, items []I) ([]outcome[R], error)
+	// retryItem, when set, says which failures of an item inside a bulk
+	// answer are worth sending that item again (a missing result, a
+	// failure that passes). Such items go out again, alone or with others,
+	// after a backoff, up to max_retries times within their deadline.
+	retryItem func(err error) bool
+	// unsure, when set, wraps the error of an item that may have reached
+	// Wix: one whose call may have been acted on, whose result was missing,
+	// or whose caller stopped waiting while it was in flight.
+	unsure func(err error) error
 }
 
 // outcome is one item's result or error.
@@ -76,6 +87,14 @@ type groupItem[I, R any] struct {
 	// failed while its context is still alive (it could not wait for its
 	// turn) leaves the queue instead of leading it again and again.
 	finished atomic.Bool
+	// inFlight is set while a call carries the item; reached once a call
+	// may have carried it to Wix without a clear outcome for it.
+	inFlight, reached atomic.Bool
+	// retries counts the times it was sent again after a bulk answer gave
+	// it no clear outcome, and last is that answer's error for it; only the
+	// group's sender and its retry timer touch them, one after the other.
+	retries int
+	last    error
 }
 
 // newGroupCommit returns nil when batching is off.
@@ -110,7 +129,11 @@ func (g *groupCommit[I, R]) submit(ctx context.Context, group string, in I) (R, 
 		return out.val, out.err
 	case <-ctx.Done():
 		var zero R
-		return zero, fmt.Errorf("%s for %s stopped before Wix answered: %w", g.spec.single, g.spec.describe(group, in), context.Cause(ctx))
+		err := fmt.Errorf("%s for %s stopped before Wix answered: %w", g.spec.single, g.spec.describe(group, in), context.Cause(ctx))
+		if g.spec.unsure != nil && (item.inFlight.Load() || item.reached.Load()) {
+			err = g.spec.unsure(err)
+		}
+		return zero, err
 	}
 }
 
@@ -133,7 +156,7 @@ func (g *groupCommit[I, R]) send(group string, q *groupQueue[I, R]) {
 			// request: the whole batch fails together, as any failed call.
 			err := fmt.Errorf("%s: %w", g.operationName(batch), tokenErr)
 			for _, item := range batch {
-				item.finish(outcome[R]{err: err})
+				g.settle(item, outcome[R]{err: err})
 			}
 		default:
 			g.call(group, batch)
@@ -165,18 +188,18 @@ func (g *groupCommit[I, R]) lead(group string, q *groupQueue[I, R]) *groupItem[I
 // next item leads.
 func (g *groupCommit[I, R]) waitTurn(lead *groupItem[I, R]) (ok bool, tokenErr error) {
 	if err := sleepWithin(lead.ctx, g.delay); err != nil {
-		lead.finish(outcome[R]{err: fmt.Errorf("%s: waiting %s (send_after) to gather a batch: %w", g.spec.single, g.delay, err)})
+		g.settle(lead, outcome[R]{err: fmt.Errorf("%s: waiting %s (send_after) to gather a batch: %w", g.spec.single, g.delay, err)})
 		return false, nil
 	}
 	if _, err := g.client.tokens.token(lead.ctx); err != nil {
 		if lead.ctx.Err() != nil {
-			lead.finish(outcome[R]{err: fmt.Errorf("%s: %w", g.spec.single, err)})
+			g.settle(lead, outcome[R]{err: fmt.Errorf("%s: %w", g.spec.single, err)})
 			return false, nil
 		}
 		return true, g.client.redactError(err)
 	}
 	if err := g.client.pace(lead.ctx); err != nil {
-		lead.finish(outcome[R]{err: fmt.Errorf("%s: %w", g.spec.single, err)})
+		g.settle(lead, outcome[R]{err: fmt.Errorf("%s: %w", g.spec.single, err)})
 		return false, nil
 	}
 	return true, nil
@@ -201,23 +224,102 @@ func (g *groupCommit[I, R]) take(q *groupQueue[I, R]) []*groupItem[I, R] {
 
 // call sends one batch, already paced for its first attempt: a lone item
 // with the single-item call, so an unbatched apply looks the same on the
-// wire, and more with the bulk call.
+// wire, and more with the bulk call. Items the bulk answer leaves without
+// a clear outcome go out again later (retryLater).
 func (g *groupCommit[I, R]) call(group string, batch []*groupItem[I, R]) {
 	ctx, release := batchContext(batch)
 	defer release()
+	for _, item := range batch {
+		item.inFlight.Store(true)
+	}
+	defer func() {
+		for _, item := range batch {
+			item.inFlight.Store(false)
+		}
+	}()
 	if len(batch) == 1 {
 		val, err := g.spec.sendOne(ctx, group, batch[0].in)
-		batch[0].finish(outcome[R]{val: val, err: err})
+		g.settle(batch[0], outcome[R]{val: val, err: err})
 		return
 	}
 	items, slot := g.distinct(batch)
 	outcomes, err := g.spec.sendMany(ctx, group, items)
+	var again []*groupItem[I, R]
 	for i, item := range batch {
-		if err != nil {
-			item.finish(outcome[R]{err: err})
+		out := outcome[R]{err: err}
+		if err == nil {
+			out = outcomes[slot[i]]
+		}
+		if err == nil && out.err != nil && g.spec.retryItem != nil && g.spec.retryItem(out.err) {
+			item.reached.Store(true)
+			if item.retries < g.client.maxRetries {
+				item.last = out.err
+				again = append(again, item)
+				continue
+			}
+			out.err = fmt.Errorf("%w (sent %s; max_retries is %d)", out.err, times(item.retries+1), g.client.maxRetries)
+		}
+		g.settle(item, out)
+	}
+	g.retryLater(ctx, group, again)
+}
+
+// settle gives an item its outcome; an error of an item that may have
+// reached Wix says so (spec.unsure).
+func (g *groupCommit[I, R]) settle(item *groupItem[I, R], out outcome[R]) {
+	if out.err != nil && errors.Is(out.err, ErrMayHaveReachedWix) {
+		item.reached.Store(true)
+	}
+	if out.err != nil && g.spec.unsure != nil && item.reached.Load() {
+		out.err = g.spec.unsure(out.err)
+	}
+	item.finish(out)
+}
+
+// retryLater sends items again after a backoff: each goes back to the
+// front of its group's queue, to leave with whatever waits there. An item
+// whose deadline would pass first fails now with its last error.
+func (g *groupCommit[I, R]) retryLater(ctx context.Context, group string, items []*groupItem[I, R]) {
+	if len(items) == 0 {
+		return
+	}
+	round := 0
+	for _, item := range items {
+		round = max(round, item.retries)
+	}
+	wait := g.client.backoff.delay(round, 0)
+	var due []*groupItem[I, R]
+	for _, item := range items {
+		if deadline, ok := item.ctx.Deadline(); ok && time.Until(deadline) < wait {
+			g.settle(item, outcome[R]{err: fmt.Errorf("%w; no time was left to send it again before the deadline", item.last)})
 			continue
 		}
-		item.finish(outcomes[slot[i]])
+		item.retries++
+		due = append(due, item)
+	}
+	if len(due) == 0 {
+		return
+	}
+	g.client.log.Debug(ctx, "Sending items of a bulk answer again: Wix gave them no clear outcome", map[string]any{
+		"operation": g.spec.bulk, "items": len(due), "retry": round + 1, "wait": wait.Round(time.Millisecond).String(),
+	})
+	time.AfterFunc(wait, func() { g.requeue(group, due) })
+}
+
+// requeue puts items back at the front of group's queue, where they were
+// first, and starts a sender when none runs.
+func (g *groupCommit[I, R]) requeue(group string, items []*groupItem[I, R]) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	q := g.queues[group]
+	if q == nil {
+		q = &groupQueue[I, R]{}
+		g.queues[group] = q
+	}
+	q.items = append(slices.Clip(items), q.items...)
+	if !q.sending {
+		q.sending = true
+		go g.send(group, q)
 	}
 }
 
@@ -328,7 +430,7 @@ func matchResults(op, requestID string, keys []string, refs []resultRef) (matche
 		matched[i] = -1
 	}
 	fail := func(i int, what string) {
-		errs[i] = fmt.Errorf("%s: Wix's answer %s for external entity %q, so its outcome is not known (x-wix-request-id: %s)", op, what, keys[i], requestID)
+		errs[i] = &unknownResultError{op: op, requestID: requestID, key: keys[i], what: what}
 	}
 	for r, ref := range refs {
 		i := ref.index
@@ -352,4 +454,31 @@ func matchResults(op, requestID string, keys []string, refs []resultRef) (matche
 		}
 	}
 	return matched, errs
+}
+
+// unknownResultError is an item of a bulk call whose answer has no one
+// clear result for it: Wix may or may not have acted on it.
+type unknownResultError struct {
+	op, requestID, key string
+	what               string // what is wrong with the answer, "has no result"
+}
+
+func (e *unknownResultError) Error() string {
+	return fmt.Sprintf("%s: Wix's answer %s for external entity %q, so its outcome is not known (x-wix-request-id: %s)",
+		e.op, e.what, e.key, e.requestID)
+}
+
+// unknownResult reports whether err is an item a bulk answer left
+// without a clear result.
+func unknownResult(err error) bool {
+	var u *unknownResultError
+	return errors.As(err, &u)
+}
+
+// times says how often something was sent: "once", "3 times".
+func times(n int) string {
+	if n == 1 {
+		return "once"
+	}
+	return fmt.Sprintf("%d times", n)
 }

@@ -136,16 +136,19 @@ func TestBatch_triggerKeysAreBatchedSeparately(t *testing.T) {
 	e.requireCanceledOnce(t, otherKey, otherIDs)
 }
 
-// A 200 answer with success:false for one id fails exactly that
-// cancellation, with Wix's code and description; the rest succeed.
-func TestBatch_perItemFailureFailsOnlyThatItem(t *testing.T) {
-	e := newBatchEnv(t)
+// A 200 answer with success:false for two ids leaves only those
+// uncanceled: canceling again is harmless, so they are sent again,
+// together, up to max_retries times; a failure that persists then fails
+// exactly those, with Wix's code and description. The rest succeed with
+// the first bulk call.
+func TestBatch_persistentPerItemFailureFailsOnlyThatItem(t *testing.T) {
+	e := newBatchEnv(t, func(c *Config) { c.MaxRetries = 2 })
 	rest := entityIDs(2, 6)
-	bad := rest[3]
-	e.sim.FailBulkItems(testKey, bad)
+	bad := []string{rest[1], rest[3]}
+	e.sim.FailBulkItems(testKey, bad...)
 	outcomes := e.queueBehindHeldLead(t, entityIDs(1, 1)[0], rest)
 	for id, err := range waitAll(t, outcomes) {
-		if id != bad {
+		if !slices.Contains(bad, id) {
 			if err != nil {
 				t.Errorf("%s: %v, want success", id, err)
 			}
@@ -156,15 +159,66 @@ func TestBatch_perItemFailureFailsOnlyThatItem(t *testing.T) {
 			t.Fatalf("%s: error %v (%T), want an *ItemError", id, err, err)
 		}
 		bulk := e.sim.RequestsTo(PathBulkCancel)
-		for _, want := range []string{bad, "CANCEL_EVENT_FAILED", "simulated failure to cancel events for " + bad, "x-wix-request-id: " + bulk[len(bulk)-1].RequestID} {
+		for _, want := range []string{id, "CANCEL_EVENT_FAILED", "simulated failure to cancel events for " + id,
+			"x-wix-request-id: " + bulk[len(bulk)-1].RequestID, "sent 3 times; max_retries is 2"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("item error %q does not contain %q", err, want)
 			}
 		}
 	}
-	if n := len(e.sim.RequestsTo(PathBulkCancel)); n != 1 {
-		t.Errorf("Bulk Cancel Event calls = %d, want 1: a per-item failure is not retried as a whole", n)
+	if n := len(e.sim.RequestsTo(PathBulkCancel)); n != 3 {
+		t.Errorf("Bulk Cancel Event calls = %d, want 3: all six once, then the two failed ids twice", n)
 	}
+}
+
+// A per-item failure that passes is over after the retry: every id is
+// canceled exactly once, within each caller's one CancelEvent; a lone id
+// left goes out again as a plain Cancel Event.
+func TestBatch_passingPerItemFailureHealsOnRetry(t *testing.T) {
+	for name, tc := range map[string]struct {
+		failing       []int
+		bulk, singles int // calls: the lead is a single, the six a bulk
+	}{
+		"two ids": {[]int{1, 4}, 2, 1},
+		"one id":  {[]int{2}, 1, 2},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newBatchEnv(t)
+			rest := entityIDs(2, 6)
+			for _, i := range tc.failing {
+				e.sim.InjectItemFault(wixsim.ItemFault{Path: PathBulkCancel, ExternalEntityID: rest[i], Code: "INTERNAL_ERROR"})
+			}
+			outcomes := e.queueBehindHeldLead(t, entityIDs(1, 1)[0], rest)
+			for id, err := range waitAll(t, outcomes) {
+				if err != nil {
+					t.Errorf("%s: %v, want success after the retry", id, err)
+				}
+			}
+			e.requireCanceledOnce(t, testKey, rest)
+			bulk, singles := len(e.sim.RequestsTo(PathBulkCancel)), len(e.sim.RequestsTo(PathCancel))
+			if bulk != tc.bulk || singles != tc.singles {
+				t.Errorf("Bulk Cancel Event calls = %d and Cancel Event calls = %d, want %d and %d: the retry as one call",
+					bulk, singles, tc.bulk, tc.singles)
+			}
+		})
+	}
+}
+
+// An id the bulk answer has no result for may or may not be canceled: it
+// is sent again, and canceled exactly once more.
+func TestBatch_missingResultIsSentAgain(t *testing.T) {
+	e := newBatchEnv(t)
+	rest := entityIDs(2, 6)
+	e.sim.InjectItemFault(wixsim.ItemFault{Path: PathBulkCancel, ExternalEntityID: rest[0], Omit: true})
+	for id, err := range waitAll(t, e.queueBehindHeldLead(t, entityIDs(1, 1)[0], rest)) {
+		if err != nil {
+			t.Errorf("%s: %v, want success after the retry", id, err)
+		}
+	}
+	if n := e.sim.CancelCount(testKey, rest[0]); n != 2 {
+		t.Errorf("the id whose result was lost was canceled %d times, want 2: once unseen, once by the retry", n)
+	}
+	e.requireCanceledOnce(t, testKey, rest[1:])
 }
 
 // A Bulk Cancel Event that fails as a whole with a retryable status is

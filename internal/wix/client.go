@@ -84,6 +84,9 @@ type Client struct {
 	reads       *sharedReads
 	// roots is the Automations v2 root this process uses.
 	roots automationsRoot
+	// reportLedger is what this client's reports used and got, to refuse a
+	// shared idempotency key and to spot an answer Wix repeated.
+	reportLedger reportLedger
 }
 
 // New checks cfg and builds a Client. It makes no network call: the first
@@ -209,6 +212,11 @@ type operation struct {
 	prepaced      bool // the caller already waited for pacing for the first attempt
 	sensitive     bool // request and answer carry secrets: never log bodies
 	onOK          func(*response)
+	// onMaybeActed, when set, is told of each failed attempt that may have
+	// reached Wix and been acted on (a broken connection, a 5xx, an answer
+	// that is not Wix's), even when a later attempt or the final error says
+	// otherwise: a report's caller must then keep its idempotency key.
+	onMaybeActed func()
 }
 
 // doAndDecode sends op and returns Wix's answer decoded as an A.
@@ -292,6 +300,9 @@ func (c *Client) attempts(ctx context.Context, op operation) error {
 			return finalError(op, failure{err: decodeOK(op, res), kind: kindGarbled})
 		}
 		f := classify(op, res, err, attempt, c.redactor.redact)
+		if op.onMaybeActed != nil && f.mayHaveActed() {
+			op.onMaybeActed()
+		}
 		if ctx.Err() != nil {
 			return stoppedError(ctx, op, attempt, f)
 		}

@@ -3,6 +3,8 @@ package wix
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strings"
 )
 
 // Paths of the Automations events API.
@@ -59,6 +61,7 @@ func newCancelGroup(c *Client, cfg BatchingConfig) *groupCommit[string, struct{}
 		maxSize:   MaxBulkCancelIDs,
 		describe:  func(triggerKey, id string) string { return triggerKey + "/" + id },
 		dedupeKey: func(id string) string { return id },
+		retryItem: cancelItemRetryable,
 		sendOne: func(ctx context.Context, triggerKey, id string) (struct{}, error) {
 			return struct{}{}, c.cancelEvent(ctx, triggerKey, id, true)
 		},
@@ -75,6 +78,33 @@ func newCancelGroup(c *Client, cfg BatchingConfig) *groupCommit[string, struct{}
 			return out, nil
 		},
 	})
+}
+
+// cancelItemRetryable: an id of a Bulk Cancel Event answer is sent again
+// when the answer has no clear result for it or Wix reported its failure,
+// whatever the reason: canceling again is harmless, and Wix's per-item
+// errors do not say whether they will pass.
+func cancelItemRetryable(err error) bool {
+	var item *ItemError
+	return unknownResult(err) || errors.As(err, &item)
+}
+
+// transientItemCodes are the per-item error codes that say "try again
+// later". Wix documents no per-item codes for these calls, so the list is
+// [inferred]: the names its gateway and gRPC-style status codes give a
+// passing failure, and the HTTP statuses Wix's SDK writes as the code of
+// an error that has none.
+var transientItemCodes = map[string]bool{
+	"INTERNAL": true, "INTERNAL_ERROR": true, "UNKNOWN": true, "UNAVAILABLE": true, "SERVICE_UNAVAILABLE": true,
+	"DEADLINE_EXCEEDED": true, "TIMEOUT": true, "RESOURCE_EXHAUSTED": true, "TOO_MANY_REQUESTS": true, "ABORTED": true,
+	"429": true, "500": true, "502": true, "503": true, "504": true,
+}
+
+// transientItemError reports whether err is a per-item failure whose code
+// says it passes.
+func transientItemError(err error) bool {
+	var item *ItemError
+	return errors.As(err, &item) && transientItemCodes[strings.ToUpper(item.Code)]
 }
 
 type bulkCancelEventRequest struct {
@@ -132,6 +162,47 @@ func (c *Client) BulkCancelEvent(ctx context.Context, triggerKey string, externa
 	return c.bulkCancel(ctx, triggerKey, externalEntityIDs, false)
 }
 
+// BulkCancelEventItems cancels the events of up to MaxBulkCancelIDs
+// external entities of one trigger key, never batched with other calls,
+// and returns each id's outcome in the order of ids: nil when Wix
+// confirmed it, its last error otherwise. Ids the answer left without a
+// clear result, or that Wix failed, are sent again together (canceling
+// again is harmless) after a backoff, up to max_retries times within ctx.
+// err is the failure of a call as a whole; outcomes is then nil when it
+// was the first call, and otherwise holds what the earlier calls settled.
+func (c *Client) BulkCancelEventItems(ctx context.Context, triggerKey string, ids []string) (outcomes []error, err error) {
+	pending := make([]int, len(ids))
+	for i := range pending {
+		pending[i] = i
+	}
+	for round := 0; ; round++ {
+		batch := make([]string, len(pending))
+		for j, i := range pending {
+			batch[j] = ids[i]
+		}
+		res, err := c.bulkCancel(ctx, triggerKey, batch, false)
+		if err != nil {
+			return outcomes, err
+		}
+		if outcomes == nil {
+			outcomes = make([]error, len(ids))
+		}
+		var again []int
+		for j, itemErr := range res.ItemErrors(batch) {
+			outcomes[pending[j]] = itemErr
+			if itemErr != nil && cancelItemRetryable(itemErr) {
+				again = append(again, pending[j])
+			}
+		}
+		if len(again) == 0 || round >= c.maxRetries || sleepWithin(ctx, c.backoff.delay(round, 0)) != nil {
+			return outcomes, nil
+		}
+		c.log.Debug(ctx, "Sending ids of a Bulk Cancel Event answer again: Wix did not confirm them", map[string]any{
+			"operation": "Bulk Cancel Event", "ids": len(again), "retry": round + 1})
+		pending = again
+	}
+}
+
 func (c *Client) bulkCancel(ctx context.Context, triggerKey string, externalEntityIDs []string, prepaced bool) (*BulkCancelEventResponse, error) {
 	return bulkEventCall[BulkCancelEventResponse](ctx, c, operation{
 		name:     "Bulk Cancel Event",
@@ -159,7 +230,13 @@ func bulkEventCall[A any, P interface {
 }](ctx context.Context, c *Client, op operation) (P, error) {
 	var requestID string
 	op.authenticated, op.paced = true, true
-	op.onOK = func(res *response) { requestID = res.requestID }
+	onOK := op.onOK
+	op.onOK = func(res *response) {
+		requestID = res.requestID
+		if onOK != nil {
+			onOK(res)
+		}
+	}
 	out, err := doAndDecode[A](ctx, c, op)
 	if err != nil {
 		return nil, err

@@ -2,7 +2,9 @@ package wix
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
@@ -28,7 +30,9 @@ func TestReportThenCancelEvent(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ReportEvent: %v", err)
 	}
-	again, err := env.client.ReportEvent(ctx, report)
+	// Another client (another run) sending the same key gets the first
+	// report's activation ids back, and nothing starts twice.
+	again, err := newSimClient(t, env.server.URL).ReportEvent(ctx, report)
 	if err != nil {
 		t.Fatalf("ReportEvent again: %v", err)
 	}
@@ -99,5 +103,36 @@ func TestUnit_bulkCancelItemErrors(t *testing.T) {
 	var itemErr *ItemError
 	if errs[0] != nil || !errors.As(errs[1], &itemErr) || itemErr.Code != "NO" || itemErr.ExternalEntityID != "b" || itemErr.RequestID != "req" {
 		t.Fatalf("ItemErrors = %v, want a confirmed and b failed with NO", errs)
+	}
+}
+
+// BulkCancelEventItems sends again, in one call, the ids an answer left
+// without a clear result or failed, and gives each id its last outcome; a
+// failure that persists past max_retries stays that id's error.
+func TestBulkCancelEventItemsSendsUnconfirmedIdsAgain(t *testing.T) {
+	env := newSimEnv(t, func(c *Config) { c.MaxRetries = 2 })
+	ids := entityIDs(1, 5)
+	env.sim.InjectItemFault(wixsim.ItemFault{Path: PathBulkCancel, ExternalEntityID: ids[1], Omit: true})
+	env.sim.InjectItemFault(wixsim.ItemFault{Path: PathBulkCancel, ExternalEntityID: ids[3], Code: "UNAVAILABLE", Count: 2})
+	env.sim.FailBulkItems(wixsim.DemoTriggerKey, ids[4])
+	outcomes, err := env.client.BulkCancelEventItems(t.Context(), wixsim.DemoTriggerKey, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, got := range outcomes {
+		var itemErr *ItemError
+		if i == 4 != errors.As(got, &itemErr) || (i != 4 && got != nil) {
+			t.Errorf("%s: %v, want an *ItemError only for the id that keeps failing", ids[i], got)
+		}
+	}
+	var sent [][]string
+	for _, r := range env.sim.RequestsTo(PathBulkCancel) {
+		var body bulkCancelEventRequest
+		_ = json.Unmarshal(r.Body, &body)
+		sent = append(sent, body.ExternalEntityIDs)
+	}
+	want := [][]string{ids, {ids[1], ids[3], ids[4]}, {ids[3], ids[4]}}
+	if !slices.EqualFunc(sent, want, slices.Equal[[]string]) {
+		t.Errorf("calls sent %v, want %v", sent, want)
 	}
 }

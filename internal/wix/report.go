@@ -2,7 +2,10 @@ package wix
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
+	"sync"
 )
 
 // ReportEventRequest reports an event that starts automations. With an
@@ -28,6 +31,12 @@ type Idempotency struct {
 // ReportEventResponse lists the automations the report started.
 type ReportEventResponse struct {
 	ActivationIDs []string `json:"activationIds"`
+	// SameActivationsAs names (trigger key/external entity) an earlier
+	// report of this client that Wix answered with the same non-empty
+	// activation ids: Wix took this report for a repeat of that one (a
+	// shared idempotency key), and started no flows of its own. Not part of
+	// Wix's answer.
+	SameActivationsAs string `json:"-"`
 }
 
 // EventInfo is one event of a Bulk Report Event call.
@@ -69,16 +78,36 @@ type BulkReportResult struct {
 // Event call with concurrent reports of the same trigger key (a lone one
 // still goes out as a plain Report Event), and gets exactly its own
 // event's activation ids or error.
+//
+// A second report of one trigger key and idempotency key in this client is
+// refused before it is sent (a *DuplicateKeyError): Wix would ignore it. An
+// error that matches ErrMayHaveReachedWix (an *UnconfirmedReportError) means
+// the report may have reached Wix: it must be sent again with the same key,
+// never a new one. The answer's SameActivationsAs names an earlier report
+// of this client that Wix answered with the same activation ids.
 func (c *Client) ReportEvent(ctx context.Context, req ReportEventRequest) (*ReportEventResponse, error) {
-	if c.reports == nil {
-		return c.reportEvent(ctx, req, false)
+	if err := c.reportLedger.claim(req); err != nil {
+		return nil, err
 	}
-	return c.reports.submit(ctx, req.TriggerKey, req)
+	var res *ReportEventResponse
+	var err error
+	if c.reports == nil {
+		res, err = c.reportEvent(ctx, req, false)
+	} else {
+		res, err = c.reports.submit(ctx, req.TriggerKey, req)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.SameActivationsAs = c.reportLedger.received(describeReport(req.TriggerKey, req), res.ActivationIDs)
+	return res, nil
 }
 
-// reportEvent is one Report Event call.
+// reportEvent is one Report Event call. When an attempt may have reached
+// Wix and the call still fails, the error is an *UnconfirmedReportError.
 func (c *Client) reportEvent(ctx context.Context, req ReportEventRequest, prepaced bool) (*ReportEventResponse, error) {
-	return doAndDecode[ReportEventResponse](ctx, c, operation{
+	acted := false
+	res, err := doAndDecode[ReportEventResponse](ctx, c, operation{
 		name:          "Report Event",
 		path:          PathReport,
 		body:          req,
@@ -86,7 +115,13 @@ func (c *Client) reportEvent(ctx context.Context, req ReportEventRequest, prepac
 		authenticated: true,
 		paced:         true,
 		prepaced:      prepaced,
+		onMaybeActed:  func() { acted = true },
+		onOK:          func(*response) { acted = true },
 	})
+	if err != nil && acted {
+		return nil, unconfirmed("Report Event", err)
+	}
+	return res, err
 }
 
 // idempotent: a report with an idempotency key starts its automations
@@ -98,14 +133,19 @@ func idempotent(i *Idempotency) repeatSafety {
 	return notRepeatable
 }
 
+// describeReport names a report in messages: trigger key/external entity.
+func describeReport(triggerKey string, req ReportEventRequest) string {
+	return strings.TrimSuffix(triggerKey+"/"+req.ExternalEntityID, "/")
+}
+
 func newReportGroup(c *Client, cfg BatchingConfig) *groupCommit[ReportEventRequest, *ReportEventResponse] {
 	return newGroupCommit(c, cfg, groupSpec[ReportEventRequest, *ReportEventResponse]{
-		single:  "Report Event",
-		bulk:    "Bulk Report Event",
-		maxSize: MaxBulkReportEvents,
-		describe: func(triggerKey string, req ReportEventRequest) string {
-			return strings.TrimSuffix(triggerKey+"/"+req.ExternalEntityID, "/")
-		},
+		single:    "Report Event",
+		bulk:      "Bulk Report Event",
+		maxSize:   MaxBulkReportEvents,
+		describe:  describeReport,
+		retryItem: reportItemRetryable,
+		unsure:    func(err error) error { return unconfirmed("Report Event", err) },
 		sendOne: func(ctx context.Context, _ string, req ReportEventRequest) (*ReportEventResponse, error) {
 			return c.reportEvent(ctx, req, true)
 		},
@@ -128,6 +168,17 @@ func newReportGroup(c *Client, cfg BatchingConfig) *groupCommit[ReportEventReque
 	})
 }
 
+// reportItemRetryable: an event of a Bulk Report Event answer is sent
+// again, with its key, when the answer has no clear result for it (Wix may
+// have reported it: no result, two, a misplaced one, or success false with
+// no error to say why) or Wix failed it for a reason that passes. Other
+// per-item failures are Wix's refusal of that event and stand.
+func reportItemRetryable(err error) bool {
+	var item *ItemError
+	unexplained := errors.As(err, &item) && item.Code == "" && item.Description == ""
+	return unknownResult(err) || unexplained || transientItemError(err)
+}
+
 // BulkReportEvent reports up to MaxBulkReportEvents events of one trigger
 // key in one call, never batched with other calls. It is sent again after
 // a broken connection or a 5xx only when every event has an idempotency key.
@@ -135,18 +186,28 @@ func (c *Client) BulkReportEvent(ctx context.Context, triggerKey string, events 
 	return c.bulkReport(ctx, triggerKey, events, false)
 }
 
+// bulkReport is one Bulk Report Event call. When an attempt may have
+// reached Wix and the call still fails, the error is an
+// *UnconfirmedReportError: any of the events may have been reported.
 func (c *Client) bulkReport(ctx context.Context, triggerKey string, events []EventInfo, prepaced bool) (*BulkReportEventResponse, error) {
 	repeat := repeatable
 	for _, e := range events {
 		repeat = min(repeat, idempotent(e.Idempotency))
 	}
-	return bulkEventCall[BulkReportEventResponse](ctx, c, operation{
-		name:     "Bulk Report Event",
-		path:     PathBulkReport,
-		body:     bulkReportEventRequest{TriggerKey: triggerKey, EventsInfo: events},
-		repeat:   repeat,
-		prepaced: prepaced,
+	acted := false
+	res, err := bulkEventCall[BulkReportEventResponse](ctx, c, operation{
+		name:         "Bulk Report Event",
+		path:         PathBulkReport,
+		body:         bulkReportEventRequest{TriggerKey: triggerKey, EventsInfo: events},
+		repeat:       repeat,
+		prepaced:     prepaced,
+		onMaybeActed: func() { acted = true },
+		onOK:         func(*response) { acted = true },
 	})
+	if err != nil && acted && repeat == repeatable {
+		return nil, unconfirmed("Bulk Report Event", err)
+	}
+	return res, err
 }
 
 // Outcomes returns the outcome of each of events, the events sent, in
@@ -183,4 +244,100 @@ func (r *BulkReportEventResponse) Outcomes(events []EventInfo) ([]*ReportEventRe
 		}
 	}
 	return vals, errs
+}
+
+// UnconfirmedReportError is the failure of a report, sent with an
+// idempotency key, after an attempt may have reached Wix: retries ran out,
+// the caller stopped waiting, or the answer did not say what became of it.
+// Wix may have started its flows. The report must be sent again with the
+// same key (Wix ignores a key it saw within its window), never a new one.
+type UnconfirmedReportError struct {
+	// Operation names the call, "Report Event" or "Bulk Report Event".
+	Operation string
+	// Err is the last failure.
+	Err error
+}
+
+// unconfirmed wraps err, once, as an *UnconfirmedReportError.
+func unconfirmed(op string, err error) error {
+	var already *UnconfirmedReportError
+	if errors.As(err, &already) {
+		return err
+	}
+	return &UnconfirmedReportError{Operation: op, Err: err}
+}
+
+// Error says that the outcome is unknown, and why.
+func (e *UnconfirmedReportError) Error() string {
+	return fmt.Sprintf("%v; the report may have reached Wix, so whether it started its flows is not known", e.Err)
+}
+
+// Unwrap returns the last failure.
+func (e *UnconfirmedReportError) Unwrap() error { return e.Err }
+
+// Is matches ErrMayHaveReachedWix.
+func (e *UnconfirmedReportError) Is(target error) bool { return target == ErrMayHaveReachedWix }
+
+// DuplicateKeyError refuses a report whose trigger key and idempotency key
+// an earlier report of the same client used: Wix would ignore it, as a
+// repeat of the first, and start no flow for it. It was not sent.
+type DuplicateKeyError struct {
+	TriggerKey, IdempotencyKey string
+	// First and Second name the two reports (trigger key/external entity).
+	First, Second string
+}
+
+// Error names both reports and the key they share.
+func (e *DuplicateKeyError) Error() string {
+	return fmt.Sprintf("Report Event for %s was not sent: its idempotency key %q of trigger key %q was already used by the "+
+		"report for %s in this run, and Wix ignores a key it has seen (for a week by default), so it would start no flow",
+		e.Second, e.IdempotencyKey, e.TriggerKey, e.First)
+}
+
+// reportLedger remembers, for one client (one provider process), which
+// report used each trigger key and idempotency key, and which report got
+// each list of activation ids. Its zero value is ready to use.
+type reportLedger struct {
+	mu          sync.Mutex
+	keys        map[[2]string]string // (trigger key, idempotency key) -> the report that used it
+	activations map[string]string    // activation ids, in Wix's order -> the report that got them
+}
+
+// claim records req's key, or refuses it when another report of this
+// client used it already.
+func (l *reportLedger) claim(req ReportEventRequest) error {
+	if req.Idempotency == nil || req.Idempotency.Key == "" {
+		return nil
+	}
+	key := [2]string{req.TriggerKey, req.Idempotency.Key}
+	this := describeReport(req.TriggerKey, req)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if first, used := l.keys[key]; used {
+		return &DuplicateKeyError{TriggerKey: req.TriggerKey, IdempotencyKey: req.Idempotency.Key, First: first, Second: this}
+	}
+	if l.keys == nil {
+		l.keys = map[[2]string]string{}
+	}
+	l.keys[key] = this
+	return nil
+}
+
+// received records the activation ids report got, and returns the earlier
+// report that got the same non-empty list, or "".
+func (l *reportLedger) received(report string, activationIDs []string) string {
+	if len(activationIDs) == 0 {
+		return ""
+	}
+	ids := strings.Join(activationIDs, "\x00")
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if first, seen := l.activations[ids]; seen && first != report {
+		return first
+	}
+	if l.activations == nil {
+		l.activations = map[string]string{}
+	}
+	l.activations[ids] = report
+	return ""
 }

@@ -23,6 +23,8 @@ type reportWix struct {
 	gate   *gate
 	mu     sync.Mutex
 	garble func(results []map[string]any) []map[string]any
+	// failBulk, when set, answers every Bulk Report Event with this status.
+	failBulk int
 }
 
 func newReportWix(t *testing.T, tweak ...func(*Config)) (*reportWix, *Client) {
@@ -42,6 +44,10 @@ func (rw *reportWix) serve(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewDecoder(r.Body).Decode(&body)
 	if r.URL.Path == PathReport {
 		writeRaw(w, 200, "application/json", `{"activationIds":["act-`+body.ExternalEntityID+`"]}`)
+		return
+	}
+	if rw.failBulk != 0 {
+		writeRaw(w, rw.failBulk, "application/json", `{"message":"bulk report failed"}`)
 		return
 	}
 	results := make([]map[string]any, len(body.EventsInfo))
@@ -139,24 +145,35 @@ func TestReportBatch_queuedReportsLeaveTogether(t *testing.T) {
 }
 
 // A bulk answer that does not clearly confirm an item (no result, two, one
-// for another entity at its position, success false) fails that item only;
-// a shuffled but consistent answer is fine.
-func TestReportBatch_garbledAnswersFailOnlyTheirItem(t *testing.T) {
+// for another entity at its position, a failure that passes) leaves that
+// item's outcome unknown: it is sent again, alone, with the same
+// idempotency key, and gets its own activation ids. A failure Wix gives a
+// reason for that does not pass fails that item only; a shuffled but
+// consistent answer is fine.
+func TestReportBatch_garbledAnswersRetryOnlyTheirItem(t *testing.T) {
+	failWith := func(code string) func([]map[string]any) []map[string]any {
+		return func(r []map[string]any) []map[string]any {
+			r[2]["itemMetadata"] = map[string]any{"originalIndex": 2, "success": false, "error": map[string]any{"code": code, "description": "no " + fakeToken}}
+			return r
+		}
+	}
 	for name, tc := range map[string]struct {
 		garble func([]map[string]any) []map[string]any
 		bad    string // what the failed item's error says; "" when none fails
 	}{
 		"shuffled":  {func(r []map[string]any) []map[string]any { slices.Reverse(r); return r }, ""},
-		"missing":   {func(r []map[string]any) []map[string]any { return slices.Delete(r, 2, 3) }, "has no result"},
-		"duplicate": {func(r []map[string]any) []map[string]any { return append(r, r[2]) }, "has two results"},
+		"missing":   {func(r []map[string]any) []map[string]any { return slices.Delete(r, 2, 3) }, ""},
+		"duplicate": {func(r []map[string]any) []map[string]any { return append(r, r[2]) }, ""},
 		"foreign": {func(r []map[string]any) []map[string]any {
 			r[2]["eventInfo"] = map[string]any{"externalEntityId": "someone-else"}
 			return r
-		}, `puts a result for "someone-else"`},
-		"failed": {func(r []map[string]any) []map[string]any {
-			r[2]["itemMetadata"] = map[string]any{"originalIndex": 2, "success": false, "error": map[string]any{"code": "NOPE", "description": "no " + fakeToken}}
+		}, ""},
+		"unavailable": {failWith("UNAVAILABLE"), ""},
+		"unexplained": {func(r []map[string]any) []map[string]any {
+			r[2]["itemMetadata"] = map[string]any{"originalIndex": 2}
 			return r
-		}, "NOPE: no [redacted]"},
+		}, ""},
+		"refused": {failWith("NOPE"), "NOPE: no [redacted]"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			rw, client := newReportWix(t, func(c *Config) { c.Batching.MaxBatchSize = 4 })
@@ -176,10 +193,67 @@ func TestReportBatch_garbledAnswersFailOnlyTheirItem(t *testing.T) {
 				}
 			}
 			var itemErr *ItemError
-			if name == "failed" && !errors.As(outs[badID].err, &itemErr) {
-				t.Errorf("a failed item: %v, want an *ItemError", outs[badID].err)
+			if tc.bad != "" && (!errors.As(outs[badID].err, &itemErr) || errors.Is(outs[badID].err, ErrMayHaveReachedWix)) {
+				t.Errorf("a refused item: %v, want an *ItemError that did not reach Wix", outs[badID].err)
+			}
+			// The lead and, when the answer was unclear about it, the
+			// retry of the one event: alone, with its own key.
+			singles := rw.calls(PathReport)
+			wantSingles := 2
+			if name == "shuffled" || tc.bad != "" {
+				wantSingles = 1
+			}
+			if len(singles) != wantSingles || len(rw.calls(PathBulkReport)) != 1 {
+				t.Fatalf("calls = %+v, want one Bulk Report Event and %d Report Event", rw.all(), wantSingles)
+			}
+			if wantSingles == 2 && !strings.Contains(singles[1].body, `"idempotency":{"key":"k-`+badID+`"}`) {
+				t.Errorf("the retry %s, want the event of %s with its own key", singles[1].body, badID)
 			}
 		})
+	}
+}
+
+// Events a bulk answer never gives a result are sent again with their
+// keys, together, up to max_retries times; then each fails as unconfirmed
+// (the report may have reached Wix), saying how often it was sent.
+func TestReportBatch_missingResultsRunOutOfRetries(t *testing.T) {
+	rw, client := newReportWix(t, func(c *Config) { c.MaxRetries = 2 })
+	rw.garble = func([]map[string]any) []map[string]any { return nil }
+	ids := entityIDs(1, 4)
+	outs := reportBehindHeldLead(t, rw, client, ids)
+	for id, out := range outs {
+		var unsure *UnconfirmedReportError
+		if !errors.As(out.err, &unsure) || !errors.Is(out.err, ErrMayHaveReachedWix) ||
+			!strings.Contains(out.err.Error(), "has no result") || !strings.Contains(out.err.Error(), "sent 3 times") {
+			t.Errorf("%s: %v, want an *UnconfirmedReportError after 3 sends", id, out.err)
+		}
+	}
+	bulk := rw.calls(PathBulkReport)
+	if len(bulk) != 3 {
+		t.Fatalf("Bulk Report Event calls = %d, want 3 (the first and max_retries = 2 more)", len(bulk))
+	}
+	for _, call := range bulk {
+		for _, id := range ids {
+			if !strings.Contains(call.body, `"idempotency":{"key":"k-`+id+`"}`) {
+				t.Errorf("call %s lacks %s with its own key", call.body, id)
+			}
+		}
+	}
+}
+
+// A bulk call that fails as a whole after an attempt may have reached Wix
+// (a 503 after retries) fails each of its events as unconfirmed; one that
+// Wix refused at once (400) does not.
+func TestReportBatch_wholeCallFailureSaysWhetherWixMayHaveActed(t *testing.T) {
+	for status, wantUnsure := range map[int]bool{http.StatusServiceUnavailable: true, http.StatusBadRequest: false} {
+		rw, client := newReportWix(t, func(c *Config) { c.MaxRetries = 1 })
+		rw.failBulk = status
+		outs := reportBehindHeldLead(t, rw, client, entityIDs(1, 3))
+		for id, out := range outs {
+			if out.err == nil || errors.Is(out.err, ErrMayHaveReachedWix) != wantUnsure {
+				t.Errorf("HTTP %d: %s: %v, want unconfirmed %v", status, id, out.err, wantUnsure)
+			}
+		}
 	}
 }
 

@@ -183,6 +183,10 @@ func parseAutomation(f *fields) (*Automation, bool) {
 		f.violate("", ruleInvalidValue, "automation does not match Wix's Automation type: %v", err)
 		return nil, false
 	}
+	if err := actionsAsDoubles(a.Configuration.Actions); err != nil { // numbers.go
+		f.violate("configuration.actions", ruleInvalidValue, "%v", err)
+		return nil, false
+	}
 	return &a, true
 }
 

@@ -208,8 +208,9 @@ func (a *Automation) clone() Automation {
 	return c
 }
 
-// decodeNumbers unmarshals keeping JSON numbers as json.Number, so that a
-// client's 12345678901234567890 is answered as sent rather than as a float.
+// decodeNumbers unmarshals keeping JSON numbers as json.Number, so that
+// the number types of Wix's own fields (a revision, a component version)
+// survive; the open structures keep what Wix keeps, doubles (numbers.go).
 func decodeNumbers(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()

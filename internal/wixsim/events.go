@@ -103,14 +103,19 @@ func (s *Server) handleBulkCancel(w http.ResponseWriter, c caller, f *fields) {
 	if !s.admit(w, c, f, key) {
 		return
 	}
-	writeJSON(w, http.StatusOK, bulkLocked(s, key, ids, func(i int, id string, meta *bulkActionMetadata) bulkCancelResult {
+	var omit []bool // item faults (faults_items.go)
+	resp := bulkLocked(s, key, ids, func(i int, id string, meta *bulkActionMetadata) bulkCancelResult {
 		res := bulkCancelResult{ExternalEntityID: id, ItemMetadata: itemMetadata{ID: id, OriginalIndex: i}}
-		if meta.settle(&res.ItemMetadata, s.bulkFailures[eventKey{key, id}],
-			"CANCEL_EVENT_FAILED", "simulated failure to cancel events for "+id) {
+		fault := s.itemFaultLocked(bulkCancelPath, id)
+		omit = append(omit, fault.omits())
+		code, description := fault.failure("CANCEL_EVENT_FAILED", "simulated failure to cancel events for "+id)
+		if meta.settle(&res.ItemMetadata, fault.fails() || s.bulkFailures[eventKey{key, id}], code, description) {
 			s.cancelLocked(c, key, id, true)
 		}
 		return res
-	}))
+	})
+	resp.Results = withoutOmitted(resp.Results, omit)
+	writeJSON(w, http.StatusOK, resp)
 }
 
 // cancelLocked cancels the caller's pending events for (key, id) and records

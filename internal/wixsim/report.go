@@ -77,19 +77,25 @@ func (s *Server) handleBulkReport(w http.ResponseWriter, c caller, f *fields) {
 	if !s.admit(w, c, f, key) {
 		return
 	}
-	writeJSON(w, http.StatusOK, bulkLocked(s, key, events, func(i int, ev eventInfo, meta *bulkActionMetadata) bulkReportResult {
+	var omit []bool // item faults (faults_items.go)
+	resp := bulkLocked(s, key, events, func(i int, ev eventInfo, meta *bulkActionMetadata) bulkReportResult {
 		res := bulkReportResult{
 			ItemMetadata: itemMetadata{ID: ev.entityID, OriginalIndex: i},
 			EventInfo:    ev.raw,
 			// Non-nullable in the SDK's types, so never null, even on failure.
 			ActivationIDs: []string{},
 		}
-		if meta.settle(&res.ItemMetadata, ev.entityID != "" && s.reportFails[eventKey{key, ev.entityID}],
-			"REPORT_EVENT_FAILED", "simulated failure to report the event for "+ev.entityID) {
+		fault := s.itemFaultLocked(bulkReportPath, ev.entityID)
+		omit = append(omit, fault.omits())
+		code, description := fault.failure("REPORT_EVENT_FAILED", "simulated failure to report the event for "+ev.entityID)
+		if meta.settle(&res.ItemMetadata, fault.fails() || (ev.entityID != "" && s.reportFails[eventKey{key, ev.entityID}]),
+			code, description) {
 			res.ActivationIDs = s.reportLocked(c, key, ev, true)
 		}
 		return res
-	}))
+	})
+	resp.Results = withoutOmitted(resp.Results, omit)
+	writeJSON(w, http.StatusOK, resp)
 }
 
 // parseEventsInfo reads eventsInfo: 1..100 event objects.

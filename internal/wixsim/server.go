@@ -78,6 +78,7 @@ type Server struct {
 	owners        map[string]string // trigger key -> owning app id
 	tokens        map[string]*token // by access token
 	faults        []*Fault
+	itemFaults    []*ItemFault // faults_items.go
 	bulkFailures  map[eventKey]bool
 	reportFails   map[eventKey]bool
 	requests      []*RecordedRequest

@@ -277,6 +277,9 @@ func (f *fields) payload() json.RawMessage {
 	}
 	f.flatObject("payload", obj, true)
 	raw, _ := f.raw("payload")
+	if err := numbersInRange("payload", raw); err != nil { // numbers.go
+		f.violate("payload", ruleInvalidValue, "%v", err)
+	}
 	return raw
 }
 

@@ -143,7 +143,7 @@ func TestAccAutomationResource_badInput(t *testing.T) {
 		{acctest.AutomationSpec{Status: "PAUSED"}, []string{"status", "ACTIVE", "INACTIVE"}},
 		{acctest.AutomationSpec{Actions: `jsonencode(["not", "an", "object"])`}, []string{"actions", "JSON array, not an object"}},
 		{acctest.AutomationSpec{Actions: `"{not json"`}, []string{"actions", "is not JSON"}},
-		{acctest.AutomationSpec{Name: strings.Repeat("n", 501)}, []string{"name", "length must be between 1 and 500"}},
+		{acctest.AutomationSpec{Name: strings.Repeat("n", 501)}, []string{"name", "character count must be between 1 and 500, got: 501"}},
 		{acctest.AutomationSpec{AppID: "not-a-guid"}, []string{"trigger.app_id", "is not a GUID"}},
 		{acctest.AutomationSpec{Roots: "[]"}, []string{"root_action_ids", "at least 1"}},
 		{acctest.AutomationSpec{Roots: `["0b5d3c1e-1111-4e5f-9a6b-7c8d9e0f1a2b"]`}, []string{"root_action_ids[0]", "not a key of actions"}},

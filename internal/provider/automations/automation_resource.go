@@ -44,7 +44,9 @@ var automationKind = base.Kind{
 	},
 }
 
-// Wix's limits and values for an automation (Automations v2 types).
+// Wix's limits and values for an automation (Automations v2 types). Wix
+// counts lengths in characters, as the validators here do (Unicode code
+// points, not bytes): a 240-character Japanese name is 720 bytes.
 const (
 	automationNameMax        = 500
 	automationDescriptionMax = 2000
@@ -71,12 +73,12 @@ func (r *automationResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The automation's name, 1 to 500 characters.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, automationNameMax)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, automationNameMax)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "The automation's description, up to 2000 characters.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtMost(automationDescriptionMax)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(automationDescriptionMax)},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "`ACTIVE` (the default) or `INACTIVE`. Changing it updates the automation in place.",
@@ -89,10 +91,12 @@ func (r *automationResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"actions": schema.StringAttribute{
 				MarkdownDescription: "JSON of Wix's `configuration.actions`: a map of action id to action, usually " +
 					"written with `jsonencode`. JSON that means the same (key order, spacing) is no change, nor are " +
-					"the values Wix fills in by itself (an action's `id`, `namespace`, `type`, empty lists).",
+					"the values Wix fills in by itself (an action's `id`, `namespace`, `type`, empty lists). Wix keeps " +
+					"numbers as doubles: one beyond a double's range fails at plan, and one Wix rounds (more than 15 to " +
+					"17 significant digits) warns at plan and is compared as Wix gives it back.",
 				Required:      true,
 				CustomType:    actionsJSONType{},
-				Validators:    []validator.String{actionsObjectValidator()},
+				Validators:    []validator.String{actionsObjectValidator(), actionsNumbersValidator()},
 				PlanModifiers: []planmodifier.String{keepEquivalentActions()},
 			},
 			"revision": base.ComputedKept("Wix's revision of the automation, a number as a string; each update sends it and Wix increments it."),

@@ -27,6 +27,13 @@ const (
 	lookupPause    = time.Second
 )
 
+// lookupTimeout bounds the look-up after an uncertain create. It runs on a
+// context of its own: the create's may be what ended (Ctrl-C, the create
+// timeout), and a look-up on it could never find what Wix made, so the next
+// apply would create it again. Seconds, not minutes: Terraform is waiting
+// to stop.
+const lookupTimeout = 15 * time.Second
+
 // uncertainCreateError is an uncertain create that could not be resolved to
 // exactly one automation.
 type uncertainCreateError struct {
@@ -48,6 +55,8 @@ func createOnce(ctx context.Context, call *base.Call, sent wix.Automation) (*wix
 		return created, err
 	}
 	tflog.Warn(ctx, "Create Automation may have reached Wix without an answer; looking the automation up instead of sending it again")
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lookupTimeout)
+	defer cancel()
 	for attempt := 1; ; attempt++ {
 		found, lookupErr := findCreated(ctx, call.Client, sent, started)
 		switch {

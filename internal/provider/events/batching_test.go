@@ -177,42 +177,46 @@ resource "wix_automation_event_cancellation" "mixed" {
 	}})
 }
 
-// A per-item failure inside a 200 answer fails exactly that resource, with
-// Wix's code and description; the others of the same call are saved. The
-// next apply cancels only the failed one.
+// A per-item failure inside a 200 answer is sent again within the apply
+// (canceling again is harmless); one that persists past max_retries fails
+// exactly those resources, with Wix's code and description, and the others
+// of the same call are saved. The next apply cancels only the failed ones.
 func TestAccBatching_perItemFailureFailsOnlyThatResource(t *testing.T) {
 	acctest.Parallel(t)
 	env := acctest.NewSimEnv(t)
 	ids := acctest.EntityIDs(terraformParallelism)
-	const bad = 6
-	env.Sim.FailBulkItems(env.TriggerKey, ids[bad])
-	config := env.ProviderBlock(sendAfter) + acctest.CancellationsConfig(env.TriggerKey, ids)
+	bad := []int{3, 6}
+	env.Sim.FailBulkItems(env.TriggerKey, ids[bad[0]], ids[bad[1]])
+	config := env.ProviderBlock(sendAfter, "max_retries = 1") + acctest.CancellationsConfig(env.TriggerKey, ids)
+	badIDs := []string{ids[bad[0]], ids[bad[1]]}
 	env.Test(t, []resource.TestStep{
 		{
 			Config: config,
-			ExpectError: acctest.ExpectWords("Could not cancel Wix automation events", ids[bad],
-				"CANCEL_EVENT_FAILED", "simulated failure to cancel events for "+ids[bad], "x-wix-request-id"),
+			ExpectError: acctest.ExpectWords("Could not cancel Wix automation events", ids[bad[0]],
+				"CANCEL_EVENT_FAILED", "simulated failure to cancel events for "+ids[bad[0]], "x-wix-request-id", "sent 2 times"),
 		},
 		{
 			// What the failed apply left in state: every resource but the
-			// failed one, which the next apply creates again.
+			// failed ones, which the next apply creates again.
 			PreConfig: func() {
 				calls, err := apiCalls(env)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if len(calls) != 1 || !calls[0].bulk || len(calls[0].ids) != len(ids) {
-					t.Fatalf("calls = %v, want one Bulk Cancel Event of all %d (send_after gathers them)", calls, len(ids))
+				if len(calls) != 2 || !calls[0].bulk || len(calls[0].ids) != len(ids) || !slices.Equal(sorted(calls[1].ids), badIDs) {
+					t.Fatalf("calls = %v, want one Bulk Cancel Event of all %d (send_after gathers them), then the two failed ones again", calls, len(ids))
 				}
-				if n := env.Sim.CancelCount(env.TriggerKey, ids[bad]); n != 0 {
-					t.Fatalf("the failed entity was canceled %d times, want 0", n)
+				for _, id := range badIDs {
+					if n := env.Sim.CancelCount(env.TriggerKey, id); n != 0 {
+						t.Fatalf("the failed entity %s was canceled %d times, want 0", id, n)
+					}
 				}
 			},
 			Config:             config,
 			PlanOnly:           true,
 			ExpectNonEmptyPlan: true,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-				acctest.ExpectCreates(len(ids), func() []int { return []int{bad} }),
+				acctest.ExpectCreates(len(ids), func() []int { return bad }),
 			}},
 		},
 		{
@@ -221,13 +225,20 @@ func TestAccBatching_perItemFailureFailsOnlyThatResource(t *testing.T) {
 			ConfigStateChecks: acctest.SavedChecks(env.TriggerKey, ids),
 			Check: env.OnSim(func() error {
 				calls, _ := apiCalls(env)
-				if len(calls) != 2 || calls[1].bulk || !slices.Equal(calls[1].ids, ids[bad:bad+1]) {
-					return fmt.Errorf("calls = %v, want the retry of the failed one alone as Cancel Event", calls)
+				if len(calls) != 3 || !slices.Equal(sorted(calls[2].ids), badIDs) {
+					return fmt.Errorf("calls = %v, want the failed ones alone in a third call", calls)
 				}
 				return env.VerifyCanceledOnce(env.TriggerKey, ids...)
 			}),
 		},
 	})
+}
+
+// sorted is a sorted copy of ids.
+func sorted(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return out
 }
 
 // A Bulk Cancel Event that fails as a whole with 503 is retried like any

@@ -201,26 +201,30 @@ type unconfirmedID struct {
 }
 
 // cancelAll sends every id, stopping at the first call that fails as a
-// whole. Per-item failures do not stop it: the other ids still get canceled.
+// whole. Per-item failures do not stop it: the client sends those ids
+// again (canceling again is harmless), and the other ids still get
+// canceled.
 func (r *cancelEventRun) cancelAll(ctx context.Context) error {
 	for start := 0; start < len(r.ids); start += r.size {
 		chunk := r.ids[start:min(start+r.size, len(r.ids))]
-		answer, err := r.client.BulkCancelEvent(ctx, r.triggerKey, chunk)
+		outcomes, err := r.client.BulkCancelEventItems(ctx, r.triggerKey, chunk)
+		if outcomes != nil {
+			r.record(chunk, outcomes)
+		}
 		if err != nil {
 			return err
 		}
-		r.record(chunk, answer)
 		tflog.Debug(ctx, "Bulk Cancel Event answered", map[string]any{"sent": r.sent, "canceled": r.canceled, "total": len(r.ids)})
 		r.progress()
 	}
 	return nil
 }
 
-// record checks each id of chunk against Wix's answer with the client's
-// own matching: only a result with success true confirms an id; a failed
-// item, or one the answer has no result for, does not.
-func (r *cancelEventRun) record(chunk []string, answer *wix.BulkCancelEventResponse) {
-	for i, err := range answer.ItemErrors(chunk) {
+// record counts each id of chunk by its outcome, the client's own
+// matching of Wix's answers: only a result with success true confirms an
+// id; a failed item, or one the answer has no result for, does not.
+func (r *cancelEventRun) record(chunk []string, outcomes []error) {
+	for i, err := range outcomes {
 		if err == nil {
 			r.canceled++
 			continue

@@ -94,13 +94,15 @@ func checkProgress(t *testing.T, progress []string, total int) {
 	}
 }
 
-// Ids that Wix fails item by item fail the invocation, each listed with
-// Wix's code and description; the other ids are still canceled, and
-// progress counts only confirmed ids.
+// Ids that Wix keeps failing item by item are sent again (max_retries = 1),
+// then fail the invocation, each listed with Wix's code and description
+// from the last answer; the other ids are still canceled, and progress
+// counts only confirmed ids.
 func TestAction_CancelEvent_perItemFailure(t *testing.T) {
 	acctest.Parallel(t)
 	p := acctest.NewProtocol(t)
-	p.ConfigureApp(map[string]tftypes.Value{"requests_per_minute": tftypes.NewValue(tftypes.Number, 0)})
+	p.ConfigureApp(map[string]tftypes.Value{"requests_per_minute": tftypes.NewValue(tftypes.Number, 0),
+		"max_retries": tftypes.NewValue(tftypes.Number, 1)})
 	ids := acctest.EntityIDs(150)
 	failing := []string{ids[7], ids[120]}
 	p.Env.Sim.FailBulkItems(wixsim.DemoTriggerKey, failing...)
@@ -108,10 +110,10 @@ func TestAction_CancelEvent_perItemFailure(t *testing.T) {
 	calls := p.BulkCancelCalls()
 	acctest.ExpectDiag(t, diags, "Wix did not cancel the events of 2 external entity ids",
 		"confirmed the cancellation of 148 of the 150 external entity ids", "but not of these 2",
-		"  - "+failing[0]+": CANCEL_EVENT_FAILED: simulated failure to cancel events for "+failing[0]+" (x-wix-request-id: "+calls[0].RequestID+")",
-		"  - "+failing[1]+": CANCEL_EVENT_FAILED: simulated failure to cancel events for "+failing[1]+" (x-wix-request-id: "+calls[1].RequestID+")")
-	if len(calls) != 2 {
-		t.Errorf("Bulk Cancel Event calls = %d, want 2", len(calls))
+		"  - "+failing[0]+": CANCEL_EVENT_FAILED: simulated failure to cancel events for "+failing[0]+" (x-wix-request-id: "+calls[1].RequestID+")",
+		"  - "+failing[1]+": CANCEL_EVENT_FAILED: simulated failure to cancel events for "+failing[1]+" (x-wix-request-id: "+calls[3].RequestID+")")
+	if len(calls) != 4 || !strings.Contains(string(calls[1].Body), `["`+failing[0]+`"]`) || !strings.Contains(string(calls[3].Body), `["`+failing[1]+`"]`) {
+		t.Errorf("Bulk Cancel Event calls = %d, want 4: each chunk, then its failed id again alone", len(calls))
 	}
 	for _, id := range ids {
 		want := 1
@@ -135,7 +137,8 @@ func TestAction_CancelEvent_perItemFailure(t *testing.T) {
 func TestAction_CancelEvent_manyItemFailures(t *testing.T) {
 	acctest.Parallel(t)
 	p := acctest.NewProtocol(t)
-	p.ConfigureApp(map[string]tftypes.Value{"requests_per_minute": tftypes.NewValue(tftypes.Number, 0)})
+	p.ConfigureApp(map[string]tftypes.Value{"requests_per_minute": tftypes.NewValue(tftypes.Number, 0),
+		"max_retries": tftypes.NewValue(tftypes.Number, 0)})
 	ids := acctest.EntityIDs(30)
 	p.Env.Sim.FailBulkItems(wixsim.DemoTriggerKey, ids[:25]...)
 	_, diags := p.InvokeAction(context.Background(), p.CancelEventConfig(wixsim.DemoTriggerKey, ids))
@@ -143,6 +146,25 @@ func TestAction_CancelEvent_manyItemFailures(t *testing.T) {
 	if text := acctest.DiagText(diags); strings.Contains(text, ids[20]) || strings.Count(text, "CANCEL_EVENT_FAILED") != 20 {
 		t.Errorf("diagnostic lists more than 20 ids:\n%s", text)
 	}
+}
+
+// An id Wix fails once, for a reason that passes, is sent again within the
+// invocation, which succeeds: every id canceled once.
+func TestAction_CancelEvent_passingItemFailureIsRetried(t *testing.T) {
+	acctest.Parallel(t)
+	p := acctest.NewProtocol(t)
+	p.ConfigureApp(map[string]tftypes.Value{"requests_per_minute": tftypes.NewValue(tftypes.Number, 0)})
+	ids := acctest.EntityIDs(120)
+	p.Env.Sim.InjectItemFault(wixsim.ItemFault{Path: wix.PathBulkCancel, ExternalEntityID: ids[110], Code: "UNAVAILABLE"})
+	progress, diags := p.InvokeAction(context.Background(), p.CancelEventConfig(wixsim.DemoTriggerKey, ids))
+	if acctest.HasErrors(diags) {
+		t.Fatalf("InvokeAction: %s", acctest.DiagText(diags))
+	}
+	if got := len(p.BulkCancelCalls()); got != 3 {
+		t.Errorf("Bulk Cancel Event calls = %d, want 3: two chunks and the retry of the failed id", got)
+	}
+	checkBulkCallsOnce(t, p, ids)
+	checkProgress(t, progress, len(ids))
 }
 
 // A 503 for a whole call is retried, and the invocation succeeds.

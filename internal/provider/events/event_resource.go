@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
@@ -50,7 +51,8 @@ var eventKind = base.Kind{
 	},
 }
 
-// maxIdempotencyKeyLength is Wix's limit on idempotency.key.
+// maxIdempotencyKeyLength is Wix's limit on idempotency.key, in characters
+// (code points, as Wix counts them), not bytes.
 const maxIdempotencyKeyLength = 80
 
 // NewEventResource is the factory of wix_automation_event.
@@ -109,8 +111,9 @@ func eventPayloadAttribute() schema.DynamicAttribute {
 	return schema.DynamicAttribute{
 		MarkdownDescription: "The event's payload, written as an HCL object such as " +
 			"`{ order_id = \"A-17\", amount = 42, vip = true }` and sent with the same JSON types. Keys are " +
-			eventpayload.KeyRule + "; values are strings, numbers, booleans, or lists of flat objects. " +
-			"Changing it forces a new event.",
+			eventpayload.KeyRule + "; values are strings, numbers, booleans, or lists of flat objects. Wix keeps " +
+			"numbers as doubles: one beyond a double's range fails at plan, and one Wix would round (more than 15 to " +
+			"17 significant digits) warns at plan; write such values as strings. Changing it forces a new event.",
 		Optional:      true,
 		Validators:    []validator.Dynamic{eventpayload.Validator()},
 		PlanModifiers: []planmodifier.Dynamic{dynamicplanmodifier.RequiresReplaceIf(replaceUnlessAdoptedDynamic, replaceUnlessAdoptedText, replaceUnlessAdoptedText)},
@@ -120,12 +123,13 @@ func eventPayloadAttribute() schema.DynamicAttribute {
 func eventIdempotencyKeyAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
 		MarkdownDescription: "Sent as Report Event's `idempotency.key` (1 to 80 characters): Wix starts the automations of " +
-			"a key once, for a week. When not set, each create gets a fresh random key that every retry of that create " +
-			"reuses, so a retry after a dropped connection never starts the flows twice. Changing it forces a new event; " +
-			"a replacement must change a key you set, or Wix would ignore the new report.",
+			"a key once, for a week, and ignores a key it has seen. When not set, each create gets a fresh random key that " +
+			"every retry of that report reuses, also across applies when its outcome was unconfirmed, so the flows never " +
+			"start twice. Give each event its own key: a second event of the same trigger key with the same key is refused. " +
+			"Changing it forces a new event; a replacement must change a key you set, or Wix would ignore the new report.",
 		Optional:   true,
 		Computed:   true,
-		Validators: []validator.String{stringvalidator.LengthBetween(1, maxIdempotencyKeyLength)},
+		Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, maxIdempotencyKeyLength)},
 		PlanModifiers: []planmodifier.String{
 			keepStateWhenUnset(),
 			stringplanmodifier.RequiresReplaceIf(replaceUnlessAdoptedString, replaceUnlessAdoptedText, replaceUnlessAdoptedText),
@@ -183,9 +187,11 @@ func keepStateWhenUnset() planmodifier.String {
 	}
 }
 
-// ModifyPlan adds to the shared credentials check the one rule of this
+// ModifyPlan adds to the shared credentials check the rules of this
 // resource's own: a replacement that keeps a user-set idempotency key
-// would be ignored by Wix, which remembers the key for a week.
+// would be ignored by Wix, which remembers the key for a week; and an
+// event whose report is unconfirmed is planned as an in-place update that
+// settles it (settle.go).
 func (r *eventResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	r.Resource.ModifyPlan(ctx, req, resp)
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
@@ -196,15 +202,19 @@ func (r *eventResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("idempotency_key"), &configKey)...)
-	if resp.Diagnostics.HasError() || configKey.IsNull() || configKey.IsUnknown() || !configKey.Equal(state.IdempotencyKey) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	if eventReplaced(plan, state) {
+	replaced := eventReplaced(plan, state)
+	if replaced && !configKey.IsNull() && !configKey.IsUnknown() && configKey.Equal(state.IdempotencyKey) {
 		resp.Diagnostics.AddAttributeError(path.Root("idempotency_key"), "Replacement keeps the idempotency key",
 			fmt.Sprintf("This plan replaces wix_automation_event %s (cancels it and reports it anew), but idempotency_key "+
 				"stays %q. Wix remembers a key for up to a week and would ignore the new report, so no automation would start.\n\n"+
 				"Change idempotency_key along with the change that replaces the event, or remove it to get a fresh random key.",
 				state.ID.ValueString(), configKey.ValueString()))
+	}
+	if !replaced {
+		r.planSettle(ctx, req, resp, state)
 	}
 }
 
@@ -230,32 +240,64 @@ func (r *eventResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 	ctx = eventLogContext(ctx, report.TriggerKey, report.ExternalEntityID)
+	plan.ID = types.StringValue(importID(report.TriggerKey, report.ExternalEntityID))
+	plan.IdempotencyKey = types.StringValue(report.Idempotency.Key)
 	answer, err := call.Client.ReportEvent(ctx, report)
-	if err != nil {
-		call.Fail(&resp.Diagnostics, eventSubject(report.TriggerKey, report.ExternalEntityID), err)
+	switch {
+	case errors.Is(err, wix.ErrMayHaveReachedWix):
+		// An error with state would taint the event, and the replacement
+		// would cancel the flows Wix may have started: a warning instead.
+		plan.ActivationIDs, plan.ReportedAt = types.ListNull(types.StringType), types.StringNull()
+		resp.Diagnostics.AddWarning(unconfirmedSummary, call.Mask(unconfirmedDetail(report, err)))
+		resp.Diagnostics.Append(markUnconfirmed(ctx, resp.Private, report.Idempotency.Key)...)
+	case err != nil:
+		failReport(&resp.Diagnostics, call, report, err)
 		return
+	default:
+		reported(ctx, &plan, report, answer, &resp.Diagnostics)
 	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// reported records in m what Wix answered a report: its activation ids and
+// the time; a warning says when Wix took it for a repeat of another.
+func reported(ctx context.Context, m *eventModel, report wix.ReportEventRequest, answer *wix.ReportEventResponse, diags *diag.Diagnostics) {
 	// Wix's JSON leaves an empty activationIds out; state says [] for it,
 	// not null, which would read as "not known" (as after an import).
 	ids := answer.ActivationIDs
 	if ids == nil {
 		ids = []string{}
 	}
-	activations, diags := types.ListValueFrom(ctx, types.StringType, ids)
-	resp.Diagnostics.Append(diags...)
-	plan.ID = types.StringValue(importID(report.TriggerKey, report.ExternalEntityID))
-	plan.IdempotencyKey = types.StringValue(report.Idempotency.Key)
-	plan.ActivationIDs = activations
-	plan.ReportedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+	activations, d := types.ListValueFrom(ctx, types.StringType, ids)
+	diags.Append(d...)
+	m.ActivationIDs = activations
+	m.ReportedAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+	if answer.SameActivationsAs != "" {
+		diags.AddWarning("Wix took the report for a repeat", repeatedActivationsDetail(report, answer))
+	}
 	tflog.Debug(ctx, "Reported a Wix automation event", map[string]any{"activations": len(answer.ActivationIDs)})
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+// failReport words a report Wix did not take: a key this run already
+// used, or the call's failure.
+func failReport(diags *diag.Diagnostics, call *base.Call, report wix.ReportEventRequest, err error) {
+	var dup *wix.DuplicateKeyError
+	if errors.As(err, &dup) {
+		diags.AddAttributeError(path.Root("idempotency_key"), "Idempotency key shared by two events", call.Mask(fmt.Sprintf(
+			"%v.\n\nNothing was saved to state for %s. Give each wix_automation_event an idempotency_key of its own (one "+
+				"that names the entity, such as \"order-${each.key}-created\"), or leave it unset for a fresh random key.",
+			err, eventSubject(report.TriggerKey, report.ExternalEntityID))))
+		return
+	}
+	call.Fail(diags, eventSubject(report.TriggerKey, report.ExternalEntityID), err)
 }
 
 // reportRequest is the Report Event request of a planned event, with its
 // idempotency key: the configured one, or a fresh random one that every
 // retry of this create reuses.
 func reportRequest(plan eventModel, diags *diag.Diagnostics) (wix.ReportEventRequest, bool) {
-	problems := eventpayload.Check(path.Root("payload"), plan.Payload)
+	// Warnings (a number Wix rounds) were shown at plan.
+	problems := eventpayload.Errors(eventpayload.Check(path.Root("payload"), plan.Payload))
 	for _, p := range problems {
 		diags.AddAttributeError(p.Path, p.Summary, p.Detail)
 	}
@@ -297,11 +339,22 @@ func eventSubject(triggerKey, entityID string) string {
 func (r *eventResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
 }
 
-// Update only changes timeouts, or records what an import could not know
-// (payload, triggers, idempotency_key): everything else forces replacement.
+// Update settles an event whose report is unconfirmed (settle.go);
+// otherwise it only changes timeouts, or records what an import could not
+// know (payload, triggers, idempotency_key): everything else forces
+// replacement.
 func (r *eventResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state eventModel
 	if !base.ReadUpdate(ctx, req, &plan, &state, &resp.Diagnostics) {
+		return
+	}
+	pending, diags := unconfirmedReport(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if pending != nil {
+		r.settle(ctx, req, resp, state, *pending)
 		return
 	}
 	plan.ID, plan.ActivationIDs, plan.ReportedAt = state.ID, state.ActivationIDs, state.ReportedAt

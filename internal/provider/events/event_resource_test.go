@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -339,37 +340,43 @@ func TestAccAutomationEvent_destroyWithFailingCancel(t *testing.T) {
 		env.EventsCanceled(true, id)))
 }
 
-// A destroy of several events whose Bulk Cancel Event fails one item keeps
-// exactly that one in state; the next destroy cancels it.
+// A destroy of several events whose Bulk Cancel Event keeps failing two
+// items: they are sent again (max_retries = 1), then fail with Wix's code,
+// and exactly those two stay in state; the next destroy cancels them.
 func TestAccAutomationEvent_destroyWithFailingBulkItem(t *testing.T) {
 	acctest.Parallel(t)
 	env := acctest.NewSimEnv(t)
 	ids := acctest.EntityIDs(4)
-	const bad = 2
-	config := env.ProviderBlock(sendAfter) + acctest.EventsConfig(env.TriggerKey, ids)
+	bad := []string{ids[1], ids[2]}
+	config := env.ProviderBlock(sendAfter, "max_retries = 1") + acctest.EventsConfig(env.TriggerKey, ids)
 	env.Test(t, []resource.TestStep{
 		{Config: config},
 		{
-			PreConfig:   func() { env.Sim.FailBulkItems(env.TriggerKey, ids[bad]) },
+			PreConfig:   func() { env.Sim.FailBulkItems(env.TriggerKey, bad...) },
 			Config:      config,
 			Destroy:     true,
-			ExpectError: acctest.ExpectWords("Could not cancel Wix automation events", ids[bad], "CANCEL_EVENT_FAILED"),
+			ExpectError: acctest.ExpectWords("Could not cancel Wix automation events", "CANCEL_EVENT_FAILED", "sent 2 times"),
 		},
 		{
 			PreConfig: func() {
-				if n := env.Sim.CancelCount(env.TriggerKey, ids[bad]); n != 0 {
-					t.Fatalf("the failed entity was canceled %d times, want 0", n)
+				for _, id := range bad {
+					if n := env.Sim.CancelCount(env.TriggerKey, id); n != 0 {
+						t.Fatalf("the failed entity %s was canceled %d times, want 0", id, n)
+					}
+				}
+				if n := len(env.Sim.RequestsTo(wix.PathBulkCancel)); n != 2 {
+					t.Fatalf("Bulk Cancel Event calls = %d, want 2: all four, then the two failed ones again", n)
 				}
 				env.Sim.ClearFaults()
 			},
-			// Only the failed event is left: the others are planned anew.
+			// Only the failed events are left: the others are planned anew.
 			Config: config, PlanOnly: true, ExpectNonEmptyPlan: true,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{
-				acctest.ExpectEventCreates(len(ids), 0, 1, 3),
+				acctest.ExpectEventCreates(len(ids), 0, 3),
 			}},
 		},
 	}, resource.ComposeAggregateTestCheckFunc(
-		env.CanceledOnce(env.TriggerKey, ids[bad]),
+		env.CanceledOnce(env.TriggerKey, bad...),
 		env.EventsCanceled(true, ids...)))
 }
 
@@ -570,23 +577,26 @@ func TestAccAutomationEvent_planTimeValidation(t *testing.T) {
 	env := acctest.NewEnv(t)
 	id, key := acctest.EntityIDs(1)[0], env.TriggerKey
 	cases := map[string]acctest.BadInput{
-		"key starting with _": {TriggerKey: key, EntityID: id, Extra: `payload = { _x = 1 }`, Want: []string{"Invalid payload key", `The payload key "_x" is not one Wix accepts`, "not starting with an underscore"}},
-		"key with a dash":     {TriggerKey: key, EntityID: id, Extra: `payload = { "a-b" = 1 }`, Want: []string{"Invalid payload key", `The payload key "a-b"`, "letters, digits and underscores"}},
-		"nested map":          {TriggerKey: key, EntityID: id, Extra: `payload = { a = { b = 1 } }`, Want: []string{"Unsupported payload value", "payload.a is an object (nested objects are not allowed)", "jsonencode"}},
-		"list of lists":       {TriggerKey: key, EntityID: id, Extra: `payload = { a = [[1]] }`, Want: []string{"Unsupported payload value", "payload.a is a list of lists", "flat objects"}},
-		"list of scalars":     {TriggerKey: key, EntityID: id, Extra: `payload = { a = [1, 2] }`, Want: []string{"Unsupported payload value", "payload.a[0] is a number", "flat objects"}},
-		"null value":          {TriggerKey: key, EntityID: id, Extra: `payload = { a = null }`, Want: []string{"Null payload value", "payload.a is null"}},
-		"not an object":       {TriggerKey: key, EntityID: id, Extra: `payload = "x"`, Want: []string{"Invalid payload", "payload must be an object"}},
-		"long key":            {TriggerKey: key, EntityID: id, Extra: fmt.Sprintf("idempotency_key = %q", strings.Repeat("k", 81)), Want: []string{"idempotency_key", "length must be between 1 and 80, got: 81"}},
-		"empty key":           {TriggerKey: key, EntityID: id, Extra: `idempotency_key = ""`, Want: []string{"idempotency_key", "length must be between 1 and 80, got: 0"}},
-		"empty trigger key":   {TriggerKey: "", EntityID: id, Extra: "", Want: []string{"Invalid trigger_key", `The trigger_key "" is empty`}},
-		"long trigger key":    {TriggerKey: strings.Repeat("k", 101), EntityID: id, Extra: "", Want: []string{"Invalid trigger_key", "is 101 characters long", "at most 100"}},
-		"not a GUID":          {TriggerKey: key, EntityID: "16ef8c9c-413e", Extra: "", Want: []string{"Invalid external_entity_id", `"16ef8c9c-413e" is not a GUID`}},
-		"zero create":         {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    create = \"0s\"\n  }", Want: []string{"Invalid timeouts.create", `timeouts.create is "0s", which is not above zero`}},
-		"negative create":     {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    create = \"-5m\"\n  }", Want: []string{"Invalid timeouts.create", `timeouts.create is "-5m", which is not above zero`}},
-		"zero delete":         {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    delete = \"0s\"\n  }", Want: []string{"Invalid timeouts.delete", `timeouts.delete is "0s", which is not above zero`}},
-		"negative delete":     {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    delete = \"-5m\"\n  }", Want: []string{"Invalid timeouts.delete", `timeouts.delete is "-5m", which is not above zero`}},
-		"read timeout":        {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    read = \"5m\"\n  }", Want: []string{`An argument named "read" is not expected here`}},
+		"key starting with _":    {TriggerKey: key, EntityID: id, Extra: `payload = { _x = 1 }`, Want: []string{"Invalid payload key", `The payload key "_x" is not one Wix accepts`, "not starting with an underscore"}},
+		"key with a dash":        {TriggerKey: key, EntityID: id, Extra: `payload = { "a-b" = 1 }`, Want: []string{"Invalid payload key", `The payload key "a-b"`, "letters, digits and underscores"}},
+		"nested map":             {TriggerKey: key, EntityID: id, Extra: `payload = { a = { b = 1 } }`, Want: []string{"Unsupported payload value", "payload.a is an object (nested objects are not allowed)", "jsonencode"}},
+		"list of lists":          {TriggerKey: key, EntityID: id, Extra: `payload = { a = [[1]] }`, Want: []string{"Unsupported payload value", "payload.a is a list of lists", "flat objects"}},
+		"list of scalars":        {TriggerKey: key, EntityID: id, Extra: `payload = { a = [1, 2] }`, Want: []string{"Unsupported payload value", "payload.a[0] is a number", "flat objects"}},
+		"null value":             {TriggerKey: key, EntityID: id, Extra: `payload = { a = null }`, Want: []string{"Null payload value", "payload.a is null"}},
+		"number beyond a double": {TriggerKey: key, EntityID: id, Extra: `payload = { amount = 1e400 }`, Want: []string{"Payload number out of range", "payload.amount is 1e+400", "beyond the largest number Wix can hold", "as a string"}},
+		"number below a double":  {TriggerKey: key, EntityID: id, Extra: `payload = { items = [{ rate = -1e-400 }] }`, Want: []string{"Payload number out of range", "payload.items[0].rate is -1e-400", "would keep 0"}},
+		"not an object":          {TriggerKey: key, EntityID: id, Extra: `payload = "x"`, Want: []string{"Invalid payload", "payload must be an object"}},
+		"long CJK key":           {TriggerKey: key, EntityID: id, Extra: fmt.Sprintf("idempotency_key = %q", strings.Repeat("鍵", 81)), Want: []string{"idempotency_key", "character count must be between 1 and 80, got: 81"}},
+		"long key":               {TriggerKey: key, EntityID: id, Extra: fmt.Sprintf("idempotency_key = %q", strings.Repeat("k", 81)), Want: []string{"idempotency_key", "character count must be between 1 and 80, got: 81"}},
+		"empty key":              {TriggerKey: key, EntityID: id, Extra: `idempotency_key = ""`, Want: []string{"idempotency_key", "character count must be between 1 and 80, got: 0"}},
+		"empty trigger key":      {TriggerKey: "", EntityID: id, Extra: "", Want: []string{"Invalid trigger_key", `The trigger_key "" is empty`}},
+		"long trigger key":       {TriggerKey: strings.Repeat("k", 101), EntityID: id, Extra: "", Want: []string{"Invalid trigger_key", "is 101 characters long", "at most 100"}},
+		"not a GUID":             {TriggerKey: key, EntityID: "16ef8c9c-413e", Extra: "", Want: []string{"Invalid external_entity_id", `"16ef8c9c-413e" is not a GUID`}},
+		"zero create":            {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    create = \"0s\"\n  }", Want: []string{"Invalid timeouts.create", `timeouts.create is "0s", which is not above zero`}},
+		"negative create":        {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    create = \"-5m\"\n  }", Want: []string{"Invalid timeouts.create", `timeouts.create is "-5m", which is not above zero`}},
+		"zero delete":            {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    delete = \"0s\"\n  }", Want: []string{"Invalid timeouts.delete", `timeouts.delete is "0s", which is not above zero`}},
+		"negative delete":        {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    delete = \"-5m\"\n  }", Want: []string{"Invalid timeouts.delete", `timeouts.delete is "-5m", which is not above zero`}},
+		"read timeout":           {TriggerKey: key, EntityID: id, Extra: "timeouts {\n    read = \"5m\"\n  }", Want: []string{`An argument named "read" is not expected here`}},
 	}
 	env.ExpectPlanFailures(t, cases, func(tc acctest.BadInput) string {
 		return acctest.OneEventNamed("bad", tc.TriggerKey, tc.EntityID, tc.Extra)
@@ -637,4 +647,56 @@ func TestAccAutomationEvent_sharedEntityCancelsBoth(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Wix counts an idempotency key's length in characters, not bytes: a key
+// of 80 CJK characters (240 bytes) is Wix's maximum, reaches Wix as
+// written and plans empty afterwards (81 is refused at plan, see
+// TestAccAutomationEvent_planTimeValidation).
+func TestAccAutomationEvent_idempotencyKeyInCharacters(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewEnv(t)
+	id := acctest.EntityIDs(1)[0]
+	// 60 CJK characters, a dash and 19 digits of nanoseconds: 80
+	// characters that no earlier run used (Wix remembers keys for a week).
+	key := acctest.UniqueKey(strings.Repeat("注", 60))
+	if n := utf8.RuneCountInString(key); n != 80 {
+		t.Fatalf("the test key has %d characters, want 80", n)
+	}
+	config := env.ProviderBlock() + acctest.OneEvent(env.TriggerKey, id, fmt.Sprintf("idempotency_key = %q", key))
+	env.Test(t, []resource.TestStep{
+		{
+			Config: config,
+			ConfigStateChecks: append(env.EventStateChecks(id),
+				acctest.ExpectAttr(acctest.OneEventAddr, "idempotency_key", knownvalue.StringExact(key))),
+			Check: env.OnSim(func() error {
+				ev, err := env.OnlyEvent(env.TriggerKey, id)
+				if err == nil && ev.IdempotencyKey != key {
+					err = fmt.Errorf("the simulator stored key %q, want %q", ev.IdempotencyKey, key)
+				}
+				return err
+			}),
+		},
+		{Config: config, PlanOnly: true},
+	}, env.EventsCanceled(true, id))
+}
+
+// A payload number Wix would round (it keeps numbers as doubles) is sent
+// as written, and the plan warns, naming it and what Wix keeps; read
+// through the real CLI, which shows warnings.
+func TestAccAutomationEvent_roundedPayloadNumberWarnsAtPlan(t *testing.T) {
+	acctest.Parallel(t)
+	cli := acctest.TerraformOutputCLI(t, "to read its warnings")
+	env := acctest.NewSimEnv(t)
+	dir := t.TempDir()
+	acctest.WriteTestFile(t, dir, "main.tf", acctest.RequiredWixProvider+env.ProviderBlock()+
+		acctest.OneEvent(env.TriggerKey, acctest.EntityIDs(1)[0], `payload = { order = 9007199254740993, total = 0.1 }`))
+	out, err := acctest.RunCLI(t, cli, dir, acctest.ReattachProvider(t, env.Provider()), "plan", "-input=false", "-no-color")
+	if err != nil {
+		t.Fatalf("terraform plan: %v\n%s", err, out)
+	}
+	if !acctest.ExpectWords("Warning: Payload number loses precision", "payload.order is 9007199254740993, which Wix keeps as",
+		"9007199254740992", "write the value as a string").MatchString(out) || strings.Contains(out, "payload.total") {
+		t.Errorf("the plan does not warn of exactly the rounded number:\n%s", out)
+	}
 }

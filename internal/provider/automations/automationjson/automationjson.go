@@ -4,7 +4,8 @@
 //
 // Two rules, each for a different source of noise:
 //   - Equal: same JSON value, whatever the key order, spacing or number
-//     spelling (1 and 1.0). This is what jsontypes.Normalized compares.
+//     spelling (1 and 1.0). This is what jsontypes.Normalized compares,
+//     except that numbers are compared as the doubles Wix keeps them as.
 //   - Covers: Wix's answer holds everything the configuration says, plus
 //     only what Wix fills in by itself (an action's id, its namespace, the
 //     type its info field implies, and fields left at their zero value),
@@ -23,6 +24,9 @@ import (
 	"fmt"
 	"math/big"
 	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
 )
 
 // generatedKeys are the fields of an action that Wix fills in when they are
@@ -96,14 +100,74 @@ func equalValues(a, b any) bool {
 	return reflect.DeepEqual(a, b)
 }
 
+// sameNumber compares two numbers as Wix will give them back: Wix keeps
+// action values as doubles, so 9007199254740993 written in the
+// configuration comes back as 9007199254740992, and the two are the same
+// value to Wix (the plan warns that a digit is lost). Numbers beyond a
+// double's range, which the plan refuses, are compared exactly.
 func sameNumber(a, b json.Number) bool {
-	fa, _, errA := big.ParseFloat(string(a), 10, 256, big.ToNearestEven)
-	fb, _, errB := big.ParseFloat(string(b), 10, 256, big.ToNearestEven)
+	da, errA := strconv.ParseFloat(string(a), 64)
+	db, errB := strconv.ParseFloat(string(b), 64)
+	if errA == nil && errB == nil {
+		return da == db
+	}
+	fa, _, errA := big.ParseFloat(string(a), 10, 512, big.ToNearestEven)
+	fb, _, errB := big.ParseFloat(string(b), 10, 512, big.ToNearestEven)
 	if errA != nil || errB != nil {
 		return a == b
 	}
 	return fa.Cmp(fb) == 0
 }
+
+// Number is one number of a JSON document: where it is, and its text.
+type Number struct {
+	// Path is where it is, as in actions["<id>"].appDefinedInfo.inputMapping.n.
+	Path string
+	Text string
+}
+
+// Numbers lists every number of a JSON document, in key order, each with
+// its path below root (such as "actions").
+func Numbers(root, doc string) ([]Number, error) {
+	v, err := Decode(doc)
+	if err != nil {
+		return nil, err
+	}
+	var out []Number
+	collectNumbers(root, v, &out)
+	return out, nil
+}
+
+func collectNumbers(at string, v any, out *[]Number) {
+	switch x := v.(type) {
+	case json.Number:
+		*out = append(*out, Number{Path: at, Text: string(x)})
+	case []any:
+		for i, item := range x {
+			collectNumbers(fmt.Sprintf("%s[%d]", at, i), item, out)
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			collectNumbers(memberPath(at, k), x[k], out)
+		}
+	}
+}
+
+// memberPath writes a member as HCL would: .name for identifiers, ["key"]
+// for anything else (action ids, which start with digits or hold dashes).
+func memberPath(at, key string) string {
+	if identifier.MatchString(key) {
+		return at + "." + key
+	}
+	return fmt.Sprintf("%s[%q]", at, key)
+}
+
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // Covers reports whether Wix's actions map (remote) says what the
 // configured one (config) says, allowing only what Wix adds by itself.

@@ -16,7 +16,13 @@ func TestEqual(t *testing.T) {
 		{`{"a":"1"}`, `{"a":1}`, false},
 		{`{"a":1}`, `not json`, false},
 		{`{"a":1} {}`, `{"a":1}`, false},
-		{`12345678901234567890`, `12345678901234567891`, false},
+		// Wix keeps numbers as doubles: what only a double's rounding
+		// tells apart is the same value to Wix.
+		{`12345678901234567890`, `12345678901234567891`, true},
+		{`{"n":9007199254740993}`, `{"n":9007199254740992}`, true},
+		{`{"n":9007199254740994}`, `{"n":9007199254740992}`, false},
+		{`{"n":0.1}`, `{"n":0.10000000000000001}`, true},
+		{`{"n":1e400}`, `{"n":1e401}`, false},
 	}
 	for _, tc := range cases {
 		if got := Equal(tc.a, tc.b); got != tc.want {
@@ -99,5 +105,33 @@ func TestCoversToleratesTheOverrideOutputSchemaWixKeeps(t *testing.T) {
 	elsewhere := `{"` + action1 + `":{"appDefinedInfo":{"appId":"a","actionKey":"send"},"overrideOutputSchema":{"title":"x"}}}`
 	if Covers(config, elsewhere) {
 		t.Error("Covers ignored an overrideOutputSchema outside appDefinedInfo")
+	}
+}
+
+// Numbers lists every number with its path, members as HCL writes them.
+func TestNumbers(t *testing.T) {
+	got, err := Numbers("actions", `{"`+action1+`":{"appDefinedInfo":{"inputMapping":{"amount":1e400,"list":[1,{"x":2}]}}},"n":0}`)
+	want := []Number{
+		{`actions["` + action1 + `"].appDefinedInfo.inputMapping.amount`, "1e400"},
+		{`actions["` + action1 + `"].appDefinedInfo.inputMapping.list[0]`, "1"},
+		{`actions["` + action1 + `"].appDefinedInfo.inputMapping.list[1].x`, "2"},
+		{"actions.n", "0"},
+	}
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("Numbers = %v, %v; want %v", got, err, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("number %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
+// A number Wix gives back rounded is no drift.
+func TestCoversRoundedNumbers(t *testing.T) {
+	config := `{"` + action1 + `":{"appDefinedInfo":{"appId":"a","actionKey":"send","inputMapping":{"n":9007199254740993}}}}`
+	remote := `{"` + action1 + `":{"id":"` + action1 + `","appDefinedInfo":{"appId":"a","actionKey":"send","inputMapping":{"n":9007199254740992}}}}`
+	if !Covers(config, remote) {
+		t.Error("Covers saw drift in a number Wix only rounded to a double")
 	}
 }

@@ -1,6 +1,7 @@
 // Package eventpayload turns the payload of a wix_automation_event, written as
 // an HCL object, into the JSON object Report Event sends, and checks it
-// against Wix's rules at plan time.
+// against Wix's rules at plan time, numbers included: Wix keeps them as
+// doubles.
 //
 // Wix's payload is a protobuf Struct with rules of its own (keys of letters,
 // digits and underscores, not starting with an underscore; values that are
@@ -21,6 +22,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/provider/base"
 )
 
 // keyPattern is Wix's rule for payload keys.
@@ -34,6 +37,8 @@ type Problem struct {
 	Path    path.Path
 	Summary string
 	Detail  string
+	// Warning marks what Wix accepts but changes: a number it rounds.
+	Warning bool
 }
 
 // Check returns what is wrong with a payload value; unknown parts are
@@ -71,7 +76,7 @@ func checkEntry(parent path.Path, parentName, key string, value attr.Value, topL
 			Detail: fmt.Sprintf("%s is null: Wix payload values are strings, numbers or booleans; omit the key instead.", name)}}
 	}
 	if isScalar(value) {
-		return nil
+		return checkNumber(at, name, value)
 	}
 	elements, isList := listElements(value)
 	if !topLevel || !isList {
@@ -104,6 +109,36 @@ func checkFlatObjects(at path.Path, name string, elements []attr.Value) []Proble
 		}
 	}
 	return problems
+}
+
+// checkNumber checks a number against what Wix can keep: a double. One a
+// double cannot hold is an error; one Wix would round, a warning.
+func checkNumber(at path.Path, name string, value attr.Value) []Problem {
+	n, ok := underlying(value).(basetypes.NumberValue)
+	if !ok || n.ValueBigFloat() == nil {
+		return nil
+	}
+	text := numberText(n)
+	f, fit := base.AsDouble(n.ValueBigFloat())
+	detail := base.DoubleProblem(name, text, f, fit)
+	switch fit {
+	case base.DoubleExact:
+		return nil
+	case base.DoubleRounded:
+		return []Problem{{Path: at, Summary: "Payload number loses precision", Detail: detail, Warning: true}}
+	}
+	return []Problem{{Path: at, Summary: "Payload number out of range", Detail: detail}}
+}
+
+// Errors are the problems that are not warnings.
+func Errors(problems []Problem) []Problem {
+	var out []Problem
+	for _, p := range problems {
+		if !p.Warning {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // JSON encodes a known payload as Report Event's payload object, with
@@ -157,11 +192,12 @@ func toJSON(value attr.Value) (any, error) {
 	return nil, fmt.Errorf("payload holds %s, which has no JSON form here", kindOf(value))
 }
 
-// numberText writes whole numbers in full (12345678901234567890, not
-// 1.2345678901234567e+19) and others in their shortest exact form.
+// numberText writes whole numbers of up to 64 bits in full
+// (12345678901234567890, not 1.2345678901234567e+19) and others in their
+// shortest exact form (1e+400, not 401 digits).
 func numberText(v basetypes.NumberValue) string {
 	f := v.ValueBigFloat()
-	if f.IsInt() {
+	if f.IsInt() && f.MantExp(nil) <= 64 {
 		return f.Text('f', 0)
 	}
 	return f.Text('g', -1)
@@ -284,6 +320,10 @@ func (v payloadValidator) MarkdownDescription(ctx context.Context) string { retu
 
 func (payloadValidator) ValidateDynamic(_ context.Context, req validator.DynamicRequest, resp *validator.DynamicResponse) {
 	for _, p := range Check(req.Path, req.ConfigValue) {
+		if p.Warning {
+			resp.Diagnostics.AddAttributeWarning(p.Path, p.Summary, p.Detail)
+			continue
+		}
 		resp.Diagnostics.AddAttributeError(p.Path, p.Summary, p.Detail)
 	}
 }

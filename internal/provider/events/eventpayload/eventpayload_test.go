@@ -143,3 +143,45 @@ func TestCheckNamesKindsAsHCLDoes(t *testing.T) {
 		}
 	}
 }
+
+// A number no double holds is an error at its path, inside lists of flat
+// objects too; one Wix would round is a warning; others pass.
+func TestCheckNumbersAsWixKeepsThem(t *testing.T) {
+	item := object(t, map[string]attr.Value{"qty": number("1e-400")})
+	payload := types.DynamicValue(object(t, map[string]attr.Value{
+		"huge": number("1e400"), "big": number("9007199254740993"), "dec": number("0.1"), "n": number("42"),
+		"items": tuple(t, item),
+	}))
+	got := map[string]Problem{}
+	for _, p := range Check(path.Root("payload"), payload) {
+		got[p.Path.String()] = p
+	}
+	want := map[string]struct {
+		warning bool
+		says    string
+	}{
+		"payload[\"huge\"]":              {false, "payload.huge is 1e+400, beyond the largest number Wix can hold"},
+		"payload[\"items\"][0][\"qty\"]": {false, "payload.items[0].qty is 1e-400, nearer to zero"},
+		"payload[\"big\"]":               {true, "payload.big is 9007199254740993, which Wix keeps as 9007199254740992"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("problems at %v, want at %v", keys(got), keys(want))
+	}
+	for at, w := range want {
+		p, ok := got[at]
+		if !ok || p.Warning != w.warning || !strings.Contains(p.Detail, w.says) {
+			t.Errorf("%s: %+v, want warning %v saying %q", at, p, w.warning, w.says)
+		}
+	}
+	if n := len(Errors(Check(path.Root("payload"), payload))); n != 2 {
+		t.Errorf("Errors kept %d problems, want the 2 that are not warnings", n)
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
