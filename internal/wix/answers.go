@@ -3,6 +3,7 @@ package wix
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -22,13 +23,13 @@ import (
 // per item, so a results list is never empty and never left out; a token
 // answer carries the token.
 var wixAlwaysSets = map[string][]string{
-	opCreateAutomation:  {"automation.id", "automation.revision"},
-	opGetAutomation:     {"automation.id", "automation.revision"},
-	opUpdateAutomation:  {"automation.id", "automation.revision"},
-	opQuery:             {"pagingMetadata"},
-	"Bulk Cancel Event": {"results"},
-	"Bulk Report Event": {"results"},
-	opToken:             {"access_token"},
+	opCreateAutomation: {"automation.id", "automation.revision"},
+	opGetAutomation:    {"automation.id", "automation.revision"},
+	opUpdateAutomation: {"automation.id", "automation.revision"},
+	opQuery:            {"pagingMetadata"},
+	opBulkCancel:       {"results"},
+	opBulkReport:       {"results"},
+	opToken:            {"access_token"},
 }
 
 // lacking is the first field of wixAlwaysSets[operation] that body lacks
@@ -61,8 +62,27 @@ func hasField(body []byte, path []string) bool {
 // checkAnswer fails an answer that lacks what Wix always sets in it.
 func checkAnswer(op operation, res *response) error {
 	if field := lacking(op.name, res.body); field != "" {
-		return fmt.Errorf("%s: Wix answered 200, but the answer lacks %s, which Wix sets in every answer to this call; "+
-			"it was not taken as Wix's answer (x-wix-request-id: %s)", op.name, field, res.requestID)
+		return &answerLacksError{op: op.name, field: field, requestID: res.requestID}
 	}
 	return nil
+}
+
+// answerLacksError is a 200 that lacks what Wix sets in every answer to
+// the call (wixAlwaysSets): not Wix's answer.
+type answerLacksError struct{ op, field, requestID string }
+
+func (e *answerLacksError) Error() string {
+	return fmt.Sprintf("%s: Wix answered 200, but the answer lacks %s, which Wix sets in every answer to this call; "+
+		"it was not taken as Wix's answer (x-wix-request-id: %s)", e.op, e.field, e.requestID)
+}
+
+// lacksResults reports whether err is a bulk answer without its results,
+// which leaves every item of the call without a result of its own, and
+// returns the answer's request id.
+func lacksResults(err error) (requestID string, ok bool) {
+	var lacks *answerLacksError
+	if errors.As(err, &lacks) && lacks.field == "results" {
+		return lacks.requestID, true
+	}
+	return "", false
 }

@@ -468,6 +468,17 @@ func (e *unknownResultError) Error() string {
 		e.op, e.what, e.key, e.requestID)
 }
 
+// noResults is the outcome of every item of a bulk call whose answer came
+// without its results (lacksResults): each item's outcome is unknown, so
+// each goes out again with its key, as an item the answer left out would.
+func noResults[R any](op, requestID string, keys []string) []outcome[R] {
+	out := make([]outcome[R], len(keys))
+	for i, key := range keys {
+		out[i].err = &unknownResultError{op: op, requestID: requestID, key: key, what: "has no results at all"}
+	}
+	return out
+}
+
 // unknownResult reports whether err is an item a bulk answer left
 // without a clear result.
 func unknownResult(err error) bool {

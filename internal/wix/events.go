@@ -7,6 +7,9 @@ import (
 	"strings"
 )
 
+// opBulkCancel names Bulk Cancel Event in messages and in wixAlwaysSets.
+const opBulkCancel = "Bulk Cancel Event"
+
 // Paths of the Automations events API.
 const (
 	PathToken      = "/oauth2/token"
@@ -57,7 +60,7 @@ func (c *Client) cancelEvent(ctx context.Context, triggerKey, externalEntityID s
 func newCancelGroup(c *Client, cfg BatchingConfig) *groupCommit[string, struct{}] {
 	return newGroupCommit(c, cfg, groupSpec[string, struct{}]{
 		single:    "Cancel Event",
-		bulk:      "Bulk Cancel Event",
+		bulk:      opBulkCancel,
 		maxSize:   MaxBulkCancelIDs,
 		describe:  func(triggerKey, id string) string { return triggerKey + "/" + id },
 		dedupeKey: func(id string) string { return id },
@@ -67,6 +70,9 @@ func newCancelGroup(c *Client, cfg BatchingConfig) *groupCommit[string, struct{}
 		},
 		sendMany: func(ctx context.Context, triggerKey string, ids []string) ([]outcome[struct{}], error) {
 			res, err := c.bulkCancel(ctx, triggerKey, ids, true)
+			if requestID, ok := lacksResults(err); ok {
+				return noResults[struct{}](opBulkCancel, requestID, ids), nil
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -198,14 +204,14 @@ func (c *Client) BulkCancelEventItems(ctx context.Context, triggerKey string, id
 			return outcomes, nil
 		}
 		c.log.Debug(ctx, "Sending ids of a Bulk Cancel Event answer again: Wix did not confirm them", map[string]any{
-			"operation": "Bulk Cancel Event", "ids": len(again), "retry": round + 1})
+			"operation": opBulkCancel, "ids": len(again), "retry": round + 1})
 		pending = again
 	}
 }
 
 func (c *Client) bulkCancel(ctx context.Context, triggerKey string, externalEntityIDs []string, prepaced bool) (*BulkCancelEventResponse, error) {
 	return bulkEventCall[BulkCancelEventResponse](ctx, c, operation{
-		name:     "Bulk Cancel Event",
+		name:     opBulkCancel,
 		path:     PathBulkCancel,
 		body:     bulkCancelEventRequest{TriggerKey: triggerKey, ExternalEntityIDs: externalEntityIDs},
 		repeat:   repeatable,
@@ -276,10 +282,10 @@ func (r *BulkCancelEventResponse) ItemErrors(externalEntityIDs []string) []error
 		}
 		refs[i] = resultRef{key: key, index: res.ItemMetadata.OriginalIndex}
 	}
-	matched, errs := matchResults("Bulk Cancel Event", r.RequestID, externalEntityIDs, refs)
+	matched, errs := matchResults(opBulkCancel, r.RequestID, externalEntityIDs, refs)
 	for i, m := range matched {
 		if m >= 0 {
-			errs[i] = itemError("Bulk Cancel Event", externalEntityIDs[i], r.RequestID, r.Results[m].ItemMetadata)
+			errs[i] = itemError(opBulkCancel, externalEntityIDs[i], r.RequestID, r.Results[m].ItemMetadata)
 		}
 	}
 	return errs

@@ -8,6 +8,9 @@ import (
 	"sync"
 )
 
+// opBulkReport names Bulk Report Event in messages and in wixAlwaysSets.
+const opBulkReport = "Bulk Report Event"
+
 // ReportEventRequest reports an event that starts automations. With an
 // ExternalEntityID the event can later be canceled. With an idempotency
 // key, a report that may have reached Wix is safely sent again after a
@@ -141,7 +144,7 @@ func describeReport(triggerKey string, req ReportEventRequest) string {
 func newReportGroup(c *Client, cfg BatchingConfig) *groupCommit[ReportEventRequest, *ReportEventResponse] {
 	return newGroupCommit(c, cfg, groupSpec[ReportEventRequest, *ReportEventResponse]{
 		single:    "Report Event",
-		bulk:      "Bulk Report Event",
+		bulk:      opBulkReport,
 		maxSize:   MaxBulkReportEvents,
 		describe:  describeReport,
 		retryItem: reportItemRetryable,
@@ -155,6 +158,9 @@ func newReportGroup(c *Client, cfg BatchingConfig) *groupCommit[ReportEventReque
 				events[i] = EventInfo{Payload: r.Payload, ExternalEntityID: r.ExternalEntityID, Idempotency: r.Idempotency}
 			}
 			res, err := c.bulkReport(ctx, triggerKey, events, true)
+			if requestID, ok := lacksResults(err); ok {
+				return noResults[*ReportEventResponse](opBulkReport, requestID, entityIDsOf(events)), nil
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -166,6 +172,15 @@ func newReportGroup(c *Client, cfg BatchingConfig) *groupCommit[ReportEventReque
 			return out, nil
 		},
 	})
+}
+
+// entityIDsOf names the events of a bulk report, as its results do.
+func entityIDsOf(events []EventInfo) []string {
+	ids := make([]string, len(events))
+	for i, e := range events {
+		ids[i] = e.ExternalEntityID
+	}
+	return ids
 }
 
 // reportItemRetryable: an event of a Bulk Report Event answer is sent
@@ -196,7 +211,7 @@ func (c *Client) bulkReport(ctx context.Context, triggerKey string, events []Eve
 	}
 	acted := false
 	res, err := bulkEventCall[BulkReportEventResponse](ctx, c, operation{
-		name:         "Bulk Report Event",
+		name:         opBulkReport,
 		path:         PathBulkReport,
 		body:         bulkReportEventRequest{TriggerKey: triggerKey, EventsInfo: events},
 		repeat:       repeat,
@@ -205,7 +220,7 @@ func (c *Client) bulkReport(ctx context.Context, triggerKey string, events []Eve
 		onOK:         func(*response) { acted = true },
 	})
 	if err != nil && acted && repeat == repeatable {
-		return nil, unconfirmed("Bulk Report Event", err)
+		return nil, unconfirmed(opBulkReport, err)
 	}
 	return res, err
 }
@@ -232,14 +247,14 @@ func (r *BulkReportEventResponse) Outcomes(events []EventInfo) ([]*ReportEventRe
 		}
 		refs[i] = ref
 	}
-	matched, errs := matchResults("Bulk Report Event", r.RequestID, keys, refs)
+	matched, errs := matchResults(opBulkReport, r.RequestID, keys, refs)
 	vals := make([]*ReportEventResponse, len(events))
 	for i, m := range matched {
 		if m < 0 {
 			continue
 		}
 		md := r.Results[m].ItemMetadata
-		if errs[i] = itemError("Bulk Report Event", keys[i], r.RequestID, md); errs[i] == nil {
+		if errs[i] = itemError(opBulkReport, keys[i], r.RequestID, md); errs[i] == nil {
 			vals[i] = &ReportEventResponse{ActivationIDs: r.Results[m].ActivationIDs}
 		}
 	}
@@ -252,7 +267,7 @@ func (r *BulkReportEventResponse) Outcomes(events []EventInfo) ([]*ReportEventRe
 // Wix may have started its flows. The report must be sent again with the
 // same key (Wix ignores a key it saw within its window), never a new one.
 type UnconfirmedReportError struct {
-	// Operation names the call, "Report Event" or "Bulk Report Event".
+	// Operation names the call, "Report Event" or opBulkReport.
 	Operation string
 	// Err is the last failure.
 	Err error

@@ -80,7 +80,7 @@ func TestAccWixDocs_routing404KeepsTheAutomation(t *testing.T) {
 		{
 			PreConfig:   func() { missing.Store(http.MethodDelete) },
 			Config:      env.ProviderBlock(),
-			ExpectError: acctest.ExpectWords("Could not delete the Wix automation", "it stays in state", "HTTP 404 Not Found for DELETE /v2/automations/"),
+			ExpectError: acctest.ExpectWords("No Wix API at base_url", "it stays in state", "HTTP 404 Not Found for DELETE /v2/automations/", "Apply again once base_url is right."),
 		},
 		{
 			PreConfig: func() { missing.Store("") },

@@ -656,6 +656,7 @@ func TestAccAutomationEvent_sharedEntityCancelsBoth(t *testing.T) {
 func TestAccAutomationEvent_idempotencyKeyInCharacters(t *testing.T) {
 	acctest.Parallel(t)
 	env := acctest.NewEnv(t)
+	env.SeedListener() // Wix answers activation ids only for the ACTIVE automations an event starts
 	id := acctest.EntityIDs(1)[0]
 	// 60 CJK characters, a dash and 19 digits of nanoseconds: 80
 	// characters that no earlier run used (Wix remembers keys for a week).

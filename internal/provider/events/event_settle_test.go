@@ -88,6 +88,7 @@ func keyWixHolds(env *acctest.Env, id string) knownvalue.Check {
 func TestAccAutomationEvent_bulkAnswerLackingAResultIsSentAgain(t *testing.T) {
 	acctest.Parallel(t)
 	env := acctest.NewSimEnv(t)
+	env.SeedListener() // Wix answers activation ids only for the ACTIVE automations an event starts
 	ids := acctest.EntityIDs(4)
 	const lost = 2
 	env.Sim.InjectItemFault(wixsim.ItemFault{Path: wix.PathBulkReport, ExternalEntityID: ids[lost], Omit: true})
@@ -132,6 +133,7 @@ func TestAccAutomationEvent_unconfirmedReportIsSettledWithItsKey(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := acctest.NewSimEnv(t)
+			env.SeedListener() // Wix answers activation ids only for the ACTIVE automations an event starts
 			ids := acctest.EntityIDs(tc.n)
 			for _, f := range []wixsim.Fault{{Status: 429}, {DropConnection: true}, {Status: 503}, {DropAfterServe: true}} {
 				f.Path = tc.path
@@ -185,6 +187,7 @@ func TestAccAutomationEvent_unconfirmedReportIsSettledWithItsKey(t *testing.T) {
 func TestAccAutomationEvent_settleLostAgainStaysUnconfirmed(t *testing.T) {
 	acctest.Parallel(t)
 	env := acctest.NewSimEnv(t)
+	env.SeedListener() // Wix answers activation ids only for the ACTIVE automations an event starts
 	ids := acctest.EntityIDs(1)
 	config := env.ProviderBlock(acctest.BatchingOff, "max_retries = 0") + acctest.EventsConfig(env.TriggerKey, ids)
 	drop := func() { env.Sim.InjectFault(wixsim.Fault{Path: wix.PathReport, DropAfterServe: true}) }
