@@ -303,7 +303,7 @@ func shellCLIConfig(dir string) (string, error) {
 	}
 	sum := sha256.Sum256([]byte(dir))
 	rc := filepath.Join(cache, "terraform-provider-wix", "wixsim", hex.EncodeToString(sum[:6])+".tfrc")
-	if err := os.MkdirAll(filepath.Dir(rc), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(rc), 0o750); err != nil {
 		return "", err
 	}
 	return rc, cliconfig.Write(rc, dir, "wix")
