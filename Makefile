@@ -10,7 +10,7 @@ SHELL := /bin/bash
 .PHONY: help build install examples-check demo demo-tofu sim smoke test testacc-oldest testacc-actions testacc-tofu fuzz mutation bench docs docs-check snippets-check lint release-check ci
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
 
 build: ## build terraform-provider-wix into the repository root
 	go build -o terraform-provider-wix .
@@ -78,7 +78,9 @@ docs-check: ## fail when docs/ is stale, tfplugindocs validate fails, examples a
 snippets-check: ## terraform validate every hcl/terraform snippet of README.md, templates/ and docs/
 	scripts/snippets-check.sh
 
-lint: ## golangci-lint (pinned in scripts/tool.sh) with .golangci.yml
+lint: ## every workflow action pinned to a commit SHA, then golangci-lint (pinned in scripts/tool.sh) with .golangci.yml
+	scripts/action-pins-test.sh
+	scripts/action-pins.sh check
 	lint="$$(scripts/tool.sh golangci-lint)"; "$$lint" config verify; "$$lint" run $(LINTARGS) ./...
 
 release-check: ## goreleaser check and CGO-free cross-builds for macOS arm64 and Windows amd64
