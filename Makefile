@@ -7,10 +7,10 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: help build install examples-check demo demo-tofu sim smoke test testacc-oldest testacc-actions testacc-tofu fuzz mutation bench docs docs-check snippets-check lint release-check ci
+.PHONY: help build install examples-check demo demo-tofu sim smoke test testacc-oldest testacc-actions testacc-tofu testacc-tofu-newest fuzz mutation bench docs docs-check snippets-check lint release-check ci
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
 
 build: ## build terraform-provider-wix into the repository root
 	go build -o terraform-provider-wix .
@@ -59,6 +59,9 @@ testacc-actions: ## the acceptance tests under Terraform 1.14.3, with actions an
 testacc-tofu: ## the acceptance tests under OpenTofu (TOFU=path, else tofu on PATH, else v1.6.3 built once)
 	scripts/testacc.sh tofu -parallel $(TESTPARALLEL) $(TESTARGS)
 
+testacc-tofu-newest: ## the acceptance tests under OpenTofu 1.12.6, the newest (built once); wix_access_token must run
+	scripts/testacc.sh tofu-newest -parallel $(TESTPARALLEL) $(TESTARGS)
+
 fuzz: ## a short run of every fuzz target (FUZZTIME, default 10s each)
 	scripts/fuzz.sh
 
@@ -78,7 +81,9 @@ docs-check: ## fail when docs/ is stale, tfplugindocs validate fails, examples a
 snippets-check: ## terraform validate every hcl/terraform snippet of README.md, templates/ and docs/
 	scripts/snippets-check.sh
 
-lint: ## golangci-lint (pinned in scripts/tool.sh) with .golangci.yml
+lint: ## every workflow action pinned to a commit SHA, then golangci-lint (pinned in scripts/tool.sh) with .golangci.yml
+	scripts/action-pins-test.sh
+	scripts/action-pins.sh check
 	lint="$$(scripts/tool.sh golangci-lint)"; "$$lint" config verify; "$$lint" run $(LINTARGS) ./...
 
 release-check: ## goreleaser check and CGO-free cross-builds for macOS arm64 and Windows amd64
@@ -86,4 +91,4 @@ release-check: ## goreleaser check and CGO-free cross-builds for macOS arm64 and
 	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 go build -trimpath -o /dev/null .
 	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go build -trimpath -o /dev/null .
 
-ci: test lint docs-check testacc-oldest testacc-actions testacc-tofu demo-tofu fuzz release-check ## what .ci/run runs (after installing what a clean machine lacks)
+ci: test lint docs-check testacc-oldest testacc-actions testacc-tofu testacc-tofu-newest demo-tofu fuzz release-check ## what .ci/run runs (after installing what a clean machine lacks)

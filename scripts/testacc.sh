@@ -7,10 +7,16 @@
 #                                                   query (1.14+), whose tests must run here
 #                                                   and fail rather than skip (against the
 #                                                   simulator; the real API skips them)
-#   scripts/testacc.sh tofu    [go test flags...]  OpenTofu: $TOFU, else tofu on PATH, else 1.6.3
+#   scripts/testacc.sh tofu    [go test flags...]  OpenTofu: $TOFU, else tofu on PATH, else 1.6.3,
+#                                                   the oldest supported
+#   scripts/testacc.sh tofu-newest [go test flags...]
+#                                                   OpenTofu 1.12.6, the newest the module proxy
+#                                                   serves: the test of the ephemeral
+#                                                   wix_access_token (OpenTofu 1.11+) must run
+#                                                   here and fails rather than skips
 #
 # e.g. scripts/testacc.sh tofu -v -run TestAccAutomationEventCancellation
-# The Terraform builds come from scripts/tool.sh (built once, cached). The
+# The Terraform and OpenTofu builds come from scripts/tool.sh (built once, cached). The
 # tests run against the Wix API simulator unless the real-API variables are
 # set (README.md, "Testing against the real Wix API").
 set -euo pipefail
@@ -19,12 +25,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$repo_root"
 
-[[ $# -ge 1 ]] || die "usage: scripts/testacc.sh oldest|actions|tofu [go test flags...]"
+[[ $# -ge 1 ]] || die "usage: scripts/testacc.sh oldest|actions|tofu|tofu-newest [go test flags...]"
 which="$1"
 shift
 drop_missing_cli_config
 # TF_ACC_TERRAFORM_VERSION would make plugin-testing download a CLI instead.
-unset TF_ACC_TERRAFORM_VERSION WIX_TEST_REQUIRE_ACTIONS TF_ACC_PROVIDER_HOST
+unset TF_ACC_TERRAFORM_VERSION WIX_TEST_REQUIRE_ACTIONS WIX_TEST_REQUIRE_EPHEMERAL TF_ACC_PROVIDER_HOST
 
 case "$which" in
   oldest) cli="$(scripts/tool.sh terraform)" ;;
@@ -32,20 +38,25 @@ case "$which" in
     cli="$(scripts/tool.sh terraform-actions)"
     export WIX_TEST_REQUIRE_ACTIONS=1
     ;;
-  tofu)
-    cli="$(cli_path tofu OpenTofu)"
+  tofu | tofu-newest)
+    if [[ "$which" == tofu ]]; then
+      cli="$(cli_path tofu OpenTofu)"
+    else
+      cli="$(scripts/tool.sh tofu-newest)"
+      export WIX_TEST_REQUIRE_EPHEMERAL=1
+    fi
     # plugin-testing runs the provider in-process and tells the CLI to use
     # it under TF_ACC_PROVIDER_HOST; OpenTofu rejects the default
     # registry.terraform.io/hashicorp address, so the provider is served
     # under the OpenTofu registry host.
     export TF_ACC_PROVIDER_HOST="registry.opentofu.org"
     ;;
-  *) die "unknown CLI '$which' (want oldest, actions or tofu)" ;;
+  *) die "unknown CLI '$which' (want oldest, actions, tofu or tofu-newest)" ;;
 esac
 
 version="$(cli_name_version "$cli")"
 case "$which" in
-  tofu) [[ "$version" == OpenTofu* ]] || die "$cli is not OpenTofu (its version says: ${version:-nothing}); set TOFU=/path/to/tofu" ;;
+  tofu*) [[ "$version" == OpenTofu* ]] || die "$cli is not OpenTofu (its version says: ${version:-nothing}); set TOFU=/path/to/tofu" ;;
   *) [[ "$version" == Terraform* ]] || die "$cli does not run as Terraform (its version says: ${version:-nothing})" ;;
 esac
 echo "Using $version at $cli"

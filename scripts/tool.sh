@@ -16,13 +16,17 @@ TOOLS_DIR="${TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-wix/t
 
 # The pins. Terraform is the fallback when none is on PATH (scripts/cli-path.sh);
 # terraform-actions is a Terraform with actions and `terraform query`, which
-# came in 1.14 (make testacc-actions); when bumping goreleaser, bump
-# .github/workflows/release.yml too.
+# came in 1.14 (make testacc-actions); tofu is the oldest OpenTofu supported
+# (make testacc-tofu) and tofu-newest the newest release the module proxy
+# serves (make testacc-tofu-newest). When bumping goreleaser, bump
+# .github/workflows/release.yml too; when bumping tofu-newest, the OpenTofu
+# matrix of .github/workflows/test.yml and README.md's tested versions.
 module_of() {
   case "$1" in
     terraform) echo "github.com/hashicorp/terraform@v1.5.7" ;;
     terraform-actions) echo "github.com/hashicorp/terraform@v1.14.3" ;;
     tofu) echo "github.com/opentofu/opentofu/cmd/tofu@v1.6.3" ;;
+    tofu-newest) echo "github.com/opentofu/opentofu@v1.12.6" ;;
     golangci-lint) echo "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0" ;;
     goreleaser) echo "github.com/goreleaser/goreleaser/v2@v2.15.1" ;;
     gremlins) echo "github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0" ;;
@@ -33,6 +37,15 @@ module_of() {
 die() {
   echo "tool.sh: $*" >&2
   exit 1
+}
+
+# copy_module_source MODULE DIR downloads MODULE and copies its source,
+# writable, into DIR/src, for a CLI that cannot be `go install`ed.
+copy_module_source() {
+  local module="$1" dir="$2"
+  (cd "$dir" && go mod download "$module") >&2 || die "go mod download $module failed (see above)"
+  cp -R "$(go env GOMODCACHE)/${module%@*}@${module##*@}" "$dir/src"
+  chmod -R u+w "$dir/src"
 }
 
 # build_terraform_from_source MODULE DIR builds the Terraform CLI of MODULE
@@ -47,9 +60,7 @@ die() {
 # fallback CLI.) Portable sed: no -i, no \| or \t.
 build_terraform_from_source() {
   local module="$1" dir="$2" src="$2/src"
-  (cd "$dir" && go mod download "$module") >&2 || die "go mod download $module failed (see above)"
-  cp -R "$(go env GOMODCACHE)/${module%@*}@${module##*@}" "$src"
-  chmod -R u+w "$src"
+  copy_module_source "$module" "$dir"
   local init="$src/internal/backend/init/init.go" nested='azure|consul|cos|gcs|kubernetes|oci|oss|pg|s3'
   sed -E -e "/internal\/backend\/remote-state\/($nested)\"/d" \
     -e '/return backend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)\.New\(\)/d' "$init" >"$init.new"
@@ -64,9 +75,24 @@ build_terraform_from_source() {
   rm -rf "$src"
 }
 
-[[ $# -eq 1 ]] || die "usage: scripts/tool.sh NAME (terraform, terraform-actions, tofu, golangci-lint, goreleaser, gremlins)"
+# build_tofu_from_source MODULE DIR builds the OpenTofu CLI of MODULE (the
+# repository's root module) into DIR/tofu. OpenTofu 1.8 and later cannot
+# be `go install`ed: their go.mod replaces hashicorp/hcl/v2 with OpenTofu's
+# fork, and `go install` refuses a module with replace directives. Built in
+# the module's own source the replace applies, as in OpenTofu's release
+# build, with the release version string (no -dev suffix). MPL-2.0.
+build_tofu_from_source() {
+  local module="$1" dir="$2" src="$2/src"
+  copy_module_source "$module" "$dir"
+  [[ -d "$src/cmd/tofu" ]] || die "$module has no cmd/tofu: the OpenTofu CLI is no longer where this script expects it"
+  (cd "$src" && GOFLAGS=-trimpath go build -ldflags "-X github.com/opentofu/opentofu/version.dev=no" \
+    -o "$dir/tofu" ./cmd/tofu) >&2 || die "building $module failed (see above)"
+  rm -rf "$src"
+}
+
+[[ $# -eq 1 ]] || die "usage: scripts/tool.sh NAME (terraform, terraform-actions, tofu, tofu-newest, golangci-lint, goreleaser, gremlins)"
 name="$1"
-module="$(module_of "$name")" || die "unknown tool '$name' (known: terraform, terraform-actions, tofu, golangci-lint, goreleaser, gremlins)"
+module="$(module_of "$name")" || die "unknown tool '$name' (known: terraform, terraform-actions, tofu, tofu-newest, golangci-lint, goreleaser, gremlins)"
 version="${module##*@}"
 target="$TOOLS_DIR/$name@$version"
 
@@ -81,6 +107,8 @@ if [[ ! -x "$target" ]]; then
   trap 'rm -rf "$scratch"' EXIT
   if [[ "$name" == terraform-actions ]]; then
     build_terraform_from_source "$module" "$scratch"
+  elif [[ "$name" == tofu-newest ]]; then
+    build_tofu_from_source "$module" "$scratch"
   else
     (cd "$scratch" && GOBIN="$scratch" GOFLAGS=-trimpath GO111MODULE=on go install "$module") >&2 ||
       die "go install $module failed (see above)"

@@ -52,10 +52,7 @@ resource "wix_automation_event_cancellation" "via_token" {
 }
 `, env.Server.URL, env.TriggerKey, id)
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{
-			// Ephemeral resources came with Terraform 1.10.
-			tfversion.SkipBelow(tfversion.Version1_10_0),
-		},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.NeedsEphemeralCLI{}},
 		ProtoV6ProviderFactories: env.Factories(),
 		Steps: []resource.TestStep{{
 			Config:            config,

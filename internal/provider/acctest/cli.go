@@ -188,6 +188,39 @@ func CLIVersion(t *testing.T, cli string) (*version.Version, bool) {
 	return got, openTofu() || strings.Contains(filepath.Base(cli), "tofu")
 }
 
+// Ephemeral resources came with Terraform 1.10 and OpenTofu 1.11 (which
+// reports its own version to plugin-testing).
+var (
+	minEphemeralTerraform = tfversion.Version1_10_0
+	minEphemeralOpenTofu  = tfversion.Version1_11_0
+)
+
+// envRequireEphemeral makes the tests of ephemeral resources fail instead
+// of skip when the CLI lacks them: make testacc-tofu-newest sets it, so that
+// a CLI that cannot run wix_access_token is an error, not a green run.
+const envRequireEphemeral = "WIX_TEST_REQUIRE_EPHEMERAL"
+
+// NeedsEphemeralCLI is the version check of the plugin-testing tests of
+// ephemeral resources: it skips them, saying why, on a CLI without them, or
+// fails them when envRequireEphemeral is set.
+type NeedsEphemeralCLI struct{}
+
+func (NeedsEphemeralCLI) CheckTerraformVersion(_ context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	name, least := "Terraform", minEphemeralTerraform
+	if openTofu() {
+		name, least = "OpenTofu", minEphemeralOpenTofu
+	}
+	if !req.TerraformVersion.LessThan(least) {
+		return
+	}
+	why := fmt.Sprintf("ephemeral resources need %s %s or later, and this one is %s", name, least, req.TerraformVersion)
+	if os.Getenv(envRequireEphemeral) != "" {
+		resp.Error = fmt.Errorf("%s, and %s is set", why, envRequireEphemeral)
+		return
+	}
+	resp.Skip = why
+}
+
 // ReattachProvider serves p over gRPC in this process for the Terraform
 // CLI, as plugin-testing does, and returns TF_REATTACH_PROVIDERS for it
 // under the provider's registry address.
