@@ -46,7 +46,7 @@ func (e *accessTokenEphemeralResource) Schema(_ context.Context, _ ephemeral.Sch
 		MarkdownDescription: "The Wix access token the provider calls Wix with, for other tools and providers in the same run " +
 			"(a `provider` block, a `local-exec` environment). It is the provider's one token of the run: opening this " +
 			"ephemeral resource makes no token request when the provider already holds a token. Requires Terraform 1.10 " +
-			"or later; Terraform never writes it to state or plan files.",
+			"or OpenTofu 1.11 or later, which never write it to state or plan files.",
 		Attributes: map[string]schema.Attribute{
 			"access_token": schema.StringAttribute{
 				MarkdownDescription: "The access token, sent raw in the `Authorization` header of Wix API calls (no `Bearer ` prefix). " +
