@@ -348,7 +348,7 @@ func TestBatch_pacingCountsCallsNotIDs(t *testing.T) {
 func TestBatch_pacedBatchWaitsForTheCallersOfTheLastCall(t *testing.T) {
 	// A budget so large that the old pacing's spacing (60µs) held nothing back.
 	e := newBatchEnv(t, func(c *Config) { c.RequestsPerMinute = 1_000_000 })
-	e.client.gatherWait = time.Minute // no timing in the test: the company must come
+	e.client.gatherQuiet, e.client.gatherSpan = time.Minute, time.Minute // no timing: the company must come
 	ids := entityIDs(1, 6)
 	lead := e.startHeldLead(t, testKey, ids[0])
 	outcomes := e.cancelAsync(context.Background(), testKey, ids[1:5])
@@ -365,11 +365,11 @@ func TestBatch_pacedBatchWaitsForTheCallersOfTheLastCall(t *testing.T) {
 	}
 }
 
-// A caller that does not come back is not waited for beyond the gather
-// wait: the four leave without the fifth.
+// A caller that does not come back is not waited for beyond the quiet
+// gap: the four leave without the fifth.
 func TestBatch_pacedBatchDoesNotWaitForCallersWhoDoNotComeBack(t *testing.T) {
 	e := newBatchEnv(t, func(c *Config) { c.RequestsPerMinute = 1000 })
-	e.client.gatherWait = 50 * time.Millisecond
+	e.client.gatherQuiet = 50 * time.Millisecond
 	outcomes := e.queueBehindHeldLead(t, entityIDs(1, 1)[0], entityIDs(2, 4))
 	requireAllSucceeded(t, outcomes)
 	if sizes := callSizes(e.calls(t)); !slices.Equal(sizes, []int{1, 4}) {
@@ -379,11 +379,11 @@ func TestBatch_pacedBatchDoesNotWaitForCallersWhoDoNotComeBack(t *testing.T) {
 
 // With pacing off (requests_per_minute = 0) nothing waits for company:
 // the four queued behind the lead leave as soon as it ends, although the
-// gather wait would allow a minute.
+// gather would wait a minute.
 func TestBatch_unpacedBatchWaitsForNoCompany(t *testing.T) {
 	bulk := newGate(PathBulkCancel)
 	e := newGatedBatchEnv(t, []*gate{newGate(PathCancel), bulk}, func(c *Config) { c.RequestsPerMinute = 0 })
-	e.client.gatherWait = time.Minute
+	e.client.gatherQuiet, e.client.gatherSpan = time.Minute, time.Minute
 	ids := entityIDs(1, 6)
 	lead := e.startHeldLead(t, testKey, ids[0])
 	outcomes := e.cancelAsync(context.Background(), testKey, ids[1:5])

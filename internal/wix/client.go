@@ -87,9 +87,9 @@ type Client struct {
 	reports     *groupCommit[ReportEventRequest, *ReportEventResponse]
 	reads       *sharedReads
 
-	// gatherWait bounds a paced batch's wait for its company
-	// (maxGatherWait; tests lengthen it).
-	gatherWait time.Duration
+	// gatherQuiet and gatherSpan bound a paced batch's wait for its
+	// company (minQuietGap and maxGatherSpan; tests change them).
+	gatherQuiet, gatherSpan time.Duration
 }
 
 // New checks cfg and builds a Client. It makes no network call: the first
@@ -115,7 +115,8 @@ func New(cfg Config) (*Client, error) {
 		userAgent:   cfg.UserAgent,
 		redactor:    newRedactor(cfg.AppSecret, cfg.AccessToken),
 		throttleCap: maxThrottledWait,
-		gatherWait:  maxGatherWait,
+		gatherQuiet: minQuietGap,
+		gatherSpan:  maxGatherSpan,
 	}
 	if c.userAgent == "" {
 		c.userAgent = "terraform-provider-wix/dev"
