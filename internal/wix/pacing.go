@@ -15,9 +15,11 @@ import (
 // holds fewer than the budget. When Wix answers 429 anyway, another client
 // shares the instance, and the pacer lowers its own budget (multiplicative
 // decrease, as the AWS SDKs' adaptive retry mode and TCP do), pauses every
-// call for as long as Wix asked, and recovers a step per quiet window
-// (additive increase: AIMD is what lets several clients of one limit
-// converge on their shares instead of storming).
+// call for as long as Wix asked, and recovers a step per quiet window: back
+// quickly towards the share it had when the 429 came, then slowly beyond
+// (the shape of CUBIC's recovery; additive increase with multiplicative
+// decrease is what lets several clients of one limit converge on their
+// shares instead of storming).
 //
 // It is written here because no library does this: golang.org/x/time/rate
 // is a token bucket, which can keep a window's bound only by splitting the
@@ -43,11 +45,17 @@ type pacer struct {
 	sent []time.Time
 	// resumeAt is when the last 429's pause ends: no call leaves before it.
 	resumeAt time.Time
-	// calmSince is when the current stretch without a 429 began: a whole
+	// calmSince is when the current stretch without a 429 began: the first
+	// call granted under the lowered limit (calmPending until then). A whole
 	// window of it raises the limit a step.
-	calmSince time.Time
-	now       func() time.Time
-	log       Logger
+	calmSince   time.Time
+	calmPending bool
+	// lastMax is the calls this process had in the window when the last
+	// 429 came: the share it got then, which recovery returns to quickly
+	// and goes beyond slowly.
+	lastMax int
+	now     func() time.Time
+	log     Logger
 }
 
 const (
@@ -58,7 +66,8 @@ const (
 	// (10 of Wix's 200), so that a process that met a full instance still
 	// makes progress once its pause ends.
 	floorDivisor = 20
-	// increaseDivisor: each quiet window gives back a tenth of the budget.
+	// increaseDivisor: beyond the share the process had when the last 429
+	// came, each quiet window gives back a tenth of the budget.
 	increaseDivisor = 10
 )
 
@@ -154,6 +163,9 @@ func (p *pacer) reserve(ctx context.Context, now time.Time) time.Time {
 		}
 	}
 	p.sent = append(p.sent, at)
+	if p.calmPending {
+		p.calmSince, p.calmPending = at, false
+	}
 	return at
 }
 
@@ -201,11 +213,12 @@ func (p *pacer) throttled(ctx context.Context, now time.Time, wait time.Duration
 	if resume := now.Add(wait); resume.After(p.resumeAt) {
 		p.resumeAt = resume
 	}
-	p.calmSince = p.resumeAt
+	p.calmPending = true
 	if alreadyPaused {
 		return
 	}
 	used := p.usedAt(now)
+	p.lastMax = used
 	lowered := max(p.floor, min(p.limit, int(float64(used)*decreaseFactor)))
 	fields := map[string]any{
 		"from": p.limit, "to": lowered, "budget": p.budget, "window": p.window.String(),
@@ -234,22 +247,30 @@ func (p *pacer) usedAt(now time.Time) int {
 }
 
 // recover raises the limit a step for every whole window without a 429
-// since the last pause ended, up to the budget.
+// since the first call under the lowered limit, up to the budget: half the
+// way back to the share the process had when the 429 came (lastMax), then
+// a tenth of the budget per window beyond it.
 func (p *pacer) recover(ctx context.Context, now time.Time) {
-	if p.limit >= p.budget {
+	if p.limit >= p.budget || p.calmPending {
 		return
 	}
-	quiet := int(now.Sub(p.calmSince) / p.window)
-	if quiet < 1 {
+	from, windows := p.limit, 0
+	for p.limit < p.budget && !now.Before(p.calmSince.Add(p.window)) {
+		step := max(1, p.budget/increaseDivisor)
+		if p.limit < p.lastMax {
+			step = max(1, (p.lastMax-p.limit+1)/2)
+		}
+		p.limit = min(p.budget, p.limit+step)
+		p.calmSince = p.calmSince.Add(p.window)
+		windows++
+	}
+	if windows == 0 {
 		return
 	}
-	raised := min(p.budget, p.limit+quiet*max(1, p.budget/increaseDivisor))
 	p.log.Debug(ctx, "Raised the Wix API request pacing", map[string]any{
-		"from": p.limit, "to": raised, "budget": p.budget, "window": p.window.String(),
-		"reason": fmt.Sprintf("no 429 for %d whole window(s) since the last pause ended", quiet),
+		"from": from, "to": p.limit, "budget": p.budget, "window": p.window.String(),
+		"reason": fmt.Sprintf("no 429 for %d whole window(s) of calls at the lowered pacing", windows),
 	})
-	p.limit = raised
-	p.calmSince = p.calmSince.Add(time.Duration(quiet) * p.window)
 }
 
 // currentLimit is the calls allowed per window now.

@@ -179,9 +179,11 @@ func TestPacing_adaptationNeverExceedsTheBudget(t *testing.T) {
 
 // A foreign 429 lowers the limit to 0.7 of the calls made in the window,
 // pauses every call for as long as Wix asked, and counts once for a burst
-// of 429s; each quiet window after the pause gives back a tenth of the
-// budget; every change is logged at DEBUG with its reason. Today's
-// limiter has no such state: a 429 changes nothing for the other calls.
+// of 429s. Each quiet window after the first call under the lowered limit
+// gives back half the way to the calls the process had when the 429 came,
+// then a tenth of the budget; every change is logged at DEBUG with its
+// reason. Today's limiter has no such state: a 429 changes nothing for the
+// other calls.
 func TestPacing_foreign429LowersThenRecovers(t *testing.T) {
 	const budget, window = 20, 2 * time.Second
 	log := &recordingLogger{}
@@ -202,11 +204,12 @@ func TestPacing_foreign429LowersThenRecovers(t *testing.T) {
 	if at := p.reserve(ctx, t0.Add(30*time.Millisecond)); !at.Equal(t0.Add(window + time.Nanosecond)) {
 		t.Fatalf("next call granted at +%s, want just after +%s, when the window holds six", at.Sub(t0), window)
 	}
-	// Recovery counts from the end of the pause (t0+510ms): +2 per window.
+	// Recovery counts from that call (t0+2s): 7 -> 9 -> 10 (the ten it had),
+	// then +2 (a tenth of the budget) per window.
 	for _, c := range []struct {
 		at   time.Duration
 		want int
-	}{{window, 7}, {510*time.Millisecond + window, 9}, {510*time.Millisecond + 3*window, 13}, {time.Minute, budget}} {
+	}{{window, 7}, {2*window + time.Nanosecond, 9}, {4*window + time.Nanosecond, 12}, {time.Minute, budget}} {
 		p.reserve(ctx, t0.Add(c.at))
 		if got := p.currentLimit(); got != c.want {
 			t.Errorf("limit at +%s = %d, want %d", c.at, got, c.want)
