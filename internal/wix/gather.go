@@ -15,8 +15,12 @@ const (
 	// has the answers (BENCHMARKS.md); a tenth of a second without one
 	// means that no more are coming soon. On a busy machine they come
 	// further apart and with longer lulls, and the gap grows with them:
-	// twice the longest lull seen lately.
+	// twice the longest lull seen lately, up to maxQuietGap.
 	minQuietGap = 100 * time.Millisecond
+	// maxQuietGap is the longest quiet gap: the 300 ms the old pacing made
+	// every call wait. Waiting longer for the last stragglers of a busy
+	// machine stalls the callers already there for little gain.
+	maxQuietGap = 300 * time.Millisecond
 	// maxGatherSpan bounds the whole wait, counted from the end of the
 	// group's last call.
 	maxGatherSpan = time.Second
@@ -171,8 +175,8 @@ func (g *groupCommit[I, R]) lookAt(c *company, group string, look *companyLook) 
 }
 
 // quietGap is how long without an arrival ends a batch's wait: twice the
-// longest lull seen lately, at least the client's gatherQuiet, at most its
-// gatherSpan.
+// longest lull seen lately, at least the client's gatherQuiet, at most
+// maxQuietGap (or gatherQuiet, when a test sets that longer).
 func (g *groupCommit[I, R]) quietGap(lull time.Duration) time.Duration {
-	return min(g.client.gatherSpan, max(g.client.gatherQuiet, 2*lull))
+	return min(max(maxQuietGap, g.client.gatherQuiet), max(g.client.gatherQuiet, 2*lull))
 }

@@ -262,13 +262,12 @@ func TestPacing_travelMargin(t *testing.T) {
 }
 
 // A paced batch stops waiting for its company after a quiet gap: twice the
-// longest lull between arrivals seen lately, at least 100ms, at most the
-// gather span of a second.
+// longest lull between arrivals seen lately, at least 100ms, at most 300ms.
 func TestPacing_quietGap(t *testing.T) {
 	e := newBatchEnv(t, func(c *Config) { c.RequestsPerMinute = DefaultRequestsPerMinute })
 	for lull, want := range map[time.Duration]time.Duration{
 		0: minQuietGap, 40 * time.Millisecond: minQuietGap, 80 * time.Millisecond: 160 * time.Millisecond,
-		time.Second: maxGatherSpan,
+		time.Second: maxQuietGap,
 	} {
 		if got := e.client.cancels.quietGap(lull); got != want {
 			t.Errorf("quiet gap after lulls of %s = %s, want %s", lull, got, want)
