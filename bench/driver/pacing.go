@@ -97,12 +97,6 @@ func leastTime(calls, limit int) time.Duration {
 	return time.Duration((calls-1)/limit) * time.Minute
 }
 
-// sharedRun is one of the concurrent applies of the shared section.
-type sharedRun struct {
-	wall  time.Duration // from the common start to this apply's exit
-	token string        // the access token its provider fetched (told apart by it)
-}
-
 // shared is benchmark 3 of issue 21: procs applies at once, separate
 // Terraform processes of n events each with the defaults (each believes
 // it has 200 calls a minute), against one simulated instance that admits

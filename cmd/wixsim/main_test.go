@@ -116,7 +116,12 @@ func TestRunRateWindow(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"-addr-file", addrFile, "-rpm", "1", "-rate-window", "1s", "-retry-after"}, io.Discard, io.Discard)
 	}()
-	defer func() { cancel(); <-done }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}()
 	base := waitForFile(t, addrFile)
 	body := fmt.Sprintf(`{"grant_type":"client_credentials","client_id":%q,"client_secret":%q,"instance_id":%q}`,
 		wixsim.DemoAppID, wixsim.DemoAppSecret, wixsim.DemoInstanceID)

@@ -103,7 +103,7 @@ func travelMargin(window time.Duration) time.Duration {
 // ctx's deadline fails at once with an error that is
 // context.DeadlineExceeded, so that callers report a timeout and how to
 // raise it. A pause that began while the call waited (a 429 of another
-// call) is honoured too: the call takes a new slot after it.
+// call) is kept too: the call takes a new slot after it.
 func (p *pacer) wait(ctx context.Context) error {
 	for {
 		if err := ctx.Err(); err != nil {
