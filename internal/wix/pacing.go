@@ -16,7 +16,7 @@ import (
 // shares the instance, and the pacer lowers its own budget (multiplicative
 // decrease, as the AWS SDKs' adaptive retry mode and TCP do), pauses every
 // call for as long as Wix asked, and recovers a step per quiet window: back
-// quickly towards the share it had when the 429 came, then slowly beyond
+// to the share it had when the 429 came, then slowly beyond
 // (the shape of CUBIC's recovery; additive increase with multiplicative
 // decrease is what lets several clients of one limit converge on their
 // shares instead of storming).
@@ -60,8 +60,11 @@ type pacer struct {
 
 const (
 	// decreaseFactor is what a foreign 429 leaves of the calls this process
-	// made in the last window: the beta of CUBIC and of the AWS SDKs.
-	decreaseFactor = 0.7
+	// made in the last window. CUBIC and the AWS SDKs leave 0.7 of a rate
+	// measured over a second or so; a window is a minute, and each window
+	// left unused costs a whole minute (BENCHMARKS.md, issue 21): a gentler
+	// 0.85 keeps the shared window nearly full after the 429s.
+	decreaseFactor = 0.85
 	// floorDivisor: the limit never drops below a twentieth of the budget
 	// (10 of Wix's 200), so that a process that met a full instance still
 	// makes progress once its pause ends.
@@ -247,9 +250,9 @@ func (p *pacer) usedAt(now time.Time) int {
 }
 
 // recover raises the limit a step for every whole window without a 429
-// since the first call under the lowered limit, up to the budget: half the
-// way back to the share the process had when the 429 came (lastMax), then
-// a tenth of the budget per window beyond it.
+// since the first call under the lowered limit, up to the budget: back to
+// the share the process had when the 429 came (lastMax), then a tenth of
+// the budget per window beyond it.
 func (p *pacer) recover(ctx context.Context, now time.Time) {
 	if p.limit >= p.budget || p.calmPending {
 		return
@@ -258,7 +261,7 @@ func (p *pacer) recover(ctx context.Context, now time.Time) {
 	for p.limit < p.budget && !now.Before(p.calmSince.Add(p.window)) {
 		step := max(1, p.budget/increaseDivisor)
 		if p.limit < p.lastMax {
-			step = max(1, (p.lastMax-p.limit+1)/2)
+			step = p.lastMax - p.limit
 		}
 		p.limit = min(p.budget, p.limit+step)
 		p.calmSince = p.calmSince.Add(p.window)
