@@ -7,7 +7,7 @@
 # Usage:
 #   scripts/bench.sh                 # everything (about 11 minutes on 2 cores)
 #   scripts/bench.sh -skip-slow      # without the 5-minute batching-off run under the rate limit
-#   scripts/bench.sh -only floor     # one section: floor, logs, limited, events; or gc (an opt-in experiment)
+#   scripts/bench.sh -only floor     # one section: floor, logs, limited, events, pacing, shared; or gc (an opt-in experiment)
 #   scripts/bench.sh profile         # CPU/heap/mutex/block profiles of the provider during an apply of 1000
 #
 # Driver flags (after the optional "profile"): -sizes 200,1000 -rounds 5,3

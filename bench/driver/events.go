@@ -109,7 +109,7 @@ func events(o options) {
 func eventsLimited(o options) {
 	n := o.limitedN
 	fmt.Printf("\n### %d events reported, then destroyed, through a simulator that enforces 200 requests a minute\n\n", n)
-	fmt.Println("One run per shape, provider defaults (pacing 200/min, batching on). The simulator's bucket starts full.")
+	fmt.Println("One run per shape, provider defaults (pacing 200/min, batching on). The simulator admits 200 calls in any minute (a sliding window).")
 	fmt.Println("`for_each` is how users write it; `count` is the shape of the 1000-cancellation run above, for comparison.")
 	fmt.Println()
 	fmt.Println("| shape | phase | wall time | single calls | bulk calls | calls / event | biggest batch | 429s | other errors | tokens | CPU Terraform | CPU provider | provider peak RSS |")

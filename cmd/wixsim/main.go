@@ -2,8 +2,8 @@
 // loopback address, for the demo and for acceptance tests run against a
 // real process. It knows the demo app out of the box (see wixsim.Demo*).
 //
-//	wixsim [-addr 127.0.0.1:0] [-addr-file PATH] [-env-file PATH] [-rpm N] [-retry-after] [-latency DURATION]
-//	       [-preinstalled=false] [-state FILE] [-shell [-provider-dir DIR]]
+//	wixsim [-addr 127.0.0.1:0] [-addr-file PATH] [-env-file PATH] [-rpm N] [-rate-window DURATION] [-retry-after]
+//	       [-latency DURATION] [-preinstalled=false] [-state FILE] [-shell [-provider-dir DIR]]
 //	wixsim -cli-config PATH [-provider-dir DIR]
 //
 // The demo site starts with the automations a real site's Query returns
@@ -57,6 +57,7 @@ type config struct {
 	addrFile   string
 	envFile    string
 	rpm        int
+	rateWindow time.Duration
 	retryAfter bool
 	latency    time.Duration
 	// preinstalled seeds the demo site as wixsim.Options.Preinstalled says.
@@ -100,6 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sim := wixsim.New(wixsim.Options{
 		RateLimitPerMinute:  cfg.rpm,
 		RateLimitRetryAfter: cfg.retryAfter,
+		RateLimitWindow:     cfg.rateWindow,
 		Latency:             cfg.latency,
 		Preinstalled:        cfg.preinstalled,
 	})
@@ -216,7 +218,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:0", "loopback `host:port` to listen on (port 0 picks a free one)")
 	fs.StringVar(&cfg.addrFile, "addr-file", "", "write the base URL to this `file` once listening")
 	fs.StringVar(&cfg.envFile, "env-file", "", "write `export` lines of the WIX_* variables for the demo app (and TF_CLI_CONFIG_FILE with -shell) to this `file` once listening")
-	fs.IntVar(&cfg.rpm, "rpm", 0, "rate limit in requests per minute per app instance (0 = none)")
+	fs.IntVar(&cfg.rpm, "rpm", 0, "rate limit: at most N requests per app instance in any window of -rate-window, a sliding one (0 = none)")
+	fs.DurationVar(&cfg.rateWindow, "rate-window", time.Minute, "the window -rpm counts in (Wix's is a minute)")
 	fs.BoolVar(&cfg.retryAfter, "retry-after", false, "send Retry-After on rate-limited (429) answers")
 	fs.DurationVar(&cfg.latency, "latency", 0, "latency added to every call")
 	fs.StringVar(&cfg.state, "state", "", "keep automations and events across restarts in this `file`: read at start when it exists, written on stop")
@@ -240,6 +243,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		return cfg, fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
 	case cfg.rpm < 0:
 		return cfg, fmt.Errorf("%w: -rpm must be >= 0", errUsage)
+	case cfg.rateWindow <= 0:
+		return cfg, fmt.Errorf("%w: -rate-window must be > 0", errUsage)
 	case cfg.latency < 0:
 		return cfg, fmt.Errorf("%w: -latency must be >= 0", errUsage)
 	}

@@ -125,6 +125,66 @@ func TestRunWithoutPreinstalled(t *testing.T) {
 	}
 }
 
+// -rpm with -rate-window: one call per second here, so the second call is
+// answered 429 with Retry-After 1 (a minute's window would say 60).
+func TestRunRateWindow(t *testing.T) {
+	addrFile := filepath.Join(t.TempDir(), "addr")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr-file", addrFile, "-rpm", "1", "-rate-window", "1s", "-retry-after"}, io.Discard, io.Discard)
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	}()
+	base := waitForFile(t, addrFile)
+	body := fmt.Sprintf(`{"grant_type":"client_credentials","client_id":%q,"client_secret":%q,"instance_id":%q}`,
+		wixsim.DemoAppID, wixsim.DemoAppSecret, wixsim.DemoInstanceID)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if res := postJSON(t, base+"/oauth2/token", "", body); json.Unmarshal(res.body, &tok) != nil || tok.AccessToken == "" {
+		t.Fatalf("token call: %d %s", res.status, res.body)
+	}
+	cancelBody := fmt.Sprintf(`{"triggerKey":%q,"externalEntityId":"16ef8c9c-413e-4d5f-b77d-8c67c3c8ae0c"}`, wixsim.DemoTriggerKey)
+	if res := postJSON(t, base+"/automations/v1/events/cancel", tok.AccessToken, cancelBody); res.status != 200 {
+		t.Fatalf("first cancel: %d %s", res.status, res.body)
+	}
+	res := postJSON(t, base+"/automations/v1/events/cancel", tok.AccessToken, cancelBody)
+	if res.status != 429 || res.header.Get("Retry-After") != "1" {
+		t.Fatalf("second cancel: %d with Retry-After %q, want 429 with 1", res.status, res.header.Get("Retry-After"))
+	}
+}
+
+type postResult struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func postJSON(t *testing.T, url, token, body string) postResult {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	return postResult{status: res.StatusCode, header: res.Header, body: data}
+}
+
 func TestRunRefusesBadCommandLines(t *testing.T) {
 	tests := [][]string{
 		{"-addr", "0.0.0.0:0"},
@@ -133,6 +193,7 @@ func TestRunRefusesBadCommandLines(t *testing.T) {
 		{"-addr", "example.com:80"},
 		{"-addr", "127.0.0.1"},
 		{"-rpm", "-1"},
+		{"-rate-window", "0s"},
 		{"-latency", "-1s"},
 		{"-nope"},
 		{"extra"},
@@ -156,6 +217,7 @@ func TestCLIConfigRefusesTheServingFlags(t *testing.T) {
 		{"-addr-file", filepath.Join(t.TempDir(), "addr")},
 		{"-env-file", filepath.Join(t.TempDir(), "env")},
 		{"-rpm", "10"},
+		{"-rate-window", "2s"},
 	} {
 		t.Run(extra[0], func(t *testing.T) {
 			args := append([]string{"-cli-config", rc, "-provider-dir", "bin"}, extra...)

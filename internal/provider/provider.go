@@ -102,8 +102,13 @@ func (p *wixProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Validators: []validator.String{baseURLValidator{}},
 			},
 			"requests_per_minute": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("Client-side pacing of every Wix API call, retries included (token requests are not paced). Falls back to `WIX_REQUESTS_PER_MINUTE`, "+
-					"then %d (Wix's documented limit per app instance). `0` turns pacing off.", wix.DefaultRequestsPerMinute),
+				MarkdownDescription: fmt.Sprintf("This provider process's budget of Wix API calls, retries included (token requests are not counted): "+
+					"never more than this many in any 60-second window, a sliding one. Calls go out at once until the budget matters; "+
+					"a batch of cancellations or reports waits a moment for the resources Terraform starts next, so that they share one bulk call. "+
+					"When Wix answers 429 although this process stayed within its budget, another client is using the app instance's limit: "+
+					"the provider lowers its own budget, pauses as Wix asks (`Retry-After`), and raises the budget again gradually, "+
+					"for the rest of the run (see the README's \"Many pipelines on one Wix site\"). Falls back to `WIX_REQUESTS_PER_MINUTE`, "+
+					"then %d (Wix's documented limit per app instance). `0` turns pacing and this adaptation off.", wix.DefaultRequestsPerMinute),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},

@@ -58,9 +58,10 @@ type outcome[R any] struct {
 
 // groupCommit coalesces concurrent items per group (trigger key): the
 // first item starts a sender; whatever queues while the sender waits for
-// pacing or for Wix's answer leaves together in its next call. No batch
-// ever waits for company, so a lone item goes out at once, as the plain
-// single-item call.
+// pacing or for Wix's answer leaves together in its next call. A lone item
+// goes out at once, as the plain single-item call; with pacing on, a batch
+// may wait a moment for the callers of its group's previous call
+// (gather.go), never for anyone else.
 //
 // Nothing like it exists in a library: the Google provider's batcher (the
 // nearest) waits a fixed send_after, which here would add latency to every
@@ -70,8 +71,9 @@ type groupCommit[I, R any] struct {
 	spec   groupSpec[I, R]
 	delay  time.Duration
 
-	mu     sync.Mutex
-	queues map[string]*groupQueue[I, R]
+	mu        sync.Mutex
+	queues    map[string]*groupQueue[I, R]
+	companies map[string]*company // what paced batches wait for (gather.go)
 }
 
 type groupQueue[I, R any] struct {
@@ -118,6 +120,7 @@ func (g *groupCommit[I, R]) submit(ctx context.Context, group string, in I) (R, 
 		g.queues[group] = q
 	}
 	q.items = append(q.items, item)
+	g.noteArrival(group)
 	if !q.sending {
 		q.sending = true
 		go g.send(group, q)
@@ -144,7 +147,7 @@ func (g *groupCommit[I, R]) send(group string, q *groupQueue[I, R]) {
 		if lead == nil {
 			return
 		}
-		ok, tokenErr := g.waitTurn(lead)
+		ok, tokenErr := g.waitTurn(group, lead)
 		if !ok {
 			continue
 		}
@@ -160,6 +163,7 @@ func (g *groupCommit[I, R]) send(group string, q *groupQueue[I, R]) {
 			}
 		default:
 			g.call(group, batch)
+			g.noteCallEnded(group, len(batch))
 		}
 	}
 }
@@ -186,7 +190,7 @@ func (g *groupCommit[I, R]) lead(group string, q *groupQueue[I, R]) *groupItem[I
 // batch's failure (tokenErr). If the lead itself cannot wait (its deadline
 // is too near, or it was canceled), it gets the error and ok is false: the
 // next item leads.
-func (g *groupCommit[I, R]) waitTurn(lead *groupItem[I, R]) (ok bool, tokenErr error) {
+func (g *groupCommit[I, R]) waitTurn(group string, lead *groupItem[I, R]) (ok bool, tokenErr error) {
 	if err := sleepWithin(lead.ctx, g.delay); err != nil {
 		g.settle(lead, outcome[R]{err: fmt.Errorf("%s: waiting %s (send_after) to gather a batch: %w", g.spec.single, g.delay, err)})
 		return false, nil
@@ -198,7 +202,7 @@ func (g *groupCommit[I, R]) waitTurn(lead *groupItem[I, R]) (ok bool, tokenErr e
 		}
 		return true, g.client.redactError(err)
 	}
-	if err := g.client.pace(lead.ctx); err != nil {
+	if err := g.paceTurn(lead.ctx, group); err != nil {
 		g.settle(lead, outcome[R]{err: fmt.Errorf("%s: %w", g.spec.single, err)})
 		return false, nil
 	}

@@ -3,7 +3,8 @@
 // Automations v2.
 //
 // It knows nothing of Terraform, so it can be tested, benchmarked and reused
-// on its own. Every call is paced (golang.org/x/time/rate), retried when Wix
+// on its own. Every call is paced (a sliding window of the budget, lowered
+// when another client shares Wix's limit: pacing.go), retried when Wix
 // says "try again later" and the call is safe to repeat, and logged through
 // a Logger with secrets redacted. Success is only Wix's own answer: HTTP 200
 // with a JSON object; no redirect is ever followed.
@@ -21,8 +22,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Defaults of the provider contract.
@@ -47,8 +46,13 @@ type Config struct {
 	InstanceID  string
 	AccessToken string
 
-	// RequestsPerMinute paces every API call (retries included); 0 turns pacing off.
+	// RequestsPerMinute is this process's budget of API calls (retries
+	// included) in any window of PacingWindow; 0 turns pacing and its
+	// adaptation to 429s off.
 	RequestsPerMinute int
+	// PacingWindow is the window RequestsPerMinute counts in: a minute,
+	// Wix's, unless a test shortens it.
+	PacingWindow time.Duration
 	// MaxRetries bounds the retries of 5xx answers and connection failures
 	// after the first attempt. A 429 does not count: it is waited out as
 	// Wix asks, until the operation's deadline.
@@ -70,7 +74,7 @@ type Client struct {
 	baseURL    string
 	http       *http.Client
 	tokens     tokenSource
-	limiter    *rate.Limiter
+	pacer      *pacer // nil when pacing is off
 	maxRetries int
 	backoff    backoffPolicy
 	userAgent  string
@@ -87,6 +91,10 @@ type Client struct {
 	// reportLedger is what this client's reports used and got, to refuse a
 	// shared idempotency key and to spot an answer Wix repeated.
 	reportLedger reportLedger
+
+	// gatherQuiet and gatherSpan bound a paced batch's wait for its
+	// company (minQuietGap and maxGatherSpan; tests change them).
+	gatherQuiet, gatherSpan time.Duration
 }
 
 // New checks cfg and builds a Client. It makes no network call: the first
@@ -112,6 +120,8 @@ func New(cfg Config) (*Client, error) {
 		userAgent:   cfg.UserAgent,
 		redactor:    newRedactor(cfg.AppSecret, cfg.AccessToken),
 		throttleCap: maxThrottledWait,
+		gatherQuiet: minQuietGap,
+		gatherSpan:  maxGatherSpan,
 	}
 	if c.userAgent == "" {
 		c.userAgent = "terraform-provider-wix/dev"
@@ -121,12 +131,10 @@ func New(cfg Config) (*Client, error) {
 		log = cfg.Logger
 	}
 	c.log = redactingLogger{next: log, redactor: c.redactor}
-	if cfg.RequestsPerMinute > 0 {
-		// A burst of one spaces calls evenly: Wix counts requests per minute,
-		// and an even pace is also what lets concurrent cancellations queue
-		// up behind the limiter and leave together in one bulk call.
-		c.limiter = rate.NewLimiter(rate.Every(time.Minute/time.Duration(cfg.RequestsPerMinute)), 1)
-	}
+	// A window, not a metronome: calls go out at once until the budget
+	// matters. What fills the bulk calls is the group commit waiting for
+	// its callers (gather.go), not spacing.
+	c.pacer = newPacer(cfg.RequestsPerMinute, cfg.PacingWindow, c.log)
 	if cfg.AccessToken != "" {
 		c.tokens = staticToken(cfg.AccessToken)
 	} else {
@@ -336,6 +344,9 @@ func (c *Client) retryWait(ctx context.Context, op operation, f failure, budget 
 		return finalError(op, f)
 	}
 	wait := c.backoff.delay(budget.waits, f.retryAfter)
+	if f.kind == kindThrottled {
+		c.throttled(ctx, wait)
+	}
 	if f.kind == kindThrottled && c.throttleExhausted(ctx, budget.throttled, wait) {
 		fields["reason"] = "429s have been waited out for " + budget.throttled.Round(time.Second).String() + " with no deadline set"
 		c.log.Debug(ctx, "Not retrying Wix API request", fields)
@@ -439,22 +450,13 @@ func (c *Client) newRequest(ctx context.Context, op operation, payload []byte) (
 
 // pace waits for the next free slot of the request pacing. When that slot
 // is past ctx's deadline it fails at once, with an error that is
-// context.DeadlineExceeded (rate.Limiter's own error says so only in words),
-// so that callers report a timeout and how to raise it.
+// context.DeadlineExceeded, so that callers report a timeout and how to
+// raise it.
 func (c *Client) pace(ctx context.Context) error {
-	if c.limiter == nil {
+	if c.pacer == nil {
 		return nil
 	}
-	err := c.limiter.Wait(ctx)
-	switch {
-	case err == nil:
-		return nil
-	case ctx.Err() != nil:
-		return fmt.Errorf("waiting for the request pacing: %w", context.Cause(ctx))
-	case hasDeadline(ctx):
-		return fmt.Errorf("waiting for the request pacing: the next free slot is after the deadline: %w", context.DeadlineExceeded)
-	}
-	return fmt.Errorf("waiting for the request pacing: %w", err)
+	return c.pacer.wait(ctx)
 }
 
 func hasDeadline(ctx context.Context) bool {

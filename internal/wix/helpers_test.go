@@ -93,6 +93,26 @@ func (e *simEnv) statuses(path string) []int {
 	return out
 }
 
+// rawCancel calls Cancel Event for id with token, as another client of the
+// same app instance would, and returns the status.
+func (e *simEnv) rawCancel(t *testing.T, token, id string) int {
+	t.Helper()
+	body := fmt.Sprintf(`{"triggerKey":%q,"externalEntityId":%q}`, testKey, id)
+	req, err := http.NewRequest(http.MethodPost, e.server.URL+PathCancel, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", token)
+	res, err := e.server.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode
+}
+
 // requireAnswers fails the test unless the calls to path got exactly the
 // statuses want, in order (0 for a dropped connection); no statuses means
 // that no call reached path.

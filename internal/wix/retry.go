@@ -107,6 +107,17 @@ func (c *Client) shouldRetry(op operation, f failure, budget retryBudget) (bool,
 	return true, what + ": " + op.name + " is safe to repeat"
 }
 
+// throttled feeds a 429 to the pacing: the call will be retried after
+// wait (Retry-After, or backoff without it), every other call of the
+// process pauses as long, and the process's budget drops, since it met a
+// limit it did not spend alone (pacing.go). With pacing off
+// (requests_per_minute = 0) nothing adapts.
+func (c *Client) throttled(ctx context.Context, wait time.Duration) {
+	if c.pacer != nil {
+		c.pacer.throttled(ctx, c.pacer.now(), wait)
+	}
+}
+
 func statusOf(err error) int {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {

@@ -66,6 +66,14 @@ type Options struct {
 	RateLimitPerMinute  int           // per app instance; 0 = no limit. Over the limit -> 429 in Wix error format.
 	RateLimitRetryAfter bool          // when true, 429s from the rate limiter carry a Retry-After header (seconds, integer, >=1)
 	Latency             time.Duration // added to every call, the token endpoint included
+
+	// RateLimitWindow is the window RateLimitPerMinute counts in (a sliding
+	// one: no more calls than that in any window); default a minute, as on
+	// Wix. Tests shorten it.
+	RateLimitWindow time.Duration
+	// RateLimitClock is the rate limiter's clock; default time.Now. Tests
+	// move the window with it.
+	RateLimitClock func() time.Time
 }
 
 // Server is the simulator. It is an http.Handler and safe for concurrent use.
@@ -117,7 +125,7 @@ func New(opts Options) *Server {
 		reportFails:  map[eventKey]bool{},
 		automations:  newAutomationStore(),
 		idempotency:  map[idempotencyKey]idempotencyEntry{},
-		limiter:      newRateLimiter(opts.RateLimitPerMinute, opts.RateLimitRetryAfter),
+		limiter:      newRateLimiter(opts.RateLimitPerMinute, opts.RateLimitWindow, opts.RateLimitRetryAfter, opts.RateLimitClock),
 		conns:        connStats{open: map[net.Conn]bool{}},
 		prefixes:     automationsPrefixes(opts.AutomationsPrefixes),
 	}

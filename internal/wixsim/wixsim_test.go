@@ -397,6 +397,11 @@ func TestDropConnection(t *testing.T) {
 	}
 }
 
+// The limit is a strict sliding window per installation: three calls
+// admitted, the fourth answered 429 in Wix's error format until the first
+// leaves the window a minute later (Retry-After 60, when asked for). (Issue
+// 21 rewrote the Retry-After check: the old token bucket refilled one call
+// every 20 s.)
 func TestRateLimit(t *testing.T) {
 	sim, ts := start(t, wixsim.Options{RateLimitPerMinute: 3})
 	tok := demoToken(sim)
@@ -421,12 +426,48 @@ func TestRateLimit(t *testing.T) {
 	}
 	r = post(t, ts, cancelPath, tok, body)
 	wantStatus(t, r, 429)
-	// 3 per minute refills one request every 20 s.
-	if got := r.header.Get("Retry-After"); got != "20" && got != "19" {
-		t.Errorf("Retry-After = %q, want about 20", got)
+	if got := r.header.Get("Retry-After"); got != "60" && got != "59" {
+		t.Errorf("Retry-After = %q, want 60: the first call leaves the window a minute after it came", got)
 	}
 	sim.SetRateLimit(0, false)
 	wantStatus(t, post(t, ts, cancelPath, tok, body), 200)
+}
+
+// The window, driven by an injected clock: never more than the limit in
+// any window (closed at both ends), a call admitted as soon as the oldest
+// of the window has left it, 429s not counted, and Retry-After the time
+// until then. A token bucket of the same limit would let a full window's
+// calls through again at once after a pause of one window, and twice the
+// limit within one window after it started full.
+func TestRateLimitWindow(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	sim, ts := start(t, wixsim.Options{RateLimitPerMinute: 3, RateLimitWindow: 2 * time.Second,
+		RateLimitRetryAfter: true, RateLimitClock: func() time.Time { return now }})
+	tok := demoToken(sim)
+	call := func(at time.Duration) response {
+		now = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC).Add(at)
+		return post(t, ts, cancelPath, tok, cancelBody(wixsim.DemoTriggerKey, entityA))
+	}
+	for _, c := range []struct {
+		at         time.Duration
+		status     int
+		retryAfter string
+	}{
+		{0, 200, ""}, {500 * time.Millisecond, 200, ""}, {1500 * time.Millisecond, 200, ""},
+		{1600 * time.Millisecond, 429, "1"}, // the window holds three
+		{2 * time.Second, 429, "1"},         // closed: the call at 0 still shares it
+		{2*time.Second + time.Nanosecond, 200, ""},
+		{2100 * time.Millisecond, 429, "1"}, // 0.5s, 1.5s and 2s are in the window
+		{2500*time.Millisecond + time.Nanosecond, 200, ""},
+		{3400 * time.Millisecond, 429, "1"},
+		{5 * time.Second, 200, ""}, {5 * time.Second, 200, ""}, {5 * time.Second, 200, ""},
+		{5 * time.Second, 429, "2"}, // a burst of three, and no more, after a pause
+	} {
+		r := call(c.at)
+		if r.status != c.status || r.header.Get("Retry-After") != c.retryAfter {
+			t.Errorf("call at +%s: %d with Retry-After %q, want %d with %q", c.at, r.status, r.header.Get("Retry-After"), c.status, c.retryAfter)
+		}
+	}
 }
 
 func TestRequestIDOnEveryResponse(t *testing.T) {
