@@ -89,9 +89,11 @@ type groupItem[I, R any] struct {
 	// failed while its context is still alive (it could not wait for its
 	// turn) leaves the queue instead of leading it again and again.
 	finished atomic.Bool
-	// inFlight is set while a call carries the item; reached once a call
-	// may have carried it to Wix without a clear outcome for it.
-	inFlight, reached atomic.Bool
+	// carried is set once a batch took the item (under the queue's lock):
+	// from then on it may be sent, so a caller that stops waiting cannot
+	// know that it was not. reached is set once a call may have carried it
+	// to Wix without a clear outcome for it.
+	carried, reached atomic.Bool
 	// retries counts the times it was sent again after a bulk answer gave
 	// it no clear outcome, and last is that answer's error for it; only the
 	// group's sender and its retry timer touch them, one after the other.
@@ -131,9 +133,16 @@ func (g *groupCommit[I, R]) submit(ctx context.Context, group string, in I) (R, 
 	case out := <-item.done:
 		return out.val, out.err
 	case <-ctx.Done():
+		// An outcome handed over as ctx ended is the outcome: a select with
+		// both ready picks either, and Wix's 200 must not read as "stopped".
+		select {
+		case out := <-item.done:
+			return out.val, out.err
+		default:
+		}
 		var zero R
 		err := fmt.Errorf("%s for %s stopped before Wix answered: %w", g.spec.single, g.spec.describe(group, in), context.Cause(ctx))
-		if g.spec.unsure != nil && (item.inFlight.Load() || item.reached.Load()) {
+		if g.spec.unsure != nil && (item.carried.Load() || item.reached.Load()) {
 			err = g.spec.unsure(err)
 		}
 		return zero, err
@@ -223,6 +232,11 @@ func (g *groupCommit[I, R]) take(q *groupQueue[I, R]) []*groupItem[I, R] {
 	n := min(len(q.items), g.spec.maxSize)
 	batch := q.items[:n:n]
 	q.items = q.items[n:]
+	for _, item := range batch {
+		// Taken under the lock that dropFinished reads: from here on the
+		// item may be sent, so its caller may not call it unsent.
+		item.carried.Store(true)
+	}
 	return batch
 }
 
@@ -233,14 +247,6 @@ func (g *groupCommit[I, R]) take(q *groupQueue[I, R]) []*groupItem[I, R] {
 func (g *groupCommit[I, R]) call(group string, batch []*groupItem[I, R]) {
 	ctx, release := batchContext(batch)
 	defer release()
-	for _, item := range batch {
-		item.inFlight.Store(true)
-	}
-	defer func() {
-		for _, item := range batch {
-			item.inFlight.Store(false)
-		}
-	}()
 	if len(batch) == 1 {
 		val, err := g.spec.sendOne(ctx, group, batch[0].in)
 		g.settle(batch[0], outcome[R]{val: val, err: err})
