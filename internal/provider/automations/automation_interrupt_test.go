@@ -117,3 +117,22 @@ func TestAccAutomationResource_createTimeoutAdoptsWhatWixMade(t *testing.T) {
 		}))},
 	}}, env.ExpectAutomationCount(0))
 }
+
+// The create's answer is lost while the window's pacing budget is spent:
+// the create has minutes left (timeouts.create), and the look-up waits for
+// pacing within them instead of giving up at its fixed 15 seconds, so
+// what Wix made is adopted, not left out of state for the next apply to
+// create again.
+func TestAccAutomationResource_lookupWaitsForPacingWithinTheCreateTimeout(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	// One call per 20 s window: the look-up's Query waits about 20 s for
+	// the slot after the create's, beyond the look-up's own 15 s.
+	env.AdjustClient(func(c *wix.Config) { c.RequestsPerMinute = 1; c.PacingWindow = 20 * time.Second })
+	env.Test(t, []resource.TestStep{{
+		PreConfig:         env.Dropping(wix.PathAutomations, true),
+		Config:            env.AutomationConfig(acctest.AutomationSpec{Extra: "timeouts {\n    create = \"5m\"\n  }"}),
+		ConfigStateChecks: []statecheck.StateCheck{acctest.AutomationIs("id", knownvalue.NotNull())},
+		Check:             env.ExpectAutomationCount(1),
+	}})
+}

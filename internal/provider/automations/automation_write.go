@@ -27,12 +27,25 @@ const (
 	lookupPause    = time.Second
 )
 
-// lookupTimeout bounds the look-up after an uncertain create. It runs on a
-// context of its own: the create's may be what ended (Ctrl-C, the create
-// timeout), and a look-up on it could never find what Wix made, so the next
-// apply would create it again. Seconds, not minutes: Terraform is waiting
-// to stop.
+// lookupTimeout is the least time the look-up after an uncertain create
+// gets. It runs on a context of its own (see lookupContext): the create's
+// may be what ended (Ctrl-C, the create timeout), and a look-up on it
+// could never find what Wix made, so the next apply would create it again.
+// Seconds, not minutes, when Terraform is waiting to stop.
 const lookupTimeout = 15 * time.Second
+
+// lookupContext is the look-up's context: ctx's values without its
+// cancellation, until ctx's own deadline when that is later than
+// lookupTimeout from now and ctx is still alive (the look-up waits for
+// pacing like any call, and a busy window may need more than seconds),
+// else lookupTimeout from now.
+func lookupContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline := time.Now().Add(lookupTimeout)
+	if d, ok := ctx.Deadline(); ok && ctx.Err() == nil && d.After(deadline) {
+		deadline = d
+	}
+	return context.WithDeadline(context.WithoutCancel(ctx), deadline)
+}
 
 // uncertainCreateError is an uncertain create that could not be resolved to
 // exactly one automation.
@@ -55,7 +68,7 @@ func createOnce(ctx context.Context, call *base.Call, sent wix.Automation) (*wix
 		return created, err
 	}
 	tflog.Warn(ctx, "Create Automation may have reached Wix without an answer; looking the automation up instead of sending it again")
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lookupTimeout)
+	ctx, cancel := lookupContext(ctx)
 	defer cancel()
 	for attempt := 1; ; attempt++ {
 		found, lookupErr := findCreated(ctx, call.Client, sent, started)
@@ -136,8 +149,9 @@ func failCreate(diags *diag.Diagnostics, call *base.Call, sent wix.Automation, e
 			unresolved.lookupErr, sent.Name)
 	case len(unresolved.candidates) == 0:
 		detail += fmt.Sprintf("Wix has no automation created in the last minutes that matches it, so the create most "+
-			"likely did not take effect. Nothing was saved to state; apply again to create it. If an automation named "+
-			"%q appears in Wix's dashboard, adopt it with terraform import wix_automation.<name> <automation id> first.", sent.Name)
+			"likely did not take effect; but Wix's list may lag behind a create. Nothing was saved to state. Before you "+
+			"apply again, look in Wix's dashboard for an automation named %q: if it is there, adopt it with terraform "+
+			"import wix_automation.<name> <automation id>; if not, apply again to create it.", sent.Name)
 	default:
 		detail += fmt.Sprintf("Wix now holds %d automations created in the last minutes that match it (or one already "+
 			"adopted by another resource of this run): %s. Nothing was saved to state. Adopt the right one with "+
