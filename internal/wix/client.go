@@ -33,9 +33,13 @@ const (
 	DefaultMaxBackoff        = 30 * time.Second
 )
 
-// maxResponseBytes bounds what is read of any answer: Wix's answers here are
-// a few hundred bytes, and an error page must not exhaust memory.
-const maxResponseBytes = 1 << 20
+// maxResponseBytes bounds what is read of any answer, so that an endless
+// or runaway body cannot exhaust memory. Most answers are a few hundred
+// bytes, but a Query page holds up to 500 automations with their actions,
+// which carry whole email templates and, asked for, override schemas: tens
+// of kilobytes each on a real site. An answer over the bound fails as such,
+// never as a truncated body mistaken for a proxy's.
+const maxResponseBytes = 64 << 20
 
 // Config is everything a Client needs. Exactly one credential set is used:
 // AccessToken, or all of AppID, AppSecret and InstanceID.
@@ -80,6 +84,8 @@ type Client struct {
 	userAgent  string
 	log        Logger
 	redactor   *redactor
+	// maxResponse is maxResponseBytes (tests lower it).
+	maxResponse int64
 	// throttleCap bounds the 429 waits of an operation without a deadline
 	// (maxThrottledWait; tests shorten it).
 	throttleCap time.Duration
@@ -120,6 +126,7 @@ func New(cfg Config) (*Client, error) {
 		userAgent:   cfg.UserAgent,
 		redactor:    newRedactor(cfg.AppSecret, cfg.AccessToken),
 		throttleCap: maxThrottledWait,
+		maxResponse: maxResponseBytes,
 		gatherQuiet: minQuietGap,
 		gatherSpan:  maxGatherSpan,
 	}
@@ -264,6 +271,9 @@ type response struct {
 	body      []byte
 	requestID string
 	path      string // the URL path the request went to, base_url's path included
+	// tooLarge is the bound the answer's body went past (body holds only
+	// that much), or 0: such an answer was not read whole.
+	tooLarge int64
 }
 
 // retryBudget tracks what an operation has spent on retries so far.
@@ -415,11 +425,14 @@ func (c *Client) send(ctx context.Context, op operation, payload []byte, attempt
 		return nil, token, err
 	}
 	defer httpRes.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(httpRes.Body, maxResponseBytes))
+	body, err := io.ReadAll(io.LimitReader(httpRes.Body, c.maxResponse+1))
 	if err != nil {
 		return nil, token, err
 	}
 	res := &response{status: httpRes.StatusCode, header: httpRes.Header, body: body, requestID: httpRes.Header.Get("x-wix-request-id"), path: req.URL.Path}
+	if int64(len(body)) > c.maxResponse {
+		res.body, res.tooLarge = body[:c.maxResponse], c.maxResponse
+	}
 	c.logResponse(ctx, op, res, attempt, time.Since(started))
 	return res, token, nil
 }

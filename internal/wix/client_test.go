@@ -5,6 +5,7 @@ package wix
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -106,5 +107,27 @@ func TestUnit_logBodyMasksBeforeCutting(t *testing.T) {
 	logged := c.logBody(operation{}, []byte(strings.Repeat("x", 1950)+token))
 	if strings.Contains(logged, "SSSS") {
 		t.Fatalf("the logged body shows part of the secret: …%s", logged[len(logged)-80:])
+	}
+}
+
+// An answer over the read bound fails as such, naming the bound, not as a
+// truncated body taken for a proxy's page; for a create, which may have
+// acted all the same, the outcome is uncertain.
+func TestUnit_answerOverTheReadBound(t *testing.T) {
+	big := `{"automation":{"id":"x","revision":"1","name":"` + strings.Repeat("a", 2048) + `"}}`
+	f := newFakeWix(t, answer(200, big))
+	client := f.client(t)
+	client.maxResponse = 1024
+	_, err := client.GetAutomation(context.Background(), "x")
+	if err == nil || !strings.Contains(err.Error(), "is larger than 1024 bytes") || strings.Contains(err.Error(), "proxy") {
+		t.Fatalf("Get of a 2 KB answer with a 1 KB bound: %v", err)
+	}
+	_, err = client.CreateAutomation(context.Background(), Automation{Name: "n"})
+	if !errors.Is(err, ErrMayHaveReachedWix) {
+		t.Fatalf("Create of a 2 KB answer with a 1 KB bound: %v, want an uncertain outcome", err)
+	}
+	client.maxResponse = maxResponseBytes
+	if _, err := client.GetAutomation(context.Background(), "x"); err != nil {
+		t.Fatalf("the same answer under the real bound: %v", err)
 	}
 }

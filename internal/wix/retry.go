@@ -55,6 +55,12 @@ func classify(op operation, res *response, err error, attempt int, redact func(s
 		}
 		return failure{err: fmt.Errorf("%s: attempt %d: %w", op.name, attempt, err), kind: transportKind(err)}
 	}
+	if res.tooLarge > 0 {
+		// Not Wix's answer as read; for a call not safe to repeat it may
+		// have acted all the same, so it counts as garbled, not permanent.
+		return failure{err: fmt.Errorf("%s: the answer (HTTP %d, x-wix-request-id: %s) is larger than %d bytes, more than the "+
+			"provider reads of one answer, so it was not read", op.name, res.status, res.requestID, res.tooLarge), kind: kindGarbled}
+	}
 	body := []byte(redact(string(res.body)))
 	if isRedirect(res.status) {
 		return failure{err: unexpectedResponse(op.name, res, body)}

@@ -367,3 +367,33 @@ output "retired" {
 		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("retired", knownvalue.ObjectExact(want))},
 	}})
 }
+
+// A page of 300 automations whose email action carries a 4 KB template,
+// as real sites' do: about 1.3 MB in one Query answer. The data source
+// lists them all, in one call.
+func TestAccAutomationsDataSourceReadsALargePage(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	template := strings.Repeat("<p>Hello {{contact.name}}, thanks for your order.</p>", 80)
+	env.SeedAutomations(300, func(_ int, a *wixsim.Automation) {
+		for _, action := range a.Configuration.Actions {
+			action["appDefinedInfo"].(map[string]any)["inputMapping"] = map[string]any{"subject": "Hi", "body": template}
+		}
+	})
+	env.Test(t, []resource.TestStep{{
+		Config: env.ProviderBlock() + `
+data "wix_automations" "all" {}
+
+output "listed" {
+  value = length(data.wix_automations.all.automations)
+}
+`,
+		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownOutputValue("listed", knownvalue.Int64Exact(300))},
+		Check: func(*terraform.State) error {
+			if n := len(env.QueryCalls()); n != 1 {
+				return fmt.Errorf("Query Automations calls = %d, want 1 page", n)
+			}
+			return nil
+		},
+	}})
+}
