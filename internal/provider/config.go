@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -235,7 +236,7 @@ func logProviderConfigured(ctx context.Context, cfg wix.Config, ignoredEnv []str
 		mode = "access token"
 	}
 	cfg.Logger.Debug(ctx, "Configured the Wix API client", map[string]any{
-		"base_url":            cfg.BaseURL,
+		"base_url":            redactedURL(cfg.BaseURL),
 		"auth":                mode,
 		"requests_per_minute": cfg.RequestsPerMinute,
 		"max_retries":         cfg.MaxRetries,
@@ -245,6 +246,16 @@ func logProviderConfigured(ctx context.Context, cfg wix.Config, ignoredEnv []str
 		cfg.Logger.Debug(ctx, "Ignoring credentials from the environment: the provider block sets the other credential set",
 			map[string]any{"ignored": ignoredEnv})
 	}
+}
+
+// redactedURL is a URL as logs may show it: a password in its userinfo
+// (a proxy's) replaced by "xxxxx".
+func redactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(not a URL)"
+	}
+	return u.Redacted()
 }
 
 // baseURLValidator checks base_url in the block at validate time; values

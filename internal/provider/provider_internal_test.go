@@ -9,3 +9,16 @@ func TestBulkSizeIsMaxBatchSizeWithinWixsLimit(t *testing.T) {
 		}
 	}
 }
+
+// The configured base_url is logged without the password of its userinfo.
+func TestRedactedURL(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://proxyuser:Pr0xyS3cret@proxy.example:8443/wix": "https://proxyuser:xxxxx@proxy.example:8443/wix",
+		"https://www.wixapis.com":                              "https://www.wixapis.com",
+		"http://[::1":                                          "(not a URL)",
+	} {
+		if got := redactedURL(raw); got != want {
+			t.Errorf("redactedURL(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}

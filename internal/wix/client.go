@@ -124,7 +124,7 @@ func New(cfg Config) (*Client, error) {
 		maxRetries:  cfg.MaxRetries,
 		backoff:     newBackoffPolicy(cfg.MinBackoff, cfg.MaxBackoff),
 		userAgent:   cfg.UserAgent,
-		redactor:    newRedactor(cfg.AppSecret, cfg.AccessToken),
+		redactor:    newRedactor(cfg.AppSecret, cfg.AccessToken, baseURLPassword(cfg.BaseURL)),
 		throttleCap: maxThrottledWait,
 		maxResponse: maxResponseBytes,
 		gatherQuiet: minQuietGap,
@@ -151,6 +151,17 @@ func New(cfg Config) (*Client, error) {
 	c.reports = newReportGroup(c, cfg.Batching)
 	c.reads = newSharedReads(c, cfg.Batching)
 	return c, nil
+}
+
+// baseURLPassword is the password of base_url's userinfo (a proxy's, say),
+// or "": a secret like the others, which every log line and error masks.
+func baseURLPassword(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.User == nil {
+		return ""
+	}
+	password, _ := u.User.Password()
+	return password
 }
 
 // withoutRedirects returns a copy of h (or of a new client) that never

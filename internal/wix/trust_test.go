@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
 // Only HTTP 200 with a JSON object is success. Anything else, which is
@@ -204,5 +206,23 @@ func TestTrust_429WithoutADeadlineStopsAtTheCap(t *testing.T) {
 	}
 	if n := len(f.calls(PathCancel)); n < 3 || n > 40 {
 		t.Fatalf("attempts = %d, want several within the 300ms cap (backoff 10-100ms)", n)
+	}
+}
+
+// A password in base_url's userinfo (a proxy's) is a secret like the app
+// secret: no log line and no error shows it.
+func TestTrust_baseURLPasswordIsMasked(t *testing.T) {
+	_, server := startSim(t)
+	logs := &recordingLogger{}
+	withPassword := strings.Replace(server.URL, "http://", "http://proxyuser:Pr0xyS3cret@", 1)
+	client := newSimClient(t, withPassword, withLogger(logs))
+	err := client.CancelEvent(context.Background(), wixsim.DemoTriggerKey, "not-a-guid")
+	if err == nil {
+		t.Fatal("the cancel of a malformed id succeeded; the test needs an error to look into")
+	}
+	requireNoSecret(t, "logs", logs.text(), "Pr0xyS3cret")
+	requireNoSecret(t, "the error", err.Error(), "Pr0xyS3cret")
+	if !strings.Contains(logs.text(), "Sending Wix API request") {
+		t.Fatal("no request was logged: the test would pass for nothing")
 	}
 }
