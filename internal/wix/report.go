@@ -300,13 +300,37 @@ type DuplicateKeyError struct {
 	TriggerKey, IdempotencyKey string
 	// First and Second name the two reports (trigger key/external entity).
 	First, Second string
+	// Canceled says that the key is that of an event this run canceled
+	// (RetireReportKey): the report would replace it, keeping its key.
+	Canceled bool
 }
 
 // Error names both reports and the key they share.
 func (e *DuplicateKeyError) Error() string {
-	return fmt.Sprintf("Report Event for %s was not sent: its idempotency key %q of trigger key %q was already used by the "+
-		"report for %s in this run, and Wix ignores a key it has seen (for a week by default), so it would start no flow",
-		e.Second, e.IdempotencyKey, e.TriggerKey, e.First)
+	used := "was already used by the report for " + e.First + " in this run"
+	if e.Canceled {
+		used = "is the key of the event for " + e.First + " that this run canceled, which this report replaces"
+	}
+	return fmt.Sprintf("Report Event for %s was not sent: its idempotency key %q of trigger key %q %s, and Wix ignores "+
+		"a key it has seen (for a week by default), so it would start no flow", e.Second, e.IdempotencyKey, e.TriggerKey, used)
+}
+
+// RetireReportKey records that this client canceled the event that
+// triggerKey's idempotencyKey reported (external entity entityID): a
+// report with the same key in this run (a replacement that keeps its
+// key: terraform apply -replace, a tainted resource, replace_triggered_by)
+// is then refused before it is sent, as Wix would ignore it.
+func (c *Client) RetireReportKey(triggerKey, entityID, idempotencyKey string) {
+	if idempotencyKey == "" {
+		return
+	}
+	l := &c.reportLedger
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.retired == nil {
+		l.retired = map[[2]string]string{}
+	}
+	l.retired[[2]string{triggerKey, idempotencyKey}] = triggerKey + "/" + entityID
 }
 
 // reportLedger remembers, for one client (one provider process), which
@@ -315,6 +339,7 @@ func (e *DuplicateKeyError) Error() string {
 type reportLedger struct {
 	mu          sync.Mutex
 	keys        map[[2]string]string // (trigger key, idempotency key) -> the report that used it
+	retired     map[[2]string]string // (trigger key, idempotency key) -> the event canceled here
 	activations map[string]string    // activation ids, in Wix's order -> the report that got them
 }
 
@@ -330,6 +355,9 @@ func (l *reportLedger) claim(req ReportEventRequest) error {
 	defer l.mu.Unlock()
 	if first, used := l.keys[key]; used {
 		return &DuplicateKeyError{TriggerKey: req.TriggerKey, IdempotencyKey: req.Idempotency.Key, First: first, Second: this}
+	}
+	if canceled, retired := l.retired[key]; retired {
+		return &DuplicateKeyError{TriggerKey: req.TriggerKey, IdempotencyKey: req.Idempotency.Key, First: canceled, Second: this, Canceled: true}
 	}
 	if l.keys == nil {
 		l.keys = map[[2]string]string{}

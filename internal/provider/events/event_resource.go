@@ -282,6 +282,14 @@ func reported(ctx context.Context, m *eventModel, report wix.ReportEventRequest,
 // used, or the call's failure.
 func failReport(diags *diag.Diagnostics, call *base.Call, report wix.ReportEventRequest, err error) {
 	var dup *wix.DuplicateKeyError
+	if errors.As(err, &dup) && dup.Canceled {
+		diags.AddAttributeError(path.Root("idempotency_key"), "Replacement keeps the idempotency key", call.Mask(fmt.Sprintf(
+			"%v.\n\nThis run canceled the event and would report it anew (a replacement that Terraform forced: terraform "+
+				"apply -replace, a tainted resource, or replace_triggered_by), but idempotency_key stays %q; nothing was "+
+				"saved to state for %s. Change idempotency_key along with the replacement, or remove it to get a fresh "+
+				"random key, and apply again.", err, dup.IdempotencyKey, eventSubject(report.TriggerKey, report.ExternalEntityID))))
+		return
+	}
 	if errors.As(err, &dup) {
 		diags.AddAttributeError(path.Root("idempotency_key"), "Idempotency key shared by two events", call.Mask(fmt.Sprintf(
 			"%v.\n\nNothing was saved to state for %s. Give each wix_automation_event an idempotency_key of its own (one "+
@@ -378,6 +386,10 @@ func (r *eventResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if !cancelEvent(ctx, call, triggerKey, entityID, eventSubject(triggerKey, entityID), &resp.Diagnostics) {
 		return
 	}
+	// A replacement Terraform forces (taint, -replace, replace_triggered_by)
+	// is not in the plan this resource sees: the report that follows in
+	// this run is refused if it keeps this key.
+	call.Client.RetireReportKey(triggerKey, entityID, state.IdempotencyKey.ValueString())
 	tflog.Debug(ctx, "Canceled a Wix automation event")
 }
 

@@ -701,3 +701,28 @@ func TestAccAutomationEvent_roundedPayloadNumberWarnsAtPlan(t *testing.T) {
 		t.Errorf("the plan does not warn of exactly the rounded number:\n%s", out)
 	}
 }
+
+// A replacement Terraform forces (here a taint; -replace and
+// replace_triggered_by alike) is not in the plan the resource sees, so the
+// plan-time check of a kept idempotency_key cannot catch it. The apply
+// does: the report that would follow the cancellation with the same key,
+// which Wix would ignore, is refused before it is sent.
+func TestAccAutomationEvent_forcedReplacementKeepingKeyFails(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	env.SeedListener()
+	id := acctest.EntityIDs(1)[0]
+	config := env.ProviderBlock() + acctest.OneEvent(env.TriggerKey, id, `idempotency_key = "order-17-created"`)
+	env.Test(t, []resource.TestStep{
+		{Config: config},
+		{
+			Config: config,
+			Taint:  []string{acctest.OneEventAddr},
+			ExpectError: acctest.ExpectWords("Replacement keeps the idempotency key", `"order-17-created"`,
+				"a replacement that Terraform forced", "Change idempotency_key"),
+		},
+	})
+	if n := len(env.ReportRequests()); n != 1 {
+		t.Errorf("report calls = %d, want the first report only: the replacement's was not sent", n)
+	}
+}
