@@ -216,10 +216,22 @@ func (c *Client) GetAutomation(ctx context.Context, id string) (*Automation, err
 }
 
 func (c *Client) getAutomation(ctx context.Context, id string) (*Automation, error) {
+	return c.getAutomationOf(ctx, id, "")
+}
+
+// getAutomationOf is Get Automation with the automation's origin when it
+// is known (Wix's SDK sends it as getAutomation's origin option): a
+// preinstalled automation that the site has not overridden is found by
+// its origin.
+func (c *Client) getAutomationOf(ctx context.Context, id, origin string) (*Automation, error) {
+	query := url.Values{"automationId": {id}, "fields": requestedFields}
+	if origin != "" {
+		query.Set("origin", origin)
+	}
 	out, err := decodeAutomations[automationEnvelope](ctx, c, "/"+url.PathEscape(id), operation{
 		name:   opGetAutomation,
 		method: http.MethodGet,
-		query:  url.Values{"automationId": {id}, "fields": requestedFields},
+		query:  query,
 		repeat: repeatable,
 	})
 	return automationOf(out, err)

@@ -457,3 +457,28 @@ func TestEachAutomationPage_onceByID(t *testing.T) {
 		t.Fatalf("handed on %v, %v; want a, b and c (read with Get) once each", got, err)
 	}
 }
+
+// A partial Query entry is read with Get Automation and its origin, as
+// Wix's SDK sends getAutomation's origin option: a preinstalled automation
+// the site has not overridden is found by its origin.
+func TestQuery_partialEntryIsReadWithItsOrigin(t *testing.T) {
+	t.Parallel()
+	var origins []string
+	f := newFakeWix(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			origins = append(origins, r.URL.Query().Get("origin"))
+			writeRaw(w, 200, "application/json", `{"automation":{"id":"pre","revision":"3","origin":"PREINSTALLED",`+
+				`"configuration":{"trigger":{"appId":"p","triggerKey":"k"},"actions":{}}}}`)
+			return
+		}
+		writeRaw(w, 200, "application/json", `{"automations":[{"id":"pre","origin":"PREINSTALLED","name":"n",`+
+			`"configuration":{"trigger":{"appId":"p","triggerKey":"k"},"actions":{}}}],"pagingMetadata":{"cursors":{}}}`)
+	})
+	all, err := f.client(t).QueryAllAutomations(context.Background(), AutomationQuery{})
+	if err != nil || len(all) != 1 || all[0].Revision != "3" {
+		t.Fatalf("QueryAllAutomations = %+v, %v; want the preinstalled automation at revision 3", all, err)
+	}
+	if len(origins) != 1 || origins[0] != "PREINSTALLED" {
+		t.Fatalf("Get Automation carried origin %q, want PREINSTALLED once", origins)
+	}
+}
