@@ -59,12 +59,14 @@ func (s *Server) InjectFault(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
-// ClearFaults drops queued faults, item faults and the per-item failures
-// set by FailBulkItems and FailBulkReportItems, so that a test can return the server to normal in one call.
+// ClearFaults drops queued faults, item faults, the per-item failures
+// set by FailBulkItems and FailBulkReportItems and a soak's seeded faults,
+// so that a test can return the server to normal in one call.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
+	s.soak = nil
 	s.itemFaults = nil
 	s.bulkFailures = map[eventKey]bool{}
 	s.reportFails = map[eventKey]bool{}
