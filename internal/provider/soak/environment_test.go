@@ -122,11 +122,33 @@ check "token" {
 }
 `
 
+// settings are what a run varies besides the faults, chosen by its seed.
+type settings struct {
+	// batching: group commits and shared reads, as by default; one seed in
+	// four turns them off, so that every report, cancel and read is a call
+	// of its own.
+	batching bool
+	// ephemeral: the CLI has ephemeral resources (Terraform 1.10+).
+	ephemeral bool
+}
+
+func (s settings) String() string {
+	return fmt.Sprintf("batching %v, wix_access_token %v", s.batching, s.ephemeral)
+}
+
+// batchingHCL is the provider's batching block.
+func (s settings) batchingHCL() string {
+	if !s.batching {
+		return "enable_batching = false"
+	}
+	return `send_after = "200ms"`
+}
+
 // configuration is the phase's main.tf. The app secret comes from a
 // sensitive variable, set through TF_VAR_app_secret, so that no file of the
 // working directory holds it; max_retries = 1, so that two faults in a row
 // use a call's retries up; no pacing, as the simulator has no rate limit.
-func configuration(phase int, baseURL string, ephemeral bool) string {
+func configuration(phase int, baseURL string, set settings) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `%s
 variable "app_secret" {
@@ -142,10 +164,10 @@ provider "wix" {
   max_retries         = 1
   requests_per_minute = 0
   batching {
-    send_after = "200ms"
+    %s
   }
 }
-`, acctest.RequiredWixProvider, baseURL, wixsim.DemoAppID, wixsim.DemoInstanceID)
+`, acctest.RequiredWixProvider, baseURL, wixsim.DemoAppID, wixsim.DemoInstanceID, set.batchingHCL())
 	b.WriteString(flowsHCL(phase))
 	for _, e := range eventsIn(phase) {
 		b.WriteString(eventHCL(e))
@@ -159,7 +181,7 @@ resource "wix_automation_event_cancellation" "c%d" {
 `, i+1, wixsim.DemoTriggerKey, id)
 	}
 	b.WriteString(readsHCL)
-	if ephemeral {
+	if set.ephemeral {
 		b.WriteString(ephemeralHCL)
 	}
 	return b.String()
