@@ -380,12 +380,12 @@ func onlySettlesLeft(plan string, st *acctest.StateFile) []string {
 	return out
 }
 
-// noWrites: the calls of the final plan change nothing at Wix.
+// noWrites: the calls of a plan change nothing at Wix.
 func noWrites(requests []wixsim.RecordedRequest) []string {
 	var out []string
 	for _, r := range requests {
 		if isWrite(r) {
-			out = append(out, fmt.Sprintf("the final plan called %s %s", r.Method, r.Path))
+			out = append(out, fmt.Sprintf("the plan called %s %s", r.Method, r.Path))
 		}
 	}
 	return out
