@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: help build install examples-check demo demo-tofu sim smoke test testacc-oldest testacc-actions testacc-tofu testacc-tofu-newest fuzz mutation bench docs docs-check snippets-check lint release-check ci
+.PHONY: help build install examples-check demo demo-tofu sim smoke test soak testacc-oldest testacc-actions testacc-tofu testacc-tofu-newest fuzz mutation bench docs docs-check snippets-check lint release-check ci
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -46,6 +46,15 @@ test: ## unit and acceptance tests (real Terraform CLI, simulator) with the race
 	go vet ./...; \
 	go build -o bin/testprogress ./tools/testprogress; \
 	TF_ACC=1 TF_ACC_TERRAFORM_PATH="$$terraform" go test -json -race -count=1 -parallel $(TESTPARALLEL) -timeout 30m $(TESTARGS) ./... | bin/testprogress -trim github.com/wix-terraform/terraform-provider-wix/
+
+# SOAK_DURATION is how long make soak draws random seeds (a Go duration);
+# SOAK_SEED=n replays one seed instead, SOAK_RATE the share of attempts
+# chosen to fail (default 0.3). make test runs the soak's fixed seeds.
+SOAK_DURATION ?= 5m
+soak: ## the lifecycle soak (an environment created, retired, destroyed under seeded faults) with random seeds for SOAK_DURATION, printing each seed
+	terraform="$$(scripts/cli-path.sh terraform)"; \
+	SOAK_DURATION="$(SOAK_DURATION)" SOAK_SEED="$(SOAK_SEED)" SOAK_RATE="$(SOAK_RATE)" TF_ACC=1 TF_ACC_TERRAFORM_PATH="$$terraform" \
+	go test -race -count=1 -timeout 0 -run 'TestAccSoakRandom' -v ./internal/provider/soak/ | grep --line-buffered -v '^=== '
 
 examples-check: ## apply every example under examples/ as written against the simulator, plan empty, destroy (make test runs it too)
 	terraform="$$(scripts/cli-path.sh terraform)"; TF_ACC=1 TF_ACC_TERRAFORM_PATH="$$terraform" go test -count=1 -run 'TestAccExamples' -v ./internal/provider/

@@ -32,7 +32,8 @@ func (s *Server) InjectItemFault(f ItemFault) {
 }
 
 // itemFaultLocked consumes one use of the first item fault for an item of a
-// bulk call to path, or returns nil.
+// bulk call to path, or returns the one a soak's seeded faults chose for it,
+// or nil.
 func (s *Server) itemFaultLocked(path, entityID string) *ItemFault {
 	for i, f := range s.itemFaults {
 		if f.Path != path || f.ExternalEntityID != entityID {
@@ -44,6 +45,9 @@ func (s *Server) itemFaultLocked(path, entityID string) *ItemFault {
 		}
 		c := *f
 		return &c
+	}
+	if s.soak != nil {
+		return s.soak.takeItemFault(path, entityID)
 	}
 	return nil
 }

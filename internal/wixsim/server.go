@@ -87,6 +87,7 @@ type Server struct {
 	tokens        map[string]*token // by access token
 	faults        []*Fault
 	itemFaults    []*ItemFault // faults_items.go
+	soak          *SoakFaults  // soak_faults.go
 	bulkFailures  map[eventKey]bool
 	reportFails   map[eventKey]bool
 	requests      []*RecordedRequest
@@ -179,6 +180,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := s.takeFault(r.URL.Path)
+	if f == nil {
+		f = s.soakFault(reqID, r, body)
+	}
 	if f != nil && !s.applyFault(sw, w, r, f) {
 		return
 	}

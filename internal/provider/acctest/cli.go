@@ -235,6 +235,9 @@ func ReattachProvider(t *testing.T, p provider.Provider) string {
 	go func() {
 		err := tf6server.Serve(providerAddress, func() tfprotov6.ProviderServer { return server },
 			tf6server.WithDebug(ctx, configCh, closed), tf6server.WithoutLogStderrOverride(),
+			// As plugin-testing serves it: the provider's logs follow TF_LOG
+			// (none when unset) instead of every TRACE line on stderr.
+			tf6server.WithLoggingSink(t),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()))
 		if err != nil {
 			t.Errorf("serving the provider for the CLI: %v", err)
