@@ -1,11 +1,15 @@
 package acctest
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 )
@@ -133,6 +137,43 @@ func (e *Env) TestApply(t *testing.T, ids []string, check resource.TestCheckFunc
 		Check:             check,
 	}})
 }
+
+// ExpectCreates is a plan check: the plan creates exactly the resources of
+// CancellationsConfig at these indexes and leaves the others alone, i.e.
+// state holds exactly the others. indexes is called when the plan is made.
+func ExpectCreates(total int, indexes func() []int) plancheck.PlanCheck {
+	return createsCheck{CancellationAddr, total, indexes}
+}
+
+// ExpectEventCreates is ExpectCreates for the events of EventsConfig.
+func ExpectEventCreates(total int, indexes ...int) plancheck.PlanCheck {
+	return createsCheck{EventAddr, total, func() []int { return indexes }}
+}
+
+type createsCheck struct {
+	address func(n int) string
+	total   int
+	indexes func() []int
+}
+
+func (c createsCheck) CheckPlan(ctx context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	want := c.indexes()
+	var errs []error
+	for i := range c.total {
+		action := plancheck.ResourceActionNoop
+		if slices.Contains(want, i) {
+			action = plancheck.ResourceActionCreate
+		}
+		r := &plancheck.CheckPlanResponse{}
+		plancheck.ExpectResourceAction(c.address(i), action).CheckPlan(ctx, req, r)
+		errs = append(errs, r.Error)
+	}
+	resp.Error = errors.Join(errs...)
+}
+
+// Recreates is a plan check: the first resource is to be created, because
+// the failed apply saved nothing to state.
+var Recreates = ExpectCreates(1, func() []int { return []int{0} })
 
 // SavedChecks expect every resource of CancellationsConfig in state with
 // its id and canceled_at.
