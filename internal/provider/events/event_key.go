@@ -145,3 +145,8 @@ const unknownTriggerKey = "Wix knows no such trigger key for this app. " + trigg
 func cancelingEvents(api string) base.Phrases {
 	return base.Phrases{API: api, Act: "cancellation", Do: "cancel Wix automation events", Doing: "canceling Wix automation events"}
 }
+
+// eventSubject names an event in messages: its trigger key and entity.
+func eventSubject(triggerKey, entityID string) string {
+	return fmt.Sprintf("the event of trigger key %q for external entity %s", triggerKey, entityID)
+}

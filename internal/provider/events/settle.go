@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -81,7 +80,7 @@ func unconfirmedReport(ctx context.Context, private privateState) (*pendingRepor
 // planSettle plans the settling of an unconfirmed event that the plan
 // keeps (not replaces): reported_at and activation_ids become known after
 // apply, which makes it an update, and a warning says what it will do.
-func (r *eventResource) planSettle(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, state eventModel) {
+func planSettle(ctx context.Context, r *base.Resource, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, state eventModel) {
 	pending, diags := unconfirmedReport(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if pending == nil || resp.Diagnostics.HasError() {
@@ -106,7 +105,7 @@ func (r *eventResource) planSettle(ctx context.Context, req resource.ModifyPlanR
 // settle sends the report of an unconfirmed event again, with the key it
 // was first sent with. An answer settles it; a failure keeps it unconfirmed
 // in state (an update's error taints nothing), for the next apply.
-func (r *eventResource) settle(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse, state eventModel, pending pendingReport) {
+func settle(ctx context.Context, r *base.Resource, req resource.UpdateRequest, resp *resource.UpdateResponse, state eventModel, pending pendingReport) {
 	var plan eventModel
 	ctx, call := r.Begin(ctx, base.Create, req.Plan, &plan, &resp.Diagnostics)
 	if call == nil {
@@ -160,15 +159,4 @@ func stillUnconfirmedDetail(report wix.ReportEventRequest, pending pendingReport
 		"with the same key: the next apply sends it again, with that key. Fix what the error names, if anything, and "+
 		"apply again within a week of the first report (how long Wix remembers a key).",
 		eventSubject(report.TriggerKey, report.ExternalEntityID), pending.IdempotencyKey, pending.Since, err, after)
-}
-
-// repeatedActivationsDetail says that Wix answered a report with the
-// activation ids of another report of this run.
-func repeatedActivationsDetail(report wix.ReportEventRequest, answer *wix.ReportEventResponse) string {
-	return fmt.Sprintf("Wix answered the report of %s with the activation ids of the report of %s in this run (%s): "+
-		"it took this report for a repeat of that one, most likely because Wix saw its idempotency key %q within its "+
-		"window (a week by default), and started no flows for it. The event was saved with those ids. If it should "+
-		"start flows of its own, give it an idempotency_key of its own, which replaces it.",
-		eventSubject(report.TriggerKey, report.ExternalEntityID), answer.SameActivationsAs,
-		strings.Join(answer.ActivationIDs, ", "), report.Idempotency.Key)
 }
