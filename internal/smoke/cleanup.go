@@ -84,10 +84,7 @@ func (s *session) destroyState(ctx context.Context, r *StepResult, before map[st
 // entity id, which the run chose before reporting: it works whether the
 // report reached Wix or not (canceling nothing succeeds).
 func (s *session) cancelByHandle(ctx context.Context, r *StepResult) string {
-	if err := s.writeConfig(s.cancellationBlock()); err != nil {
-		return err.Error()
-	}
-	if err := s.terraform(ctx, r, func(ctx context.Context) error { return s.tf.Apply(ctx) }); err != nil {
+	if err := s.apply(ctx, r, s.cancellationBlock()); err != nil {
 		return "canceling the event by its handle failed: " + err.Error()
 	}
 	s.eventCanceled = true

@@ -179,6 +179,22 @@ func errorDiagnostics(stderr string) string {
 	return ""
 }
 
+// apply writes the configuration of blocks and applies it.
+func (s *session) apply(ctx context.Context, r *StepResult, blocks ...string) error {
+	if err := s.writeConfig(blocks...); err != nil {
+		return err
+	}
+	return s.terraform(ctx, r, func(ctx context.Context) error { return s.tf.Apply(ctx) })
+}
+
+// applyForOutputs is apply, and then the root module's outputs.
+func (s *session) applyForOutputs(ctx context.Context, r *StepResult, blocks ...string) (map[string]json.RawMessage, error) {
+	if err := s.apply(ctx, r, blocks...); err != nil {
+		return nil, err
+	}
+	return s.outputs(ctx)
+}
+
 // outputs are the root module's outputs after the last apply.
 func (s *session) outputs(ctx context.Context) (map[string]json.RawMessage, error) {
 	metas, err := s.tf.Output(ctx)

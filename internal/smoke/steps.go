@@ -44,10 +44,7 @@ func (s *session) stepToken(ctx context.Context, r *StepResult) error {
 	if s.tfVersion.LessThan(ephemeralMin) {
 		return skipped{fmt.Sprintf("Terraform %s has no ephemeral resources (1.10+); the other steps fetch a token anyway", s.tfVersion)}
 	}
-	if err := s.writeConfig(ephemeralBlock); err != nil {
-		return err
-	}
-	if err := s.terraform(ctx, r, func(ctx context.Context) error { return s.tf.Apply(ctx) }); err != nil {
+	if err := s.apply(ctx, r, ephemeralBlock); err != nil {
 		return err
 	}
 	for _, c := range r.Calls {
@@ -60,13 +57,7 @@ func (s *session) stepToken(ctx context.Context, r *StepResult) error {
 }
 
 func (s *session) stepQuery(ctx context.Context, r *StepResult) error {
-	if err := s.writeConfig(queryBlock); err != nil {
-		return err
-	}
-	if err := s.terraform(ctx, r, func(ctx context.Context) error { return s.tf.Apply(ctx) }); err != nil {
-		return err
-	}
-	values, err := s.outputs(ctx)
+	values, err := s.applyForOutputs(ctx, r, queryBlock)
 	if err != nil {
 		return err
 	}
@@ -83,14 +74,8 @@ func (s *session) stepQuery(ctx context.Context, r *StepResult) error {
 }
 
 func (s *session) stepCreate(ctx context.Context, r *StepResult) error {
-	if err := s.writeConfig(s.automationBlock("smoke", s.createdAutomation(), true)); err != nil {
-		return err
-	}
 	s.createTried = true
-	if err := s.terraform(ctx, r, func(ctx context.Context) error { return s.tf.Apply(ctx) }); err != nil {
-		return err
-	}
-	values, err := s.outputs(ctx)
+	values, err := s.applyForOutputs(ctx, r, s.automationBlock("smoke", s.createdAutomation(), true))
 	if err != nil {
 		return err
 	}
@@ -131,13 +116,7 @@ func (s *session) planShowsNoChanges(ctx context.Context, r *StepResult) error {
 }
 
 func (s *session) stepUpdate(ctx context.Context, r *StepResult) error {
-	if err := s.writeConfig(s.automationBlock("smoke", s.updatedAutomation(), true)); err != nil {
-		return err
-	}
-	if err := s.terraform(ctx, r, func(ctx context.Context) error { return s.tf.Apply(ctx) }); err != nil {
-		return err
-	}
-	values, err := s.outputs(ctx)
+	values, err := s.applyForOutputs(ctx, r, s.automationBlock("smoke", s.updatedAutomation(), true))
 	if err != nil {
 		return err
 	}
@@ -154,10 +133,7 @@ func (s *session) stepUpdate(ctx context.Context, r *StepResult) error {
 }
 
 func (s *session) stepDelete(ctx context.Context, r *StepResult) error {
-	if err := s.writeConfig(); err != nil {
-		return err
-	}
-	if err := s.terraform(ctx, r, func(ctx context.Context) error { return s.tf.Apply(ctx) }); err != nil {
+	if err := s.apply(ctx, r); err != nil {
 		return err
 	}
 	s.automationDeleted = true
@@ -190,13 +166,7 @@ func (s *session) stepListeners(ctx context.Context, r *StepResult) error {
 // onKey lists the automations of the trigger key: the ACTIVE ones of
 // others, and the ids of those named like this run's automation.
 func (s *session) onKey(ctx context.Context, r *StepResult) (listening, ours []string, err error) {
-	if err := s.writeConfig(s.onKeyBlock()); err != nil {
-		return nil, nil, err
-	}
-	if err := s.terraform(ctx, r, func(ctx context.Context) error { return s.tf.Apply(ctx) }); err != nil {
-		return nil, nil, err
-	}
-	values, err := s.outputs(ctx)
+	values, err := s.applyForOutputs(ctx, r, s.onKeyBlock())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -211,14 +181,8 @@ func (s *session) stepReport(ctx context.Context, r *StepResult) error {
 	if s.reportSkip != "" {
 		return skipped{s.reportSkip}
 	}
-	if err := s.writeConfig(s.eventBlock()); err != nil {
-		return err
-	}
 	s.reportTried = true
-	if err := s.terraform(ctx, r, func(ctx context.Context) error { return s.tf.Apply(ctx) }); err != nil {
-		return err
-	}
-	values, err := s.outputs(ctx)
+	values, err := s.applyForOutputs(ctx, r, s.eventBlock())
 	if err != nil {
 		return err
 	}
@@ -231,10 +195,7 @@ func (s *session) stepCancel(ctx context.Context, r *StepResult) error {
 	if s.reportSkip != "" {
 		return skipped{"nothing was reported"}
 	}
-	if err := s.writeConfig(); err != nil {
-		return err
-	}
-	if err := s.terraform(ctx, r, func(ctx context.Context) error { return s.tf.Apply(ctx) }); err != nil {
+	if err := s.apply(ctx, r); err != nil {
 		return err
 	}
 	s.eventCanceled = true
