@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 
-.PHONY: help build install examples-check demo demo-tofu sim smoke test soak testacc-oldest testacc-actions testacc-tofu testacc-tofu-newest fuzz mutation bench docs docs-check snippets-check lint release-check ci
+.PHONY: help build install examples-check demo demo-tofu sim smoke test upgrade-fixture soak testacc-oldest testacc-actions testacc-tofu testacc-tofu-newest fuzz mutation bench docs docs-check snippets-check lint release-check ci
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ test: ## unit and acceptance tests (real Terraform CLI, simulator) with the race
 # SOAK_SEED=n replays one seed instead, SOAK_RATE the share of attempts
 # chosen to fail (default 0.3). make test runs the soak's fixed seeds.
 SOAK_DURATION ?= 5m
+upgrade-fixture: ## write internal/provider/testdata/upgrade anew: the state the provider of REF (default: main of 2026-11-27) leaves
+	scripts/upgrade-fixture.sh $(REF)
+
 soak: ## the lifecycle soak (an environment created, retired, destroyed under seeded faults) with random seeds for SOAK_DURATION, printing each seed
 	terraform="$$(scripts/cli-path.sh terraform)"; \
 	SOAK_DURATION="$(SOAK_DURATION)" SOAK_SEED="$(SOAK_SEED)" SOAK_RATE="$(SOAK_RATE)" TF_ACC=1 TF_ACC_TERRAFORM_PATH="$$terraform" \
