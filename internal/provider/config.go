@@ -107,6 +107,11 @@ func resolveConfig(m wixProviderModel, diags *diag.Diagnostics) resolvedConfig {
 	cfg.client.MaxRetries = resolveCount("max_retries", envMaxRetries, m.MaxRetries, wix.DefaultMaxRetries, diags)
 	cfg.client.Batching = resolveBatching(m.Batching)
 	cfg.credentials = checkCredentials(appID, appSecret, instanceID, accessToken, diags)
+	if baseURL.unknown && cfg.credentials == base.CredentialsConfigured {
+		// Calling the default base URL instead would send the credentials
+		// to a host the configuration may not mean.
+		cfg.credentials = base.CredentialsUnknown
+	}
 	return cfg
 }
 

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/provider/acctest"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
@@ -148,6 +149,45 @@ resource "terraform_data" "wix" {
 		"access_token = terraform_data.wix.output.token",
 	) + acctest.CancellationsConfig(env.TriggerKey, acctest.EntityIDs(2))
 	env.Test(t, []resource.TestStep{{Config: config, Check: env.CanceledOnce(env.TriggerKey, acctest.EntityIDs(2)...)}})
+}
+
+// An automation whose provider block takes its credentials, or its
+// base_url, from a resource that changes in the same plan still plans: its
+// refresh keeps state (the contract: unknown values in the block must not
+// break plan of managed resources), and the apply, with the values known,
+// changes nothing at Wix. Before, the refresh failed with "Missing Wix
+// credentials" although they were configured, and with only base_url
+// unknown it would have read the automation from the default base URL.
+// A data source, which needs known values, says so.
+func TestAccProvider_unknownValuesInBlockKeepAnAutomationsPlan(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	token := env.Sim.IssueToken(wixsim.DemoAppID, wixsim.DemoInstanceID, 0)
+	fromResource := func(rev string, lines ...string) string {
+		return fmt.Sprintf(`
+resource "terraform_data" "wix" {
+  input = { base_url = %q, token = %q, rev = %q }
+}
+`, env.Server.URL, token, rev) + acctest.BareProviderBlock(lines...) + env.AutomationBlock(acctest.AutomationSpec{})
+	}
+	both := []string{"base_url     = terraform_data.wix.output.base_url", "access_token = terraform_data.wix.output.token"}
+	baseURLOnly := []string{"base_url     = terraform_data.wix.output.base_url", fmt.Sprintf("access_token = %q", token)}
+	keptAsItWas := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(acctest.AutomationAddr, plancheck.ResourceActionNoop),
+		plancheck.ExpectResourceAction("terraform_data.wix", plancheck.ResourceActionUpdate),
+	}}
+	env.Test(t, []resource.TestStep{
+		{Config: fromResource("1", both...)},
+		{Config: fromResource("2", both...), ConfigPlanChecks: keptAsItWas},
+		{Config: fromResource("3", baseURLOnly...), ConfigPlanChecks: keptAsItWas,
+			Check: env.ExpectAutomationCount(1)},
+		{
+			Config: fromResource("4", both...) + `
+data "wix_automations" "all" {}
+`,
+			ExpectError: acctest.ExpectWords("Wix credentials not known yet", "wix_automations data source", "known at plan time"),
+		},
+	})
 }
 
 // A malformed configuration is an error whenever the provider is

@@ -90,7 +90,7 @@ func (e *accessTokenEphemeralResource) Open(ctx context.Context, _ ephemeral.Ope
 // noClient says why there is no token to hand out.
 func (e *accessTokenEphemeralResource) noClient() (summary, detail string) {
 	if e.data != nil && e.data.Credentials == base.CredentialsUnknown {
-		return "Wix credentials not known yet", "Opening wix_access_token needs the provider's credentials, and some of them " +
+		return base.UnknownCredentialsSummary, "Opening wix_access_token needs the provider's credentials, and some of them " +
 			"come from values Terraform does not know yet (from a resource not yet applied). Ephemeral resources need " +
 			"known provider values: configure the provider \"wix\" block from values known at plan time."
 	}

@@ -228,6 +228,12 @@ func beingImported(state automationModel) bool {
 	return state.Name.IsNull() && state.Revision.IsNull()
 }
 
+// importing reports whether state is an import's, before its first read.
+func importing(ctx context.Context, state tfsdk.State) bool {
+	var m automationModel
+	return !state.Get(ctx, &m).HasError() && beingImported(m)
+}
+
 // IdentitySchema is the automation's id, so that terraform query (the
 // wix_automation list resource) can generate import blocks.
 func (r *automationResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
@@ -252,6 +258,10 @@ func (r *automationResource) ownerAppID(triggerAppID string) string {
 
 func (r *automationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state automationModel
+	if r.Data.CredentialsPending() && !importing(ctx, req.State) {
+		keepUnrefreshed(ctx, req, resp)
+		return
+	}
 	ctx, call := r.Begin(ctx, base.Read, req.State, &state, &resp.Diagnostics)
 	if call == nil {
 		return
@@ -282,6 +292,25 @@ func (r *automationResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	resp.Diagnostics.Append(state.fromWix(remote)...)
 	saveAutomation(ctx, &resp.State, resp.Identity, state, id, &resp.Diagnostics)
+}
+
+// keepUnrefreshed keeps the automation as state has it: at plan, while
+// the provider's credentials come from values Terraform does not know yet,
+// there is no client to read it with, and an error would break the plan of
+// a managed resource (the contract). The apply configures the provider
+// with known values, and an update then meets any change made at Wix
+// since as a revision conflict.
+// An import has nothing to keep: it needs the read, and Begin says why
+// there is none.
+func keepUnrefreshed(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tflog.Warn(ctx, "Not refreshing the automation: the provider's credentials are not known yet; state is kept as it is",
+		map[string]any{"automation_id": id.ValueString()})
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, automationIdentity(id.ValueString()))...)
 }
 
 func (r *automationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

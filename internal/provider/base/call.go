@@ -23,11 +23,16 @@ type Call struct {
 
 // Begin is how every kind starts a call to Wix: op of this kind, with the
 // provider's data, within timeout. It returns a nil Call, and adds the
-// missing-credentials error, when there is no client to call Wix with.
+// missing-credentials error (or, at plan, the error of credentials not
+// known yet), when there is no client to call Wix with.
 // Resources begin through Resource.Begin, which reads the timeout from
 // their timeouts block.
 func (k *Kind) Begin(ctx context.Context, data *Data, op Op, timeout time.Duration, diags *diag.Diagnostics) (context.Context, *Call) {
-	if data == nil || data.Client == nil {
+	switch {
+	case data.CredentialsPending():
+		diags.AddError(UnknownCredentialsSummary, k.UnknownCredentials(op))
+		return ctx, nil
+	case data == nil || data.Client == nil:
 		diags.AddError(MissingCredentialsSummary, k.MissingCredentials(op))
 		return ctx, nil
 	}

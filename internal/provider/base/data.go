@@ -45,6 +45,14 @@ type Data struct {
 	BulkSize int
 }
 
+// CredentialsPending reports whether some of the provider's credentials
+// (or its base_url) come from values Terraform does not know yet: at plan,
+// when they come from a resource not yet applied. At apply the provider is
+// configured again with the values known.
+func (d *Data) CredentialsPending() bool {
+	return d != nil && d.Credentials == CredentialsUnknown
+}
+
 // Mask masks every secret the provider knows in a text it shows: the
 // client's, which also knows the tokens it fetched. Without a client there
 // is no secret to mask.

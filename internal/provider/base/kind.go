@@ -125,6 +125,23 @@ const ConfigureCredentials = "Configure either app_id, app_secret and instance_i
 	"WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID), or access_token (or WIX_ACCESS_TOKEN), " +
 	"in the provider \"wix\" block."
 
+// UnknownCredentialsSummary is the summary of the error of a call that
+// needs credentials Terraform does not know yet.
+const UnknownCredentialsSummary = "Wix credentials not known yet" //nolint:gosec // G101: a message that names no credential, not a credential
+
+// UnknownCredentials is the detail of the error of a call made at plan,
+// while some of the provider's credentials come from values Terraform
+// does not know yet. Only data sources and list resources meet it: a
+// managed resource's refresh keeps its state then (the contract: unknown
+// values in the block must not break plan of managed resources).
+func (k *Kind) UnknownCredentials(op Op) string {
+	p, _ := k.phrases(op)
+	return fmt.Sprintf("%s %s calls Wix's %s API, and some of the provider's credentials (or its base_url) come from "+
+		"values Terraform does not know yet, from a resource not yet applied. Data sources, list resources and ephemeral "+
+		"resources need known provider values: set the provider \"wix\" block from values known at plan time, or apply "+
+		"the resources they come from first (terraform apply -target=ADDRESS).", op.gerund(), k.noun(), p.API)
+}
+
 // MissingCredentials is the detail of the error a plan or an operation
 // that would call Wix without credentials fails with.
 func (k *Kind) MissingCredentials(op Op) string {

@@ -75,7 +75,20 @@ func failureWordings() []diagtest.Row {
 				"Creating a wix_automation_event_cancellation calls Wix's Cancel Event API, and the provider has no credentials to call it with.",
 				`Configure either app_id, app_secret and instance_id (or the environment variables WIX_APP_ID, WIX_APP_SECRET and WIX_INSTANCE_ID), or access_token (or WIX_ACCESS_TOKEN), in the provider "wix" block.`,
 			}},
+		unknownCredentials(),
 	}
+}
+
+// unknownCredentials is the error of a reader's call at plan while the
+// provider's credentials come from values not known yet.
+func unknownCredentials() diagtest.Row {
+	reader := Kind{Suffix: "_automations", Form: DataSourceForm, Ops: map[Op]Phrases{Read: {API: "Query Automations"}}}
+	return diagtest.Row{Name: "credentials not known yet", Summary: UnknownCredentialsSummary, WantSummary: "Wix credentials not known yet",
+		Detail: reader.UnknownCredentials(Read), Phrases: []string{
+			"Reading the wix_automations data source calls Wix's Query Automations API, and some of the provider's credentials " +
+				"(or its base_url) come from values Terraform does not know yet, from a resource not yet applied.",
+			`set the provider "wix" block from values known at plan time, or apply the resources they come from first (terraform apply -target=ADDRESS).`,
+		}}
 }
 
 // readTimedOut is the diagnostic of a reader's Query running out of its
