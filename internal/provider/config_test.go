@@ -216,6 +216,11 @@ func TestAccProvider_malformedConfiguration(t *testing.T) {
 			[]string{"Invalid Wix base URL", "base_url (from WIX_BASE_URL)", "https is required"}},
 		{"not a URL", nil, []string{`base_url = "www.wixapis.com"`},
 			[]string{"Invalid Wix base URL", "not an absolute http(s) URL"}},
+		{"a query in base_url", nil, []string{`base_url = "https://www.wixapis.com?tenant=1"`},
+			[]string{"Invalid Wix base URL", "has a query or fragment", "the API paths are appended to base_url"}},
+		// The password shows masked, so the phrase proves it is not shown.
+		{"a proxy password in WIX_BASE_URL", map[string]string{acctest.EnvBaseURL: "http://proxyuser:Pr0xyS3cret@proxy.example.com"}, nil,
+			[]string{"Invalid Wix base URL", `"http://proxyuser:xxxxx@proxy.example.com" uses plain http`}},
 		{"negative pacing", nil, []string{url, `requests_per_minute = -1`},
 			[]string{"requests_per_minute", "at least 0"}},
 		{"negative retries from the environment", map[string]string{acctest.EnvMaxRetries: "-2"}, []string{url},

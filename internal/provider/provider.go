@@ -97,7 +97,7 @@ func (p *wixProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "The Wix API endpoint. Falls back to `WIX_BASE_URL`, then `" + wix.DefaultBaseURL + "`. " +
 					"Tokens come from `<base_url>/oauth2/token`. Must be `https://`; plain `http://` is accepted only for " +
-					"loopback hosts (127.0.0.0/8, ::1, localhost), such as a local simulator.",
+					"loopback hosts (127.0.0.0/8, ::1, localhost), such as a local simulator. A path prefix (a proxy's) is kept; a query or fragment is refused.",
 				Optional:   true,
 				Validators: []validator.String{baseURLValidator{}},
 			},

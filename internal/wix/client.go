@@ -191,16 +191,41 @@ func newHTTPClient() *http.Client {
 }
 
 // ValidateBaseURL accepts https URLs, and plain http only for loopback hosts
-// (the simulator, a local proxy): credentials must never cross a network in clear.
+// (the simulator, a local proxy): credentials must never cross a network in
+// clear. A path prefix (a proxy's) is fine; a query or fragment is not, as
+// every call appends its path to base_url and would put it inside them.
+// Errors quote the URL with any password masked: base_url is often set
+// from the environment, where Terraform shows no source line.
 func ValidateBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return fmt.Errorf("%q is not an absolute http(s) URL such as %s", raw, DefaultBaseURL)
+		return fmt.Errorf("%q is not an absolute http(s) URL such as %s", withoutUserinfo(raw), DefaultBaseURL)
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return fmt.Errorf("%q has a query or fragment (after ? or #): the API paths are appended to base_url, so give only "+
+			"the scheme, host and any path prefix, such as %s", u.Redacted(), DefaultBaseURL)
 	}
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
-		return fmt.Errorf("%q uses plain http: https is required except for loopback hosts (127.0.0.0/8, ::1, localhost)", raw)
+		return fmt.Errorf("%q uses plain http: https is required except for loopback hosts (127.0.0.0/8, ::1, localhost)", u.Redacted())
 	}
 	return nil
+}
+
+// withoutUserinfo cuts what may be a user and password out of a URL that
+// did not parse: everything from "://" up to the last "@" before the path.
+func withoutUserinfo(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	authority, path, _ := strings.Cut(rest, "/")
+	if at := strings.LastIndex(authority, "@"); at >= 0 {
+		authority = "xxxxx@" + authority[at+1:]
+	}
+	if path != "" || strings.HasSuffix(rest, "/") {
+		return scheme + "://" + authority + "/" + path
+	}
+	return scheme + "://" + authority
 }
 
 func isLoopbackHost(host string) bool {

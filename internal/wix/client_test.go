@@ -26,6 +26,10 @@ func TestUnit_newChecksItsConfig(t *testing.T) {
 		"not a URL":            func(c *Config) { c.BaseURL = "www.wixapis.com" },
 		"another scheme":       func(c *Config) { c.BaseURL = "ftp://www.wixapis.com" },
 		"unparsable":           func(c *Config) { c.BaseURL = "https://[::1" },
+		"a query":              func(c *Config) { c.BaseURL = "https://www.wixapis.com?tenant=1" },
+		"a query after a path": func(c *Config) { c.BaseURL = "https://proxy.example/wix/?a=b" },
+		"an empty query":       func(c *Config) { c.BaseURL = "https://www.wixapis.com?" },
+		"a fragment":           func(c *Config) { c.BaseURL = "https://www.wixapis.com#x" },
 	} {
 		cfg := ok
 		tweak(&cfg)
@@ -50,6 +54,26 @@ func TestUnit_newChecksItsConfig(t *testing.T) {
 	}
 	if c.userAgent != "terraform-provider-wix/dev" || c.baseURL != DefaultBaseURL {
 		t.Errorf("defaults: User-Agent %q, base URL %q", c.userAgent, c.baseURL)
+	}
+}
+
+// A base_url error never shows the password of its userinfo (a proxy's):
+// set from WIX_BASE_URL, it has no source line Terraform would hide, and
+// the error goes to CI logs.
+func TestUnit_baseURLErrorsMaskThePassword(t *testing.T) {
+	for _, raw := range []string{
+		"http://proxyuser:Pr0xyS3cret@proxy.example.com",
+		"https://proxyuser:Pr0xyS3cret@proxy.example.com/wix?x=1",
+		"https://proxyuser:Pr0xyS3cret@[::1",
+		"ftp://proxyuser:Pr0xyS3cret@proxy.example.com/a@b",
+	} {
+		err := ValidateBaseURL(raw)
+		if err == nil {
+			t.Fatalf("%s: accepted", raw)
+		}
+		if strings.Contains(err.Error(), "Pr0xyS3cret") || !strings.Contains(err.Error(), "proxy") && !strings.Contains(err.Error(), "[::1") {
+			t.Errorf("%s: error %q shows the password, or not which URL", raw, err)
+		}
 	}
 }
 
