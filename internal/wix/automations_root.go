@@ -52,7 +52,9 @@ func (r *automationsRoot) do(ctx context.Context, c *Client, suffix string, op o
 	op.path = root + suffix
 	err := c.do(ctx, op)
 	var miss *RoutingMissError
-	if !errors.As(err, &miss) {
+	// Only this call's own miss says the root is wrong: the token request
+	// it made first (wrapped in its error) has a path of its own.
+	if !errors.As(err, &miss) || miss.Operation != op.name {
 		return err
 	}
 	other := otherRoot(root)
@@ -61,7 +63,7 @@ func (r *automationsRoot) do(ctx context.Context, c *Client, suffix string, op o
 	op.path = other + suffix
 	retried := c.do(ctx, op)
 	var again *RoutingMissError
-	if errors.As(retried, &again) {
+	if errors.As(retried, &again) && again.Operation == op.name {
 		both := *again
 		both.Paths = append(append([]string(nil), miss.Paths...), again.Paths...)
 		return c.redactError(&both)

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
@@ -163,6 +164,50 @@ func TestDocs_bothAutomationsRoots(t *testing.T) {
 				t.Errorf("the DEBUG log mentions the other root: %v, want %v:\n%s", switched, !switched, log.text())
 			}
 		})
+	}
+}
+
+// A routing miss of the token request is the token request's: the
+// Automations call that needed the token does not take it for its own
+// root's miss, so it neither asks for a token again (with the app secret)
+// at the other root nor moves the process to a root it never heard from.
+func TestDocs_aTokenMissKeepsTheAutomationsRoot(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	tokenCalls := 0
+	f := newRawServer(t, func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == PathToken:
+			mu.Lock()
+			tokenCalls++
+			first := tokenCalls == 1
+			mu.Unlock()
+			if first {
+				writeRaw(w, 404, "text/html", "<html>not here</html>")
+				return
+			}
+			writeRaw(w, 200, "application/json", `{"access_token":"OAUTH2.tok","expires_in":14400}`)
+		case strings.HasPrefix(r.URL.Path, PathAutomations+"/"):
+			writeRaw(w, 200, "application/json", `{"automation":{"id":"a","revision":"1","name":"n",`+
+				`"configuration":{"trigger":{"appId":"p","triggerKey":"k"},"actions":{}}}}`)
+		default:
+			writeRaw(w, 404, "text/plain", "404 page not found")
+		}
+	})
+	client := f.client(t)
+	_, err := client.GetAutomation(context.Background(), "a")
+	requireRoutingMiss(t, "the token request", err, PathToken)
+	if strings.Contains(err.Error(), PathAutomationsService) {
+		t.Errorf("the error blames the other Automations root: %v", err)
+	}
+	if _, err := client.GetAutomation(context.Background(), "a"); err != nil {
+		t.Fatalf("the Get after the token request's miss: %v", err)
+	}
+	if n := len(f.calls(PathToken)); n != 2 {
+		t.Errorf("%d token requests, want 2 (the miss, then the one the second Get needed)", n)
+	}
+	if n := len(f.calls(PathAutomationsService + "/a")); n != 0 {
+		t.Errorf("%d calls went to the other root, want none", n)
 	}
 }
 
