@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
@@ -26,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/provider/acctest"
+	"github.com/wix-terraform/terraform-provider-wix/internal/refused"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
@@ -504,10 +504,8 @@ func testCtrlCDuringBackoff(t *testing.T, batching string) {
 func TestAccReliability_unreachableWixPointsAtBaseURL(t *testing.T) {
 	acctest.Parallel(t)
 	env := acctest.NewSimEnv(t)
-	closed := httptest.NewServer(http.NotFoundHandler())
-	closed.Close() // a loopback port nothing listens on
 	credentials := env.SimCredentials()
-	config := acctest.BareProviderBlock(fmt.Sprintf("base_url = %q", closed.URL), fmt.Sprintf("app_id = %q", credentials["app_id"]),
+	config := acctest.BareProviderBlock(fmt.Sprintf("base_url = %q", refused.URL(t)), fmt.Sprintf("app_id = %q", credentials["app_id"]),
 		fmt.Sprintf("app_secret = %q", credentials["app_secret"]), fmt.Sprintf("instance_id = %q", credentials["instance_id"]),
 		"max_retries = 0") + acctest.CancellationsConfig(env.TriggerKey, acctest.EntityIDs(1))
 	env.Test(t, []resource.TestStep{{

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wix-terraform/terraform-provider-wix/internal/refused"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
@@ -162,18 +163,9 @@ func withTransport(before func(*http.Request) (*http.Response, error)) func(*Con
 	}
 }
 
-// closedAddress is a loopback address nothing listens on: dialing it is
-// refused by the kernel.
-func closedAddress(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
+// closedAddress is a loopback address nothing listens on for the test's
+// life: dialing it is refused by the kernel.
+func closedAddress(t *testing.T) string { return refused.Address(t) }
 
 // entityIDs are distinct GUIDs, prefixed so that tests can tell sets apart.
 func entityIDs(prefix, n int) []string {
