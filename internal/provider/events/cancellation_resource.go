@@ -65,7 +65,8 @@ func (r *cancellationResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"external_entity_id": externalEntityIDAttribute("The GUID of the external entity the events were reported with (`externalEntityId`). " +
 				"Changing it forces a new cancellation."),
 			"triggers": triggersAttribute("Arbitrary values that, when changed, force a new cancellation, so that Cancel Event runs "+
-				"again (for example after new events were reported for the same entity). The first apply after an import "+
+				"again (for example after new events were reported for the same entity). An empty map holds no values, like none. "+
+				"The first apply after an import "+
 				"only records them, without canceling again.", triggersRequireReplace()),
 			"canceled_at": base.ComputedKept("The RFC 3339 time at which Wix accepted the cancellation. Null after import, where the time is not known."),
 		},
@@ -83,7 +84,7 @@ func triggersRequireReplace() planmodifier.Map {
 		func(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
 			var canceledAt types.String
 			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("canceled_at"), &canceledAt)...)
-			resp.RequiresReplace = !adoptedCancellation(req.StateValue, canceledAt)
+			resp.RequiresReplace = !sameTriggers(req.PlanValue, req.StateValue) && !adoptedCancellation(req.StateValue, canceledAt)
 		},
 		"Changing triggers forces a new cancellation (except right after import).",
 		"Changing `triggers` forces a new cancellation (except right after import).",

@@ -67,6 +67,20 @@ func triggersAttribute(description string, replace planmodifier.Map) schema.MapA
 	}
 }
 
+// sameTriggers reports whether two triggers maps hold the same values, where
+// no triggers and triggers = {} are the same: adding or removing an empty
+// map changes no value, so it replaces nothing. One not known yet is the
+// same as none other.
+func sameTriggers(a, b types.Map) bool {
+	if a.IsUnknown() || b.IsUnknown() {
+		return false
+	}
+	if len(a.Elements()) == 0 && len(b.Elements()) == 0 {
+		return true
+	}
+	return a.Equal(b)
+}
+
 // invalidImportID is the error for an import id of the form
 // <trigger_key>/<external_entity_id> that parseImportID refused.
 func invalidImportID(typeName, id, problem string) (summary, detail string) {

@@ -77,7 +77,7 @@ func (r *eventResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"payload":         eventPayloadAttribute(),
 			"idempotency_key": eventIdempotencyKeyAttribute(),
 			"triggers": triggersAttribute("Arbitrary values that, when changed, force a new event: the old one is canceled and a "+
-				"new one reported. The first apply after an import only records them.",
+				"new one reported. An empty map holds no values, like none. The first apply after an import only records them.",
 				mapplanmodifier.RequiresReplaceIf(replaceUnlessAdoptedMap, replaceUnlessAdoptedText, replaceUnlessAdoptedText)),
 			"activation_ids": schema.ListAttribute{
 				MarkdownDescription: "The ids of the automation activations the report started, from Wix's answer. Null after import.",
@@ -99,7 +99,9 @@ func eventPayloadAttribute() schema.DynamicAttribute {
 			"`{ order_id = \"A-17\", amount = 42, vip = true }` and sent with the same JSON types. Keys are " +
 			eventpayload.KeyRule + "; values are strings, numbers, booleans, or lists of flat objects. Wix keeps " +
 			"numbers as doubles: one beyond a double's range fails at plan, and one Wix would round (more than 15 to " +
-			"17 significant digits) warns at plan; write such values as strings. Changing it forces a new event.",
+			"17 significant digits) warns at plan; write such values as strings. A change of the JSON Wix is sent forces a new " +
+			"event; the same JSON in another type (such as a `map(string)` variable, or `{}` for no payload) is saved in place " +
+			"without a call.",
 		Optional:      true,
 		Validators:    []validator.Dynamic{eventpayload.Validator()},
 		PlanModifiers: []planmodifier.Dynamic{dynamicplanmodifier.RequiresReplaceIf(replaceUnlessAdoptedDynamic, replaceUnlessAdoptedText, replaceUnlessAdoptedText)},
@@ -141,12 +143,19 @@ func eventAdoptedImport(ctx context.Context, state tfsdk.State, diags *diag.Diag
 	return !diags.HasError() && s.adopted()
 }
 
+// replaceUnlessAdoptedMap replaces the event when its triggers hold other
+// values: no triggers and triggers = {} hold the same (none).
 func replaceUnlessAdoptedMap(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = !eventAdoptedImport(ctx, req.State, &resp.Diagnostics)
+	resp.RequiresReplace = !sameTriggers(req.PlanValue, req.StateValue) && !eventAdoptedImport(ctx, req.State, &resp.Diagnostics)
 }
 
+// replaceUnlessAdoptedDynamic replaces the event when its payload sends Wix
+// another body. A payload of the same JSON in another Terraform type (an
+// object literal written as a map(string) variable, no payload written as
+// payload = {}) is an update that calls nothing: a replacement would cancel
+// the event's flows and start them again for the very same report.
 func replaceUnlessAdoptedDynamic(ctx context.Context, req planmodifier.DynamicRequest, resp *dynamicplanmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = !eventAdoptedImport(ctx, req.State, &resp.Diagnostics)
+	resp.RequiresReplace = !eventpayload.SameBody(req.PlanValue, req.StateValue) && !eventAdoptedImport(ctx, req.State, &resp.Diagnostics)
 }
 
 func replaceUnlessAdoptedString(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
@@ -206,7 +215,7 @@ func eventReplaced(plan, state eventModel) bool {
 		return !plan.TriggerKey.Equal(state.TriggerKey) || !plan.ExternalEntityID.Equal(state.ExternalEntityID)
 	}
 	return !plan.TriggerKey.Equal(state.TriggerKey) || !plan.ExternalEntityID.Equal(state.ExternalEntityID) ||
-		!plan.Payload.Equal(state.Payload) || !plan.Triggers.Equal(state.Triggers)
+		!eventpayload.SameBody(plan.Payload, state.Payload) || !sameTriggers(plan.Triggers, state.Triggers)
 }
 
 func (r *eventResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
