@@ -5,7 +5,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/provider/acctest"
 )
@@ -119,4 +121,104 @@ func TestAccAutomationEventCancellation_emptyTriggersUpdateInPlace(t *testing.T)
 		{Config: env.OneCancellation(env.TriggerKey, id, `triggers = { new_events = "1" }`), ConfigPlanChecks: replaces(acctest.OneCancellationAddr),
 			Check: wixSaw(env, id, 0, 2)},
 	})
+}
+
+// importBlock is an import block for the resource at address.
+func importBlock(address, triggerKey, id string) string {
+	return fmt.Sprintf("import {\n  to = %s\n  id = \"%s/%s\"\n}\n", address, triggerKey, id)
+}
+
+// An event imported by an import block whose configuration sets nothing to
+// record: the import's apply is an update that calls nothing and ends the
+// import's grace, so that triggers added later cancel the event and report
+// it anew, as they would on an event the provider reported.
+func TestAccAutomationEvent_importedBareThenTriggersReplace(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	id, outside := env.EventReportedOutside()
+	event := func(extra ...string) string {
+		return env.ProviderBlock() + acctest.OneEvent(env.TriggerKey, id, extra...)
+	}
+	env.Test(t, []resource.TestStep{
+		{Config: importBlock(acctest.OneEventAddr, env.TriggerKey, id) + event(), ConfigPlanChecks: updatesInPlace(acctest.OneEventAddr),
+			ConfigStateChecks: []statecheck.StateCheck{acctest.ExpectAttr(acctest.OneEventAddr, "reported_at", knownvalue.Null())},
+			Check:             env.NoRequestsSince(&outside)},
+		{Config: event(), PlanOnly: true},
+		{Config: event(`triggers = { rerun = "2027-01" }`), ConfigPlanChecks: replaces(acctest.OneEventAddr), Check: wixSaw(env, id, 2, 1)},
+		{Config: event(`triggers = { rerun = "2027-01" }`, `payload = { tier = "gold" }`), ConfigPlanChecks: replaces(acctest.OneEventAddr),
+			Check: wixSaw(env, id, 3, 2)},
+	}, env.EventsCanceled(true, id))
+}
+
+// The same after terraform import: the first apply calls nothing and ends
+// the grace; a payload added later replaces the event.
+func TestAccAutomationEvent_importedByCLIBareThenPayloadReplaces(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	id, outside := env.EventReportedOutside()
+	bare := env.ProviderBlock() + acctest.OneEvent(env.TriggerKey, id)
+	env.Test(t, []resource.TestStep{
+		{ResourceName: acctest.OneEventAddr, ImportState: true, ImportStateId: env.TriggerKey + "/" + id, ImportStatePersist: true, Config: bare},
+		{Config: bare, ConfigPlanChecks: updatesInPlace(acctest.OneEventAddr), Check: env.NoRequestsSince(&outside)},
+		{Config: bare, PlanOnly: true},
+		{Config: env.ProviderBlock() + acctest.OneEvent(env.TriggerKey, id, `payload = { tier = "gold" }`),
+			ConfigPlanChecks: replaces(acctest.OneEventAddr), Check: wixSaw(env, id, 2, 1)},
+	}, env.EventsCanceled(true, id))
+}
+
+// A cancellation imported with a configuration that sets no triggers: the
+// import's apply cancels nothing, and triggers added later cancel again,
+// as the docs promise.
+func TestAccAutomationEventCancellation_importedBareThenTriggersCancelAgain(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	id := acctest.EntityIDs(1)[0]
+	bare := env.OneCancellation(env.TriggerKey, id)
+	env.Test(t, []resource.TestStep{
+		{Config: importBlock(acctest.OneCancellationAddr, env.TriggerKey, id) + bare, ConfigPlanChecks: updatesInPlace(acctest.OneCancellationAddr),
+			ConfigStateChecks: []statecheck.StateCheck{acctest.ExpectAttr(acctest.OneCancellationAddr, "canceled_at", knownvalue.Null())},
+			Check:             wixSaw(env, id, 0, 0)},
+		{Config: bare, PlanOnly: true},
+		{Config: env.OneCancellation(env.TriggerKey, id, `triggers = { new_events = "2027-01" }`),
+			ConfigPlanChecks: replaces(acctest.OneCancellationAddr), Check: wixSaw(env, id, 0, 1)},
+	})
+}
+
+// The same after terraform import.
+func TestAccAutomationEventCancellation_importedByCLIBareThenTriggersCancelAgain(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	id := acctest.EntityIDs(1)[0]
+	bare := env.OneCancellation(env.TriggerKey, id)
+	env.Test(t, []resource.TestStep{
+		{ResourceName: acctest.OneCancellationAddr, ImportState: true, ImportStateId: env.TriggerKey + "/" + id, ImportStatePersist: true, Config: bare},
+		{Config: bare, ConfigPlanChecks: updatesInPlace(acctest.OneCancellationAddr), Check: wixSaw(env, id, 0, 0)},
+		{Config: bare, PlanOnly: true},
+		{Config: env.OneCancellation(env.TriggerKey, id, `triggers = { new_events = "2027-01" }`),
+			ConfigPlanChecks: replaces(acctest.OneCancellationAddr), Check: wixSaw(env, id, 0, 1)},
+	})
+}
+
+// The plan of an import block with nothing to record says why it shows
+// an update, and that the update calls nothing.
+func TestAccAutomationEventCancellation_importedBareWarnsOfItsUpdate(t *testing.T) {
+	acctest.Parallel(t)
+	cli := acctest.TerraformOutputCLI(t, "to read its warnings")
+	env := acctest.NewSimEnv(t)
+	id := acctest.EntityIDs(1)[0]
+	dir := t.TempDir()
+	acctest.WriteTestFile(t, dir, "main.tf", acctest.RequiredWixProvider+
+		importBlock(acctest.OneCancellationAddr, env.TriggerKey, id)+env.OneCancellation(env.TriggerKey, id))
+	out, err := acctest.RunCLI(t, cli, dir, acctest.ReattachProvider(t, env.Provider()), "plan", "-input=false", "-no-color")
+	if err != nil {
+		t.Fatalf("terraform plan: %v\n%s", err, out)
+	}
+	if !acctest.ExpectWords("1 to import, 0 to add, 1 to change", "Warning: First apply after an import",
+		"wix_automation_event_cancellation "+env.TriggerKey+"/"+id+" was imported", "makes no call to Wix",
+		"canceled_at stays null", "a change of triggers replaces the cancellation").MatchString(out) {
+		t.Errorf("the plan does not explain its update:\n%s", out)
+	}
+	if n := len(env.Sim.Requests()); n != 0 {
+		t.Errorf("the plan made %d API calls, want none", n)
+	}
 }
