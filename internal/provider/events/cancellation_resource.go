@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
@@ -65,7 +64,8 @@ func (r *cancellationResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"external_entity_id": externalEntityIDAttribute("The GUID of the external entity the events were reported with (`externalEntityId`). " +
 				"Changing it forces a new cancellation."),
 			"triggers": triggersAttribute("Arbitrary values that, when changed, force a new cancellation, so that Cancel Event runs "+
-				"again (for example after new events were reported for the same entity). The first apply after an import "+
+				"again (for example after new events were reported for the same entity). An empty map holds no values, like none. "+
+				"The first apply after an import "+
 				"only records them, without canceling again.", triggersRequireReplace()),
 			"canceled_at": base.ComputedKept("The RFC 3339 time at which Wix accepted the cancellation. Null after import, where the time is not known."),
 		},
@@ -76,25 +76,27 @@ func (r *cancellationResource) Schema(ctx context.Context, _ resource.SchemaRequ
 }
 
 // triggersRequireReplace forces a new cancellation when triggers change,
-// except on the first apply after an import: an imported cancellation has no
-// triggers and no canceled_at, and adopting it must not cancel again.
+// except on the first apply after an import (see privateImported): adopting
+// a cancellation must not cancel again.
 func triggersRequireReplace() planmodifier.Map {
 	return mapplanmodifier.RequiresReplaceIf(
 		func(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
-			var canceledAt types.String
-			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("canceled_at"), &canceledAt)...)
-			resp.RequiresReplace = !adoptedCancellation(req.StateValue, canceledAt)
+			resp.RequiresReplace = !sameTriggers(req.PlanValue, req.StateValue) && !freshImport(ctx, req.Private, &resp.Diagnostics)
 		},
 		"Changing triggers forces a new cancellation (except right after import).",
 		"Changing `triggers` forces a new cancellation (except right after import).",
 	)
 }
 
-// adoptedCancellation reports whether a cancellation came from import: it
-// has neither triggers nor canceled_at in state. Setting triggers on it
-// records them; it does not cancel again.
-func adoptedCancellation(stateTriggers types.Map, stateCanceledAt types.String) bool {
-	return stateTriggers.IsNull() && stateCanceledAt.IsNull()
+// ModifyPlan adds to the shared credentials check the end of a fresh
+// import's grace (planEndOfImport).
+func (r *cancellationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.Resource.ModifyPlan(ctx, req, resp)
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	planEndOfImport(ctx, "canceled_at", laterChanges{TypeName: r.Kind.TypeName(), Attributes: "triggers",
+		Does: "replaces the cancellation, as any other: Cancel Event runs again"}, req, resp)
 }
 
 func (r *cancellationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -131,6 +133,7 @@ func (r *cancellationResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	plan.ID = state.ID
 	plan.CanceledAt = state.CanceledAt
+	resp.Diagnostics.Append(endImport(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 

@@ -178,12 +178,17 @@ func TestAccAutomationEventCancellation_import(t *testing.T) {
 			ImportStateVerifyIgnore: []string{"canceled_at"},
 			Config:                  config,
 		},
+		// The import block's plan is an update that calls nothing: it ends
+		// the import's grace (see TestAccAutomationEventCancellation_importedBareThenTriggersCancelAgain).
 		{
-			ResourceName:    address,
-			ImportState:     true,
-			ImportStateKind: resource.ImportBlockWithID,
-			ImportStateId:   env.TriggerKey + "/" + id,
-			Config:          config,
+			ResourceName:       address,
+			ImportState:        true,
+			ImportStateKind:    resource.ImportBlockWithID,
+			ImportStateId:      env.TriggerKey + "/" + id,
+			Config:             config,
+			ExpectNonEmptyPlan: true,
+			ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(address, plancheck.ResourceActionUpdate)}},
 		},
 		{ResourceName: address, ImportState: true, ImportStateId: id, Config: config,
 			ExpectError: acctest.ExpectWords(`has no "/"`, "<trigger_key>/<external_entity_id>")},

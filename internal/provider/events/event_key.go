@@ -67,6 +67,20 @@ func triggersAttribute(description string, replace planmodifier.Map) schema.MapA
 	}
 }
 
+// sameTriggers reports whether two triggers maps hold the same values, where
+// no triggers and triggers = {} are the same: adding or removing an empty
+// map changes no value, so it replaces nothing. One not known yet is the
+// same as none other.
+func sameTriggers(a, b types.Map) bool {
+	if a.IsUnknown() || b.IsUnknown() {
+		return false
+	}
+	if len(a.Elements()) == 0 && len(b.Elements()) == 0 {
+		return true
+	}
+	return a.Equal(b)
+}
+
 // invalidImportID is the error for an import id of the form
 // <trigger_key>/<external_entity_id> that parseImportID refused.
 func invalidImportID(typeName, id, problem string) (summary, detail string) {
@@ -97,8 +111,8 @@ func parseImportID(id string) (triggerKey, entityID, problem string) {
 }
 
 // importEventKey adopts a resource of typeName by its import id, without
-// an API call: it sets id, trigger_key and external_entity_id, and leaves
-// the rest null, which tells the resource that it came from an import.
+// an API call: it sets id, trigger_key and external_entity_id, leaves the
+// rest null, and marks the resource as imported (see privateImported).
 func importEventKey(ctx context.Context, typeName string, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	triggerKey, entityID, problem := parseImportID(req.ID)
 	if problem != "" {
@@ -108,6 +122,39 @@ func importEventKey(ctx context.Context, typeName string, req resource.ImportSta
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), importID(triggerKey, entityID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("trigger_key"), triggerKey)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("external_entity_id"), entityID)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte(`true`))...)
+}
+
+// privateImported is the private state key that marks a resource imported
+// and not applied since: its first apply records what the configuration
+// sets (payload, triggers, idempotency_key; a cancellation's triggers)
+// without calling Wix, where any later change of them replaces it. Null
+// attributes cannot say so: an import whose configuration sets none of
+// them keeps them null for good, and would be taken for a fresh import on
+// every later plan, so that a change meant to cancel or report again
+// would only be saved.
+//
+// ImportState writes the mark; the first apply after it removes it
+// (Update; see planEndOfImport for an apply with nothing to record). State
+// without the mark, including all that earlier versions of the provider
+// wrote, is never taken for a fresh import.
+const privateImported = "imported"
+
+// freshImport reports whether private holds the mark of an import not
+// applied since.
+func freshImport(ctx context.Context, private privateState, diags *diag.Diagnostics) bool {
+	if private == nil {
+		return false
+	}
+	mark, d := private.GetKey(ctx, privateImported)
+	diags.Append(d...)
+	return len(mark) > 0
+}
+
+// endImport removes the mark of a fresh import: the apply it is part of is
+// the first after the import.
+func endImport(ctx context.Context, private privateState) diag.Diagnostics {
+	return private.SetKey(ctx, privateImported, nil)
 }
 
 // eventLogContext names the trigger key and external entity in every log
@@ -149,4 +196,39 @@ func cancelingEvents(api string) base.Phrases {
 // eventSubject names an event in messages: its trigger key and entity.
 func eventSubject(triggerKey, entityID string) string {
 	return fmt.Sprintf("the event of trigger key %q for external entity %s", triggerKey, entityID)
+}
+
+// planEndOfImport plans the first apply after an import as an update even
+// when the configuration sets nothing to record, so that the apply removes
+// the mark of the fresh import. Nothing else could: Terraform keeps the
+// state as it was after an apply with no change, and the plan's private
+// state is dropped with it; Read cannot tell the refresh of the import's
+// own apply (an import block) from the refresh of the first apply after
+// terraform import, and both must keep the mark. The update calls nothing:
+// the time attribute (reported_at, canceled_at) is planned unknown, and
+// Update writes it back null, as the import left it.
+func planEndOfImport(ctx context.Context, timeAttribute string, later laterChanges, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !freshImport(ctx, req.Private, &resp.Diagnostics) || !resp.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(timeAttribute), types.StringUnknown())...)
+	resp.Diagnostics.AddWarning("First apply after an import", fmt.Sprintf("%s %s was imported, and the configuration "+
+		"sets nothing for the first apply to record (%s). The update this plan shows makes no call to Wix: it ends the "+
+		"import in state, and %s stays null, because it is not known. After this apply, a change of %s %s.",
+		later.TypeName, importIDOf(ctx, req, &resp.Diagnostics), later.Attributes, timeAttribute, later.Attributes, later.Does))
+}
+
+// laterChanges says, for the warning of planEndOfImport, what a change
+// does to a resource once its import is applied.
+type laterChanges struct {
+	TypeName   string
+	Attributes string // the attributes the first apply records
+	Does       string // what a later change of them does
+}
+
+// importIDOf is the id in state of the resource planned, for messages.
+func importIDOf(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) string {
+	var id types.String
+	diags.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	return id.ValueString()
 }

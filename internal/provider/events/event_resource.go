@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -16,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -77,7 +75,7 @@ func (r *eventResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			"payload":         eventPayloadAttribute(),
 			"idempotency_key": eventIdempotencyKeyAttribute(),
 			"triggers": triggersAttribute("Arbitrary values that, when changed, force a new event: the old one is canceled and a "+
-				"new one reported. The first apply after an import only records them.",
+				"new one reported. An empty map holds no values, like none. The first apply after an import only records them.",
 				mapplanmodifier.RequiresReplaceIf(replaceUnlessAdoptedMap, replaceUnlessAdoptedText, replaceUnlessAdoptedText)),
 			"activation_ids": schema.ListAttribute{
 				MarkdownDescription: "The ids of the automation activations the report started, from Wix's answer. Null after import.",
@@ -99,7 +97,9 @@ func eventPayloadAttribute() schema.DynamicAttribute {
 			"`{ order_id = \"A-17\", amount = 42, vip = true }` and sent with the same JSON types. Keys are " +
 			eventpayload.KeyRule + "; values are strings, numbers, booleans, or lists of flat objects. Wix keeps " +
 			"numbers as doubles: one beyond a double's range fails at plan, and one Wix would round (more than 15 to " +
-			"17 significant digits) warns at plan; write such values as strings. Changing it forces a new event.",
+			"17 significant digits) warns at plan; write such values as strings. A change of the JSON Wix is sent forces a new " +
+			"event; the same JSON in another type (such as a `map(string)` variable, or `{}` for no payload) is saved in place " +
+			"without a call.",
 		Optional:      true,
 		Validators:    []validator.Dynamic{eventpayload.Validator()},
 		PlanModifiers: []planmodifier.Dynamic{dynamicplanmodifier.RequiresReplaceIf(replaceUnlessAdoptedDynamic, replaceUnlessAdoptedText, replaceUnlessAdoptedText)},
@@ -125,32 +125,23 @@ func eventIdempotencyKeyAttribute() schema.StringAttribute {
 
 const replaceUnlessAdoptedText = "Changing this forces a new event (except on the first apply after an import, which only records it)."
 
-// eventAdoptedImport reports whether state is an imported event whose
-// configuration has not been recorded yet: no reported_at, and none of
-// payload, triggers and idempotency_key. The first apply after the import
-// records them without reporting again; once one of them is recorded, a
-// change of any of them replaces the event like any other. (Checking
-// reported_at alone would keep an imported event adopted for good, and
-// every later payload change would be saved without a report.)
-func eventAdoptedImport(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) bool {
-	if state.Raw.IsNull() {
-		return false
-	}
-	var s eventModel
-	diags.Append(state.Get(ctx, &s)...)
-	return !diags.HasError() && s.adopted()
-}
-
+// replaceUnlessAdoptedMap replaces the event when its triggers hold other
+// values: no triggers and triggers = {} hold the same (none).
 func replaceUnlessAdoptedMap(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = !eventAdoptedImport(ctx, req.State, &resp.Diagnostics)
+	resp.RequiresReplace = !sameTriggers(req.PlanValue, req.StateValue) && !freshImport(ctx, req.Private, &resp.Diagnostics)
 }
 
+// replaceUnlessAdoptedDynamic replaces the event when its payload sends Wix
+// another body. A payload of the same JSON in another Terraform type (an
+// object literal written as a map(string) variable, no payload written as
+// payload = {}) is an update that calls nothing: a replacement would cancel
+// the event's flows and start them again for the very same report.
 func replaceUnlessAdoptedDynamic(ctx context.Context, req planmodifier.DynamicRequest, resp *dynamicplanmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = !eventAdoptedImport(ctx, req.State, &resp.Diagnostics)
+	resp.RequiresReplace = !eventpayload.SameBody(req.PlanValue, req.StateValue) && !freshImport(ctx, req.Private, &resp.Diagnostics)
 }
 
 func replaceUnlessAdoptedString(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = !eventAdoptedImport(ctx, req.State, &resp.Diagnostics)
+	resp.RequiresReplace = !freshImport(ctx, req.Private, &resp.Diagnostics)
 }
 
 // keepStateWhenUnset plans an unset optional+computed value as it is in
@@ -186,7 +177,7 @@ func (r *eventResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	replaced := eventReplaced(plan, state)
+	replaced := eventReplaced(plan, state, freshImport(ctx, req.Private, &resp.Diagnostics))
 	if replaced && !configKey.IsNull() && !configKey.IsUnknown() && configKey.Equal(state.IdempotencyKey) {
 		resp.Diagnostics.AddAttributeError(path.Root("idempotency_key"), "Replacement keeps the idempotency key",
 			fmt.Sprintf("This plan replaces wix_automation_event %s (cancels it and reports it anew), but idempotency_key "+
@@ -196,17 +187,21 @@ func (r *eventResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 	if !replaced {
 		planSettle(ctx, &r.Resource, req, resp, state)
+		planEndOfImport(ctx, "reported_at", laterChanges{TypeName: r.Kind.TypeName(), Attributes: "payload, triggers, idempotency_key",
+			Does: "replaces the event, as any other: it is canceled and reported anew"}, req, resp)
 	}
 }
 
 // eventReplaced mirrors the RequiresReplace rules of the schema, which the
-// framework does not pass on to ModifyPlan.
-func eventReplaced(plan, state eventModel) bool {
-	if state.adopted() {
+// framework does not pass on to ModifyPlan; adopted is freshImport: the
+// first apply after an import records payload, triggers and
+// idempotency_key without reporting again.
+func eventReplaced(plan, state eventModel, adopted bool) bool {
+	if adopted {
 		return !plan.TriggerKey.Equal(state.TriggerKey) || !plan.ExternalEntityID.Equal(state.ExternalEntityID)
 	}
 	return !plan.TriggerKey.Equal(state.TriggerKey) || !plan.ExternalEntityID.Equal(state.ExternalEntityID) ||
-		!plan.Payload.Equal(state.Payload) || !plan.Triggers.Equal(state.Triggers)
+		!eventpayload.SameBody(plan.Payload, state.Payload) || !sameTriggers(plan.Triggers, state.Triggers)
 }
 
 func (r *eventResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -254,6 +249,7 @@ func (r *eventResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	if !base.ReadUpdate(ctx, req, &plan, &state, &resp.Diagnostics) {
 		return
 	}
+	resp.Diagnostics.Append(endImport(ctx, resp.Private)...)
 	pending, diags := unconfirmedReport(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

@@ -35,11 +35,6 @@ type eventModel struct {
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
-// adopted is eventAdoptedImport for a state already read.
-func (s eventModel) adopted() bool {
-	return s.ReportedAt.IsNull() && s.Payload.IsNull() && s.Triggers.IsNull() && s.IdempotencyKey.IsNull()
-}
-
 // reported records in m what Wix answered a report: its activation ids and
 // the time; a warning says when Wix took it for a repeat of another.
 func reported(ctx context.Context, m *eventModel, report wix.ReportEventRequest, answer *wix.ReportEventResponse, diags *diag.Diagnostics) {

@@ -162,6 +162,32 @@ func JSON(v types.Dynamic) (map[string]any, error) {
 	return object, nil
 }
 
+// SameBody reports whether two payloads send Wix the same Report Event
+// body. Terraform tells values apart by type too (an object literal from a
+// map(string) variable of the same entries, no payload from payload = {}),
+// but Wix sees only the JSON, and an empty payload is left out of it like
+// a missing one. A payload not known yet, or one that cannot be encoded,
+// is the same as none other.
+func SameBody(a, b types.Dynamic) bool {
+	bodyA, okA := body(a)
+	bodyB, okB := body(b)
+	return okA && okB && bodyA == bodyB
+}
+
+// body is the JSON a payload adds to Report Event's body; "" for none.
+func body(v types.Dynamic) (string, bool) {
+	payload, err := JSON(v)
+	if err != nil {
+		return "", false
+	}
+	if len(payload) == 0 {
+		return "", true
+	}
+	// encoding/json writes map keys sorted, so equal payloads encode alike.
+	encoded, err := json.Marshal(payload)
+	return string(encoded), err == nil
+}
+
 func toJSON(value attr.Value) (any, error) {
 	value = underlying(value)
 	if value.IsUnknown() {

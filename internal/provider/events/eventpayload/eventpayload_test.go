@@ -185,3 +185,54 @@ func keys[V any](m map[string]V) []string {
 	}
 	return out
 }
+
+func stringMap(t *testing.T, elements map[string]attr.Value) types.Map {
+	t.Helper()
+	m, diags := types.MapValue(types.StringType, elements)
+	if diags.HasError() {
+		t.Fatalf("building map: %v", diags)
+	}
+	return m
+}
+
+// SameBody compares what Report Event would send, not Terraform's types:
+// an object and a map of the same JSON are the same body, a number and its
+// string are not.
+func TestSameBody(t *testing.T) {
+	orderObject := types.DynamicValue(object(t, map[string]attr.Value{"order_id": types.StringValue("A-17"), "tier": types.StringValue("gold")}))
+	orderMap := types.DynamicValue(stringMap(t, map[string]attr.Value{"order_id": types.StringValue("A-17"), "tier": types.StringValue("gold")}))
+	silverMap := types.DynamicValue(stringMap(t, map[string]attr.Value{"order_id": types.StringValue("A-17"), "tier": types.StringValue("silver")}))
+	amountNumber := types.DynamicValue(object(t, map[string]attr.Value{"amount": number("42")}))
+	amountFloat := types.DynamicValue(object(t, map[string]attr.Value{"amount": number("42.0")}))
+	amountString := types.DynamicValue(stringMap(t, map[string]attr.Value{"amount": types.StringValue("42")}))
+	emptyObject := types.DynamicValue(object(t, map[string]attr.Value{}))
+	emptyMap := types.DynamicValue(stringMap(t, map[string]attr.Value{}))
+	items := func(qty string) types.Dynamic {
+		return types.DynamicValue(object(t, map[string]attr.Value{"items": tuple(t, object(t, map[string]attr.Value{"qty": number(qty)}))}))
+	}
+	cases := []struct {
+		name string
+		a, b types.Dynamic
+		same bool
+	}{
+		{"object and map of the same JSON", orderObject, orderMap, true},
+		{"a changed value", orderObject, silverMap, false},
+		{"42 and 42.0", amountNumber, amountFloat, true},
+		{"a number and its string", amountNumber, amountString, false},
+		{"null and {}", types.DynamicNull(), emptyObject, true},
+		{"null and an empty map", types.DynamicNull(), emptyMap, true},
+		{"null and a payload", types.DynamicNull(), orderObject, false},
+		{"lists of the same objects", items("2"), items("2.0"), true},
+		{"lists of other objects", items("2"), items("3"), false},
+		{"unknown", types.DynamicUnknown(), orderObject, false},
+		{"unknown inside", types.DynamicValue(types.StringUnknown()), types.DynamicValue(types.StringUnknown()), false},
+	}
+	for _, tc := range cases {
+		if got := SameBody(tc.a, tc.b); got != tc.same {
+			t.Errorf("%s: SameBody = %v, want %v", tc.name, got, tc.same)
+		}
+		if got := SameBody(tc.b, tc.a); got != tc.same {
+			t.Errorf("%s, swapped: SameBody = %v, want %v", tc.name, got, tc.same)
+		}
+	}
+}
