@@ -15,10 +15,13 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/wix-terraform/terraform-provider-wix/internal/provider/acctest"
 	"github.com/wix-terraform/terraform-provider-wix/internal/wix"
+	"github.com/wix-terraform/terraform-provider-wix/internal/wixsim"
 )
 
 // A destroy's Bulk Cancel Event answer gives every id success at its own
@@ -124,4 +127,117 @@ func canceledAgainAlone(env *acctest.Env, victim string) error {
 		return fmt.Errorf("%s was canceled %d times, want once, by the Cancel Event that followed the contradictory answer", victim, n)
 	}
 	return nil
+}
+
+// gatewayError is what a gateway or a proxy in front of Wix may answer
+// with status 200: an error in Wix's own form, not Report Event's
+// {"activationIds"} nor Cancel Event's {}.
+const gatewayError = `{"message":"upstream unavailable","details":{"applicationError":{"code":"UNAVAILABLE","description":"try later"}}}`
+
+// A Report Event reaches Wix (it starts the event's flows), but the 200
+// that comes back carries an error body. The apply saves the event as
+// unconfirmed, with the key it was sent with and no reported_at or
+// activation ids; the next apply sends it again with that key, Wix starts
+// nothing twice, and state gets the activation ids of the one report.
+func TestAccAutomationEvent_200CarryingAnErrorLeavesTheReportUnconfirmed(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	env.SeedListener() // Wix answers activation ids only for the ACTIVE automations an event starts
+	ids := acctest.EntityIDs(1)
+	var answered atomic.Bool
+	env.Hook(func(r *http.Request, base http.RoundTripper) (*http.Response, error) {
+		if r.URL.Path != wix.PathReport || !answered.CompareAndSwap(false, true) {
+			return nil, nil
+		}
+		return replaceAnswer(base, r, gatewayError)
+	})
+	config := env.ProviderBlock(acctest.BatchingOff) + acctest.EventsConfig(env.TriggerKey, ids)
+	sameKey := acctest.StaysSame()
+	onceWithOneKey := env.OnSim(func() error { return reportedOnceWithOneKey(env, ids) })
+	env.Test(t, []resource.TestStep{
+		{
+			Config: config, ExpectNonEmptyPlan: true,
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameKey.AddStateValue(acctest.EventAddr(0), acctest.Attr("idempotency_key")),
+				acctest.ExpectAttr(acctest.EventAddr(0), "idempotency_key", keyWixHolds(env, ids[0])),
+				acctest.ExpectAttr(acctest.EventAddr(0), "reported_at", knownvalue.Null()),
+				acctest.ExpectAttr(acctest.EventAddr(0), "activation_ids", knownvalue.Null()),
+			},
+			Check: resource.ComposeTestCheckFunc(env.ReportCallsSoFar(1), onceWithOneKey),
+		},
+		{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(acctest.EventAddr(0), plancheck.ResourceActionUpdate)}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameKey.AddStateValue(acctest.EventAddr(0), acctest.Attr("idempotency_key")),
+				acctest.ExpectAttr(acctest.EventAddr(0), "activation_ids", env.SimActivationIDs(ids[0])),
+				acctest.ExpectAttr(acctest.EventAddr(0), "reported_at", acctest.RecentRFC3339{}),
+			},
+			Check: resource.ComposeTestCheckFunc(env.ReportCallsSoFar(2), onceWithOneKey),
+		},
+		{Config: config, PlanOnly: true},
+	}, env.EventsCanceled(true, ids...))
+}
+
+// A Cancel Event answered with 200 and an error body, before Wix acted:
+// the cancellation is not saved, and the destroy of an event does not
+// remove it from state. Each fails naming the answer; the next apply
+// cancels, and Wix canceled each entity exactly once.
+func TestAccAutomationEvent_200CarryingAnErrorCancelsNothing(t *testing.T) {
+	acctest.Parallel(t)
+	errorAnswer := wixsim.Fault{Path: wix.PathCancel, Status: 200, ContentType: "application/json", Body: gatewayError}
+	said := acctest.ExpectWords("Cancel Event: Wix answered 200, but the answer is an error in Wix's form",
+		"not taken as success", "upstream unavailable")
+	t.Run("cancellation", func(t *testing.T) {
+		env := acctest.NewSimEnv(t)
+		id := acctest.EntityIDs(1)[0]
+		config := env.OneCancellation(env.TriggerKey, id)
+		env.Test(t, []resource.TestStep{
+			{PreConfig: func() { env.Sim.InjectFault(errorAnswer) }, Config: config, ExpectError: said},
+			{
+				PreConfig: func() {
+					if n := env.Sim.CancelCount(env.TriggerKey, id); n != 0 {
+						t.Fatalf("%s canceled %d times, want 0: the error answer came before Wix acted", id, n)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(acctest.OneCancellationAddr, plancheck.ResourceActionCreate)}},
+				Check: resource.ComposeTestCheckFunc(env.CancelCallsSoFar(2), env.CanceledOnce(env.TriggerKey, id)),
+			},
+		})
+	})
+	t.Run("event destroy", func(t *testing.T) {
+		env := acctest.NewSimEnv(t)
+		ids := acctest.EntityIDs(1)
+		config := env.ProviderBlock(acctest.BatchingOff) + acctest.EventsConfig(env.TriggerKey, ids)
+		env.Test(t, []resource.TestStep{
+			{Config: config},
+			{PreConfig: func() { env.Sim.InjectFault(errorAnswer) }, Config: config, Destroy: true, ExpectError: said},
+			{
+				PreConfig: func() {
+					if n := env.Sim.CancelCount(env.TriggerKey, ids[0]); n != 0 {
+						t.Fatalf("%s canceled %d times, want 0: the error answer came before Wix acted", ids[0], n)
+					}
+				},
+				// The event is still in state: nothing to create.
+				Config: config, PlanOnly: true,
+			},
+		}, env.CanceledOnce(env.TriggerKey, ids...), env.EventsCanceled(true, ids...))
+	})
+}
+
+// replaceAnswer sends r on to Wix, which acts on it, and answers 200 with
+// body in place of Wix's answer.
+func replaceAnswer(base http.RoundTripper, r *http.Request, body string) (*http.Response, error) {
+	res, err := base.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	res.Body.Close()
+	res.StatusCode, res.Status = http.StatusOK, "200 OK"
+	res.Body, res.ContentLength = io.NopCloser(bytes.NewReader([]byte(body))), int64(len(body))
+	res.Header.Del("Content-Length")
+	return res, nil
 }
