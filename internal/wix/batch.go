@@ -509,7 +509,7 @@ func doubtUncountedFailures(op, requestID string, keys []string, md BulkActionMe
 	if counted <= shown {
 		return
 	}
-	what := fmt.Sprintf("counts %d failed items in bulkActionMetadata but shows %d", counted, shown)
+	what := fmt.Sprintf("(counting %d failed items in bulkActionMetadata, but showing %d) says success", counted, shown)
 	for i := range errs {
 		if errs[i] == nil {
 			errs[i] = &unknownResultError{op: op, requestID: requestID, key: keys[i], what: what}
