@@ -8,8 +8,9 @@ import (
 	"strings"
 )
 
-// wixAlwaysSets is the one rule of what makes a 200 Wix's answer, by call:
-// the fields Wix sets in every answer to it. An answer that lacks one is
+// wixAlwaysSets is the rule of what makes a 200 Wix's answer, by call:
+// the fields Wix sets in every answer to it (and errorForm, for every
+// call: an answer is never an error). An answer that lacks one is
 // garbled (a proxy's stand-in, a truncated or rewritten body), and is
 // never trusted, least of all as "no automations" or "nothing failed":
 // in the retirement recipe a Query read as empty would plan to destroy
@@ -59,12 +60,54 @@ func hasField(body []byte, path []string) bool {
 	return true
 }
 
-// checkAnswer fails an answer that lacks what Wix always sets in it.
+// errorForm names the error form of a JSON object, or "" when it is in
+// none. No call's answer is an error, so a 200 in either form is garbled
+// whatever the call: Wix's own form (a "message" string and a "details"
+// object, which Wix's SDK reads from every failure), and OAuth's (an
+// "error" string, RFC 6749 section 5.2), which Wix's token endpoint and
+// gateways answer. No success Wix documents has either at its top level:
+// Cancel Event and Delete Automation answer {}, Report Event
+// {"activationIds"}, the bulk calls {"triggerKey","results",
+// "bulkActionMetadata"}, the automation calls {"automation"}, Query
+// {"automations","pagingMetadata"}, the token call {"access_token",
+// "token_type","expires_in"}. Only the top level is read: a per-item
+// error or a payload field named "message" below it is Wix's answer.
+func errorForm(body []byte) string {
+	var oauth struct {
+		Error *string `json:"error"`
+	}
+	switch {
+	case isWixErrorBody(body):
+		return "Wix's form (message and details)"
+	case json.Unmarshal(body, &oauth) == nil && oauth.Error != nil:
+		return "OAuth's form (error)"
+	}
+	return ""
+}
+
+// checkAnswer fails an answer that lacks what Wix always sets in it, or
+// that is an error. Lacking comes first: a bulk answer without its
+// results, error or not, leaves each item without a result, and each
+// goes out again (lacksResults).
 func checkAnswer(op operation, res *response) error {
 	if field := lacking(op.name, res.body); field != "" {
 		return &answerLacksError{op: op.name, field: field, requestID: res.requestID}
 	}
+	if form := errorForm(res.body); form != "" {
+		return &answerIsErrorError{op: op.name, form: form, excerpt: truncate(string(bytes.TrimSpace(res.body)), maxExcerpt),
+			requestID: res.requestID}
+	}
 	return nil
+}
+
+// answerIsErrorError is a 200 whose object is an error (errorForm): a
+// gateway's or a proxy's "200 with an error", not Wix's answer to the
+// call, and never its confirmation.
+type answerIsErrorError struct{ op, form, excerpt, requestID string }
+
+func (e *answerIsErrorError) Error() string {
+	return fmt.Sprintf("%s: Wix answered 200, but the answer is an error in %s, not this call's answer, so it was "+
+		"not taken as success; it began: %q (x-wix-request-id: %s)", e.op, e.form, e.excerpt, e.requestID)
 }
 
 // answerLacksError is a 200 that lacks what Wix sets in every answer to

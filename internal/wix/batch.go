@@ -420,7 +420,8 @@ func dropFinished[I, R any](items []*groupItem[I, R]) []*groupItem[I, R] {
 }
 
 // resultRef is what matching needs of one result of a bulk answer: the
-// key it names (an external entity id) and its itemMetadata.originalIndex.
+// key it names (an external entity id; "" when it names none) and its
+// itemMetadata.originalIndex.
 type resultRef struct {
 	key   string
 	index int
@@ -429,10 +430,12 @@ type resultRef struct {
 // matchResults pairs each of the requested items (by key, in request
 // order) with exactly one result of a bulk answer: the one whose
 // originalIndex is the item's and whose key is the item's. An item with no
-// such result, with two, or whose position a result for another key
-// claims, fails on its own; a bulk answer is never taken as success for
-// an item it does not clearly confirm. matched[i] is the result of item i
-// (-1 when errs[i] is set).
+// such result, with two, whose position a result for another key claims,
+// or whose key more results name (at any index, sent or not) than items
+// of that key were sent, fails on its own: an answer that says two things
+// of an item confirms neither, and a bulk answer is never taken as success
+// for an item it does not clearly confirm. matched[i] is the result of
+// item i (-1 when errs[i] is set).
 func matchResults(op, requestID string, keys []string, refs []resultRef) (matched []int, errs []error) {
 	matched = make([]int, len(keys))
 	errs = make([]error, len(keys))
@@ -446,7 +449,7 @@ func matchResults(op, requestID string, keys []string, refs []resultRef) (matche
 		i := ref.index
 		switch {
 		case i < 0 || i >= len(keys):
-			// Belongs to no item; the item it was meant for is missing.
+			// At no item's position; counted by key below.
 		case ref.key != keys[i]:
 			fail(i, fmt.Sprintf("puts a result for %q at the position", ref.key))
 		case matched[i] >= 0:
@@ -455,15 +458,63 @@ func matchResults(op, requestID string, keys []string, refs []resultRef) (matche
 			matched[i] = r
 		}
 	}
-	for i := range keys {
-		if errs[i] == nil && matched[i] < 0 {
+	named, sent := countKeys(refs, keys)
+	for i, key := range keys {
+		switch {
+		case errs[i] != nil:
+		case matched[i] < 0:
 			fail(i, "has no result")
+		case named[key] > sent[key]:
+			fail(i, fmt.Sprintf("has %d results", named[key]))
 		}
 		if errs[i] != nil {
 			matched[i] = -1
 		}
 	}
 	return matched, errs
+}
+
+// countKeys counts, per requested key, the results that name it, at any
+// index, and the items of it that were sent.
+func countKeys(refs []resultRef, keys []string) (named, sent map[string]int) {
+	named, sent = map[string]int{}, map[string]int{}
+	for _, key := range keys {
+		sent[key]++
+	}
+	for _, ref := range refs {
+		if _, requested := sent[ref.key]; requested && ref.key != "" {
+			named[ref.key]++
+		}
+	}
+	return named, sent
+}
+
+// doubtUncountedFailures leaves unknown every success of a bulk answer
+// whose bulkActionMetadata counts more failed items than its results show
+// failed: some item it calls a success failed, and which is not known.
+// Wix's SDK documents totalFailures as the "number of items that couldn't
+// be processed" and undetailedFailures as the "number of failures without
+// details because detailed failure threshold was exceeded", a part of
+// them; the larger of the two is taken, so an answer that counts only
+// undetailed failures is doubted too. A count Wix leaves out reads as 0
+// and doubts nothing.
+func doubtUncountedFailures(op, requestID string, keys []string, md BulkActionMetadata, results []*ItemMetadata, errs []error) {
+	shown := 0
+	for _, r := range results {
+		if !r.Success {
+			shown++
+		}
+	}
+	counted := max(md.TotalFailures, md.UndetailedFailures)
+	if counted <= shown {
+		return
+	}
+	what := fmt.Sprintf("(counting %d failed items in bulkActionMetadata, but showing %d) says success", counted, shown)
+	for i := range errs {
+		if errs[i] == nil {
+			errs[i] = &unknownResultError{op: op, requestID: requestID, key: keys[i], what: what}
+		}
+	}
 }
 
 // unknownResultError is an item of a bulk call whose answer has no one

@@ -131,6 +131,11 @@ type BulkCancelEventResponse struct {
 // received records the answer's request id and lists its items' metadata.
 func (r *BulkCancelEventResponse) received(requestID string) []*ItemMetadata {
 	r.RequestID = requestID
+	return r.metadata()
+}
+
+// metadata lists the itemMetadata of each result, in the answer's order.
+func (r *BulkCancelEventResponse) metadata() []*ItemMetadata {
 	return itemMetadataOf(r.Results, func(res *BulkCancelResult) *ItemMetadata { return &res.ItemMetadata })
 }
 
@@ -272,7 +277,8 @@ func (c *Client) redactItemError(e *ItemErrorBody) {
 // ItemErrors returns the outcome of each of externalEntityIDs, the ids
 // sent, in their order: nil when Wix confirmed it, an *ItemError when Wix
 // reported its failure, and an error when the answer has no result for it,
-// two, or one that names another id at its position.
+// two (at any index), or one that names another id at its position, or
+// when it counts failures (bulkActionMetadata) its results do not show.
 func (r *BulkCancelEventResponse) ItemErrors(externalEntityIDs []string) []error {
 	refs := make([]resultRef, len(r.Results))
 	for i, res := range r.Results {
@@ -288,6 +294,7 @@ func (r *BulkCancelEventResponse) ItemErrors(externalEntityIDs []string) []error
 			errs[i] = itemError(opBulkCancel, externalEntityIDs[i], r.RequestID, r.Results[m].ItemMetadata)
 		}
 	}
+	doubtUncountedFailures(opBulkCancel, r.RequestID, externalEntityIDs, r.BulkActionMetadata, r.metadata(), errs)
 	return errs
 }
 

@@ -67,6 +67,11 @@ type BulkReportEventResponse struct {
 // received records the answer's request id and lists its items' metadata.
 func (r *BulkReportEventResponse) received(requestID string) []*ItemMetadata {
 	r.RequestID = requestID
+	return r.metadata()
+}
+
+// metadata lists the itemMetadata of each result, in the answer's order.
+func (r *BulkReportEventResponse) metadata() []*ItemMetadata {
 	return itemMetadataOf(r.Results, func(res *BulkReportResult) *ItemMetadata { return &res.ItemMetadata })
 }
 
@@ -228,8 +233,10 @@ func (c *Client) bulkReport(ctx context.Context, triggerKey string, events []Eve
 // Outcomes returns the outcome of each of events, the events sent, in
 // their order: its activation ids when Wix confirmed it, an *ItemError
 // when Wix reported its failure, and an error when the answer has no
-// result for it, two, or one that names another external entity at its
-// position. A result that does not echo its event is matched by position.
+// result for it, two (at any index), or one that names another external
+// entity at its position, or when it counts failures (bulkActionMetadata)
+// its results do not show. A result that does not echo its event is
+// matched by position.
 func (r *BulkReportEventResponse) Outcomes(events []EventInfo) ([]*ReportEventResponse, []error) {
 	keys := make([]string, len(events))
 	for i, e := range events {
@@ -248,13 +255,15 @@ func (r *BulkReportEventResponse) Outcomes(events []EventInfo) ([]*ReportEventRe
 		refs[i] = ref
 	}
 	matched, errs := matchResults(opBulkReport, r.RequestID, keys, refs)
+	for i, m := range matched {
+		if m >= 0 {
+			errs[i] = itemError(opBulkReport, keys[i], r.RequestID, r.Results[m].ItemMetadata)
+		}
+	}
+	doubtUncountedFailures(opBulkReport, r.RequestID, keys, r.BulkActionMetadata, r.metadata(), errs)
 	vals := make([]*ReportEventResponse, len(events))
 	for i, m := range matched {
-		if m < 0 {
-			continue
-		}
-		md := r.Results[m].ItemMetadata
-		if errs[i] = itemError(opBulkReport, keys[i], r.RequestID, md); errs[i] == nil {
+		if errs[i] == nil {
 			vals[i] = &ReportEventResponse{ActivationIDs: r.Results[m].ActivationIDs}
 		}
 	}

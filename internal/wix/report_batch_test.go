@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -25,6 +26,9 @@ type reportWix struct {
 	garble func(results []map[string]any) []map[string]any
 	// failBulk, when set, answers every Bulk Report Event with this status.
 	failBulk int
+	// metadataOnce, when set, is the bulkActionMetadata of the next Bulk
+	// Report Event answer only.
+	metadataOnce map[string]any
 }
 
 func newReportWix(t *testing.T, tweak ...func(*Config)) (*reportWix, *Client) {
@@ -55,12 +59,17 @@ func (rw *reportWix) serve(w http.ResponseWriter, r *http.Request) {
 		results[i] = map[string]any{"itemMetadata": map[string]any{"originalIndex": i, "success": true},
 			"eventInfo": ev, "activationIds": []string{"act-" + ev["externalEntityId"].(string)}}
 	}
+	answer := map[string]any{"triggerKey": testKey}
 	rw.mu.Lock()
 	if rw.garble != nil {
 		results = rw.garble(results)
 	}
+	if rw.metadataOnce != nil {
+		answer["bulkActionMetadata"], rw.metadataOnce = rw.metadataOnce, nil
+	}
 	rw.mu.Unlock()
-	out, _ := json.Marshal(map[string]any{"triggerKey": testKey, "results": results})
+	answer["results"] = results
+	out, _ := json.Marshal(answer)
 	writeRaw(w, 200, "application/json", string(out))
 }
 
@@ -167,6 +176,12 @@ func TestReportBatch_garbledAnswersRetryOnlyTheirItem(t *testing.T) {
 		"foreign": {func(r []map[string]any) []map[string]any {
 			r[2]["eventInfo"] = map[string]any{"externalEntityId": "someone-else"}
 			return r
+		}, ""},
+		"contradictory duplicate": {func(r []map[string]any) []map[string]any {
+			second := maps.Clone(r[2])
+			second["itemMetadata"] = map[string]any{"originalIndex": len(r), "success": false,
+				"error": map[string]any{"code": "REPORT_FAILED", "description": "not reported"}}
+			return append(r, second)
 		}, ""},
 		"unavailable": {failWith("UNAVAILABLE"), ""},
 		"unexplained": {func(r []map[string]any) []map[string]any {
