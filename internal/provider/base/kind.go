@@ -127,7 +127,7 @@ const ConfigureCredentials = "Configure either app_id, app_secret and instance_i
 
 // UnknownCredentialsSummary is the summary of the error of a call that
 // needs credentials Terraform does not know yet.
-const UnknownCredentialsSummary = "Wix credentials not known yet" //nolint:gosec // G101: a message that names no credential, not a credential
+const UnknownCredentialsSummary = "Wix credentials not known yet"
 
 // UnknownCredentials is the detail of the error of a call made at plan,
 // while some of the provider's credentials come from values Terraform
