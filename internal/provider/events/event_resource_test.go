@@ -578,7 +578,8 @@ func TestAccAutomationEvent_planTimeValidation(t *testing.T) {
 	id, key := acctest.EntityIDs(1)[0], env.TriggerKey
 	cases := map[string]acctest.BadInput{
 		"key starting with _":    {TriggerKey: key, EntityID: id, Extra: `payload = { _x = 1 }`, Want: []string{"Invalid payload key", `The payload key "_x" is not one Wix accepts`, "not starting with an underscore"}},
-		"key with a dash":        {TriggerKey: key, EntityID: id, Extra: `payload = { "a-b" = 1 }`, Want: []string{"Invalid payload key", `The payload key "a-b"`, "letters, digits and underscores"}},
+		"key with a dash":        {TriggerKey: key, EntityID: id, Extra: `payload = { "a-b" = 1 }`, Want: []string{"Invalid payload key", `The payload key "a-b"`, "ASCII letters (a-z, A-Z), digits and underscores"}},
+		"key in another script":  {TriggerKey: key, EntityID: id, Extra: `payload = { "名前" = "アリス" }`, Want: []string{"Invalid payload key", `The payload key "名前"`, "ASCII letters (a-z, A-Z)"}},
 		"nested map":             {TriggerKey: key, EntityID: id, Extra: `payload = { a = { b = 1 } }`, Want: []string{"Unsupported payload value", "payload.a is an object (nested objects are not allowed)", "jsonencode"}},
 		"list of lists":          {TriggerKey: key, EntityID: id, Extra: `payload = { a = [[1]] }`, Want: []string{"Unsupported payload value", "payload.a is a list of lists", "flat objects"}},
 		"list of scalars":        {TriggerKey: key, EntityID: id, Extra: `payload = { a = [1, 2] }`, Want: []string{"Unsupported payload value", "payload.a[0] is a number", "flat objects"}},

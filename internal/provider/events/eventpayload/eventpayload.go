@@ -30,7 +30,7 @@ import (
 var keyPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_]*$`)
 
 // KeyRule says Wix's key rule in words, for errors and docs.
-const KeyRule = "letters, digits and underscores, not starting with an underscore"
+const KeyRule = "ASCII letters (a-z, A-Z), digits and underscores, not starting with an underscore"
 
 // Problem is one thing wrong with a payload, at a path below the attribute.
 type Problem struct {

@@ -101,14 +101,14 @@ func TestCheckNamesEachProblem(t *testing.T) {
 		path    string
 		detail  string
 	}{
-		{"leading underscore", object(t, map[string]attr.Value{"_id": types.StringValue("1")}), `payload["_id"]`, "letters, digits and underscores"},
+		{"leading underscore", object(t, map[string]attr.Value{"_id": types.StringValue("1")}), `payload["_id"]`, "ASCII letters (a-z, A-Z), digits and underscores"},
 		{"dash in key", object(t, map[string]attr.Value{"order-id": types.StringValue("1")}), `payload["order-id"]`, `"order-id"`},
 		{"empty key", object(t, map[string]attr.Value{"": types.StringValue("1")}), `payload[""]`, "not one Wix accepts"},
 		{"nested map", object(t, map[string]attr.Value{"meta": flat}), `payload["meta"]`, "nested objects are not allowed"},
 		{"list of lists", object(t, map[string]attr.Value{"grid": tuple(t, tuple(t, types.StringValue("a")))}), `payload["grid"][0]`, "a list of lists"},
 		{"list of strings", object(t, map[string]attr.Value{"tags": tuple(t, types.StringValue("a"))}), `payload["tags"][0]`, "flat objects"},
 		{"object in list item", object(t, map[string]attr.Value{"items": tuple(t, nested)}), `payload["items"][0]["deep"]`, "payload.items[0].deep is an object (nested objects are not allowed)"},
-		{"bad key in list item", object(t, map[string]attr.Value{"items": tuple(t, object(t, map[string]attr.Value{"_x": types.StringValue("1")}))}), `payload["items"][0]["_x"]`, "letters, digits"},
+		{"bad key in list item", object(t, map[string]attr.Value{"items": tuple(t, object(t, map[string]attr.Value{"_x": types.StringValue("1")}))}), `payload["items"][0]["_x"]`, "not starting with an underscore"},
 		{"null value", object(t, map[string]attr.Value{"gone": types.StringNull()}), `payload["gone"]`, "omit the key"},
 		{"not an object", types.StringValue("x"), "payload", "must be an object"},
 	}
