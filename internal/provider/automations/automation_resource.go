@@ -3,6 +3,7 @@ package automations
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -228,6 +229,17 @@ func beingImported(state automationModel) bool {
 	return state.Name.IsNull() && state.Revision.IsNull()
 }
 
+// lowerCaseHint points at the id's lower-case form when it has upper-case
+// letters: Wix writes its ids in lower case, and a GUID copied from
+// elsewhere may not be.
+func lowerCaseHint(id string) string {
+	lower := strings.ToLower(id)
+	if lower == id {
+		return ""
+	}
+	return " The id has upper-case letters, and Wix writes automation ids in lower case: try importing " + lower + "."
+}
+
 // importing reports whether state is an import's, before its first read.
 func importing(ctx context.Context, state tfsdk.State) bool {
 	var m automationModel
@@ -275,7 +287,7 @@ func (r *automationResource) Read(ctx context.Context, req resource.ReadRequest,
 			"site (the app instance the provider acts for): Wix answered that it does not exist, so there is nothing "+
 			"to import.\n\n%v\n\nCheck the id (the wix_automations data source, or terraform query with the "+
 			"wix_automation list resource, lists the site's automations), and that instance_id (WIX_INSTANCE_ID) names "+
-			"the site that holds it.", id, err)))
+			"the site that holds it.%s", id, err, lowerCaseHint(id))))
 		return
 	}
 	if wix.IsNotFound(err) {

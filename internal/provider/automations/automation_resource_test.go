@@ -2,6 +2,7 @@ package automations_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -271,4 +272,26 @@ func TestAccAutomationResource_importUnknownID(t *testing.T) {
 	if n := len(env.Sim.Automations()); n != 0 {
 		t.Fatalf("the failed import left %d automations at Wix", n)
 	}
+}
+
+// An id copied in upper case, which Wix does not know, gets the hint of
+// the lower-case id Wix writes.
+func TestAccAutomationResource_importUpperCaseIDPointsAtLowerCase(t *testing.T) {
+	acctest.Parallel(t)
+	env := acctest.NewSimEnv(t)
+	var id string
+	env.Test(t, []resource.TestStep{
+		{Config: env.AutomationConfig(acctest.AutomationSpec{}), Check: func(s *terraform.State) error {
+			id = s.RootModule().Resources[acctest.AutomationAddr].Primary.ID
+			return nil
+		}},
+		{
+			Config:            env.AutomationConfig(acctest.AutomationSpec{}),
+			ResourceName:      acctest.AutomationAddr,
+			ImportState:       true,
+			ImportStateIdFunc: func(*terraform.State) (string, error) { return strings.ToUpper(id), nil },
+			ExpectError: acctest.ExpectWords("No such Wix automation", "The id has upper-case letters",
+				"Wix writes automation ids in lower case: try importing"),
+		},
+	})
 }
