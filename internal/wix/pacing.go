@@ -121,7 +121,7 @@ func (p *pacer) wait(ctx context.Context) error {
 			p.release(at)
 			return fmt.Errorf("waiting for the request pacing: the next free slot is after the deadline: %w", context.DeadlineExceeded)
 		}
-		if err := sleepUntil(ctx, at.Sub(now)); err != nil {
+		if err := sleepWithin(ctx, at.Sub(now)); err != nil {
 			p.release(at)
 			return fmt.Errorf("waiting for the request pacing: %w", err)
 		}
@@ -129,17 +129,6 @@ func (p *pacer) wait(ctx context.Context) error {
 			return nil
 		}
 		p.release(at)
-	}
-}
-
-func sleepUntil(ctx context.Context, d time.Duration) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return context.Cause(ctx)
-	case <-timer.C:
-		return nil
 	}
 }
 
