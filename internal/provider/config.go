@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -233,15 +232,16 @@ func firstUnset(settings []setting) setting {
 	return settings[0]
 }
 
-// logProviderConfigured logs through the client's own (masking) logger,
-// naming (never showing) the credential variables the block overrode.
+// logProviderConfigured logs through cfg.Logger, which masks cfg's
+// secrets (a proxy password in base_url among them), naming (never
+// showing) the credential variables the block overrode.
 func logProviderConfigured(ctx context.Context, cfg wix.Config, ignoredEnv []string) {
 	mode := "app credentials"
 	if cfg.AccessToken != "" {
 		mode = "access token"
 	}
 	cfg.Logger.Debug(ctx, "Configured the Wix API client", map[string]any{
-		"base_url":            redactedURL(cfg.BaseURL),
+		"base_url":            cfg.BaseURL,
 		"auth":                mode,
 		"requests_per_minute": cfg.RequestsPerMinute,
 		"max_retries":         cfg.MaxRetries,
@@ -251,16 +251,6 @@ func logProviderConfigured(ctx context.Context, cfg wix.Config, ignoredEnv []str
 		cfg.Logger.Debug(ctx, "Ignoring credentials from the environment: the provider block sets the other credential set",
 			map[string]any{"ignored": ignoredEnv})
 	}
-}
-
-// redactedURL is a URL as logs may show it: a password in its userinfo
-// (a proxy's) replaced by "xxxxx".
-func redactedURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(not a URL)"
-	}
-	return u.Redacted()
 }
 
 // baseURLValidator checks base_url in the block at validate time; values

@@ -156,7 +156,7 @@ func (p *wixProvider) Configure(ctx context.Context, req provider.ConfigureReque
 func (p *wixProvider) buildClient(ctx context.Context, cfg resolvedConfig, terraformVersion string, diags *diag.Diagnostics) *wix.Client {
 	clientCfg := cfg.client
 	clientCfg.UserAgent = fmt.Sprintf("terraform-provider-wix/%s terraform/%s", p.version, terraformVersion)
-	clientCfg.Logger = newTFLogger(clientCfg.AppSecret, clientCfg.AccessToken)
+	clientCfg.Logger = newTFLogger(clientCfg.Secrets()...)
 	client, err := p.newClient(clientCfg)
 	if err != nil {
 		// resolveConfig checked everything wix.New checks, so this is a bug.

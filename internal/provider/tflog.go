@@ -17,15 +17,8 @@ type tfLogger struct {
 
 var _ wix.Logger = tfLogger{}
 
-func newTFLogger(secrets ...string) tfLogger {
-	var nonEmpty []string
-	for _, s := range secrets {
-		if s != "" {
-			nonEmpty = append(nonEmpty, s)
-		}
-	}
-	return tfLogger{secrets: nonEmpty}
-}
+// newTFLogger masks secrets (wix.Config.Secrets: none is empty).
+func newTFLogger(secrets ...string) tfLogger { return tfLogger{secrets: secrets} }
 
 func (l tfLogger) mask(ctx context.Context) context.Context {
 	if len(l.secrets) == 0 {

@@ -124,7 +124,7 @@ func New(cfg Config) (*Client, error) {
 		maxRetries:  cfg.MaxRetries,
 		backoff:     newBackoffPolicy(cfg.MinBackoff, cfg.MaxBackoff),
 		userAgent:   cfg.UserAgent,
-		redactor:    newRedactor(cfg.AppSecret, cfg.AccessToken, baseURLPassword(cfg.BaseURL)),
+		redactor:    newRedactor(cfg.Secrets()...),
 		throttleCap: maxThrottledWait,
 		maxResponse: maxResponseBytes,
 		gatherQuiet: minQuietGap,
@@ -151,6 +151,20 @@ func New(cfg Config) (*Client, error) {
 	c.reports = newReportGroup(c, cfg.Batching)
 	c.reads = newSharedReads(c, cfg.Batching)
 	return c, nil
+}
+
+// Secrets are the secrets cfg holds: the app secret, the access token and
+// the password of base_url's userinfo, those that are set. The client
+// masks them (and the tokens it fetches) in every log line and error; a
+// logger of the caller's that logs the configuration masks them too.
+func (cfg Config) Secrets() []string {
+	var out []string
+	for _, s := range []string{cfg.AppSecret, cfg.AccessToken, baseURLPassword(cfg.BaseURL)} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // baseURLPassword is the password of base_url's userinfo (a proxy's, say),
