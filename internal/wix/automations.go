@@ -208,15 +208,18 @@ func (c *Client) CreateAutomation(ctx context.Context, automation Automation) (*
 
 // GetAutomation reads an automation; IsNotFound(err) when it does not exist.
 func (c *Client) GetAutomation(ctx context.Context, id string) (*Automation, error) {
-	a, err := c.answered(c.getAutomation(ctx, id))
+	return c.readAutomationOf(ctx, id, "")
+}
+
+// readAutomationOf is getAutomationOf as the shared reads see it: the
+// answer is kept for later reads, and an automation Wix says is gone is
+// dropped from them.
+func (c *Client) readAutomationOf(ctx context.Context, id, origin string) (*Automation, error) {
+	a, err := c.answered(c.getAutomationOf(ctx, id, origin))
 	if IsNotFound(err) {
 		c.reads.drop(id)
 	}
 	return a, err
-}
-
-func (c *Client) getAutomation(ctx context.Context, id string) (*Automation, error) {
-	return c.getAutomationOf(ctx, id, "")
 }
 
 // getAutomationOf is Get Automation with the automation's origin when it

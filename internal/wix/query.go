@@ -122,10 +122,9 @@ func (c *Client) completed(ctx context.Context, list []Automation) ([]Automation
 			out = append(out, a)
 			continue
 		}
-		got, err := c.answered(c.getAutomationOf(ctx, a.ID, a.Origin))
+		got, err := c.readAutomationOf(ctx, a.ID, a.Origin)
 		switch {
 		case IsNotFound(err):
-			c.reads.drop(a.ID)
 			continue
 		case err != nil:
 			return nil, fmt.Errorf("%s listed automation %s without its revision, trigger or actions, and reading it failed: %w", opQuery, a.ID, err)
