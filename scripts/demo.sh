@@ -14,32 +14,18 @@ cli="$(cli_path "${1:-terraform}" "${1:-terraform}")"
 cli_version="$(cli_name_version "$cli")"
 [[ -n "$cli_version" ]] || die "$cli does not run"
 work=$(mktemp -d)
-sim_pid=""
 cleanup() {
-  [[ -n "$sim_pid" ]] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  stop_simulator
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 echo "==> Using $cli_version ($cli)"
-echo "==> Building the provider and the Wix API simulator"
+echo "==> Building the provider"
 go build -o "$work/bin/terraform-provider-wix" -ldflags "-X main.version=demo" .
-go build -o "$work/wixsim" ./cmd/wixsim
 
-echo "==> Starting the simulator"
-"$work/wixsim" -addr 127.0.0.1:0 -env-file "$work/wix.env" &
-sim_pid=$!
-for _ in $(seq 100); do [[ -s "$work/wix.env" ]] && break; sleep 0.1; done
-[[ -s "$work/wix.env" ]] || die "the simulator did not start"
-set -a
-# shellcheck disable=SC1091
-source "$work/wix.env"
-set +a
-
-# The simulator binary just built writes the CLI configuration (as
-# write_dev_overrides would, without building it a second time).
-"$work/wixsim" -cli-config "$work/cli-config" -provider-dir "$work/bin"
-export TF_CLI_CONFIG_FILE="$work/cli-config" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+echo "==> Building and starting the Wix API simulator"
+start_simulator "$work"
 mkdir "$work/config"
 cp demo/main.tf "$work/config/"
 cd "$work/config"
@@ -63,7 +49,5 @@ echo "==> apply -var decommissioned=true: the environment is retired"
 apply_then_nothing_left -var decommissioned=true
 
 echo "==> Stopping the simulator"
-kill "$sim_pid"
-wait "$sim_pid" || true
-sim_pid=""
+stop_simulator
 echo "demo: OK with $cli_version"

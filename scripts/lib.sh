@@ -47,3 +47,35 @@ write_dev_overrides() {
 cli_name_version() {
   { "$1" version 2>/dev/null || true; } | sed -n 1p
 }
+
+# start_simulator WORK [WIXSIM_FLAG...] builds the Wix API simulator into
+# WORK and starts it on a loopback port, with WIXSIM_FLAGs, then exports its
+# WIX_* variables and a dev_overrides CLI configuration for the provider
+# binary in WORK/bin (TF_CLI_CONFIG_FILE). sim_pid is its process;
+# stop_simulator stops it, which is when a simulator given -state writes it.
+sim_pid=""
+start_simulator() {
+  local work="$1"
+  shift
+  (cd "$repo_root" && go build -o "$work/wixsim" ./cmd/wixsim)
+  "$work/wixsim" -addr 127.0.0.1:0 -env-file "$work/wix.env" "$@" &
+  sim_pid=$!
+  for _ in $(seq 100); do [[ -s "$work/wix.env" ]] && break; sleep 0.1; done
+  [[ -s "$work/wix.env" ]] || die "the simulator did not start"
+  set -a
+  # shellcheck disable=SC1091
+  source "$work/wix.env"
+  set +a
+  # The simulator binary just built writes the CLI configuration (as
+  # write_dev_overrides would, without building it a second time).
+  "$work/wixsim" -cli-config "$work/cli-config" -provider-dir "$work/bin"
+  export TF_CLI_CONFIG_FILE="$work/cli-config" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+}
+
+# stop_simulator stops the simulator start_simulator started, if it runs.
+stop_simulator() {
+  [[ -n "$sim_pid" ]] || return 0
+  kill "$sim_pid" 2>/dev/null || true
+  wait "$sim_pid" 2>/dev/null || true
+  sim_pid=""
+}

@@ -21,9 +21,8 @@ terraform="$(scripts/tool.sh terraform)"
 drop_missing_cli_config
 
 work="$(mktemp -d)"
-sim_pid=""
 cleanup() {
-  [[ -n "$sim_pid" ]] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  stop_simulator
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -34,17 +33,7 @@ git archive "$commit" | tar -x -C "$work/src"
 (cd "$work/src" && GOFLAGS=-mod=mod go build -o "$work/bin/terraform-provider-wix" .)
 
 echo "==> Starting today's simulator, keeping its state"
-go build -o "$work/wixsim" ./cmd/wixsim
-"$work/wixsim" -addr 127.0.0.1:0 -env-file "$work/wix.env" -state "$work/wixsim-state.json" &
-sim_pid=$!
-for _ in $(seq 100); do [[ -s "$work/wix.env" ]] && break; sleep 0.1; done
-[[ -s "$work/wix.env" ]] || die "the simulator did not start"
-set -a
-# shellcheck disable=SC1091
-source "$work/wix.env"
-set +a
-"$work/wixsim" -cli-config "$work/cli-config" -provider-dir "$work/bin"
-export TF_CLI_CONFIG_FILE="$work/cli-config" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+start_simulator "$work" -state "$work/wixsim-state.json"
 
 echo "==> Applying $fixture/main.tf with that provider and $(cli_name_version "$terraform")"
 cp "$fixture/main.tf" "$work/config/"
@@ -60,9 +49,7 @@ EOF
 (cd "$work/config" && "$terraform" apply -auto-approve -no-color -compact-warnings)
 
 echo "==> Stopping the simulator, which writes its state"
-kill "$sim_pid"
-wait "$sim_pid" || true
-sim_pid=""
+stop_simulator
 
 cp "$work/config/terraform.tfstate" "$fixture/terraform.tfstate"
 cp "$work/wixsim-state.json" "$fixture/wixsim-state.json"
