@@ -58,12 +58,21 @@ func (s *Server) routeAutomations(w http.ResponseWriter, r *http.Request, body [
 		s.api(w, r, body, s.handleQueryAutomations)
 	case rest == automationsBulkDel:
 		s.api(w, r, body, s.handleBulkDeleteAutomations)
-	case strings.HasPrefix(rest, automationPathSlash) && !strings.Contains(rest[len(automationPathSlash):], "/"):
-		s.automationByID(w, r, body, rest[len(automationPathSlash):])
 	default:
-		return false
+		id, ok := automationIDIn(rest)
+		if !ok {
+			return false
+		}
+		s.automationByID(w, r, body, id)
 	}
 	return true
+}
+
+// automationIDIn is the id of a path below the root that names one
+// automation (/automations/{id}), which routeAutomations serves.
+func automationIDIn(rest string) (string, bool) {
+	id, ok := strings.CutPrefix(rest, automationPathSlash)
+	return id, ok && !strings.Contains(id, "/")
 }
 
 // belowAutomationsRoot is path without the served root it starts with.

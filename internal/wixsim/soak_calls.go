@@ -72,20 +72,23 @@ func (s *Server) soakAutomationCallLocked(sf *SoakFaults, call soakCall, method,
 		for _, id := range jsonStrings(body, "automationIds") {
 			call.items = append(call.items, s.automationItemLocked(sf, id))
 		}
-	case strings.HasPrefix(rest, automationPathSlash):
-		call.items = []string{s.automationItemLocked(sf, rest[len(automationPathSlash):])}
-		switch method {
-		case http.MethodGet:
-			call.op = soakRead
-		case http.MethodPatch:
-			call.op = soakUpdate
-		default:
-			call.op = soakDelete
-		}
 	default:
-		return call, false
+		return s.soakAutomationByIDLocked(sf, call, method, rest)
 	}
 	return call, len(call.items) > 0
+}
+
+// soakAutomationByIDLocked names a call of one automation by its id, as
+// routeAutomations serves it (automationIDIn); other methods and paths
+// the simulator answers 405 or 404 are left alone.
+func (s *Server) soakAutomationByIDLocked(sf *SoakFaults, call soakCall, method, rest string) (soakCall, bool) {
+	id, served := automationIDIn(rest)
+	op := map[string]*soakOp{http.MethodGet: soakRead, http.MethodPatch: soakUpdate, http.MethodDelete: soakDelete}[method]
+	if !served || id == "" || op == nil {
+		return call, false
+	}
+	call.op, call.items = op, []string{s.automationItemLocked(sf, id)}
+	return call, true
 }
 
 // automationItemLocked names the automation of an id by its name, known
