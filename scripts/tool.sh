@@ -19,8 +19,8 @@ TOOLS_DIR="${TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-wix/t
 # came in 1.14 (make testacc-actions); tofu is the oldest OpenTofu supported
 # (make testacc-tofu) and tofu-newest the newest release the module proxy
 # serves (make testacc-tofu-newest). When bumping goreleaser, bump
-# .github/workflows/release.yml too; when bumping tofu-newest, the OpenTofu
-# matrix of .github/workflows/test.yml and README.md's tested versions.
+# .github/workflows/release.yml too; when bumping tofu-newest, README.md's
+# tested versions (the workflows take the pin from here).
 module_of() {
   case "$1" in
     terraform) echo "github.com/hashicorp/terraform@v1.5.7" ;;

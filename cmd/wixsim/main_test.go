@@ -125,15 +125,17 @@ func TestRunWithoutPreinstalled(t *testing.T) {
 	}
 }
 
-// -rpm with -rate-window: one call per second here, so the second call is
-// answered 429 with Retry-After 1 (a minute's window would say 60).
+// -rpm with -rate-window: one call per hour here, so the second call is
+// answered 429 with Retry-After 3600 (a minute's window would say 60). An
+// hour, not a second: on a busy machine a second can pass between the two
+// calls, and the second would be admitted.
 func TestRunRateWindow(t *testing.T) {
 	addrFile := filepath.Join(t.TempDir(), "addr")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr-file", addrFile, "-rpm", "1", "-rate-window", "1s", "-retry-after"}, io.Discard, io.Discard)
+		done <- run(ctx, []string{"-addr-file", addrFile, "-rpm", "1", "-rate-window", "1h", "-retry-after"}, io.Discard, io.Discard)
 	}()
 	defer func() {
 		cancel()
@@ -155,8 +157,8 @@ func TestRunRateWindow(t *testing.T) {
 		t.Fatalf("first cancel: %d %s", res.status, res.body)
 	}
 	res := postJSON(t, base+"/automations/v1/events/cancel", tok.AccessToken, cancelBody)
-	if res.status != 429 || res.header.Get("Retry-After") != "1" {
-		t.Fatalf("second cancel: %d with Retry-After %q, want 429 with 1", res.status, res.header.Get("Retry-After"))
+	if res.status != 429 || res.header.Get("Retry-After") != "3600" {
+		t.Fatalf("second cancel: %d with Retry-After %q, want 429 with 3600", res.status, res.header.Get("Retry-After"))
 	}
 }
 

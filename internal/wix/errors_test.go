@@ -91,7 +91,7 @@ func TestUnit_errorTexts(t *testing.T) {
 // A call that got no answer at all is unreachable; one Wix answered, or
 // that a routing miss answered, is not.
 func TestUnit_isUnreachable(t *testing.T) {
-	c, err := New(Config{BaseURL: "http://127.0.0.1:1", AccessToken: "a-ready-token", MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	c, err := New(Config{BaseURL: "http://" + closedAddress(t), AccessToken: "a-ready-token", MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

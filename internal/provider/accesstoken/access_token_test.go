@@ -113,7 +113,7 @@ func TestAccAccessToken_exampleWithCredentialsInTheEnvironment(t *testing.T) {
 	t.Setenv(acctest.EnvInstanceID, wixsim.DemoInstanceID)
 	tokens := acctest.RecordTokens(env)
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{acctest.NeedsEphemeralCLI{}},
 		ProtoV6ProviderFactories: env.Factories(),
 		Steps: []resource.TestStep{{
 			Config: string(example),
