@@ -106,8 +106,9 @@ func checkAnswer(op operation, res *response) error {
 type answerIsErrorError struct{ op, form, excerpt, requestID string }
 
 func (e *answerIsErrorError) Error() string {
-	return fmt.Sprintf("%s: Wix answered 200, but the answer is an error in %s, not this call's answer, so it was "+
-		"not taken as success; it began: %q (x-wix-request-id: %s)", e.op, e.form, e.excerpt, e.requestID)
+	return fmt.Sprintf("%s: the answer was HTTP 200, but its body is an error in %s, not this call's answer, so it "+
+		"was not taken as success. %s; it began: %q (x-wix-request-id: %s)", e.op, e.form, likelyStandIn, e.excerpt,
+		orNone(e.requestID))
 }
 
 // answerLacksError is a 200 that lacks what Wix sets in every answer to
@@ -115,8 +116,22 @@ func (e *answerIsErrorError) Error() string {
 type answerLacksError struct{ op, field, requestID string }
 
 func (e *answerLacksError) Error() string {
-	return fmt.Sprintf("%s: Wix answered 200, but the answer lacks %s, which Wix sets in every answer to this call; "+
-		"it was not taken as Wix's answer (x-wix-request-id: %s)", e.op, e.field, e.requestID)
+	return fmt.Sprintf("%s: the answer was HTTP 200, but it lacks %s, which Wix sets in every answer to this call, "+
+		"so it was not taken as Wix's answer. %s (x-wix-request-id: %s)", e.op, e.field, likelyStandIn, orNone(e.requestID))
+}
+
+// likelyStandIn says where a 200 that is not Wix's answer comes from, and
+// what to check: it is not Wix support's to find.
+const likelyStandIn = "A gateway or proxy in front of Wix, or a wrong base_url (WIX_BASE_URL), is the likely cause: " +
+	"check them, then run Terraform again"
+
+// orNone is a request id as messages show it: "none" when the answer had
+// none, which says that it did not come from Wix.
+func orNone(requestID string) string {
+	if requestID == "" {
+		return "none"
+	}
+	return requestID
 }
 
 // lacksResults reports whether err is a bulk answer without its results,

@@ -57,7 +57,7 @@ func wantErrorAnswer(t *testing.T, call string, err error, op string) {
 		t.Errorf("%s = nil: a 200 carrying an error was taken as Wix's confirmation", call)
 		return
 	}
-	for _, want := range []string{op + ": Wix answered 200", "is an error", "not taken as", "x-wix-request-id: req-fake"} {
+	for _, want := range []string{op + ": the answer was HTTP 200", "is an error", "not taken as", "a wrong base_url (WIX_BASE_URL), is the likely cause", "x-wix-request-id: req-fake"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %q does not say %q", call, err, want)
 		}

@@ -110,8 +110,9 @@ func TestAccAutomationsDataSourceRefusesAGarbledQuery(t *testing.T) {
 		delete(page, "pagingMetadata")
 	})
 	env.Test(t, []resource.TestStep{{
-		Config:      automationsConfig(env),
-		ExpectError: acctest.ExpectWords("Query Automations", "the answer lacks pagingMetadata", "not taken as Wix's answer"),
+		Config: automationsConfig(env),
+		ExpectError: acctest.ExpectWords("Query Automations", "it lacks pagingMetadata", "not taken as Wix's answer",
+			"a wrong base_url (WIX_BASE_URL), is the likely cause"),
 	}})
 }
 

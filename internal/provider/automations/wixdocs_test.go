@@ -41,7 +41,7 @@ func TestAccWixDocs_tokenErrorsInOAuthForm(t *testing.T) {
 				fmt.Sprintf("app_secret = %q", tc.secret), fmt.Sprintf("instance_id = %q", tc.instance))
 			env.Test(t, []resource.TestStep{{
 				Config:      provider + env.AutomationBlock(acctest.AutomationSpec{}),
-				ExpectError: acctest.ExpectWords(append(append([]string{"Wix rejected the credentials"}, tc.words...), "Check app_id, app_secret and instance_id")...),
+				ExpectError: acctest.ExpectWords(append(append([]string{"Wix rejected the credentials"}, tc.words...), "Check app_id, app_secret and instance_id", "and that the app is installed on that instance")...),
 			}})
 		})
 	}

@@ -146,7 +146,8 @@ func (op Op) retried() string {
 
 // RejectedCredentialsAdvice is what to do when Wix answers 401.
 const RejectedCredentialsAdvice = "Check app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, " +
-	"WIX_INSTANCE_ID), or supply a fresh access_token (WIX_ACCESS_TOKEN)."
+	"WIX_INSTANCE_ID), and that the app is installed on that instance (the site); or supply a fresh access_token " +
+	"(WIX_ACCESS_TOKEN)."
 
 // UnreachableAdvice is what to do when no answer came from the API at all.
 const UnreachableAdvice = "No answer came from the Wix API, so Wix has no record of the call (there is no " +

@@ -50,7 +50,7 @@ func failureWordings() []diagtest.Row {
 		diagtest.WithSummary("Interrupted while canceling Wix automation events", cancelFailure("Ctrl-C", context.Canceled,
 			"Terraform was interrupted (Ctrl-C) before Wix answered.")),
 		diagtest.WithSummary("Wix rejected the credentials", cancelFailure("401", apiError(401),
-			"Check app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, WIX_INSTANCE_ID), or supply a fresh access_token (WIX_ACCESS_TOKEN).")),
+			"Check app_id, app_secret and instance_id (WIX_APP_ID, WIX_APP_SECRET, WIX_INSTANCE_ID), and that the app is installed on that instance (the site); or supply a fresh access_token (WIX_ACCESS_TOKEN).")),
 		diagtest.WithSummary("Wix denied the cancellation", cancelFailure("403", apiError(403),
 			`Only the app that created the trigger key can cancel its events. The app needs the "Manage Your App" (SCOPE.DC.MANAGE-YOUR-APP) permission on this instance.`)),
 		diagtest.WithSummary("Wix is unavailable", cancelFailure("retries ran out", apiError(503),

@@ -187,8 +187,9 @@ func TestAccAutomationEvent_200CarryingAnErrorLeavesTheReportUnconfirmed(t *test
 func TestAccAutomationEvent_200CarryingAnErrorCancelsNothing(t *testing.T) {
 	acctest.Parallel(t)
 	errorAnswer := wixsim.Fault{Path: wix.PathCancel, Status: 200, ContentType: "application/json", Body: gatewayError}
-	said := acctest.ExpectWords("Cancel Event: Wix answered 200, but the answer is an error in Wix's form",
-		"not taken as success", "upstream unavailable")
+	said := acctest.ExpectWords("Cancel Event: the answer was HTTP 200, but its body is an error in Wix's form",
+		"not taken as success", "A gateway or proxy in front of Wix, or a wrong base_url (WIX_BASE_URL), is the likely cause",
+		"upstream unavailable")
 	t.Run("cancellation", func(t *testing.T) {
 		env := acctest.NewSimEnv(t)
 		id := acctest.EntityIDs(1)[0]
