@@ -114,7 +114,7 @@ func (s *session) sweep(ctx context.Context, r *StepResult) (string, []string) {
 // adoptAndDestroy imports the automations of ids into the state (terraform
 // import changes nothing at Wix) and destroys them.
 func (s *session) adoptAndDestroy(ctx context.Context, r *StepResult, ids []string) error {
-	if err := s.writeConfig(s.adoptBlocks(ids)); err != nil {
+	if err := s.writeConfig(s.adoptBlocks(len(ids))); err != nil {
 		return err
 	}
 	for i, id := range ids {

@@ -156,14 +156,13 @@ resource "wix_automation_event_cancellation" "cleanup" {
 `, lit(s.site.TriggerKey), lit(s.ids.entityID))
 }
 
-// adoptBlocks import each automation of ids (found by this run's name, not
-// in the state) so that a destroy deletes it.
-func (s *session) adoptBlocks(ids []string) string {
+// adoptBlocks declare a wix_automation for each of n automations (found by
+// this run's name, not in the state), for terraform import to adopt, so
+// that a destroy deletes them.
+func (s *session) adoptBlocks(n int) string {
 	var b strings.Builder
-	for i, id := range ids {
-		label := fmt.Sprintf("found_%d", i)
-		b.WriteString(s.automationBlock(label, s.createdAutomation(), false))
-		fmt.Fprintf(&b, "\nimport {\n  to = wix_automation.%s\n  id = %s\n}\n", label, lit(id))
+	for i := range n {
+		b.WriteString(s.automationBlock(fmt.Sprintf("found_%d", i), s.createdAutomation(), false))
 	}
 	return b.String()
 }
