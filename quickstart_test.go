@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -33,7 +34,7 @@ func TestAccReadmeQuickStart(t *testing.T) {
 	steps := readmeQuickStart(t, string(readme))
 	home, work := t.TempDir(), t.TempDir()
 	acctest.WriteTestFile(t, work, "main.tf", steps.config)
-	shell(t, work, home, nil, steps.tfvars)
+	shell(t, work, home, steps.tfvars)
 
 	pasted := startMakeSim(t, home)
 	for _, command := range steps.commands {
@@ -175,12 +176,7 @@ func readPasteLines(t *testing.T, stdout io.Reader) []string {
 // pasting these lines: Go's caches stay where they are, so that make sim
 // builds from them instead of downloading every module again.
 func environ(home string, pasted []string) []string {
-	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}
-	for _, name := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOFLAGS", "GOPROXY", "GOTOOLCHAIN"} {
-		if out, err := exec.Command("go", "env", name).Output(); err == nil {
-			env = append(env, name+"="+strings.TrimSpace(string(out)))
-		}
-	}
+	env := append([]string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"}, goEnv()...)
 	for _, line := range pasted {
 		if name, value, ok := strings.Cut(strings.TrimPrefix(line, "export "), "="); ok && strings.HasPrefix(line, "export ") {
 			env = append(env, name+"="+strings.Trim(value, "'"))
@@ -189,12 +185,28 @@ func environ(home string, pasted []string) []string {
 	return env
 }
 
+// goEnv is Go's settings that a fresh HOME would change, as NAME=value,
+// read once with one go env.
+var goEnv = sync.OnceValue(func() []string {
+	names := []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOFLAGS", "GOPROXY", "GOTOOLCHAIN"}
+	out, err := exec.Command("go", append([]string{"env"}, names...)...).Output()
+	values := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if err != nil || len(values) != len(names) {
+		return nil
+	}
+	env := make([]string, len(names))
+	for i, name := range names {
+		env[i] = name + "=" + values[i]
+	}
+	return env
+})
+
 // shell runs a README command with bash in dir.
-func shell(t *testing.T, dir, home string, pasted []string, command string) {
+func shell(t *testing.T, dir, home, command string) {
 	t.Helper()
 	cmd := exec.Command("bash", "-c", command)
 	cmd.Dir = dir
-	cmd.Env = environ(home, pasted)
+	cmd.Env = environ(home, nil)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", command, err, out)
 	}

@@ -77,7 +77,7 @@ var events = func() []event {
 var cancellations = []string{"c0ffee00-0000-4000-8000-000000000001", "c0ffee00-0000-4000-8000-000000000002"}
 
 // rootAction is the id of each automation's only action.
-const rootAction = "8a1f0c2e-3b4d-4e5f-9a6b-7c8d9e0f1a2b"
+const rootAction = acctest.RootActionID
 
 // The phases of the environment's life.
 const (

@@ -81,7 +81,7 @@ func writesOf(r wixsim.RecordedRequest) []itemWrite {
 
 // automationWrites: a create by name, an update or delete by id.
 func automationWrites(r wixsim.RecordedRequest, name string) []itemWrite {
-	_, rest, ok := strings.Cut(r.Path, "/v2/automations")
+	_, rest, ok := strings.Cut(r.Path, wix.PathAutomations) // either documented root
 	switch {
 	case !ok || strings.HasPrefix(rest, "/query"):
 		return nil
