@@ -42,8 +42,11 @@ type example struct {
 	// needs is the oldest Terraform that runs it ("" for any); tofuNeeds
 	// the oldest OpenTofu, or "none" when OpenTofu cannot run it.
 	needs, tofuNeeds string
-	tfvars           string
-	seed             func(*acctest.Env)
+	// required makes a CLI too old for the example a failure, not a skip,
+	// when its WIX_TEST_REQUIRE_* variable is set.
+	required acctest.RequiredFeature
+	tfvars   string
+	seed     func(*acctest.Env)
 	// run runs the example; nil means apply, an empty plan, and destroy.
 	run func(*exampleRun)
 }
@@ -67,10 +70,12 @@ func examples() []example {
 		{name: "data source", files: []string{"data-sources/wix_automations/data-source.tf"}, seed: seedAutomationsOf("form_submitted")},
 		{name: "data source retirement", files: []string{"data-sources/wix_automations/data-source-retire.tf"}, needs: "1.7.0", tofuNeeds: "1.7.0",
 			seed: seedAutomationsOf("order_paid")},
-		{name: "ephemeral access token", files: []string{"ephemeral-resources/wix_access_token/ephemeral-resource.tf"}, needs: "1.10.0", tofuNeeds: "1.11.0"},
-		{name: "action", files: []string{"actions/wix_automation_cancel_event/action.tf"}, needs: "1.14.0", tofuNeeds: "none", run: invokeAction},
+		{name: "ephemeral access token", files: []string{"ephemeral-resources/wix_access_token/ephemeral-resource.tf"}, needs: "1.10.0", tofuNeeds: "1.11.0",
+			required: acctest.EnvRequireEphemeral},
+		{name: "action", files: []string{"actions/wix_automation_cancel_event/action.tf"}, needs: "1.14.0", tofuNeeds: "none", required: acctest.EnvRequireActions,
+			run: invokeAction},
 		{name: "list resource", files: []string{"list-resources/wix_automation/list-resource.tfquery.hcl"}, needs: "1.14.0", tofuNeeds: "none",
-			seed: seedAutomationsOf("form_submitted"), run: query},
+			required: acctest.EnvRequireActions, seed: seedAutomationsOf("form_submitted"), run: query},
 	}
 }
 
@@ -85,10 +90,7 @@ func TestAccExamples(t *testing.T) {
 		t.Run(ex.name, func(t *testing.T) {
 			acctest.Parallel(t)
 			if why := ex.tooNew(cliVersion, tofu); why != "" {
-				if ex.needs == "1.14.0" && acctest.ActionsRequired() {
-					t.Fatal(why + ", and WIX_TEST_REQUIRE_ACTIONS is set")
-				}
-				t.Skip(why)
+				ex.required.SkipOrFail(t, why)
 			}
 			env := acctest.NewSimEnv(t)
 			if ex.seed != nil {

@@ -104,10 +104,10 @@ exec %[2]q "$@"
 // resources (terraform query).
 var minActionsVersion = tfversion.Version1_14_0
 
-// envRequireActions makes the tests that need actions or terraform query
+// EnvRequireActions makes the tests that need actions or terraform query
 // fail instead of skip when the CLI lacks them: make testacc-actions sets
 // it, so that a CLI that cannot run them is an error, not a green run.
-const envRequireActions = "WIX_TEST_REQUIRE_ACTIONS"
+const EnvRequireActions = "WIX_TEST_REQUIRE_ACTIONS"
 
 // openTofu reports whether the tests run under OpenTofu, as
 // scripts/testacc.sh tofu runs them.
@@ -133,14 +133,14 @@ func withoutActions(cli string, v *version.Version) string {
 
 // NeedsActionsCLI is the version check of the plugin-testing tests that
 // need actions or terraform query: it skips them, saying why, on a CLI
-// without them, or fails them when envRequireActions is set.
+// without them, or fails them when EnvRequireActions is set.
 type NeedsActionsCLI struct{}
 
 func (NeedsActionsCLI) CheckTerraformVersion(_ context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if why := withoutActions(cli, req.TerraformVersion); why != "" {
-		if os.Getenv(envRequireActions) != "" {
-			resp.Error = fmt.Errorf("%s, and %s is set", why, envRequireActions)
+		if os.Getenv(EnvRequireActions) != "" {
+			resp.Error = fmt.Errorf("%s, and %s is set", why, EnvRequireActions)
 			return
 		}
 		resp.Skip = why
@@ -155,17 +155,24 @@ func ActionsCLI(t *testing.T) string {
 	cli := TerraformCLI(t, fmt.Sprintf("for terraform apply -invoke, which needs Terraform %s or later", minActionsVersion))
 	got, _ := CLIVersion(t, cli)
 	if why := withoutActions(cli, got); why != "" {
-		if os.Getenv(envRequireActions) != "" {
-			t.Fatalf("%s, and %s is set", why, envRequireActions)
-		}
-		t.Skip(why)
+		RequiredFeature(EnvRequireActions).SkipOrFail(t, why)
 	}
 	return cli
 }
 
-// ActionsRequired reports whether a test that needs actions or terraform
-// query must fail, not skip, on a CLI without them (envRequireActions).
-func ActionsRequired() bool { return os.Getenv(envRequireActions) != "" }
+// RequiredFeature is the variable (EnvRequireActions, EnvRequireEphemeral)
+// that makes a test of a CLI feature fail, not skip, on a CLI without it.
+type RequiredFeature string
+
+// SkipOrFail skips t, saying why the CLI cannot run it, or fails it when
+// the feature's variable is set.
+func (f RequiredFeature) SkipOrFail(t *testing.T, why string) {
+	t.Helper()
+	if f != "" && os.Getenv(string(f)) != "" {
+		t.Fatalf("%s, and %s is set", why, f)
+	}
+	t.Skip(why)
+}
 
 // CLIVersion is the version cli reports, and whether it is OpenTofu (as
 // scripts/testacc.sh tofu runs it, or a binary named tofu).
@@ -195,14 +202,14 @@ var (
 	minEphemeralOpenTofu  = tfversion.Version1_11_0
 )
 
-// envRequireEphemeral makes the tests of ephemeral resources fail instead
+// EnvRequireEphemeral makes the tests of ephemeral resources fail instead
 // of skip when the CLI lacks them: make testacc-tofu-newest sets it, so that
 // a CLI that cannot run wix_access_token is an error, not a green run.
-const envRequireEphemeral = "WIX_TEST_REQUIRE_EPHEMERAL"
+const EnvRequireEphemeral = "WIX_TEST_REQUIRE_EPHEMERAL"
 
 // NeedsEphemeralCLI is the version check of the plugin-testing tests of
 // ephemeral resources: it skips them, saying why, on a CLI without them, or
-// fails them when envRequireEphemeral is set.
+// fails them when EnvRequireEphemeral is set.
 type NeedsEphemeralCLI struct{}
 
 func (NeedsEphemeralCLI) CheckTerraformVersion(_ context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
@@ -214,8 +221,8 @@ func (NeedsEphemeralCLI) CheckTerraformVersion(_ context.Context, req tfversion.
 		return
 	}
 	why := fmt.Sprintf("ephemeral resources need %s %s or later, and this one is %s", name, least, req.TerraformVersion)
-	if os.Getenv(envRequireEphemeral) != "" {
-		resp.Error = fmt.Errorf("%s, and %s is set", why, envRequireEphemeral)
+	if os.Getenv(EnvRequireEphemeral) != "" {
+		resp.Error = fmt.Errorf("%s, and %s is set", why, EnvRequireEphemeral)
 		return
 	}
 	resp.Skip = why
