@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -284,13 +285,29 @@ func TestAccAutomationEvent_destroyRetriesAPassingBulkItemFailure(t *testing.T) 
 			},
 			Config: config, Destroy: true,
 		},
-		{Config: env.ProviderBlock(), Check: env.OnSim(func() error {
+		{Config: env.ProviderBlock(), Check: checkCalls(env, ids, func(calls []apiCall) error {
 			if err := env.EventsCanceled(true, ids...)(nil); err != nil {
 				return err
 			}
-			return env.VerifyCanceledOnce(env.TriggerKey, ids...)
+			return sentAgainAfterABulkItemFailure(calls, ids[1])
 		})},
 	})
+}
+
+// sentAgainAfterABulkItemFailure checks that id first went out in a bulk
+// call with others (where its item fault failed it), and again after it:
+// without that, a destroy of single calls would pass for nothing.
+func sentAgainAfterABulkItemFailure(calls []apiCall, id string) error {
+	var carrying []apiCall
+	for _, c := range calls {
+		if slices.Contains(c.ids, id) {
+			carrying = append(carrying, c)
+		}
+	}
+	if len(carrying) < 2 || !carrying[0].bulk || len(carrying[0].ids) < 2 {
+		return fmt.Errorf("want %s first in a bulk call with others, then sent again; the calls carrying it: %v", id, carrying)
+	}
+	return nil
 }
 
 // Three events sharing one idempotency key: Wix would start one and ignore
