@@ -53,9 +53,8 @@ resource "wix_automation_event_cancellation" "one" {
 		t.Helper()
 		cmd := exec.Command(cli, args...)
 		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "HOME="+home, "TF_CLI_CONFIG_FILE="+emptyConfig, "CHECKPOINT_DISABLE=1",
-			"TF_IN_AUTOMATION=1", "WIX_BASE_URL="+sim.URL, "WIX_APP_ID="+wixsim.DemoAppID,
-			"WIX_APP_SECRET="+wixsim.DemoAppSecret, "WIX_INSTANCE_ID="+wixsim.DemoInstanceID)
+		cmd.Env = append(append(os.Environ(), "HOME="+home, "TF_CLI_CONFIG_FILE="+emptyConfig, "CHECKPOINT_DISABLE=1",
+			"TF_IN_AUTOMATION=1"), wixsim.DemoEnv(sim.URL)...)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("%s %s: %v\n%s", cli, strings.Join(args, " "), err, out)

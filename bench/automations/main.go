@@ -60,9 +60,7 @@ func run(tf, plugins string, planN, applyN int) error {
 		return err
 	}
 	defer sim.Close()
-	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+cli, "TF_IN_AUTOMATION=1",
-		"WIX_BASE_URL="+sim.URL, "WIX_APP_ID="+wixsim.DemoAppID, "WIX_APP_SECRET="+wixsim.DemoAppSecret,
-		"WIX_INSTANCE_ID="+wixsim.DemoInstanceID)
+	env := append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+cli, "TF_IN_AUTOMATION=1"), wixsim.DemoEnv(sim.URL)...)
 
 	fmt.Println("| scenario | wall time | Automations API calls | calls per resource | token calls | 429s |")
 	fmt.Println("|---|---|---|---|---|---|")

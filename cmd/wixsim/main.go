@@ -316,12 +316,12 @@ func shellCLIConfig(dir string) (string, error) {
 
 // demoVars configures the provider for the simulator's demo app.
 func demoVars(baseURL string) [][2]string {
-	return [][2]string{
-		{"WIX_BASE_URL", baseURL},
-		{"WIX_APP_ID", wixsim.DemoAppID},
-		{"WIX_APP_SECRET", wixsim.DemoAppSecret},
-		{"WIX_INSTANCE_ID", wixsim.DemoInstanceID},
+	var vars [][2]string
+	for _, kv := range wixsim.DemoEnv(baseURL) {
+		name, value, _ := strings.Cut(kv, "=")
+		vars = append(vars, [2]string{name, value})
 	}
+	return vars
 }
 
 // shellLines renders vars as lines a POSIX shell can source or a user can

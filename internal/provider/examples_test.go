@@ -181,9 +181,8 @@ func (r *exampleRun) cmd(args ...string) (string, int) {
 	r.t.Helper()
 	c := exec.Command(r.cli, args...)
 	c.Dir = r.dir
-	c.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+r.rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"WIX_BASE_URL="+r.env.Server.URL, "WIX_APP_ID="+wixsim.DemoAppID,
-		"WIX_APP_SECRET="+wixsim.DemoAppSecret, "WIX_INSTANCE_ID="+wixsim.DemoInstanceID)
+	c.Env = append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+r.rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1"),
+		wixsim.DemoEnv(r.env.Server.URL)...)
 	out, err := c.CombinedOutput()
 	var exit *exec.ExitError
 	switch {

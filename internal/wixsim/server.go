@@ -110,6 +110,14 @@ type app struct {
 // eventKey names events across all sites: what tests ask about.
 type eventKey struct{ triggerKey, entityID string }
 
+// DemoEnv is the environment of a client of the demo app at baseURL, as
+// NAME=value: WIX_BASE_URL and the demo app's credentials (what make sim
+// prints to paste).
+func DemoEnv(baseURL string) []string {
+	return []string{"WIX_BASE_URL=" + baseURL, "WIX_APP_ID=" + DemoAppID, "WIX_APP_SECRET=" + DemoAppSecret,
+		"WIX_INSTANCE_ID=" + DemoInstanceID}
+}
+
 // New returns a simulator that already knows the demo app, its installation
 // and its trigger key.
 func New(opts Options) *Server {
